@@ -1,0 +1,32 @@
+# cmake -DOUTPUT=file.cc -DINPUTS="a.sql;b.sql" -P EmbedMigrations.cmake
+# Writes the definition of brevis::store::EmbeddedMigrations() with the text
+# of each file, in order.
+set(body "")
+foreach(input IN LISTS INPUTS)
+  get_filename_component(file_name ${input} NAME)
+  string(SUBSTRING ${file_name} 0 4 version_text)
+  math(EXPR version "${version_text}")
+  file(READ ${input} sql)
+  string(FIND "${sql}" ")brevis_sql\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${file_name} contains the raw-string delimiter")
+  endif()
+  string(APPEND body
+         "      {${version}, \"${file_name}\", R\"brevis_sql(${sql})brevis_sql\"},\n")
+endforeach()
+file(WRITE ${OUTPUT}.tmp
+"// Generated from migrations/*.sql by cmake/EmbedMigrations.cmake.
+#include \"server/store/embedded_migrations.h\"
+
+namespace brevis::store {
+
+std::span<const Migration> EmbeddedMigrations() {
+  static const Migration kMigrations[] = {
+${body}  };
+  return kMigrations;
+}
+
+}  // namespace brevis::store
+")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
+file(REMOVE ${OUTPUT}.tmp)

@@ -1,0 +1,174 @@
+#include "server/api/audit_service.h"
+
+#include "server/domain/str_cat.h"
+#include "server/api/grpc_status.h"
+#include "server/domain/list_filter.h"
+#include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
+#include "server/domain/update_mask.h"
+#include "server/domain/validation.h"
+#include "server/store/audit_repository.h"
+#include "server/store/unit_repository.h"
+
+namespace brevis::api {
+namespace {
+
+constexpr char kCreateAudit[] = "brevis.v1.AuditService/CreateAudit";
+
+void ClearOutputOnly(v1::Audit* audit) {
+  audit->clear_name();
+  audit->clear_state();
+  audit->clear_create_time();
+  audit->clear_update_time();
+  audit->clear_etag();
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AuditService::CreateAudit(
+    grpc::CallbackServerContext* context, const v1::CreateAuditRequest* request,
+    v1::Audit* response) {
+  return FinishUnary(context, DoCreateAudit(*request, response));
+}
+
+grpc::ServerUnaryReactor* AuditService::GetAudit(
+    grpc::CallbackServerContext* context, const v1::GetAuditRequest* request,
+    v1::Audit* response) {
+  return FinishUnary(context, DoGetAudit(*request, response));
+}
+
+grpc::ServerUnaryReactor* AuditService::ListAudits(
+    grpc::CallbackServerContext* context, const v1::ListAuditsRequest* request,
+    v1::ListAuditsResponse* response) {
+  return FinishUnary(context, DoListAudits(*request, response));
+}
+
+grpc::ServerUnaryReactor* AuditService::UpdateAudit(
+    grpc::CallbackServerContext* context, const v1::UpdateAuditRequest* request,
+    v1::Audit* response) {
+  return FinishUnary(context, DoUpdateAudit(*request, response));
+}
+absl::Status AuditService::DoCreateAudit(const v1::CreateAuditRequest& request,
+                                         v1::Audit* response) {
+  if (!request.has_audit()) {
+    return absl::InvalidArgumentError("audit: required");
+  }
+  BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
+  auto unit_ids = domain::ParseName(request.audit().unit(), {"units"},
+                                    "audit.unit");
+  if (!unit_ids.ok()) return unit_ids.status();
+  BREVIS_RETURN_IF_ERROR(domain::ValidateAudit(request.audit()));
+  absl::Time now = deps_.clock->Now();
+  return deps_.db->Write([&](store::Connection& db) {
+    return CreateOnce(
+        db, kCreateAudit, request.request_id(), now, response,
+        [&]() -> absl::Status {
+          store::UnitRepository units(db);
+          const std::string& unit_uid = (*unit_ids)[0];
+          absl::StatusOr<v1::Unit> unit = units.Get(unit_uid);
+          if (!unit.ok()) return unit.status();
+          if (!unit->active()) {
+            return absl::FailedPreconditionError(
+                brevis::StrCat("audit.unit: unit ", unit->name(),
+                             " is inactive; reactivate it before "
+                             "commissioning an audit of it"));
+          }
+          absl::StatusOr<int64_t> unit_id = units.RowId(unit_uid);
+          if (!unit_id.ok()) return unit_id.status();
+          *response = request.audit();
+          ClearOutputOnly(response);
+          return store::AuditRepository(db).Create(domain::NewResourceId(),
+                                                   *unit_id, now, response);
+        });
+  });
+}
+
+absl::Status AuditService::DoGetAudit(const v1::GetAuditRequest& request,
+                                      v1::Audit* response) {
+  auto ids = domain::ParseName(request.name(), {"audits"}, "name");
+  if (!ids.ok()) return ids.status();
+  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
+    absl::StatusOr<v1::Audit> audit = store::AuditRepository(db).Get((*ids)[0]);
+    if (!audit.ok()) return audit.status();
+    *response = std::move(*audit);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AuditService::DoListAudits(const v1::ListAuditsRequest& request,
+                                        v1::ListAuditsResponse* response) {
+  absl::StatusOr<domain::ListFilter> filter =
+      domain::ListFilter::Parse(request.filter(), {"unit", "state"});
+  if (!filter.ok()) return filter.status();
+  absl::StatusOr<std::optional<int>> state =
+      filter->GetEnum("state", v1::AuditState_descriptor(), "AUDIT_STATE_");
+  if (!state.ok()) return state.status();
+  std::optional<std::string> unit_uid;
+  if (std::optional<std::string> unit = filter->Get("unit")) {
+    auto ids = domain::ParseName(*unit, {"units"}, "filter: unit");
+    if (!ids.ok()) return ids.status();
+    unit_uid = (*ids)[0];
+  }
+  absl::StatusOr<ListWindow> window = OpenListWindow(
+      *deps_.page_tokens, "ListAudits\n" + filter->Canonical(),
+      request.page_size(), request.page_token());
+  if (!window.ok()) return window.status();
+
+  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
+    store::AuditFilter audit_filter;
+    audit_filter.state = *state;
+    if (unit_uid) {
+      absl::StatusOr<int64_t> unit_id =
+          store::UnitRepository(db).RowId(*unit_uid);
+      // A filter on a unit that does not exist matches nothing.
+      if (absl::IsNotFound(unit_id.status())) return absl::OkStatus();
+      if (!unit_id.ok()) return unit_id.status();
+      audit_filter.unit_id = *unit_id;
+    }
+    absl::StatusOr<store::Page<v1::Audit>> page =
+        store::AuditRepository(db).List(audit_filter, window->after_id,
+                                        window->limit);
+    if (!page.ok()) return page.status();
+    for (v1::Audit& audit : page->items) {
+      *response->add_audits() = std::move(audit);
+    }
+    response->set_next_page_token(
+        NextPageToken(*deps_.page_tokens, *window, *page));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AuditService::DoUpdateAudit(const v1::UpdateAuditRequest& request,
+                                         v1::Audit* response) {
+  if (!request.has_audit()) {
+    return absl::InvalidArgumentError("audit: required");
+  }
+  auto ids = domain::ParseName(request.audit().name(), {"audits"},
+                               "audit.name");
+  if (!ids.ok()) return ids.status();
+  absl::StatusOr<std::vector<std::string>> paths = domain::ResolveUpdateMask(
+      request.update_mask(), *v1::Audit::descriptor(),
+      {"title", "commissioned_by", "focus_areas", "other_focus_area",
+       "question_guide", "planned_start_date", "planned_report_date",
+       "planned_follow_up_date"});
+  if (!paths.ok()) return paths.status();
+  absl::Time now = deps_.clock->Now();
+  return deps_.db->Write([&](store::Connection& db) -> absl::Status {
+    store::AuditRepository audits(db);
+    absl::StatusOr<v1::Audit> current = audits.Get((*ids)[0]);
+    if (!current.ok()) return current.status();
+    if (!request.audit().etag().empty() &&
+        request.audit().etag() != current->etag()) {
+      return absl::AbortedError(
+          "audit.etag: the audit changed since you read it; read it again "
+          "and reapply your change");
+    }
+    domain::ApplyUpdateMask(request.audit(), *paths, &*current);
+    BREVIS_RETURN_IF_ERROR(domain::ValidateAudit(*current));
+    BREVIS_RETURN_IF_ERROR(audits.Update((*ids)[0], now, &*current));
+    *response = std::move(*current);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace brevis::api

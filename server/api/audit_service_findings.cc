@@ -1,0 +1,206 @@
+#include "server/domain/str_cat.h"
+#include "server/api/audit_service.h"
+#include "server/api/grpc_status.h"
+#include "server/domain/list_filter.h"
+#include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
+#include "server/domain/update_mask.h"
+#include "server/domain/validation.h"
+#include "server/store/audit_repository.h"
+#include "server/store/finding_repository.h"
+
+namespace brevis::api {
+namespace {
+
+constexpr char kCreateFinding[] = "brevis.v1.AuditService/CreateFinding";
+
+// The audit's id and the finding's id from audits/{audit}/findings/{finding}.
+absl::StatusOr<std::vector<std::string>> FindingIds(std::string_view name,
+                                                    std::string_view field) {
+  return domain::ParseName(name, {"audits", "findings"}, field);
+}
+
+void ClearOutputOnly(v1::Finding* finding) {
+  finding->clear_name();
+  finding->clear_create_time();
+  finding->clear_update_time();
+  finding->clear_etag();
+}
+
+absl::Status StaleFindingEtag() {
+  return absl::AbortedError(
+      "finding.etag: the finding changed since you read it; read it again "
+      "and reapply your change");
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AuditService::CreateFinding(
+    grpc::CallbackServerContext* context, const v1::CreateFindingRequest* request,
+    v1::Finding* response) {
+  return FinishUnary(context, DoCreateFinding(*request, response));
+}
+
+grpc::ServerUnaryReactor* AuditService::GetFinding(
+    grpc::CallbackServerContext* context, const v1::GetFindingRequest* request,
+    v1::Finding* response) {
+  return FinishUnary(context, DoGetFinding(*request, response));
+}
+
+grpc::ServerUnaryReactor* AuditService::ListFindings(
+    grpc::CallbackServerContext* context, const v1::ListFindingsRequest* request,
+    v1::ListFindingsResponse* response) {
+  return FinishUnary(context, DoListFindings(*request, response));
+}
+
+grpc::ServerUnaryReactor* AuditService::UpdateFinding(
+    grpc::CallbackServerContext* context, const v1::UpdateFindingRequest* request,
+    v1::Finding* response) {
+  return FinishUnary(context, DoUpdateFinding(*request, response));
+}
+
+grpc::ServerUnaryReactor* AuditService::DeleteFinding(
+    grpc::CallbackServerContext* context, const v1::DeleteFindingRequest* request,
+    google::protobuf::Empty* response) {
+  return FinishUnary(context, DoDeleteFinding(*request, response));
+}
+absl::Status AuditService::DoCreateFinding(
+    const v1::CreateFindingRequest& request, v1::Finding* response) {
+  auto parent = domain::ParseName(request.parent(), {"audits"}, "parent");
+  if (!parent.ok()) return parent.status();
+  if (!request.has_finding()) {
+    return absl::InvalidArgumentError("finding: required");
+  }
+  BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
+  BREVIS_RETURN_IF_ERROR(domain::ValidateFinding(request.finding()));
+  const std::string& audit_uid = (*parent)[0];
+  absl::Time now = deps_.clock->Now();
+  // A request_id is unique per audit, not across audits.
+  std::string method = brevis::StrCat(kCreateFinding, " ", request.parent());
+  return deps_.db->Write([&](store::Connection& db) {
+    return CreateOnce(db, method, request.request_id(), now, response,
+                      [&]() -> absl::Status {
+                        absl::StatusOr<int64_t> audit_id =
+                            store::AuditRepository(db).RowId(audit_uid);
+                        if (!audit_id.ok()) return audit_id.status();
+                        *response = request.finding();
+                        ClearOutputOnly(response);
+                        return store::FindingRepository(db).Create(
+                            audit_uid, *audit_id, domain::NewResourceId(), now,
+                            response);
+                      });
+  });
+}
+
+absl::Status AuditService::DoGetFinding(const v1::GetFindingRequest& request,
+                                        v1::Finding* response) {
+  auto ids = FindingIds(request.name(), "name");
+  if (!ids.ok()) return ids.status();
+  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
+    absl::StatusOr<int64_t> audit_id =
+        store::AuditRepository(db).RowId((*ids)[0]);
+    if (!audit_id.ok()) return audit_id.status();
+    absl::StatusOr<v1::Finding> finding =
+        store::FindingRepository(db).Get((*ids)[0], *audit_id, (*ids)[1]);
+    if (!finding.ok()) return finding.status();
+    *response = std::move(*finding);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AuditService::DoListFindings(
+    const v1::ListFindingsRequest& request,
+    v1::ListFindingsResponse* response) {
+  auto parent = domain::ParseName(request.parent(), {"audits"}, "parent");
+  if (!parent.ok()) return parent.status();
+  absl::StatusOr<domain::ListFilter> filter =
+      domain::ListFilter::Parse(request.filter(), {"focus_area", "kind"});
+  if (!filter.ok()) return filter.status();
+  store::FindingFilter finding_filter;
+  absl::StatusOr<std::optional<int>> focus_area = filter->GetEnum(
+      "focus_area", v1::FocusArea_descriptor(), "FOCUS_AREA_");
+  if (!focus_area.ok()) return focus_area.status();
+  finding_filter.focus_area = *focus_area;
+  absl::StatusOr<std::optional<int>> kind =
+      filter->GetEnum("kind", v1::FindingKind_descriptor(), "FINDING_KIND_");
+  if (!kind.ok()) return kind.status();
+  finding_filter.kind = *kind;
+  absl::StatusOr<ListWindow> window = OpenListWindow(
+      *deps_.page_tokens,
+      brevis::StrCat("ListFindings\n", request.parent(), "\n",
+                   filter->Canonical()),
+      request.page_size(), request.page_token());
+  if (!window.ok()) return window.status();
+
+  const std::string& audit_uid = (*parent)[0];
+  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
+    absl::StatusOr<int64_t> audit_id =
+        store::AuditRepository(db).RowId(audit_uid);
+    if (!audit_id.ok()) return audit_id.status();
+    absl::StatusOr<store::Page<v1::Finding>> page =
+        store::FindingRepository(db).List(audit_uid, *audit_id, finding_filter,
+                                          window->after_id, window->limit);
+    if (!page.ok()) return page.status();
+    for (v1::Finding& finding : page->items) {
+      *response->add_findings() = std::move(finding);
+    }
+    response->set_next_page_token(
+        NextPageToken(*deps_.page_tokens, *window, *page));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AuditService::DoUpdateFinding(
+    const v1::UpdateFindingRequest& request, v1::Finding* response) {
+  if (!request.has_finding()) {
+    return absl::InvalidArgumentError("finding: required");
+  }
+  auto ids = FindingIds(request.finding().name(), "finding.name");
+  if (!ids.ok()) return ids.status();
+  absl::StatusOr<std::vector<std::string>> paths = domain::ResolveUpdateMask(
+      request.update_mask(), *v1::Finding::descriptor(),
+      {"focus_area", "kind", "text", "informant_groups",
+       "child_rights_articles", "sip"});
+  if (!paths.ok()) return paths.status();
+  absl::Time now = deps_.clock->Now();
+  return deps_.db->Write([&](store::Connection& db) -> absl::Status {
+    absl::StatusOr<int64_t> audit_id =
+        store::AuditRepository(db).RowId((*ids)[0]);
+    if (!audit_id.ok()) return audit_id.status();
+    store::FindingRepository findings(db);
+    absl::StatusOr<v1::Finding> current =
+        findings.Get((*ids)[0], *audit_id, (*ids)[1]);
+    if (!current.ok()) return current.status();
+    if (!request.finding().etag().empty() &&
+        request.finding().etag() != current->etag()) {
+      return StaleFindingEtag();
+    }
+    domain::ApplyUpdateMask(request.finding(), *paths, &*current);
+    BREVIS_RETURN_IF_ERROR(domain::ValidateFinding(*current));
+    BREVIS_RETURN_IF_ERROR(
+        findings.Update((*ids)[0], *audit_id, (*ids)[1], now, &*current));
+    *response = std::move(*current);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AuditService::DoDeleteFinding(
+    const v1::DeleteFindingRequest& request, google::protobuf::Empty*) {
+  auto ids = FindingIds(request.name(), "name");
+  if (!ids.ok()) return ids.status();
+  return deps_.db->Write([&](store::Connection& db) -> absl::Status {
+    absl::StatusOr<int64_t> audit_id =
+        store::AuditRepository(db).RowId((*ids)[0]);
+    if (!audit_id.ok()) return audit_id.status();
+    store::FindingRepository findings(db);
+    if (!request.etag().empty()) {
+      absl::StatusOr<v1::Finding> current =
+          findings.Get((*ids)[0], *audit_id, (*ids)[1]);
+      if (!current.ok()) return current.status();
+      if (current->etag() != request.etag()) return StaleFindingEtag();
+    }
+    return findings.Delete((*ids)[0], *audit_id, (*ids)[1]);
+  });
+}
+
+}  // namespace brevis::api

@@ -1,0 +1,141 @@
+#include "server/api/directory_service.h"
+
+#include "server/api/grpc_status.h"
+#include "server/domain/list_filter.h"
+#include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
+#include "server/domain/update_mask.h"
+#include "server/domain/validation.h"
+#include "server/store/unit_repository.h"
+
+namespace brevis::api {
+namespace {
+
+constexpr char kCreateUnit[] = "brevis.v1.DirectoryService/CreateUnit";
+
+absl::StatusOr<std::string> UnitId(std::string_view name,
+                                   std::string_view field) {
+  auto ids = domain::ParseName(name, {"units"}, field);
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* DirectoryService::CreateUnit(
+    grpc::CallbackServerContext* context, const v1::CreateUnitRequest* request,
+    v1::Unit* response) {
+  return FinishUnary(context, DoCreateUnit(*request, response));
+}
+
+grpc::ServerUnaryReactor* DirectoryService::GetUnit(
+    grpc::CallbackServerContext* context, const v1::GetUnitRequest* request,
+    v1::Unit* response) {
+  return FinishUnary(context, DoGetUnit(*request, response));
+}
+
+grpc::ServerUnaryReactor* DirectoryService::ListUnits(
+    grpc::CallbackServerContext* context, const v1::ListUnitsRequest* request,
+    v1::ListUnitsResponse* response) {
+  return FinishUnary(context, DoListUnits(*request, response));
+}
+
+grpc::ServerUnaryReactor* DirectoryService::UpdateUnit(
+    grpc::CallbackServerContext* context, const v1::UpdateUnitRequest* request,
+    v1::Unit* response) {
+  return FinishUnary(context, DoUpdateUnit(*request, response));
+}
+
+absl::Status DirectoryService::DoCreateUnit(
+    const v1::CreateUnitRequest& request, v1::Unit* response) {
+  if (!request.has_unit()) return absl::InvalidArgumentError("unit: required");
+  BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
+  BREVIS_RETURN_IF_ERROR(domain::ValidateUnit(request.unit()));
+  absl::Time now = deps_.clock->Now();
+  return deps_.db->Write([&](store::Connection& db) {
+    return CreateOnce(db, kCreateUnit, request.request_id(), now, response,
+                      [&] {
+                        *response = request.unit();
+                        return store::UnitRepository(db).Create(
+                            domain::NewResourceId(), now, response);
+                      });
+  });
+}
+
+absl::Status DirectoryService::DoGetUnit(const v1::GetUnitRequest& request,
+                                         v1::Unit* response) {
+  absl::StatusOr<std::string> uid = UnitId(request.name(), "name");
+  if (!uid.ok()) return uid.status();
+  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
+    absl::StatusOr<v1::Unit> unit = store::UnitRepository(db).Get(*uid);
+    if (!unit.ok()) return unit.status();
+    *response = std::move(*unit);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DirectoryService::DoListUnits(const v1::ListUnitsRequest& request,
+                                           v1::ListUnitsResponse* response) {
+  absl::StatusOr<domain::ListFilter> filter = domain::ListFilter::Parse(
+      request.filter(), {"active", "kind", "region"});
+  if (!filter.ok()) return filter.status();
+  store::UnitFilter unit_filter;
+  absl::StatusOr<std::optional<bool>> active = filter->GetBool("active");
+  if (!active.ok()) return active.status();
+  unit_filter.active = *active;
+  absl::StatusOr<std::optional<int>> kind =
+      filter->GetEnum("kind", v1::UnitKind_descriptor(), "UNIT_KIND_");
+  if (!kind.ok()) return kind.status();
+  unit_filter.kind = *kind;
+  unit_filter.region = filter->Get("region");
+
+  absl::StatusOr<ListWindow> window = OpenListWindow(
+      *deps_.page_tokens, "ListUnits\n" + filter->Canonical(),
+      request.page_size(), request.page_token());
+  if (!window.ok()) return window.status();
+  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
+    absl::StatusOr<store::Page<v1::Unit>> page = store::UnitRepository(db).List(
+        unit_filter, window->after_id, window->limit);
+    if (!page.ok()) return page.status();
+    for (v1::Unit& unit : page->items) *response->add_units() = std::move(unit);
+    response->set_next_page_token(
+        NextPageToken(*deps_.page_tokens, *window, *page));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DirectoryService::DoUpdateUnit(
+    const v1::UpdateUnitRequest& request, v1::Unit* response) {
+  if (!request.has_unit()) return absl::InvalidArgumentError("unit: required");
+  absl::StatusOr<std::string> uid = UnitId(request.unit().name(), "unit.name");
+  if (!uid.ok()) return uid.status();
+  absl::StatusOr<std::vector<std::string>> paths = domain::ResolveUpdateMask(
+      request.update_mask(), *v1::Unit::descriptor(),
+      {"display_name", "region", "kind", "hsa_id", "active"});
+  if (!paths.ok()) return paths.status();
+  bool sets_active = std::find(paths->begin(), paths->end(), "active") !=
+                     paths->end();
+  if (sets_active && !request.unit().has_active()) {
+    return absl::InvalidArgumentError(
+        "unit.active: required when update_mask names it");
+  }
+  absl::Time now = deps_.clock->Now();
+  return deps_.db->Write([&](store::Connection& db) -> absl::Status {
+    store::UnitRepository units(db);
+    absl::StatusOr<v1::Unit> current = units.Get(*uid);
+    if (!current.ok()) return current.status();
+    if (!request.unit().etag().empty() &&
+        request.unit().etag() != current->etag()) {
+      return absl::AbortedError(
+          "unit.etag: the unit changed since you read it; read it again and "
+          "reapply your change");
+    }
+    domain::ApplyUpdateMask(request.unit(), *paths, &*current);
+    BREVIS_RETURN_IF_ERROR(domain::ValidateUnit(*current));
+    BREVIS_RETURN_IF_ERROR(units.Update(*uid, now, &*current));
+    *response = std::move(*current);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace brevis::api

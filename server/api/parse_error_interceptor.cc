@@ -1,0 +1,46 @@
+#include "server/api/parse_error_interceptor.h"
+
+#include <string>
+
+namespace brevis::api {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+class ParseErrorInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit ParseErrorInterceptor(std::string method)
+      : method_(std::move(method)) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() == nullptr) {
+      parse_failed_ = true;
+    }
+    if (parse_failed_ && methods->QueryInterceptionHookPoint(
+                             InterceptionHookPoints::PRE_SEND_STATUS)) {
+      methods->ModifySendStatus(grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          "request: the message for " + method_ +
+              " could not be parsed: a text field holds bytes that are not "
+              "valid UTF-8 (every string must be UTF-8), or the message is "
+              "not of the method's request type"));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string method_;
+  bool parse_failed_ = false;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor*
+ParseErrorInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new ParseErrorInterceptor(info->method());
+}
+
+}  // namespace brevis::api

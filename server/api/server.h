@@ -1,0 +1,64 @@
+#ifndef BREVIS_SERVER_API_SERVER_H_
+#define BREVIS_SERVER_API_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/auth/page_token.h"
+#include "server/domain/clock.h"
+#include "server/store/database.h"
+
+namespace brevis::api {
+
+struct ServerOptions {
+  // host:port; port 0 picks a free port (see ApiServer::port).
+  std::string listen_address = "127.0.0.1:50051";
+  int max_message_bytes = 4 * 1024 * 1024;
+  int max_concurrent_streams = 100;
+};
+
+// True when `address` (host:port, [v6]:port) is on this machine only:
+// localhost, 127.0.0.0/8 or ::1.
+bool IsLoopbackAddress(std::string_view address);
+
+// The gRPC server with every brevis service, health checking and
+// reflection. Thread-safe. Borrows the database and clock, which must
+// outlive it.
+class ApiServer {
+ public:
+  // Refuses (FAILED_PRECONDITION) a non-loopback address: there is no
+  // authentication or TLS yet. UNAVAILABLE when the port cannot be bound.
+  static absl::StatusOr<std::unique_ptr<ApiServer>> Start(
+      const ServerOptions& options, store::Database* db,
+      const domain::Clock* clock);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // The port actually bound.
+  int port() const { return port_; }
+
+  // Stops taking calls and lets in-flight calls finish for up to `drain`,
+  // then cancels what is left. Safe to call from any thread, once.
+  void Shutdown(absl::Duration drain);
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  ApiServer() = default;
+
+  std::unique_ptr<auth::PageTokenCodec> page_tokens_;
+  std::unique_ptr<grpc::Service> directory_;
+  std::unique_ptr<grpc::Service> audits_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+}  // namespace brevis::api
+
+#endif  // BREVIS_SERVER_API_SERVER_H_

@@ -1,0 +1,64 @@
+#ifndef BREVIS_SERVER_API_SERVICE_SUPPORT_H_
+#define BREVIS_SERVER_API_SERVICE_SUPPORT_H_
+
+// What every service class shares: its dependencies, the List window (page
+// size and token), and create-once handling of request_id.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "server/auth/page_token.h"
+#include "server/domain/clock.h"
+#include "server/store/database.h"
+#include "server/store/rows.h"
+
+namespace brevis::api {
+
+// Borrowed by the services; the owner (ApiServer) outlives them.
+struct ServiceDeps {
+  store::Database* db;
+  const domain::Clock* clock;
+  const auth::PageTokenCodec* page_tokens;
+};
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+
+// Where a List call starts and how many rows it returns. `scope` binds the
+// page token to one method, parent and filter.
+struct ListWindow {
+  std::string scope;
+  int64_t after_id = 0;
+  int limit = kDefaultPageSize;
+};
+
+// INVALID_ARGUMENT for a negative page_size or a token not issued for
+// `scope`. page_size 0 means the default; above the maximum is capped.
+absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
+                                          std::string scope,
+                                          int32_t page_size,
+                                          std::string_view page_token);
+
+// The token for the page after `page`, or empty when it was the last.
+template <typename Resource>
+std::string NextPageToken(const auth::PageTokenCodec& codec,
+                          const ListWindow& window,
+                          const store::Page<Resource>& page) {
+  return page.more ? codec.Encode(window.scope, page.last_id) : std::string();
+}
+
+// Runs `create`, which fills `response`, unless an earlier call of `method`
+// with the same non-empty `request_id` succeeded: then `response` is that
+// call's result and nothing is created. Call inside the write transaction.
+absl::Status CreateOnce(store::Connection& connection, std::string_view method,
+                        std::string_view request_id, absl::Time now,
+                        google::protobuf::Message* response,
+                        absl::FunctionRef<absl::Status()> create);
+
+}  // namespace brevis::api
+
+#endif  // BREVIS_SERVER_API_SERVICE_SUPPORT_H_

@@ -1,0 +1,384 @@
+#include "server/domain/text_guard.h"
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace brevis::domain {
+namespace {
+
+constexpr char32_t kReplacementChar = 0xFFFD;
+
+// Byte range [begin, end) of a candidate match.
+struct Span {
+  size_t begin;
+  size_t end;
+};
+
+struct Decoded {
+  char32_t code_point;
+  size_t length;
+};
+
+bool IsContinuationByte(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+
+bool IsDigitByte(char c) { return c >= '0' && c <= '9'; }
+
+// Lenient on purpose: FindSensitiveData documents valid input, but a caller
+// that skips validation must get a wrong answer rather than undefined
+// behaviour, so malformed bytes decode one at a time as U+FFFD.
+Decoded DecodeAt(std::string_view text, size_t pos) {
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  if (lead < 0x80) return {lead, 1};
+  size_t length;
+  char32_t code_point;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    code_point = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    code_point = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    code_point = lead & 0x07;
+  } else {
+    return {kReplacementChar, 1};
+  }
+  if (pos + length > text.size()) return {kReplacementChar, 1};
+  for (size_t i = 1; i < length; ++i) {
+    const auto byte = static_cast<unsigned char>(text[pos + i]);
+    if (!IsContinuationByte(byte)) return {kReplacementChar, 1};
+    code_point = (code_point << 6) | (byte & 0x3F);
+  }
+  return {code_point, length};
+}
+
+// The code point that ends exactly at `pos`, with the byte where it starts.
+std::optional<Decoded> DecodeBefore(std::string_view text, size_t pos,
+                                    size_t* start) {
+  if (pos == 0) return std::nullopt;
+  size_t begin = pos - 1;
+  while (begin > 0 && pos - begin < 4 &&
+         IsContinuationByte(static_cast<unsigned char>(text[begin]))) {
+    --begin;
+  }
+  Decoded decoded = DecodeAt(text, begin);
+  if (begin + decoded.length != pos) {
+    // A stray continuation byte: step over it alone.
+    begin = pos - 1;
+    decoded = {kReplacementChar, 1};
+  }
+  *start = begin;
+  return decoded;
+}
+
+// Swedish names are written with Latin letters outside ASCII (å, ä, ö, é,
+// ü...), and treating them as word characters keeps "Åsa" and "Asa" alike.
+bool IsLetter(char32_t c) {
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) return true;
+  return c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7;
+}
+
+bool IsAlnum(char32_t c) { return (c >= '0' && c <= '9') || IsLetter(c); }
+
+bool AlnumBefore(std::string_view text, size_t pos) {
+  size_t start;
+  const std::optional<Decoded> before = DecodeBefore(text, pos, &start);
+  return before.has_value() && IsAlnum(before->code_point);
+}
+
+bool AlnumAt(std::string_view text, size_t pos) {
+  return pos < text.size() && IsAlnum(DecodeAt(text, pos).code_point);
+}
+
+size_t DigitRunEnd(std::string_view text, size_t pos) {
+  while (pos < text.size() && IsDigitByte(text[pos])) ++pos;
+  return pos;
+}
+
+// Checks the 10-digit form YYMMDDNNNC: a plausible month and day (day + 60
+// for coordination numbers) and the Luhn check digit C over YYMMDDNNN.
+bool IsValidPersonalNumber(const std::array<int, 10>& d) {
+  const int month = d[2] * 10 + d[3];
+  const int day = d[4] * 10 + d[5];
+  if (month < 1 || month > 12) return false;
+  const bool birth_day = day >= 1 && day <= 31;
+  const bool coordination_day = day >= 61 && day <= 91;
+  if (!birth_day && !coordination_day) return false;
+  int sum = 0;
+  for (int i = 0; i < 9; ++i) {
+    int product = d[i] * (i % 2 == 0 ? 2 : 1);
+    sum += product > 9 ? product - 9 : product;
+  }
+  return (10 - sum % 10) % 10 == d[9];
+}
+
+// End of a personal identity or coordination number starting at `pos`.
+std::optional<size_t> PersonalNumberEndAt(std::string_view text, size_t pos) {
+  if (pos >= text.size() || !IsDigitByte(text[pos]) || AlnumBefore(text, pos)) {
+    return std::nullopt;
+  }
+  const size_t run_end = DigitRunEnd(text, pos);
+  const size_t run_length = run_end - pos;
+
+  // The date part without century, and where the last four digits begin.
+  size_t date_begin;
+  size_t serial_begin;
+  size_t end;
+  const char separator = run_end < text.size() ? text[run_end] : '\0';
+  // Only the 10-digit form takes '+', which marks people aged 100 or more.
+  if ((run_length == 6 && (separator == '-' || separator == '+')) ||
+      (run_length == 8 && separator == '-')) {
+    serial_begin = run_end + 1;
+    end = DigitRunEnd(text, serial_begin);
+    if (end - serial_begin != 4) return std::nullopt;
+    date_begin = run_end - 6;
+  } else if (run_length == 10 || run_length == 12) {
+    date_begin = run_end - 10;
+    serial_begin = run_end - 4;
+    end = run_end;
+  } else {
+    return std::nullopt;
+  }
+  if (AlnumAt(text, end)) return std::nullopt;
+
+  std::array<int, 10> digits;
+  for (size_t i = 0; i < 6; ++i) digits[i] = text[date_begin + i] - '0';
+  for (size_t i = 0; i < 4; ++i) digits[6 + i] = text[serial_begin + i] - '0';
+  if (!IsValidPersonalNumber(digits)) return std::nullopt;
+  return end;
+}
+
+bool PersonalNumberStartsWithin(std::string_view text, Span span) {
+  for (size_t pos = span.begin; pos < span.end; ++pos) {
+    if (PersonalNumberEndAt(text, pos).has_value()) return true;
+  }
+  return false;
+}
+
+// End of a phone number starting at `pos`. Digit groups are taken greedily
+// and the match ends after the longest prefix of whole groups whose digit
+// count fits, so a trailing count ("070-123 45 67 2 gånger") cannot hide
+// the number, and a match never ends in the middle of a digit group.
+std::optional<size_t> PhoneEndAt(std::string_view text, size_t pos) {
+  if (pos + 1 >= text.size() || AlnumBefore(text, pos)) return std::nullopt;
+  size_t min_digits;
+  size_t max_digits;
+  size_t cursor;
+  if (text[pos] == '+') {
+    min_digits = 8;
+    max_digits = 15;
+    cursor = pos + 1;
+  } else if (text[pos] == '0') {
+    min_digits = 8;
+    max_digits = 11;
+    cursor = pos;
+  } else {
+    return std::nullopt;
+  }
+  // A country code or an area code after the trunk 0 never starts with 0;
+  // this also keeps "0-17 år" and "00" runs out.
+  const char first = text[pos + 1];
+  if (!IsDigitByte(first) || first == '0') return std::nullopt;
+
+  // At least eight digits per candidate end, so at most eight candidates.
+  std::array<size_t, 16> candidate_ends;
+  size_t candidate_count = 0;
+  size_t digit_count = 0;
+  bool too_long = false;
+  while (!too_long) {
+    while (cursor < text.size() && IsDigitByte(text[cursor])) {
+      ++cursor;
+      if (++digit_count > max_digits) {
+        too_long = true;
+        break;
+      }
+    }
+    if (too_long) break;
+    if (digit_count >= min_digits) candidate_ends[candidate_count++] = cursor;
+    const bool separator_follows =
+        cursor + 1 < text.size() &&
+        (text[cursor] == ' ' || text[cursor] == '-') &&
+        IsDigitByte(text[cursor + 1]);
+    if (!separator_follows) break;
+    ++cursor;
+  }
+
+  while (candidate_count > 0) {
+    const size_t end = candidate_ends[--candidate_count];
+    if (AlnumAt(text, end)) continue;
+    // Digits that form a valid personal identity number belong to it.
+    if (PersonalNumberStartsWithin(text, {pos, end})) continue;
+    return end;
+  }
+  return std::nullopt;
+}
+
+bool IsLocalPartChar(char32_t c) {
+  return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+bool IsDomainLabelChar(char32_t c) { return IsAlnum(c) || c == '-'; }
+
+// The e-mail address whose '@' is at `at`, if any.
+std::optional<Span> EmailAround(std::string_view text, size_t at) {
+  size_t begin = at;
+  size_t start;
+  for (std::optional<Decoded> before = DecodeBefore(text, begin, &start);
+       before.has_value() && IsLocalPartChar(before->code_point);
+       before = DecodeBefore(text, begin, &start)) {
+    begin = start;
+  }
+  // A local part cannot start with a dot; leading dots are punctuation
+  // such as an ellipsis.
+  while (begin < at && text[begin] == '.') ++begin;
+  if (begin == at) return std::nullopt;
+
+  std::optional<size_t> end;
+  size_t cursor = at + 1;
+  int label_count = 0;
+  while (true) {
+    const size_t label_begin = cursor;
+    size_t letter_count = 0;
+    bool only_letters = true;
+    while (cursor < text.size()) {
+      const Decoded decoded = DecodeAt(text, cursor);
+      if (!IsDomainLabelChar(decoded.code_point)) break;
+      if (IsLetter(decoded.code_point)) {
+        ++letter_count;
+      } else {
+        only_letters = false;
+      }
+      cursor += decoded.length;
+    }
+    if (cursor == label_begin) break;
+    ++label_count;
+    // A trailing label that is not a top-level domain (a sentence's final
+    // "." followed by digits, say) is left out rather than voiding it all.
+    if (label_count >= 2 && only_letters && letter_count >= 2) end = cursor;
+    if (cursor >= text.size() || text[cursor] != '.') break;
+    ++cursor;
+  }
+  if (!end.has_value()) return std::nullopt;
+  return Span{begin, *end};
+}
+
+std::optional<Span> FirstPersonalNumber(std::string_view text) {
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    if (std::optional<size_t> end = PersonalNumberEndAt(text, pos)) {
+      return Span{pos, *end};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Span> FirstPhoneNumber(std::string_view text, size_t limit) {
+  for (size_t pos = 0; pos < limit; ++pos) {
+    if (std::optional<size_t> end = PhoneEndAt(text, pos)) {
+      return Span{pos, *end};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Span> FirstEmailAddress(std::string_view text, size_t limit) {
+  // Local parts cannot contain '@', so e-mail starts grow with their '@'.
+  for (size_t at = text.find('@'); at != std::string_view::npos;
+       at = text.find('@', at + 1)) {
+    if (std::optional<Span> span = EmailAround(text, at)) {
+      if (span->begin < limit) return span;
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view SensitiveKindName(SensitiveKind kind) {
+  switch (kind) {
+    case SensitiveKind::kPersonalIdentityNumber:
+      return "Swedish personal identity number";
+    case SensitiveKind::kPhoneNumber:
+      return "phone number";
+    case SensitiveKind::kEmailAddress:
+      return "e-mail address";
+  }
+  return "personal data";
+}
+
+bool IsValidUtf8(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[pos]);
+    if (lead < 0x80) {
+      ++pos;
+      continue;
+    }
+    size_t length;
+    // The allowed range of the second byte excludes overlongs, surrogates
+    // and code points above U+10FFFF; later bytes are plain continuations.
+    unsigned char second_min = 0x80;
+    unsigned char second_max = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) second_min = 0xA0;
+      if (lead == 0xED) second_max = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) second_min = 0x90;
+      if (lead == 0xF4) second_max = 0x8F;
+    } else {
+      return false;
+    }
+    if (text.size() - pos < length) return false;
+    const auto second = static_cast<unsigned char>(text[pos + 1]);
+    if (second < second_min || second > second_max) return false;
+    for (size_t i = 2; i < length; ++i) {
+      if (!IsContinuationByte(static_cast<unsigned char>(text[pos + i]))) {
+        return false;
+      }
+    }
+    pos += length;
+  }
+  return true;
+}
+
+size_t CountCodePoints(std::string_view utf8) {
+  size_t count = 0;
+  for (const char c : utf8) {
+    if (!IsContinuationByte(static_cast<unsigned char>(c))) ++count;
+  }
+  return count;
+}
+
+std::optional<SensitiveMatch> FindSensitiveData(std::string_view utf8) {
+  std::optional<SensitiveKind> kind;
+  Span best{utf8.size(), utf8.size()};
+  // Each later search only looks before the best match so far; on equal
+  // offsets the earlier kind wins, which puts identity numbers first.
+  if (std::optional<Span> span = FirstPersonalNumber(utf8)) {
+    kind = SensitiveKind::kPersonalIdentityNumber;
+    best = *span;
+  }
+  if (std::optional<Span> span = FirstPhoneNumber(utf8, best.begin)) {
+    kind = SensitiveKind::kPhoneNumber;
+    best = *span;
+  }
+  if (std::optional<Span> span = FirstEmailAddress(utf8, best.begin)) {
+    kind = SensitiveKind::kEmailAddress;
+    best = *span;
+  }
+  if (!kind.has_value()) return std::nullopt;
+  return SensitiveMatch{
+      .kind = *kind,
+      .char_offset = CountCodePoints(utf8.substr(0, best.begin)),
+      .char_length =
+          CountCodePoints(utf8.substr(best.begin, best.end - best.begin)),
+  };
+}
+
+}  // namespace brevis::domain

@@ -1,0 +1,53 @@
+#ifndef BREVIS_SERVER_DOMAIN_VALIDATION_H_
+#define BREVIS_SERVER_DOMAIN_VALIDATION_H_
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "brevis/v1/audit.pb.h"
+#include "brevis/v1/finding.pb.h"
+#include "brevis/v1/session.pb.h"
+#include "brevis/v1/types.pb.h"
+#include "brevis/v1/unit.pb.h"
+
+namespace brevis::domain {
+
+// Limits on what callers write, in Unicode characters.
+inline constexpr size_t kMaxNameChars = 200;
+inline constexpr size_t kMaxFindingTextChars = 10000;
+inline constexpr size_t kMaxQuestionGuideChars = 20000;
+inline constexpr int kMinParticipants = 1;
+inline constexpr int kMaxParticipants = 1000;
+inline constexpr int kMaxChildRightsArticle = 54;  // the CRC has 54 articles
+
+// Every check returns OK or INVALID_ARGUMENT whose message starts with the
+// field path (for example "finding.text") and states the rule broken. The
+// first broken rule is reported. Output-only fields are ignored.
+
+// Free text: valid UTF-8, at most `max_chars` characters, and, when
+// `may_hold_personal_data` is true (audit content), no personal identity
+// number, phone number or e-mail address (the message gives the character
+// offset of the match).
+absl::Status CheckText(std::string_view field, std::string_view text,
+                       size_t max_chars, bool required,
+                       bool may_hold_personal_data);
+
+// A date is either wholly unset (all zero) or a real calendar date.
+absl::Status CheckDate(std::string_view field, const v1::Date& date,
+                       bool required);
+bool IsSet(const v1::Date& date);
+// Orders dates as the calendar does.
+bool operator<(const v1::Date& a, const v1::Date& b);
+
+absl::Status ValidateUnit(const v1::Unit& unit);
+// The unit reference is checked by the caller (it must exist).
+absl::Status ValidateAudit(const v1::Audit& audit);
+absl::Status ValidateSession(const v1::Session& session);
+absl::Status ValidateFinding(const v1::Finding& finding);
+
+// request_id: empty, or 1-100 letters, digits, '-' or '_'.
+absl::Status ValidateRequestId(std::string_view request_id);
+
+}  // namespace brevis::domain
+
+#endif  // BREVIS_SERVER_DOMAIN_VALIDATION_H_

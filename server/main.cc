@@ -1,0 +1,190 @@
+// brevisd: the brevis server. Subcommands: init, migrate, serve.
+
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "server/api/server.h"
+#include "server/config_file.h"
+#include "server/domain/clock.h"
+#include "server/store/database.h"
+#include "server/store/migrator.h"
+
+namespace {
+
+// Exit codes, so scripts can tell a usage mistake from a refusal.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitMigrationsPending = 3;
+
+int Fail(const absl::Status& status) {
+  std::cerr << "brevisd: " << status.message() << "\n";
+  return kExitFailure;
+}
+
+int RunInit(const std::string& db_path) {
+  absl::Status status = brevis::store::CreateDatabase(
+      db_path, brevis::store::EmbeddedMigrations());
+  if (!status.ok()) return Fail(status);
+  std::cout << "brevisd: created " << db_path << " at schema version "
+            << brevis::store::EmbeddedMigrations().back().version << "\n";
+  return kExitOk;
+}
+
+int RunMigrate(const std::string& db_path, bool check_only) {
+  auto connection =
+      brevis::store::Connection::Open(db_path, /*create=*/false, false);
+  if (!connection.ok()) return Fail(connection.status());
+  auto migrations = brevis::store::EmbeddedMigrations();
+  auto schema = brevis::store::InspectSchema(**connection, migrations);
+  if (!schema.ok()) return Fail(schema.status());
+  if (check_only) {
+    std::cout << "brevisd: " << db_path << " is at schema version "
+              << schema->current_version << "; this brevisd has "
+              << schema->latest_version << "\n";
+    for (const auto* pending : schema->pending) {
+      std::cout << "pending: " << pending->file_name << "\n";
+    }
+    return schema->pending.empty() ? kExitOk : kExitMigrationsPending;
+  }
+  absl::StatusOr<int> applied =
+      brevis::store::ApplyMigrations(**connection, migrations);
+  if (!applied.ok()) return Fail(applied.status());
+  std::cout << "brevisd: applied " << *applied << " migration(s); " << db_path
+            << " is at schema version " << schema->latest_version << "\n";
+  return kExitOk;
+}
+
+int RunServe(const brevis::api::ServerOptions& options,
+             const brevis::store::DatabaseOptions& db_options) {
+  // Block the stop signals in every thread gRPC will start, so that only
+  // sigwait below receives them and shutdown runs on this thread.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto db = brevis::store::Database::Open(db_options);
+  if (!db.ok()) return Fail(db.status());
+  brevis::domain::SystemClock clock;
+  auto server = brevis::api::ApiServer::Start(options, db->get(), &clock);
+  if (!server.ok()) return Fail(server.status());
+
+  std::string host = options.listen_address.substr(
+      0, options.listen_address.rfind(':'));
+  std::cout << "brevisd: listening on " << host << ":" << (*server)->port()
+            << " (plaintext, loopback only), database " << db_options.path
+            << " at schema version " << (*db)->schema_version() << std::endl;
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::cout << "brevisd: " << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
+            << " received, draining calls for up to 5 s" << std::endl;
+  (*server)->Shutdown(absl::Seconds(5));
+  (*server)->Wait();
+  server->reset();
+  std::cout << "brevisd: stopped" << std::endl;
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "brevisd: the brevis server for user audits (brukarrevision) of BUP "
+      "units.\nRun `brevisd SUBCOMMAND --help` for each subcommand."};
+  app.require_subcommand(1);
+
+  std::string db_path = "var/brevis.db";
+
+  CLI::App* init = app.add_subcommand(
+      "init", "Create a new database with every migration applied.\n"
+              "Example: brevisd init --db var/brevis.db");
+  init->add_option("--db", db_path, "Database file to create")
+      ->capture_default_str();
+
+  bool check_only = false;
+  CLI::App* migrate = app.add_subcommand(
+      "migrate",
+      "Apply pending migrations to an existing database (back it up first).\n"
+      "Exit code 3 with --check when migrations are pending.\n"
+      "Example: brevisd migrate --db var/brevis.db --check");
+  migrate->add_option("--db", db_path, "Database file")->capture_default_str();
+  migrate->add_flag("--check", check_only,
+                    "Only report the schema version and pending migrations");
+
+  brevis::api::ServerOptions server_options;
+  brevis::store::DatabaseOptions db_options;
+  CLI::App* serve = app.add_subcommand(
+      "serve",
+      "Serve the gRPC API. Every flag can also be set in a TOML file given\n"
+      "with --config (keys are the flag names with '_' for '-', e.g.\n"
+      "listen = \"127.0.0.1:50051\"); flags on the command line win.\n"
+      "Example: brevisd serve --db var/brevis.db --listen 127.0.0.1:50051");
+  std::string config_path;
+  serve->add_option("--config", config_path,
+                    "TOML config file (keys: db, listen, max_message_bytes, "
+                    "max_concurrent_streams, reader_connections)");
+  serve->add_option("--db", db_path, "Database file")->capture_default_str();
+  serve
+      ->add_option("--listen", server_options.listen_address,
+                   "host:port to listen on (loopback only until TLS exists; "
+                   "port 0 picks a free port)")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-message-bytes", server_options.max_message_bytes,
+                   "Largest request or response")
+      ->capture_default_str()
+      ->check(CLI::Range(1024, 64 * 1024 * 1024));
+  serve
+      ->add_option("--max-concurrent-streams",
+                   server_options.max_concurrent_streams,
+                   "Concurrent calls per connection")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  serve
+      ->add_option("--reader-connections", db_options.reader_count,
+                   "SQLite connections for reads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  if (init->parsed()) return RunInit(db_path);
+  if (migrate->parsed()) return RunMigrate(db_path, check_only);
+  if (!config_path.empty()) {
+    std::vector<brevis::ConfigSetting> settings = {
+        {"db", &db_path, serve->count("--db") > 0},
+        {"listen", &server_options.listen_address,
+         serve->count("--listen") > 0},
+        {"max_message_bytes", &server_options.max_message_bytes,
+         serve->count("--max-message-bytes") > 0},
+        {"max_concurrent_streams", &server_options.max_concurrent_streams,
+         serve->count("--max-concurrent-streams") > 0},
+        {"reader_connections", &db_options.reader_count,
+         serve->count("--reader-connections") > 0},
+    };
+    absl::Status status = brevis::ApplyConfigFile(config_path, settings);
+    if (!status.ok()) {
+      std::cerr << "brevisd: " << status.message() << "\n";
+      return kExitUsage;
+    }
+  }
+  db_options.path = db_path;
+  return RunServe(server_options, db_options);
+}

@@ -1,0 +1,46 @@
+#ifndef BREVIS_SERVER_STORE_AUDIT_REPOSITORY_H_
+#define BREVIS_SERVER_STORE_AUDIT_REPOSITORY_H_
+
+#include <optional>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "brevis/v1/audit.pb.h"
+#include "server/store/rows.h"
+#include "server/store/sqlite.h"
+
+namespace brevis::store {
+
+struct AuditFilter {
+  std::optional<int64_t> unit_id;  // row id of the unit
+  std::optional<int> state;
+};
+
+// The audits table. Works inside the caller's transaction; not thread-safe.
+class AuditRepository {
+ public:
+  explicit AuditRepository(Connection& connection) : db_(connection) {}
+
+  // Inserts `audit` of the unit with row id `unit_id` under id `uid`, in
+  // state PLANNED, and fills in its name, state, times and etag.
+  absl::Status Create(std::string_view uid, int64_t unit_id, absl::Time now,
+                      v1::Audit* audit);
+  // NOT_FOUND when there is no audit `uid`.
+  absl::StatusOr<v1::Audit> Get(std::string_view uid);
+  // The row id, for references from other tables. NOT_FOUND as Get.
+  absl::StatusOr<int64_t> RowId(std::string_view uid);
+  // Up to `limit` audits with row id above `after_id`, in id order.
+  absl::StatusOr<Page<v1::Audit>> List(const AuditFilter& filter,
+                                       int64_t after_id, int limit);
+  // Overwrites the caller-editable columns of audit `uid` with `audit`'s,
+  // bumps its revision, fills in update_time and etag. NOT_FOUND.
+  absl::Status Update(std::string_view uid, absl::Time now, v1::Audit* audit);
+
+ private:
+  Connection& db_;
+};
+
+}  // namespace brevis::store
+
+#endif  // BREVIS_SERVER_STORE_AUDIT_REPOSITORY_H_

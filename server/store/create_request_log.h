@@ -1,0 +1,49 @@
+#ifndef BREVIS_SERVER_STORE_CREATE_REQUEST_LOG_H_
+#define BREVIS_SERVER_STORE_CREATE_REQUEST_LOG_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/store/sqlite.h"
+
+namespace brevis::store {
+
+// Remembers the response of every create that carried a request_id, so a
+// retry gets the first result back instead of creating a duplicate. Works
+// inside the caller's transaction, which makes the remembered response and
+// the created row one atomic write.
+class CreateRequestLog {
+ public:
+  explicit CreateRequestLog(Connection& connection) : db_(connection) {}
+
+  // The serialized response of an earlier create with the same method and
+  // request_id, if there was one.
+  absl::StatusOr<std::optional<std::string>> Find(std::string_view method,
+                                                  std::string_view request_id);
+  absl::Status Record(std::string_view method, std::string_view request_id,
+                      std::string_view response, absl::Time now);
+
+ private:
+  Connection& db_;
+};
+
+// Secrets the server keeps across restarts (the page-token key).
+class ServerKeyRepository {
+ public:
+  explicit ServerKeyRepository(Connection& connection) : db_(connection) {}
+
+  // The secret stored for `purpose`, or `fresh` after storing it when there
+  // was none.
+  absl::StatusOr<std::string> GetOrCreate(std::string_view purpose,
+                                          std::string_view fresh);
+
+ private:
+  Connection& db_;
+};
+
+}  // namespace brevis::store
+
+#endif  // BREVIS_SERVER_STORE_CREATE_REQUEST_LOG_H_

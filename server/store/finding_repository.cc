@@ -1,0 +1,163 @@
+#include "server/store/finding_repository.h"
+
+#include "server/domain/str_cat.h"
+#include "server/domain/resource_name.h"
+
+namespace brevis::store {
+namespace {
+
+#define BREVIS_FINDING_SELECT                                              \
+  "SELECT id, uid, focus_area, kind, text, informant_groups, "             \
+  "child_rights_articles, sip, create_time, update_time, revision "        \
+  "FROM findings "
+
+v1::Finding ReadFinding(std::string_view audit_uid, const Statement& row) {
+  v1::Finding finding;
+  finding.set_name(domain::FindingName(audit_uid, row.Text(1)));
+  finding.set_focus_area(static_cast<v1::FocusArea>(row.Int(2)));
+  finding.set_kind(static_cast<v1::FindingKind>(row.Int(3)));
+  finding.set_text(row.Text(4));
+  FromMask(row.Int(5), finding.mutable_informant_groups());
+  FromMask(row.Int(6), finding.mutable_child_rights_articles());
+  finding.set_sip(row.Int(7) != 0);
+  SetTimestamp(row.Int(8), finding.mutable_create_time());
+  SetTimestamp(row.Int(9), finding.mutable_update_time());
+  finding.set_etag(Etag(row.Int(10)));
+  return finding;
+}
+
+// Sets are stored as masks and come back sorted; normalize what a write
+// returns so it equals what a later read returns.
+void NormalizeSets(v1::Finding* finding) {
+  FromMask(ToMask(finding->informant_groups()),
+           finding->mutable_informant_groups());
+  FromMask(ToMask(finding->child_rights_articles()),
+           finding->mutable_child_rights_articles());
+}
+
+absl::Status FindingNotFound(std::string_view audit_uid,
+                             std::string_view uid) {
+  return absl::NotFoundError(brevis::StrCat(
+      "finding ", domain::FindingName(audit_uid, uid), " not found"));
+}
+
+}  // namespace
+
+absl::Status FindingRepository::Create(std::string_view audit_uid,
+                                       int64_t audit_id, std::string_view uid,
+                                       absl::Time now, v1::Finding* finding) {
+  auto insert = db_.Prepare(
+      "INSERT INTO findings (uid, audit_id, focus_area, kind, text, "
+      "informant_groups, child_rights_articles, sip, create_time, "
+      "update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
+  if (!insert.ok()) return insert.status();
+  int64_t micros = ToMicros(now);
+  absl::Status status = (*insert)
+                            ->Bind(1, uid)
+                            .Bind(2, audit_id)
+                            .Bind(3, int64_t{finding->focus_area()})
+                            .Bind(4, int64_t{finding->kind()})
+                            .Bind(5, finding->text())
+                            .Bind(6, ToMask(finding->informant_groups()))
+                            .Bind(7, ToMask(finding->child_rights_articles()))
+                            .Bind(8, int64_t{finding->sip()})
+                            .Bind(9, micros)
+                            .Bind(10, micros)
+                            .Run();
+  if (!status.ok()) return status;
+  finding->set_name(domain::FindingName(audit_uid, uid));
+  NormalizeSets(finding);
+  SetTimestamp(micros, finding->mutable_create_time());
+  SetTimestamp(micros, finding->mutable_update_time());
+  finding->set_etag(Etag(1));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Finding> FindingRepository::Get(std::string_view audit_uid,
+                                                   int64_t audit_id,
+                                                   std::string_view uid) {
+  auto select =
+      db_.Prepare(BREVIS_FINDING_SELECT "WHERE audit_id = ? AND uid = ?");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, audit_id).Bind(2, uid);
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return FindingNotFound(audit_uid, uid);
+  return ReadFinding(audit_uid, **select);
+}
+
+absl::StatusOr<Page<v1::Finding>> FindingRepository::List(
+    std::string_view audit_uid, int64_t audit_id, const FindingFilter& filter,
+    int64_t after_id, int limit) {
+  // One statement per filter shape, each on an index that keeps the audit's
+  // rows in id order (see migrations/0001_initial.sql).
+  const char* sql;
+  if (filter.focus_area && filter.kind) {
+    sql = BREVIS_FINDING_SELECT
+        "WHERE audit_id = ?1 AND focus_area = ?3 AND kind = ?4 AND id > ?2 "
+        "ORDER BY id LIMIT ?5";
+  } else if (filter.focus_area) {
+    sql = BREVIS_FINDING_SELECT
+        "WHERE audit_id = ?1 AND focus_area = ?3 AND id > ?2 "
+        "ORDER BY id LIMIT ?5";
+  } else if (filter.kind) {
+    sql = BREVIS_FINDING_SELECT
+        "WHERE audit_id = ?1 AND kind = ?4 AND id > ?2 ORDER BY id LIMIT ?5";
+  } else {
+    sql = BREVIS_FINDING_SELECT
+        "WHERE audit_id = ?1 AND id > ?2 ORDER BY id LIMIT ?5";
+  }
+  auto select = db_.Prepare(sql);
+  if (!select.ok()) return select.status();
+  Statement& stmt = **select;
+  stmt.Bind(1, audit_id).Bind(2, after_id).Bind(5, int64_t{limit} + 1);
+  if (filter.focus_area) stmt.Bind(3, int64_t{*filter.focus_area});
+  if (filter.kind) stmt.Bind(4, int64_t{*filter.kind});
+  return CollectPage<v1::Finding>(stmt, limit, [&](const Statement& row) {
+    return ReadFinding(audit_uid, row);
+  });
+}
+
+absl::Status FindingRepository::Update(std::string_view audit_uid,
+                                       int64_t audit_id, std::string_view uid,
+                                       absl::Time now, v1::Finding* finding) {
+  auto update = db_.Prepare(
+      "UPDATE findings SET focus_area = ?, kind = ?, text = ?, "
+      "informant_groups = ?, child_rights_articles = ?, sip = ?, "
+      "update_time = ?, revision = revision + 1 "
+      "WHERE audit_id = ? AND uid = ? RETURNING revision");
+  if (!update.ok()) return update.status();
+  int64_t micros = ToMicros(now);
+  Statement& stmt = **update;
+  stmt.Bind(1, int64_t{finding->focus_area()})
+      .Bind(2, int64_t{finding->kind()})
+      .Bind(3, finding->text())
+      .Bind(4, ToMask(finding->informant_groups()))
+      .Bind(5, ToMask(finding->child_rights_articles()))
+      .Bind(6, int64_t{finding->sip()})
+      .Bind(7, micros)
+      .Bind(8, audit_id)
+      .Bind(9, uid);
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return FindingNotFound(audit_uid, uid);
+  NormalizeSets(finding);
+  finding->set_etag(Etag(stmt.Int(0)));
+  SetTimestamp(micros, finding->mutable_update_time());
+  return absl::OkStatus();
+}
+
+absl::Status FindingRepository::Delete(std::string_view audit_uid,
+                                       int64_t audit_id,
+                                       std::string_view uid) {
+  auto remove =
+      db_.Prepare("DELETE FROM findings WHERE audit_id = ? AND uid = ?");
+  if (!remove.ok()) return remove.status();
+  if (auto s = (*remove)->Bind(1, audit_id).Bind(2, uid).Run(); !s.ok()) {
+    return s;
+  }
+  if (db_.Changes() == 0) return FindingNotFound(audit_uid, uid);
+  return absl::OkStatus();
+}
+
+}  // namespace brevis::store

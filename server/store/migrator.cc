@@ -1,0 +1,135 @@
+#include "server/store/migrator.h"
+
+#include <openssl/evp.h>
+
+#include <map>
+
+#include "absl/strings/escaping.h"
+#include "server/domain/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace brevis::store {
+namespace {
+
+// The ledger lives outside the numbered migrations so that it exists before
+// the first of them runs.
+constexpr char kCreateLedger[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "  version INTEGER PRIMARY KEY,"
+    "  file_name TEXT NOT NULL,"
+    "  checksum TEXT NOT NULL,"
+    "  applied_time INTEGER NOT NULL) STRICT";
+
+struct LedgerRow {
+  std::string file_name;
+  std::string checksum;
+};
+
+absl::StatusOr<std::map<int, LedgerRow>> ReadLedger(Connection& connection) {
+  std::map<int, LedgerRow> rows;
+  auto exists = connection.Prepare(
+      "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND "
+      "name = 'schema_migrations'");
+  if (!exists.ok()) return exists.status();
+  absl::StatusOr<bool> found = (*exists)->Step();
+  if (!found.ok()) return found.status();
+  if (!*found) return rows;
+
+  auto select = connection.Prepare(
+      "SELECT version, file_name, checksum FROM schema_migrations "
+      "ORDER BY version");
+  if (!select.ok()) return select.status();
+  while (true) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    rows[static_cast<int>((*select)->Int(0))] = {(*select)->Text(1),
+                                                 (*select)->Text(2)};
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::string MigrationChecksum(std::string_view sql) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(sql.data(), sql.size(), digest, &size, EVP_sha256(), nullptr);
+  return absl::BytesToHexString(
+      std::string(reinterpret_cast<const char*>(digest), size));
+}
+
+absl::StatusOr<SchemaStatus> InspectSchema(
+    Connection& connection, std::span<const Migration> migrations) {
+  absl::StatusOr<std::map<int, LedgerRow>> ledger = ReadLedger(connection);
+  if (!ledger.ok()) return ledger.status();
+
+  SchemaStatus status;
+  std::map<int, const Migration*> known;
+  for (const Migration& migration : migrations) {
+    known[migration.version] = &migration;
+    status.latest_version = std::max(status.latest_version, migration.version);
+  }
+  for (const auto& [version, row] : *ledger) {
+    status.current_version = std::max(status.current_version, version);
+    auto it = known.find(version);
+    if (it == known.end()) {
+      return absl::FailedPreconditionError(brevis::StrCat(
+          "the database was migrated by a newer brevisd: it has migration ",
+          row.file_name, " (version ", version,
+          ") which this brevisd does not know (it knows up to version ",
+          status.latest_version, "); run the newer brevisd or restore a backup"));
+    }
+    std::string checksum = MigrationChecksum(it->second->sql);
+    if (checksum != row.checksum) {
+      return absl::FailedPreconditionError(brevis::StrCat(
+          "migration ", it->second->file_name,
+          " was edited after it was applied to this database (checksum in "
+          "the database ",
+          row.checksum, ", in this brevisd ", checksum,
+          "); restore the file as it was and add a new migration instead"));
+    }
+  }
+  for (const Migration& migration : migrations) {
+    if (!ledger->contains(migration.version)) {
+      status.pending.push_back(&migration);
+    }
+  }
+  return status;
+}
+
+absl::StatusOr<int> ApplyMigrations(Connection& connection,
+                                    std::span<const Migration> migrations) {
+  absl::StatusOr<SchemaStatus> status = InspectSchema(connection, migrations);
+  if (!status.ok()) return status.status();
+  if (absl::Status s = connection.Exec(kCreateLedger); !s.ok()) return s;
+
+  for (const Migration* migration : status->pending) {
+    if (absl::Status s = connection.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    absl::Status applied = connection.Exec(migration->sql);
+    if (applied.ok()) {
+      auto insert = connection.Prepare(
+          "INSERT INTO schema_migrations "
+          "(version, file_name, checksum, applied_time) VALUES (?, ?, ?, ?)");
+      applied = insert.status();
+      if (insert.ok()) {
+        applied = (*insert)
+                      ->Bind(1, int64_t{migration->version})
+                      .Bind(2, std::string_view(migration->file_name))
+                      .Bind(3, MigrationChecksum(migration->sql))
+                      .Bind(4, absl::ToUnixMicros(absl::Now()))
+                      .Run();
+      }
+    }
+    if (applied.ok()) applied = connection.Exec("COMMIT");
+    if (!applied.ok()) {
+      connection.Exec("ROLLBACK").IgnoreError();
+      return absl::Status(
+          applied.code(), brevis::StrCat("migration ", migration->file_name,
+                                       " failed: ", applied.message()));
+    }
+  }
+  return static_cast<int>(status->pending.size());
+}
+
+}  // namespace brevis::store

@@ -1,0 +1,177 @@
+#include "server/store/sqlite.h"
+
+#include "server/domain/str_cat.h"
+
+namespace brevis::store {
+
+absl::Status SqliteError(int code, std::string_view context, sqlite3* db) {
+  std::string message =
+      brevis::StrCat(context, ": ", db != nullptr ? sqlite3_errmsg(db)
+                                                : sqlite3_errstr(code));
+  switch (code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      if (code == SQLITE_CONSTRAINT_UNIQUE ||
+          code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return absl::AlreadyExistsError(message);
+      }
+      return absl::FailedPreconditionError(message);
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(
+          brevis::StrCat(message, " (the disk holding the database is full)"));
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(message);
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return absl::FailedPreconditionError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+Statement::~Statement() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Statement& Statement::Bind(int index, int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK && bind_error_.ok()) {
+    bind_error_ = SqliteError(rc, "bind", db_);
+  }
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  int rc = sqlite3_bind_text(stmt_, index, text.data(),
+                             static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_error_.ok()) {
+    bind_error_ = SqliteError(rc, "bind", db_);
+  }
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob(stmt_, index, bytes.data(),
+                             static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_error_.ok()) {
+    bind_error_ = SqliteError(rc, "bind", db_);
+  }
+  return *this;
+}
+
+Statement& Statement::BindOptional(int index,
+                                   std::optional<std::string_view> text) {
+  return text.has_value() ? Bind(index, *text) : BindNull(index);
+}
+
+Statement& Statement::BindNull(int index) {
+  int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK && bind_error_.ok()) {
+    bind_error_ = SqliteError(rc, "bind", db_);
+  }
+  return *this;
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  if (!bind_error_.ok()) return bind_error_;
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(rc, "step", db_);
+}
+
+absl::Status Statement::Run() {
+  absl::StatusOr<bool> row = Step();
+  if (!row.ok()) return row.status();
+  return absl::OkStatus();
+}
+
+int64_t Statement::Int(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Statement::Text(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  int size = sqlite3_column_bytes(stmt_, column);
+  if (text == nullptr) return std::string();
+  return std::string(reinterpret_cast<const char*>(text), size);
+}
+
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
+    const std::string& path, bool create, bool read_only) {
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  if (read_only) {
+    flags |= SQLITE_OPEN_READONLY;
+  } else {
+    flags |= SQLITE_OPEN_READWRITE;
+    if (create) flags |= SQLITE_OPEN_CREATE;
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status =
+        SqliteError(rc, brevis::StrCat("cannot open database ", path), db);
+    sqlite3_close_v2(db);
+    if (rc == SQLITE_CANTOPEN) {
+      return absl::NotFoundError(
+          brevis::StrCat("cannot open database ", path,
+                       create ? "" : " (run `brevisd init` to create it)"));
+    }
+    return status;
+  }
+  std::unique_ptr<Connection> connection(new Connection(db));
+  sqlite3_busy_timeout(db, 5000);
+  // The pragmas are fixed by the design: WAL so readers never block the
+  // writer, FULL so an acknowledged write is on disk, and a bounded WAL file.
+  absl::Status status = connection->Exec(
+      read_only ? "PRAGMA foreign_keys=ON;"
+                : "PRAGMA journal_mode=WAL;"
+                  "PRAGMA synchronous=FULL;"
+                  "PRAGMA foreign_keys=ON;"
+                  "PRAGMA journal_size_limit=67108864;");
+  if (!status.ok()) return status;
+  return connection;
+}
+
+Connection::~Connection() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+absl::StatusOr<std::unique_ptr<Statement>> Connection::Prepare(
+    const char* sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
+                                nullptr);
+    if (rc != SQLITE_OK) {
+      return SqliteError(rc, brevis::StrCat("prepare ", sql), db_);
+    }
+    it = statements_.emplace(sql, stmt).first;
+  }
+  return std::make_unique<Statement>(it->second, db_);
+}
+
+absl::Status Connection::Exec(std::string_view sql) {
+  std::string copy(sql);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    absl::Status status = SqliteError(rc, "exec", db_);
+    sqlite3_free(error);
+    return status;
+  }
+  return absl::OkStatus();
+}
+
+int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
+
+}  // namespace brevis::store
