@@ -1,7 +1,8 @@
 #include "server/config_file.h"
 
-#include <filesystem>
 #include <toml++/toml.h>
+
+#include <filesystem>
 
 #include "server/domain/str_cat.h"
 

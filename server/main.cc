@@ -76,8 +76,8 @@ int RunServe(const brevis::api::ServerOptions& options,
   auto server = brevis::api::ApiServer::Start(options, db->get(), &clock);
   if (!server.ok()) return Fail(server.status());
 
-  std::string host = options.listen_address.substr(
-      0, options.listen_address.rfind(':'));
+  std::string host =
+      options.listen_address.substr(0, options.listen_address.rfind(':'));
   std::cout << "brevisd: listening on " << host << ":" << (*server)->port()
             << " (plaintext, loopback only), database " << db_options.path
             << " at schema version " << (*db)->schema_version() << std::endl;
@@ -103,9 +103,10 @@ int main(int argc, char** argv) {
 
   std::string db_path = "var/brevis.db";
 
-  CLI::App* init = app.add_subcommand(
-      "init", "Create a new database with every migration applied.\n"
-              "Example: brevisd init --db var/brevis.db");
+  CLI::App* init =
+      app.add_subcommand("init",
+                         "Create a new database with every migration applied.\n"
+                         "Example: brevisd init --db var/brevis.db");
   init->add_option("--db", db_path, "Database file to create")
       ->capture_default_str();
 

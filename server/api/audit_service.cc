@@ -1,10 +1,10 @@
 #include "server/api/audit_service.h"
 
-#include "server/domain/str_cat.h"
 #include "server/api/grpc_status.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
+#include "server/domain/str_cat.h"
 #include "server/domain/update_mask.h"
 #include "server/domain/validation.h"
 #include "server/store/audit_repository.h"
@@ -54,32 +54,31 @@ absl::Status AuditService::DoCreateAudit(const v1::CreateAuditRequest& request,
     return absl::InvalidArgumentError("audit: required");
   }
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
-  auto unit_ids = domain::ParseName(request.audit().unit(), {"units"},
-                                    "audit.unit");
+  auto unit_ids =
+      domain::ParseName(request.audit().unit(), {"units"}, "audit.unit");
   if (!unit_ids.ok()) return unit_ids.status();
   BREVIS_RETURN_IF_ERROR(domain::ValidateAudit(request.audit()));
   absl::Time now = deps_.clock->Now();
   return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(
-        db, kCreateAudit, request.request_id(), now, response,
-        [&]() -> absl::Status {
-          store::UnitRepository units(db);
-          const std::string& unit_uid = (*unit_ids)[0];
-          absl::StatusOr<v1::Unit> unit = units.Get(unit_uid);
-          if (!unit.ok()) return unit.status();
-          if (!unit->active()) {
-            return absl::FailedPreconditionError(
-                brevis::StrCat("audit.unit: unit ", unit->name(),
-                             " is inactive; reactivate it before "
-                             "commissioning an audit of it"));
-          }
-          absl::StatusOr<int64_t> unit_id = units.RowId(unit_uid);
-          if (!unit_id.ok()) return unit_id.status();
-          *response = request.audit();
-          ClearOutputOnly(response);
-          return store::AuditRepository(db).Create(domain::NewResourceId(),
-                                                   *unit_id, now, response);
-        });
+    return CreateOnce(db, kCreateAudit, request.request_id(), now, response,
+                      [&]() -> absl::Status {
+                        store::UnitRepository units(db);
+                        const std::string& unit_uid = (*unit_ids)[0];
+                        absl::StatusOr<v1::Unit> unit = units.Get(unit_uid);
+                        if (!unit.ok()) return unit.status();
+                        if (!unit->active()) {
+                          return absl::FailedPreconditionError(brevis::StrCat(
+                              "audit.unit: unit ", unit->name(),
+                              " is inactive; reactivate it before "
+                              "commissioning an audit of it"));
+                        }
+                        absl::StatusOr<int64_t> unit_id = units.RowId(unit_uid);
+                        if (!unit_id.ok()) return unit_id.status();
+                        *response = request.audit();
+                        ClearOutputOnly(response);
+                        return store::AuditRepository(db).Create(
+                            domain::NewResourceId(), *unit_id, now, response);
+                      });
   });
 }
 
@@ -109,9 +108,9 @@ absl::Status AuditService::DoListAudits(const v1::ListAuditsRequest& request,
     if (!ids.ok()) return ids.status();
     unit_uid = (*ids)[0];
   }
-  absl::StatusOr<ListWindow> window = OpenListWindow(
-      *deps_.page_tokens, "ListAudits\n" + filter->Canonical(),
-      request.page_size(), request.page_token());
+  absl::StatusOr<ListWindow> window =
+      OpenListWindow(*deps_.page_tokens, "ListAudits\n" + filter->Canonical(),
+                     request.page_size(), request.page_token());
   if (!window.ok()) return window.status();
 
   return deps_.db->Read([&](store::Connection& db) -> absl::Status {
@@ -143,8 +142,8 @@ absl::Status AuditService::DoUpdateAudit(const v1::UpdateAuditRequest& request,
   if (!request.has_audit()) {
     return absl::InvalidArgumentError("audit: required");
   }
-  auto ids = domain::ParseName(request.audit().name(), {"audits"},
-                               "audit.name");
+  auto ids =
+      domain::ParseName(request.audit().name(), {"audits"}, "audit.name");
   if (!ids.ok()) return ids.status();
   absl::StatusOr<std::vector<std::string>> paths = domain::ResolveUpdateMask(
       request.update_mask(), *v1::Audit::descriptor(),

@@ -1,9 +1,9 @@
-#include "server/domain/str_cat.h"
 #include "server/api/audit_service.h"
 #include "server/api/grpc_status.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
+#include "server/domain/str_cat.h"
 #include "server/domain/update_mask.h"
 #include "server/domain/validation.h"
 #include "server/store/audit_repository.h"
@@ -36,8 +36,8 @@ absl::Status StaleFindingEtag() {
 }  // namespace
 
 grpc::ServerUnaryReactor* AuditService::CreateFinding(
-    grpc::CallbackServerContext* context, const v1::CreateFindingRequest* request,
-    v1::Finding* response) {
+    grpc::CallbackServerContext* context,
+    const v1::CreateFindingRequest* request, v1::Finding* response) {
   return FinishUnary(context, DoCreateFinding(*request, response));
 }
 
@@ -48,19 +48,21 @@ grpc::ServerUnaryReactor* AuditService::GetFinding(
 }
 
 grpc::ServerUnaryReactor* AuditService::ListFindings(
-    grpc::CallbackServerContext* context, const v1::ListFindingsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListFindingsRequest* request,
     v1::ListFindingsResponse* response) {
   return FinishUnary(context, DoListFindings(*request, response));
 }
 
 grpc::ServerUnaryReactor* AuditService::UpdateFinding(
-    grpc::CallbackServerContext* context, const v1::UpdateFindingRequest* request,
-    v1::Finding* response) {
+    grpc::CallbackServerContext* context,
+    const v1::UpdateFindingRequest* request, v1::Finding* response) {
   return FinishUnary(context, DoUpdateFinding(*request, response));
 }
 
 grpc::ServerUnaryReactor* AuditService::DeleteFinding(
-    grpc::CallbackServerContext* context, const v1::DeleteFindingRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::DeleteFindingRequest* request,
     google::protobuf::Empty* response) {
   return FinishUnary(context, DoDeleteFinding(*request, response));
 }
@@ -78,17 +80,16 @@ absl::Status AuditService::DoCreateFinding(
   // A request_id is unique per audit, not across audits.
   std::string method = brevis::StrCat(kCreateFinding, " ", request.parent());
   return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(db, method, request.request_id(), now, response,
-                      [&]() -> absl::Status {
-                        absl::StatusOr<int64_t> audit_id =
-                            store::AuditRepository(db).RowId(audit_uid);
-                        if (!audit_id.ok()) return audit_id.status();
-                        *response = request.finding();
-                        ClearOutputOnly(response);
-                        return store::FindingRepository(db).Create(
-                            audit_uid, *audit_id, domain::NewResourceId(), now,
-                            response);
-                      });
+    return CreateOnce(
+        db, method, request.request_id(), now, response, [&]() -> absl::Status {
+          absl::StatusOr<int64_t> audit_id =
+              store::AuditRepository(db).RowId(audit_uid);
+          if (!audit_id.ok()) return audit_id.status();
+          *response = request.finding();
+          ClearOutputOnly(response);
+          return store::FindingRepository(db).Create(
+              audit_uid, *audit_id, domain::NewResourceId(), now, response);
+        });
   });
 }
 
@@ -117,19 +118,19 @@ absl::Status AuditService::DoListFindings(
       domain::ListFilter::Parse(request.filter(), {"focus_area", "kind"});
   if (!filter.ok()) return filter.status();
   store::FindingFilter finding_filter;
-  absl::StatusOr<std::optional<int>> focus_area = filter->GetEnum(
-      "focus_area", v1::FocusArea_descriptor(), "FOCUS_AREA_");
+  absl::StatusOr<std::optional<int>> focus_area =
+      filter->GetEnum("focus_area", v1::FocusArea_descriptor(), "FOCUS_AREA_");
   if (!focus_area.ok()) return focus_area.status();
   finding_filter.focus_area = *focus_area;
   absl::StatusOr<std::optional<int>> kind =
       filter->GetEnum("kind", v1::FindingKind_descriptor(), "FINDING_KIND_");
   if (!kind.ok()) return kind.status();
   finding_filter.kind = *kind;
-  absl::StatusOr<ListWindow> window = OpenListWindow(
-      *deps_.page_tokens,
-      brevis::StrCat("ListFindings\n", request.parent(), "\n",
-                   filter->Canonical()),
-      request.page_size(), request.page_token());
+  absl::StatusOr<ListWindow> window =
+      OpenListWindow(*deps_.page_tokens,
+                     brevis::StrCat("ListFindings\n", request.parent(), "\n",
+                                    filter->Canonical()),
+                     request.page_size(), request.page_token());
   if (!window.ok()) return window.status();
 
   const std::string& audit_uid = (*parent)[0];

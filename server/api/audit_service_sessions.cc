@@ -1,8 +1,8 @@
-#include "server/domain/str_cat.h"
 #include "server/api/audit_service.h"
 #include "server/api/grpc_status.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
+#include "server/domain/str_cat.h"
 #include "server/domain/validation.h"
 #include "server/store/audit_repository.h"
 #include "server/store/session_repository.h"
@@ -15,19 +15,21 @@ constexpr char kCreateSession[] = "brevis.v1.AuditService/CreateSession";
 }  // namespace
 
 grpc::ServerUnaryReactor* AuditService::CreateSession(
-    grpc::CallbackServerContext* context, const v1::CreateSessionRequest* request,
-    v1::Session* response) {
+    grpc::CallbackServerContext* context,
+    const v1::CreateSessionRequest* request, v1::Session* response) {
   return FinishUnary(context, DoCreateSession(*request, response));
 }
 
 grpc::ServerUnaryReactor* AuditService::ListSessions(
-    grpc::CallbackServerContext* context, const v1::ListSessionsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListSessionsRequest* request,
     v1::ListSessionsResponse* response) {
   return FinishUnary(context, DoListSessions(*request, response));
 }
 
 grpc::ServerUnaryReactor* AuditService::DeleteSession(
-    grpc::CallbackServerContext* context, const v1::DeleteSessionRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::DeleteSessionRequest* request,
     google::protobuf::Empty* response) {
   return FinishUnary(context, DoDeleteSession(*request, response));
 }
@@ -45,22 +47,20 @@ absl::Status AuditService::DoCreateSession(
   // A request_id is unique per audit, not across audits.
   std::string method = brevis::StrCat(kCreateSession, " ", request.parent());
   return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(db, method, request.request_id(), now, response,
-                      [&]() -> absl::Status {
-                        absl::StatusOr<int64_t> audit_id =
-                            store::AuditRepository(db).RowId(audit_uid);
-                        if (!audit_id.ok()) return audit_id.status();
-                        response->Clear();
-                        response->set_kind(request.session().kind());
-                        response->set_informant_group(
-                            request.session().informant_group());
-                        response->set_participant_count(
-                            request.session().participant_count());
-                        *response->mutable_date() = request.session().date();
-                        return store::SessionRepository(db).Create(
-                            audit_uid, *audit_id, domain::NewResourceId(), now,
-                            response);
-                      });
+    return CreateOnce(
+        db, method, request.request_id(), now, response, [&]() -> absl::Status {
+          absl::StatusOr<int64_t> audit_id =
+              store::AuditRepository(db).RowId(audit_uid);
+          if (!audit_id.ok()) return audit_id.status();
+          response->Clear();
+          response->set_kind(request.session().kind());
+          response->set_informant_group(request.session().informant_group());
+          response->set_participant_count(
+              request.session().participant_count());
+          *response->mutable_date() = request.session().date();
+          return store::SessionRepository(db).Create(
+              audit_uid, *audit_id, domain::NewResourceId(), now, response);
+        });
   });
 }
 
@@ -93,15 +93,13 @@ absl::Status AuditService::DoListSessions(
 
 absl::Status AuditService::DoDeleteSession(
     const v1::DeleteSessionRequest& request, google::protobuf::Empty*) {
-  auto ids =
-      domain::ParseName(request.name(), {"audits", "sessions"}, "name");
+  auto ids = domain::ParseName(request.name(), {"audits", "sessions"}, "name");
   if (!ids.ok()) return ids.status();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
     absl::StatusOr<int64_t> audit_id =
         store::AuditRepository(db).RowId((*ids)[0]);
     if (!audit_id.ok()) return audit_id.status();
-    return store::SessionRepository(db).Delete((*ids)[0], *audit_id,
-                                               (*ids)[1]);
+    return store::SessionRepository(db).Delete((*ids)[0], *audit_id, (*ids)[1]);
   });
 }
 

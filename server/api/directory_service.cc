@@ -76,8 +76,8 @@ absl::Status DirectoryService::DoGetUnit(const v1::GetUnitRequest& request,
 
 absl::Status DirectoryService::DoListUnits(const v1::ListUnitsRequest& request,
                                            v1::ListUnitsResponse* response) {
-  absl::StatusOr<domain::ListFilter> filter = domain::ListFilter::Parse(
-      request.filter(), {"active", "kind", "region"});
+  absl::StatusOr<domain::ListFilter> filter =
+      domain::ListFilter::Parse(request.filter(), {"active", "kind", "region"});
   if (!filter.ok()) return filter.status();
   store::UnitFilter unit_filter;
   absl::StatusOr<std::optional<bool>> active = filter->GetBool("active");
@@ -89,9 +89,9 @@ absl::Status DirectoryService::DoListUnits(const v1::ListUnitsRequest& request,
   unit_filter.kind = *kind;
   unit_filter.region = filter->Get("region");
 
-  absl::StatusOr<ListWindow> window = OpenListWindow(
-      *deps_.page_tokens, "ListUnits\n" + filter->Canonical(),
-      request.page_size(), request.page_token());
+  absl::StatusOr<ListWindow> window =
+      OpenListWindow(*deps_.page_tokens, "ListUnits\n" + filter->Canonical(),
+                     request.page_size(), request.page_token());
   if (!window.ok()) return window.status();
   return deps_.db->Read([&](store::Connection& db) -> absl::Status {
     absl::StatusOr<store::Page<v1::Unit>> page = store::UnitRepository(db).List(
@@ -113,8 +113,8 @@ absl::Status DirectoryService::DoUpdateUnit(
       request.update_mask(), *v1::Unit::descriptor(),
       {"display_name", "region", "kind", "hsa_id", "active"});
   if (!paths.ok()) return paths.status();
-  bool sets_active = std::find(paths->begin(), paths->end(), "active") !=
-                     paths->end();
+  bool sets_active =
+      std::find(paths->begin(), paths->end(), "active") != paths->end();
   if (sets_active && !request.unit().has_active()) {
     return absl::InvalidArgumentError(
         "unit.active: required when update_mask names it");

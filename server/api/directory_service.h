@@ -28,8 +28,7 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
  private:
   absl::Status DoCreateUnit(const v1::CreateUnitRequest& request,
                             v1::Unit* response);
-  absl::Status DoGetUnit(const v1::GetUnitRequest& request,
-                         v1::Unit* response);
+  absl::Status DoGetUnit(const v1::GetUnitRequest& request, v1::Unit* response);
   absl::Status DoListUnits(const v1::ListUnitsRequest& request,
                            v1::ListUnitsResponse* response);
   absl::Status DoUpdateUnit(const v1::UpdateUnitRequest& request,

@@ -12,7 +12,8 @@ class ParseErrorInterceptor : public grpc::experimental::Interceptor {
   explicit ParseErrorInterceptor(std::string method)
       : method_(std::move(method)) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_MESSAGE) &&
         methods->GetRecvMessage() == nullptr) {

@@ -4,10 +4,10 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
-#include "server/domain/str_cat.h"
 #include "server/api/audit_service.h"
 #include "server/api/directory_service.h"
 #include "server/api/parse_error_interceptor.h"
+#include "server/domain/str_cat.h"
 #include "server/store/create_request_log.h"
 
 namespace brevis::api {
@@ -90,13 +90,13 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   // Keepalive enforcement: a client may ping at most every 10 s without
   // data; abusive pingers are disconnected after two strikes. The server
   // pings idle connections every 2 minutes to find dead peers.
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             10000);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 120000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
-  std::vector<std::unique_ptr<
-      grpc::experimental::ServerInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -105,7 +105,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
         brevis::StrCat("cannot listen on ", options.listen_address,
-                     " (is the port in use, or the address not local?)"));
+                       " (is the port in use, or the address not local?)"));
   }
   return server;
 }

@@ -7,8 +7,7 @@
 namespace brevis::api {
 
 absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
-                                          std::string scope,
-                                          int32_t page_size,
+                                          std::string scope, int32_t page_size,
                                           std::string_view page_token) {
   if (page_size < 0) {
     return absl::InvalidArgumentError(

@@ -39,8 +39,7 @@ struct ListWindow {
 // INVALID_ARGUMENT for a negative page_size or a token not issued for
 // `scope`. page_size 0 means the default; above the maximum is capped.
 absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
-                                          std::string scope,
-                                          int32_t page_size,
+                                          std::string scope, int32_t page_size,
                                           std::string_view page_token);
 
 // The token for the page after `page`, or empty when it was the last.

@@ -66,8 +66,8 @@ absl::StatusOr<int64_t> PageTokenCodec::Decode(std::string_view scope,
   }
   std::string_view position = std::string_view(raw).substr(0, kPositionBytes);
   std::string expected = Mac(scope, position);
-  if (CRYPTO_memcmp(expected.data(), raw.data() + kPositionBytes,
-                    kMacBytes) != 0) {
+  if (CRYPTO_memcmp(expected.data(), raw.data() + kPositionBytes, kMacBytes) !=
+      0) {
     return BadToken();
   }
   uint64_t value = 0;

@@ -92,7 +92,7 @@ absl::StatusOr<ListFilter> ListFilter::Parse(
     if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
       return absl::InvalidArgumentError(
           brevis::StrCat("filter: unknown field '", field,
-                       "'; fields: ", brevis::StrJoin(fields, ", ")));
+                         "'; fields: ", brevis::StrJoin(fields, ", ")));
     }
     if (!scanner.Consume('=')) {
       return FilterError(scanner.pos(),
@@ -136,7 +136,7 @@ absl::StatusOr<std::optional<int>> ListFilter::GetEnum(
     }
     return absl::InvalidArgumentError(
         brevis::StrCat("filter: ", field, " has no value '", *value,
-                     "'; values: ", brevis::StrJoin(names, ", ")));
+                       "'; values: ", brevis::StrJoin(names, ", ")));
   }
   return found->number();
 }

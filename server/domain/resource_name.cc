@@ -62,9 +62,9 @@ absl::StatusOr<std::vector<std::string>> ParseName(
     if (ok) ids.emplace_back(segments[2 * i + 1]);
   }
   if (!ok) {
-    return absl::InvalidArgumentError(
-        brevis::StrCat(field, ": \"", absl::CHexEscape(std::string(name.substr(0, 200))),
-                     "\" is not a resource name like ", Shape(pattern)));
+    return absl::InvalidArgumentError(brevis::StrCat(
+        field, ": \"", absl::CHexEscape(std::string(name.substr(0, 200))),
+        "\" is not a resource name like ", Shape(pattern)));
   }
   return ids;
 }

@@ -18,16 +18,17 @@ inline void Append(std::string& out, std::string_view piece) {
 inline void Append(std::string& out, char c) { out.push_back(c); }
 // Other string types with data() and size(), such as absl::string_view.
 template <typename Text>
-  requires requires(const Text& text) {
-    { text.data() } -> std::convertible_to<const char*>;
-    { text.size() } -> std::convertible_to<size_t>;
-  } && (!std::convertible_to<Text, std::string_view>)
-void Append(std::string& out, const Text& text) {
+requires requires(const Text& text) {
+  { text.data() } -> std::convertible_to<const char*>;
+  { text.size() } -> std::convertible_to<size_t>;
+} &&(!std::convertible_to<Text, std::string_view>)void Append(
+    std::string& out, const Text& text) {
   out.append(text.data(), text.size());
 }
 template <std::integral Integer>
-  requires(!std::same_as<Integer, char> && !std::same_as<Integer, bool>)
-void Append(std::string& out, Integer value) {
+requires(!std::same_as<Integer, char> &&
+         !std::same_as<Integer, bool>) void Append(std::string& out,
+                                                   Integer value) {
   out.append(std::to_string(value));
 }
 }  // namespace str_cat_internal

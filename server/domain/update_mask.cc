@@ -29,9 +29,9 @@ absl::StatusOr<std::vector<std::string>> ResolveUpdateMask(
                                 path) != mutable_paths.end();
     if (!is_mutable) {
       if (resource.FindFieldByName(path) != nullptr) {
-        return absl::InvalidArgumentError(
-            brevis::StrCat("update_mask: ", path,
-                         " is output only or cannot be changed after create"));
+        return absl::InvalidArgumentError(brevis::StrCat(
+            "update_mask: ", path,
+            " is output only or cannot be changed after create"));
       }
       return absl::InvalidArgumentError(brevis::StrCat(
           "update_mask: ", resource.name(), " has no field '", path,
@@ -61,11 +61,12 @@ void ApplyUpdateMask(const google::protobuf::Message& source,
         switch (field->cpp_type()) {
           case google::protobuf::FieldDescriptor::CPPTYPE_ENUM:
             reflection->AddEnumValue(
-                target, field, reflection->GetRepeatedEnumValue(source, field, i));
+                target, field,
+                reflection->GetRepeatedEnumValue(source, field, i));
             break;
           case google::protobuf::FieldDescriptor::CPPTYPE_INT32:
-            reflection->AddInt32(target, field,
-                                 reflection->GetRepeatedInt32(source, field, i));
+            reflection->AddInt32(
+                target, field, reflection->GetRepeatedInt32(source, field, i));
             break;
           case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
             reflection->AddString(

@@ -15,8 +15,8 @@ absl::Status Invalid(std::string_view field, std::string_view rule) {
 
 // Checks a required enum value against the values the proto defines.
 template <typename Enum>
-absl::Status CheckEnum(std::string_view field, int value,
-                       bool (*is_valid)(int), bool required = true) {
+absl::Status CheckEnum(std::string_view field, int value, bool (*is_valid)(int),
+                       bool required = true) {
   if (value == 0) {
     return required ? Invalid(field, "required") : absl::OkStatus();
   }
@@ -88,16 +88,16 @@ absl::Status CheckText(std::string_view field, std::string_view text,
   size_t chars = CountCodePoints(text);
   if (chars > max_chars) {
     return Invalid(field, brevis::StrCat("at most ", max_chars,
-                                       " characters (got ", chars, ")"));
+                                         " characters (got ", chars, ")"));
   }
   if (may_hold_personal_data) {
     if (std::optional<SensitiveMatch> match = FindSensitiveData(text)) {
       return Invalid(
           field,
           brevis::StrCat("contains what looks like a ",
-                       SensitiveKindName(match->kind), " at character ",
-                       match->char_offset,
-                       "; audit text must not identify a person, remove it"));
+                         SensitiveKindName(match->kind), " at character ",
+                         match->char_offset,
+                         "; audit text must not identify a person, remove it"));
     }
   }
   return absl::OkStatus();
@@ -120,16 +120,16 @@ absl::Status CheckDate(std::string_view field, const v1::Date& date,
   }
   if (date.year() < 1900 || date.year() > 9999) {
     return Invalid(field, brevis::StrCat("year must be 1900-9999 (got ",
-                                       date.year(), ")"));
+                                         date.year(), ")"));
   }
   if (date.month() < 1 || date.month() > 12) {
-    return Invalid(field,
-                   brevis::StrCat("month must be 1-12 (got ", date.month(), ")"));
+    return Invalid(
+        field, brevis::StrCat("month must be 1-12 (got ", date.month(), ")"));
   }
   int days = DaysInMonth(date.year(), date.month());
   if (date.day() < 1 || date.day() > days) {
     return Invalid(field, brevis::StrCat("day must be 1-", days, " (got ",
-                                       date.day(), ")"));
+                                         date.day(), ")"));
   }
   return absl::OkStatus();
 }
@@ -140,8 +140,8 @@ absl::Status ValidateUnit(const v1::Unit& unit) {
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckText("unit.region", unit.region(), kMaxNameChars, true,
-                         false);
+  if (auto s =
+          CheckText("unit.region", unit.region(), kMaxNameChars, true, false);
       !s.ok()) {
     return s;
   }
@@ -159,8 +159,8 @@ absl::Status ValidateUnit(const v1::Unit& unit) {
 }
 
 absl::Status ValidateAudit(const v1::Audit& audit) {
-  if (auto s = CheckText("audit.title", audit.title(), kMaxNameChars, true,
-                         true);
+  if (auto s =
+          CheckText("audit.title", audit.title(), kMaxNameChars, true, true);
       !s.ok()) {
     return s;
   }
@@ -234,15 +234,14 @@ absl::Status ValidateSession(const v1::Session& session) {
   if (count < kMinParticipants || count > kMaxParticipants) {
     return Invalid("session.participant_count",
                    brevis::StrCat("must be ", kMinParticipants, "-",
-                                kMaxParticipants, " (got ", count, ")"));
+                                  kMaxParticipants, " (got ", count, ")"));
   }
   return absl::OkStatus();
 }
 
 absl::Status ValidateFinding(const v1::Finding& finding) {
-  if (auto s = CheckEnum<v1::FocusArea>("finding.focus_area",
-                                        finding.focus_area(),
-                                        v1::FocusArea_IsValid);
+  if (auto s = CheckEnum<v1::FocusArea>(
+          "finding.focus_area", finding.focus_area(), v1::FocusArea_IsValid);
       !s.ok()) {
     return s;
   }
@@ -256,20 +255,21 @@ absl::Status ValidateFinding(const v1::Finding& finding) {
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckEnumSet("finding.informant_groups",
-                            finding.informant_groups(),
-                            v1::InformantGroup_IsValid, true);
+  if (auto s =
+          CheckEnumSet("finding.informant_groups", finding.informant_groups(),
+                       v1::InformantGroup_IsValid, true);
       !s.ok()) {
     return s;
   }
   std::set<int> articles;
   for (int i = 0; i < finding.child_rights_articles_size(); ++i) {
     int article = finding.child_rights_articles(i);
-    std::string field = brevis::StrCat("finding.child_rights_articles[", i, "]");
+    std::string field =
+        brevis::StrCat("finding.child_rights_articles[", i, "]");
     if (article < 1 || article > kMaxChildRightsArticle) {
-      return Invalid(field, brevis::StrCat("must be an article 1-",
-                                         kMaxChildRightsArticle, " (got ",
-                                         article, ")"));
+      return Invalid(
+          field, brevis::StrCat("must be an article 1-", kMaxChildRightsArticle,
+                                " (got ", article, ")"));
     }
     if (!articles.insert(article).second) {
       return Invalid(field, brevis::StrCat("article ", article, " repeated"));

@@ -1,14 +1,14 @@
 #include "server/store/audit_repository.h"
 
-#include "server/domain/str_cat.h"
 #include "server/domain/resource_name.h"
+#include "server/domain/str_cat.h"
 
 namespace brevis::store {
 namespace {
 
-#define BREVIS_AUDIT_SELECT                                                  \
-  "SELECT a.id, a.uid, u.uid, a.title, a.commissioned_by, a.focus_areas, "   \
-  "a.other_focus_area, a.question_guide, a.planned_start_date, "             \
+#define BREVIS_AUDIT_SELECT                                                   \
+  "SELECT a.id, a.uid, u.uid, a.title, a.commissioned_by, a.focus_areas, "    \
+  "a.other_focus_area, a.question_guide, a.planned_start_date, "              \
   "a.planned_report_date, a.planned_follow_up_date, a.state, a.create_time, " \
   "a.update_time, a.revision FROM audits a JOIN units u ON u.id = a.unit_id "
 
@@ -97,8 +97,9 @@ absl::StatusOr<int64_t> AuditRepository::RowId(std::string_view uid) {
   return (*select)->Int(0);
 }
 
-absl::StatusOr<Page<v1::Audit>> AuditRepository::List(
-    const AuditFilter& filter, int64_t after_id, int limit) {
+absl::StatusOr<Page<v1::Audit>> AuditRepository::List(const AuditFilter& filter,
+                                                      int64_t after_id,
+                                                      int limit) {
   // One statement per filter shape, so each walks the index that keeps its
   // rows in id order and a deep page costs what the first one does.
   const char* sql;

@@ -12,8 +12,9 @@ absl::Status CreateDatabase(const std::string& path,
   std::error_code error;
   if (std::filesystem::exists(path, error)) {
     return absl::AlreadyExistsError(
-        brevis::StrCat("database ", path, " already exists; init only creates "
-                     "new databases (use `brevisd migrate` to upgrade one)"));
+        brevis::StrCat("database ", path,
+                       " already exists; init only creates "
+                       "new databases (use `brevisd migrate` to upgrade one)"));
   }
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, error);
@@ -29,8 +30,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   if (!std::filesystem::exists(options.path, error)) {
     return absl::NotFoundError(
         brevis::StrCat("database ", options.path,
-                     " does not exist; create it with `brevisd init --db ",
-                     options.path, "`"));
+                       " does not exist; create it with `brevisd init --db ",
+                       options.path, "`"));
   }
   std::unique_ptr<Database> db(new Database());
   db->path_ = options.path;

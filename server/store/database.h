@@ -69,7 +69,7 @@ class Database {
   std::mutex readers_mu_;
   std::condition_variable reader_released_;
   std::vector<std::unique_ptr<Connection>> readers_;  // owns every reader
-  std::vector<Connection*> idle_readers_;  // guarded by readers_mu_
+  std::vector<Connection*> idle_readers_;             // guarded by readers_mu_
 };
 
 }  // namespace brevis::store

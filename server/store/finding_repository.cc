@@ -1,14 +1,14 @@
 #include "server/store/finding_repository.h"
 
-#include "server/domain/str_cat.h"
 #include "server/domain/resource_name.h"
+#include "server/domain/str_cat.h"
 
 namespace brevis::store {
 namespace {
 
-#define BREVIS_FINDING_SELECT                                              \
-  "SELECT id, uid, focus_area, kind, text, informant_groups, "             \
-  "child_rights_articles, sip, create_time, update_time, revision "        \
+#define BREVIS_FINDING_SELECT                                       \
+  "SELECT id, uid, focus_area, kind, text, informant_groups, "      \
+  "child_rights_articles, sip, create_time, update_time, revision " \
   "FROM findings "
 
 v1::Finding ReadFinding(std::string_view audit_uid, const Statement& row) {
@@ -35,8 +35,7 @@ void NormalizeSets(v1::Finding* finding) {
            finding->mutable_child_rights_articles());
 }
 
-absl::Status FindingNotFound(std::string_view audit_uid,
-                             std::string_view uid) {
+absl::Status FindingNotFound(std::string_view audit_uid, std::string_view uid) {
   return absl::NotFoundError(brevis::StrCat(
       "finding ", domain::FindingName(audit_uid, uid), " not found"));
 }
@@ -148,8 +147,7 @@ absl::Status FindingRepository::Update(std::string_view audit_uid,
 }
 
 absl::Status FindingRepository::Delete(std::string_view audit_uid,
-                                       int64_t audit_id,
-                                       std::string_view uid) {
+                                       int64_t audit_id, std::string_view uid) {
   auto remove =
       db_.Prepare("DELETE FROM findings WHERE audit_id = ? AND uid = ?");
   if (!remove.ok()) return remove.status();

@@ -28,8 +28,8 @@ class FindingRepository {
                       std::string_view uid, absl::Time now,
                       v1::Finding* finding);
   // NOT_FOUND when the audit has no finding `uid`.
-  absl::StatusOr<v1::Finding> Get(std::string_view audit_uid,
-                                  int64_t audit_id, std::string_view uid);
+  absl::StatusOr<v1::Finding> Get(std::string_view audit_uid, int64_t audit_id,
+                                  std::string_view uid);
   absl::StatusOr<Page<v1::Finding>> List(std::string_view audit_uid,
                                          int64_t audit_id,
                                          const FindingFilter& filter,

@@ -5,8 +5,8 @@
 #include <map>
 
 #include "absl/strings/escaping.h"
-#include "server/domain/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/domain/str_cat.h"
 
 namespace brevis::store {
 namespace {
@@ -78,7 +78,8 @@ absl::StatusOr<SchemaStatus> InspectSchema(
           "the database was migrated by a newer brevisd: it has migration ",
           row.file_name, " (version ", version,
           ") which this brevisd does not know (it knows up to version ",
-          status.latest_version, "); run the newer brevisd or restore a backup"));
+          status.latest_version,
+          "); run the newer brevisd or restore a backup"));
     }
     std::string checksum = MigrationChecksum(it->second->sql);
     if (checksum != row.checksum) {
@@ -124,9 +125,9 @@ absl::StatusOr<int> ApplyMigrations(Connection& connection,
     if (applied.ok()) applied = connection.Exec("COMMIT");
     if (!applied.ok()) {
       connection.Exec("ROLLBACK").IgnoreError();
-      return absl::Status(
-          applied.code(), brevis::StrCat("migration ", migration->file_name,
-                                       " failed: ", applied.message()));
+      return absl::Status(applied.code(),
+                          brevis::StrCat("migration ", migration->file_name,
+                                         " failed: ", applied.message()));
     }
   }
   return static_cast<int>(status->pending.size());

@@ -20,8 +20,8 @@ std::optional<std::string> DateColumn(const v1::Date& date) {
     return std::nullopt;
   }
   char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", date.year(),
-                date.month(), date.day());
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", date.year(), date.month(),
+                date.day());
   return std::string(text);
 }
 

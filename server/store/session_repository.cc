@@ -1,7 +1,7 @@
 #include "server/store/session_repository.h"
 
-#include "server/domain/str_cat.h"
 #include "server/domain/resource_name.h"
+#include "server/domain/str_cat.h"
 
 namespace brevis::store {
 
@@ -30,8 +30,7 @@ absl::Status SessionRepository::Create(std::string_view audit_uid,
 }
 
 absl::StatusOr<Page<v1::Session>> SessionRepository::List(
-    std::string_view audit_uid, int64_t audit_id, int64_t after_id,
-    int limit) {
+    std::string_view audit_uid, int64_t audit_id, int64_t after_id, int limit) {
   auto select = db_.Prepare(
       "SELECT id, uid, session_date, kind, informant_group, "
       "participant_count, create_time FROM sessions "

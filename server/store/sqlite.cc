@@ -5,9 +5,8 @@
 namespace brevis::store {
 
 absl::Status SqliteError(int code, std::string_view context, sqlite3* db) {
-  std::string message =
-      brevis::StrCat(context, ": ", db != nullptr ? sqlite3_errmsg(db)
-                                                : sqlite3_errstr(code));
+  std::string message = brevis::StrCat(
+      context, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
   switch (code & 0xff) {
     case SQLITE_CONSTRAINT:
       if (code == SQLITE_CONSTRAINT_UNIQUE ||
@@ -122,7 +121,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     if (rc == SQLITE_CANTOPEN) {
       return absl::NotFoundError(
           brevis::StrCat("cannot open database ", path,
-                       create ? "" : " (run `brevisd init` to create it)"));
+                         create ? "" : " (run `brevisd init` to create it)"));
     }
     return status;
   }
@@ -130,12 +129,12 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   sqlite3_busy_timeout(db, 5000);
   // The pragmas are fixed by the design: WAL so readers never block the
   // writer, FULL so an acknowledged write is on disk, and a bounded WAL file.
-  absl::Status status = connection->Exec(
-      read_only ? "PRAGMA foreign_keys=ON;"
-                : "PRAGMA journal_mode=WAL;"
-                  "PRAGMA synchronous=FULL;"
-                  "PRAGMA foreign_keys=ON;"
-                  "PRAGMA journal_size_limit=67108864;");
+  absl::Status status =
+      connection->Exec(read_only ? "PRAGMA foreign_keys=ON;"
+                                 : "PRAGMA journal_mode=WAL;"
+                                   "PRAGMA synchronous=FULL;"
+                                   "PRAGMA foreign_keys=ON;"
+                                   "PRAGMA journal_size_limit=67108864;");
   if (!status.ok()) return status;
   return connection;
 }

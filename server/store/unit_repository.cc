@@ -1,7 +1,7 @@
 #include "server/store/unit_repository.h"
 
-#include "server/domain/str_cat.h"
 #include "server/domain/resource_name.h"
+#include "server/domain/str_cat.h"
 
 namespace brevis::store {
 namespace {

@@ -1,0 +1,153 @@
+#include "tests/api/service_fixture.h"
+
+namespace brevis::api {
+
+void ServiceTest::SetUp() {
+  std::string path = dir_.File("brevis.db");
+  ASSERT_TRUE(store::CreateDatabase(path, store::EmbeddedMigrations()).ok());
+  store::DatabaseOptions db_options;
+  db_options.path = path;
+  auto db = store::Database::Open(db_options);
+  ASSERT_TRUE(db.ok()) << db.status();
+  db_ = std::move(*db);
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  auto server = ApiServer::Start(options, db_.get(), &clock_);
+  ASSERT_TRUE(server.ok()) << server.status();
+  server_ = std::move(*server);
+  channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                                 grpc::InsecureChannelCredentials());
+  directory_ = v1::DirectoryService::NewStub(channel_);
+  audits_ = v1::AuditService::NewStub(channel_);
+}
+
+void ServiceTest::TearDown() {
+  if (server_ != nullptr) server_->Shutdown(absl::Seconds(1));
+  server_.reset();
+  db_.reset();
+}
+
+v1::Unit ServiceTest::ExampleUnit() {
+  v1::Unit unit;
+  unit.set_display_name("BUP Prima Handen");
+  unit.set_region("Region Stockholm");
+  unit.set_kind(v1::UNIT_KIND_OUTPATIENT);
+  return unit;
+}
+
+v1::Audit ServiceTest::ExampleAudit(const std::string& unit_name) {
+  v1::Audit audit;
+  audit.set_unit(unit_name);
+  audit.set_title("Brukarrevision BUP Prima Handen 2026");
+  audit.set_commissioned_by("Regionens programområde psykisk hälsa");
+  audit.add_focus_areas(v1::FOCUS_AREA_PARTICIPATION);
+  audit.add_focus_areas(v1::FOCUS_AREA_RESPECT);
+  audit.add_focus_areas(v1::FOCUS_AREA_INFORMATION);
+  audit.add_focus_areas(v1::FOCUS_AREA_CHILD_RIGHTS);
+  auto* start = audit.mutable_planned_start_date();
+  start->set_year(2026);
+  start->set_month(2);
+  start->set_day(1);
+  auto* report = audit.mutable_planned_report_date();
+  report->set_year(2026);
+  report->set_month(5);
+  report->set_day(15);
+  return audit;
+}
+
+v1::Finding ServiceTest::ExampleFinding() {
+  v1::Finding finding;
+  finding.set_focus_area(v1::FOCUS_AREA_PARTICIPATION);
+  finding.set_kind(v1::FINDING_KIND_IMPROVEMENT_AREA);
+  finding.set_text(
+      "Flera unga säger att de inte får vara med när beslut om deras "
+      "behandling fattas.");
+  finding.add_informant_groups(v1::INFORMANT_GROUP_YOUNG_PERSON);
+  finding.add_child_rights_articles(12);
+  return finding;
+}
+
+v1::Session ServiceTest::ExampleSession() {
+  v1::Session session;
+  session.mutable_date()->set_year(2026);
+  session.mutable_date()->set_month(3);
+  session.mutable_date()->set_day(4);
+  session.set_kind(v1::SESSION_KIND_FOCUS_GROUP);
+  session.set_informant_group(v1::INFORMANT_GROUP_CHILD);
+  session.set_participant_count(4);
+  return session;
+}
+
+v1::Unit ServiceTest::MustCreateUnit(const v1::Unit& unit) {
+  grpc::ClientContext context;
+  v1::CreateUnitRequest request;
+  *request.mutable_unit() = unit;
+  v1::Unit created;
+  grpc::Status status = directory_->CreateUnit(&context, request, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return created;
+}
+
+v1::Audit ServiceTest::MustCreateAudit() {
+  v1::Unit unit = MustCreateUnit(ExampleUnit());
+  grpc::ClientContext context;
+  v1::CreateAuditRequest request;
+  *request.mutable_audit() = ExampleAudit(unit.name());
+  v1::Audit created;
+  grpc::Status status = audits_->CreateAudit(&context, request, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return created;
+}
+
+grpc::Status ServiceTest::CreateFinding(const std::string& audit_name,
+                                        const v1::Finding& finding,
+                                        v1::Finding* created,
+                                        const std::string& request_id) {
+  grpc::ClientContext context;
+  v1::CreateFindingRequest request;
+  request.set_parent(audit_name);
+  *request.mutable_finding() = finding;
+  request.set_request_id(request_id);
+  v1::Finding ignored;
+  return audits_->CreateFinding(&context, request,
+                                created != nullptr ? created : &ignored);
+}
+
+v1::Finding ServiceTest::MustCreateFinding(const std::string& audit_name,
+                                           const v1::Finding& finding) {
+  v1::Finding created;
+  grpc::Status status = CreateFinding(audit_name, finding, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return created;
+}
+
+int ServiceTest::CountFindings(const std::string& audit_name) {
+  int count = 0;
+  std::string token;
+  do {
+    grpc::ClientContext context;
+    v1::ListFindingsRequest request;
+    request.set_parent(audit_name);
+    request.set_page_size(1000);
+    request.set_page_token(token);
+    v1::ListFindingsResponse response;
+    grpc::Status status = audits_->ListFindings(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (!status.ok()) return -1;
+    count += response.findings_size();
+    token = response.next_page_token();
+  } while (!token.empty());
+  return count;
+}
+
+int ServiceTest::CountUnits() {
+  grpc::ClientContext context;
+  v1::ListUnitsRequest request;
+  request.set_page_size(1000);
+  v1::ListUnitsResponse response;
+  grpc::Status status = directory_->ListUnits(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.units_size();
+}
+
+}  // namespace brevis::api

@@ -1,0 +1,56 @@
+#ifndef BREVIS_TESTS_API_SERVICE_FIXTURE_H_
+#define BREVIS_TESTS_API_SERVICE_FIXTURE_H_
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "brevis/v1/audit_service.grpc.pb.h"
+#include "brevis/v1/directory_service.grpc.pb.h"
+#include "server/api/server.h"
+#include "server/store/database.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/temp_dir.h"
+
+namespace brevis::api {
+
+// A real brevis gRPC server in this process on a free loopback port, over a
+// fresh database, with stubs on a real channel to it.
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Valid resources as the domain's example describes them.
+  static v1::Unit ExampleUnit();
+  static v1::Audit ExampleAudit(const std::string& unit_name);
+  static v1::Finding ExampleFinding();
+  static v1::Session ExampleSession();
+
+  // Create calls that must succeed; they fail the test otherwise.
+  v1::Unit MustCreateUnit(const v1::Unit& unit);
+  v1::Audit MustCreateAudit();  // of a fresh example unit
+  v1::Finding MustCreateFinding(const std::string& audit_name,
+                                const v1::Finding& finding);
+
+  grpc::Status CreateFinding(const std::string& audit_name,
+                             const v1::Finding& finding,
+                             v1::Finding* created = nullptr,
+                             const std::string& request_id = "");
+  int CountFindings(const std::string& audit_name);
+  int CountUnits();
+
+  testing::TempDir dir_;
+  testing::FakeClock clock_{absl::FromUnixSeconds(1780000000)};
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<ApiServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::DirectoryService::Stub> directory_;
+  std::unique_ptr<v1::AuditService::Stub> audits_;
+};
+
+}  // namespace brevis::api
+
+#endif  // BREVIS_TESTS_API_SERVICE_FIXTURE_H_
