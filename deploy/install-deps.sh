@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev sqlite3 libssl-dev
   libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev
+  python3-grpcio
 )
 
 missing=()
