@@ -14,7 +14,6 @@ absl::Status Invalid(std::string_view field, std::string_view rule) {
 }
 
 // Checks a required enum value against the values the proto defines.
-template <typename Enum>
 absl::Status CheckEnum(std::string_view field, int value, bool (*is_valid)(int),
                        bool required = true) {
   if (value == 0) {
@@ -36,7 +35,7 @@ absl::Status CheckEnumSet(std::string_view field, const Repeated& values,
   std::set<int> seen;
   for (int i = 0; i < values.size(); ++i) {
     std::string element = brevis::StrCat(field, "[", i, "]");
-    if (absl::Status s = CheckEnum<int>(element, values[i], is_valid);
+    if (absl::Status s = CheckEnum(element, values[i], is_valid);
         !s.ok()) {
       return s;
     }
@@ -145,7 +144,7 @@ absl::Status ValidateUnit(const v1::Unit& unit) {
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckEnum<v1::UnitKind>("unit.kind", unit.kind(),
+  if (auto s = CheckEnum("unit.kind", unit.kind(),
                                        v1::UnitKind_IsValid);
       !s.ok()) {
     return s;
@@ -219,12 +218,12 @@ absl::Status ValidateSession(const v1::Session& session) {
   if (auto s = CheckDate("session.date", session.date(), true); !s.ok()) {
     return s;
   }
-  if (auto s = CheckEnum<v1::SessionKind>("session.kind", session.kind(),
+  if (auto s = CheckEnum("session.kind", session.kind(),
                                           v1::SessionKind_IsValid);
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckEnum<v1::InformantGroup>("session.informant_group",
+  if (auto s = CheckEnum("session.informant_group",
                                              session.informant_group(),
                                              v1::InformantGroup_IsValid);
       !s.ok()) {
@@ -240,12 +239,12 @@ absl::Status ValidateSession(const v1::Session& session) {
 }
 
 absl::Status ValidateFinding(const v1::Finding& finding) {
-  if (auto s = CheckEnum<v1::FocusArea>(
+  if (auto s = CheckEnum(
           "finding.focus_area", finding.focus_area(), v1::FocusArea_IsValid);
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckEnum<v1::FindingKind>("finding.kind", finding.kind(),
+  if (auto s = CheckEnum("finding.kind", finding.kind(),
                                           v1::FindingKind_IsValid);
       !s.ok()) {
     return s;
