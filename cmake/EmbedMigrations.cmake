@@ -1,6 +1,7 @@
-# cmake -DOUTPUT=file.cc -DINPUTS="a.sql;b.sql" -P EmbedMigrations.cmake
+# cmake -DOUTPUT=file.cc -DINPUTS="a.sql|b.sql" -P EmbedMigrations.cmake
 # Writes the definition of brevis::store::EmbeddedMigrations() with the text
 # of each file, in order.
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
 set(body "")
 foreach(input IN LISTS INPUTS)
   get_filename_component(file_name ${input} NAME)

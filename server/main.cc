@@ -1,4 +1,4 @@
-// brevisd: the brevis server. Subcommands: init, migrate, serve.
+// brevisd: the brevis server. Subcommands: init, migrate, serve, token.
 
 #include <signal.h>
 
@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/api/server.h"
 #include "server/config_file.h"
+#include "server/operator_tokens.h"
 #include "server/domain/clock.h"
 #include "server/store/database.h"
 #include "server/store/migrator.h"
@@ -27,12 +28,59 @@ int Fail(const absl::Status& status) {
   return kExitFailure;
 }
 
-int RunInit(const std::string& db_path) {
+// Tokens made on the database directly last a year: long enough for a
+// local set-up, short enough that a forgotten file stops working.
+constexpr absl::Duration kOperatorTokenLifetime = absl::Hours(24 * 365);
+
+absl::StatusOr<std::unique_ptr<brevis::store::Database>> OpenDatabase(
+    const std::string& db_path) {
+  brevis::store::DatabaseOptions options;
+  options.path = db_path;
+  options.reader_count = 1;
+  return brevis::store::Database::Open(options);
+}
+
+int RunInit(const std::string& db_path, std::string token_file) {
   absl::Status status = brevis::store::CreateDatabase(
       db_path, brevis::store::EmbeddedMigrations());
   if (!status.ok()) return Fail(status);
+  auto db = OpenDatabase(db_path);
+  if (!db.ok()) return Fail(db.status());
+  if (token_file.empty()) token_file = brevis::DefaultTokenFile(db_path);
+  brevis::domain::SystemClock clock;
+  auto token = brevis::IssueOperatorToken(**db, clock, std::nullopt,
+                                          token_file, kOperatorTokenLifetime);
+  if (!token.ok()) return Fail(token.status());
   std::cout << "brevisd: created " << db_path << " at schema version "
-            << brevis::store::EmbeddedMigrations().back().version << "\n";
+            << (*db)->schema_version() << "\n"
+            << "brevisd: the first admin's token (" << *token
+            << ") is in " << token_file << ", readable by you only\n";
+  return kExitOk;
+}
+
+int RunTokenCreate(const std::string& db_path, const std::string& principal,
+                   std::string token_file) {
+  auto db = OpenDatabase(db_path);
+  if (!db.ok()) return Fail(db.status());
+  if (token_file.empty()) token_file = brevis::DefaultTokenFile(db_path);
+  brevis::domain::SystemClock clock;
+  auto token = brevis::IssueOperatorToken(
+      **db, clock,
+      principal.empty() ? std::nullopt : std::optional<std::string>(principal),
+      token_file, kOperatorTokenLifetime);
+  if (!token.ok()) return Fail(token.status());
+  std::cout << "brevisd: created token " << *token << "; the secret is in "
+            << token_file << ", readable by you only\n";
+  return kExitOk;
+}
+
+int RunTokenRevoke(const std::string& db_path, const std::string& name) {
+  auto db = OpenDatabase(db_path);
+  if (!db.ok()) return Fail(db.status());
+  brevis::domain::SystemClock clock;
+  absl::Status status = brevis::RevokeOperatorToken(**db, clock, name);
+  if (!status.ok()) return Fail(status);
+  std::cout << "brevisd: revoked " << name << "\n";
   return kExitOk;
 }
 
@@ -79,7 +127,12 @@ int RunServe(const brevis::api::ServerOptions& options,
   std::string host =
       options.listen_address.substr(0, options.listen_address.rfind(':'));
   std::cout << "brevisd: listening on " << host << ":" << (*server)->port()
-            << " (plaintext, loopback only), database " << db_options.path
+            << (options.tls.has_value()
+                    ? (options.tls->client_ca.empty() ? " (TLS)"
+                                                      : " (TLS, client "
+                                                        "certificates)")
+                    : " (plaintext, loopback only)")
+            << ", database " << db_options.path
             << " at schema version " << (*db)->schema_version() << std::endl;
 
   int signal_number = 0;
@@ -109,6 +162,39 @@ int main(int argc, char** argv) {
                          "Example: brevisd init --db var/brevis.db");
   init->add_option("--db", db_path, "Database file to create")
       ->capture_default_str();
+  std::string token_file;
+  init->add_option("--admin-token-file", token_file,
+                   "Where to write the first admin's token (mode 0600); "
+                   "default: admin.token beside the database");
+
+  CLI::App* token = app.add_subcommand(
+      "token",
+      "Make or revoke tokens on the database directly, for an operator who\n"
+      "has lost every admin token. Works offline; the server may be running.");
+  token->require_subcommand(1);
+  std::string token_principal, token_name;
+  CLI::App* token_create = token->add_subcommand(
+      "create",
+      "Issue a token and write its secret to a file (mode 0600).\n"
+      "Example: brevisd token create --db var/brevis.db --out admin.token");
+  token_create->add_option("--db", db_path, "Database file")
+      ->capture_default_str();
+  token_create->add_option(
+      "--principal", token_principal,
+      "principals/{principal} to issue for; default: the first active "
+      "admin (one is created if there is none)");
+  token_create->add_option("--out", token_file,
+                           "File for the secret; default: admin.token beside "
+                           "the database");
+  CLI::App* token_revoke = token->add_subcommand(
+      "revoke",
+      "Revoke a token; effective on the server's next call.\n"
+      "Example: brevisd token revoke --db var/brevis.db --name "
+      "principals/P/tokens/T");
+  token_revoke->add_option("--db", db_path, "Database file")
+      ->capture_default_str();
+  token_revoke->add_option("--name", token_name, "principals/{p}/tokens/{t}")
+      ->required();
 
   bool check_only = false;
   CLI::App* migrate = app.add_subcommand(
@@ -131,7 +217,8 @@ int main(int argc, char** argv) {
   std::string config_path;
   serve->add_option("--config", config_path,
                     "TOML config file (keys: db, listen, max_message_bytes, "
-                    "max_concurrent_streams, reader_connections)");
+                    "max_concurrent_streams, reader_connections, tls_cert, "
+                    "tls_key, client_ca, access_log_retention_days)");
   serve->add_option("--db", db_path, "Database file")->capture_default_str();
   serve
       ->add_option("--listen", server_options.listen_address,
@@ -154,6 +241,21 @@ int main(int argc, char** argv) {
                    "SQLite connections for reads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  std::string tls_cert, tls_key, client_ca;
+  serve->add_option("--tls-cert", tls_cert,
+                    "PEM server certificate; with --tls-key turns TLS on "
+                    "(required for a non-loopback --listen)");
+  serve->add_option("--tls-key", tls_key, "PEM private key of --tls-cert");
+  serve->add_option("--client-ca", client_ca,
+                    "PEM CA for client certificates (mutual TLS for "
+                    "integrations); needs --tls-cert");
+  int retention_days = 1827;
+  serve
+      ->add_option("--access-log-retention-days", retention_days,
+                   "Days access-log entries are kept (at least five years "
+                   "in Swedish health care)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
 
   try {
     app.parse(argc, argv);
@@ -166,8 +268,12 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  if (init->parsed()) return RunInit(db_path);
+  if (init->parsed()) return RunInit(db_path, token_file);
   if (migrate->parsed()) return RunMigrate(db_path, check_only);
+  if (token_create->parsed()) {
+    return RunTokenCreate(db_path, token_principal, token_file);
+  }
+  if (token_revoke->parsed()) return RunTokenRevoke(db_path, token_name);
   if (!config_path.empty()) {
     std::vector<brevis::ConfigSetting> settings = {
         {"db", &db_path, serve->count("--db") > 0},
@@ -179,6 +285,11 @@ int main(int argc, char** argv) {
          serve->count("--max-concurrent-streams") > 0},
         {"reader_connections", &db_options.reader_count,
          serve->count("--reader-connections") > 0},
+        {"tls_cert", &tls_cert, serve->count("--tls-cert") > 0},
+        {"tls_key", &tls_key, serve->count("--tls-key") > 0},
+        {"client_ca", &client_ca, serve->count("--client-ca") > 0},
+        {"access_log_retention_days", &retention_days,
+         serve->count("--access-log-retention-days") > 0},
     };
     absl::Status status = brevis::ApplyConfigFile(config_path, settings);
     if (!status.ok()) {
@@ -186,6 +297,18 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
   }
+  if (tls_cert.empty() != tls_key.empty()) {
+    std::cerr << "brevisd: --tls-cert and --tls-key go together\n";
+    return kExitUsage;
+  }
+  if (!client_ca.empty() && tls_cert.empty()) {
+    std::cerr << "brevisd: --client-ca needs --tls-cert and --tls-key\n";
+    return kExitUsage;
+  }
+  if (!tls_cert.empty()) {
+    server_options.tls = brevis::api::TlsFiles{tls_cert, tls_key, client_ca};
+  }
+  server_options.access_log_retention = absl::Hours(24) * retention_days;
   db_options.path = db_path;
   return RunServe(server_options, db_options);
 }

@@ -1,5 +1,5 @@
+#include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
-
 #include "server/api/grpc_status.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
@@ -7,6 +7,7 @@
 #include "server/domain/str_cat.h"
 #include "server/domain/update_mask.h"
 #include "server/domain/validation.h"
+#include "server/store/access_log_repository.h"
 #include "server/store/audit_repository.h"
 #include "server/store/unit_repository.h"
 
@@ -15,41 +16,44 @@ namespace {
 
 constexpr char kCreateAudit[] = "brevis.v1.AuditService/CreateAudit";
 
-void ClearOutputOnly(v1::Audit* audit) {
-  audit->clear_name();
-  audit->clear_state();
-  audit->clear_create_time();
-  audit->clear_update_time();
-  audit->clear_etag();
-}
-
 }  // namespace
 
 grpc::ServerUnaryReactor* AuditService::CreateAudit(
     grpc::CallbackServerContext* context, const v1::CreateAuditRequest* request,
     v1::Audit* response) {
-  return FinishUnary(context, DoCreateAudit(*request, response));
+  return Serve(context, deps_, "brevis.v1.AuditService/CreateAudit", [&](const Call& call) {
+    return DoCreateAudit(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditService::GetAudit(
     grpc::CallbackServerContext* context, const v1::GetAuditRequest* request,
     v1::Audit* response) {
-  return FinishUnary(context, DoGetAudit(*request, response));
+  return Serve(context, deps_, "brevis.v1.AuditService/GetAudit", [&](const Call& call) {
+    return DoGetAudit(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditService::ListAudits(
     grpc::CallbackServerContext* context, const v1::ListAuditsRequest* request,
     v1::ListAuditsResponse* response) {
-  return FinishUnary(context, DoListAudits(*request, response));
+  return Serve(context, deps_, "brevis.v1.AuditService/ListAudits", [&](const Call& call) {
+    return DoListAudits(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditService::UpdateAudit(
     grpc::CallbackServerContext* context, const v1::UpdateAuditRequest* request,
     v1::Audit* response) {
-  return FinishUnary(context, DoUpdateAudit(*request, response));
+  return Serve(context, deps_, "brevis.v1.AuditService/UpdateAudit", [&](const Call& call) {
+    return DoUpdateAudit(call, *request, response);
+  });
 }
-absl::Status AuditService::DoCreateAudit(const v1::CreateAuditRequest& request,
+absl::Status AuditService::DoCreateAudit(const Call& call,
+                                         const v1::CreateAuditRequest& request,
                                          v1::Audit* response) {
+  BREVIS_RETURN_IF_ERROR(
+      domain::CheckAction(call.caller, domain::Action::kCommissionAudit));
   if (!request.has_audit()) {
     return absl::InvalidArgumentError("audit: required");
   }
@@ -58,44 +62,67 @@ absl::Status AuditService::DoCreateAudit(const v1::CreateAuditRequest& request,
       domain::ParseName(request.audit().unit(), {"units"}, "audit.unit");
   if (!unit_ids.ok()) return unit_ids.status();
   BREVIS_RETURN_IF_ERROR(domain::ValidateAudit(request.audit()));
-  absl::Time now = deps_.clock->Now();
-  return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(db, kCreateAudit, request.request_id(), now, response,
-                      [&]() -> absl::Status {
-                        store::UnitRepository units(db);
-                        const std::string& unit_uid = (*unit_ids)[0];
-                        absl::StatusOr<v1::Unit> unit = units.Get(unit_uid);
-                        if (!unit.ok()) return unit.status();
-                        if (!unit->active()) {
-                          return absl::FailedPreconditionError(brevis::StrCat(
-                              "audit.unit: unit ", unit->name(),
-                              " is inactive; reactivate it before "
-                              "commissioning an audit of it"));
-                        }
-                        absl::StatusOr<int64_t> unit_id = units.RowId(unit_uid);
-                        if (!unit_id.ok()) return unit_id.status();
-                        *response = request.audit();
-                        ClearOutputOnly(response);
-                        return store::AuditRepository(db).Create(
-                            domain::NewResourceId(), *unit_id, now, response);
-                      });
+  return deps_.db->Write([&](store::Connection& db) -> absl::Status {
+    BREVIS_RETURN_IF_ERROR(CreateOnce(
+        db, kCreateAudit, request.request_id(), call.time, response,
+        [&]() -> absl::Status {
+          store::UnitRepository units(db);
+          const std::string& unit_uid = (*unit_ids)[0];
+          absl::StatusOr<v1::Unit> unit = units.Get(unit_uid);
+          if (!unit.ok()) return unit.status();
+          if (!unit->active()) {
+            return absl::FailedPreconditionError(
+                brevis::StrCat("audit.unit: unit ", unit->name(),
+                               " is inactive; reactivate it before "
+                               "commissioning an audit of it"));
+          }
+          absl::StatusOr<int64_t> unit_id = units.RowId(unit_uid);
+          if (!unit_id.ok()) return unit_id.status();
+          absl::StatusOr<std::vector<int64_t>> team =
+              AuditorIds(db, request.audit());
+          if (!team.ok()) return team.status();
+          v1::Audit audit = request.audit();
+          std::string uid = domain::NewResourceId();
+          store::AuditRepository audits(db);
+          BREVIS_RETURN_IF_ERROR(audits.Create(uid, *unit_id, call.time, &audit));
+          absl::StatusOr<int64_t> id = audits.RowId(uid);
+          if (!id.ok()) return id.status();
+          BREVIS_RETURN_IF_ERROR(audits.SetTeam(*id, *team));
+          absl::StatusOr<v1::Audit> created = audits.Get(uid);
+          if (!created.ok()) return created.status();
+          *response = std::move(*created);
+          return absl::OkStatus();
+        }));
+    return store::AccessLogRepository(db).Append(
+        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
   });
 }
 
-absl::Status AuditService::DoGetAudit(const v1::GetAuditRequest& request,
+absl::Status AuditService::DoGetAudit(const Call& call,
+                                      const v1::GetAuditRequest& request,
                                       v1::Audit* response) {
   auto ids = domain::ParseName(request.name(), {"audits"}, "name");
   if (!ids.ok()) return ids.status();
-  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<v1::Audit> audit = store::AuditRepository(db).Get((*ids)[0]);
-    if (!audit.ok()) return audit.status();
-    *response = std::move(*audit);
-    return absl::OkStatus();
-  });
+  BREVIS_RETURN_IF_ERROR(
+      deps_.db->Read([&](store::Connection& db) -> absl::Status {
+        auto location =
+            LocateAudit(db, call.caller, (*ids)[0], domain::Action::kReadAudit);
+        if (!location.ok()) return location.status();
+        absl::StatusOr<v1::Audit> audit =
+            store::AuditRepository(db).Get((*ids)[0]);
+        if (!audit.ok()) return audit.status();
+        *response = std::move(*audit);
+        return absl::OkStatus();
+      }));
+  deps_.access->Record({call.Entry(v1::ACCESS_KIND_READ, response->name())});
+  return absl::OkStatus();
 }
 
-absl::Status AuditService::DoListAudits(const v1::ListAuditsRequest& request,
+absl::Status AuditService::DoListAudits(const Call& call,
+                                        const v1::ListAuditsRequest& request,
                                         v1::ListAuditsResponse* response) {
+  BREVIS_RETURN_IF_ERROR(
+      domain::CheckAction(call.caller, domain::Action::kReadAudit));
   absl::StatusOr<domain::ListFilter> filter =
       domain::ListFilter::Parse(request.filter(), {"unit", "state"});
   if (!filter.ok()) return filter.status();
@@ -109,35 +136,44 @@ absl::Status AuditService::DoListAudits(const v1::ListAuditsRequest& request,
     unit_uid = (*ids)[0];
   }
   absl::StatusOr<ListWindow> window =
-      OpenListWindow(*deps_.page_tokens, "ListAudits\n" + filter->Canonical(),
+      OpenListWindow(*deps_.page_tokens, ListScope(call, filter->Canonical()),
                      request.page_size(), request.page_token());
   if (!window.ok()) return window.status();
 
-  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
-    store::AuditFilter audit_filter;
-    audit_filter.state = *state;
-    if (unit_uid) {
-      absl::StatusOr<int64_t> unit_id =
-          store::UnitRepository(db).RowId(*unit_uid);
-      // A filter on a unit that does not exist matches nothing.
-      if (absl::IsNotFound(unit_id.status())) return absl::OkStatus();
-      if (!unit_id.ok()) return unit_id.status();
-      audit_filter.unit_id = *unit_id;
-    }
-    absl::StatusOr<store::Page<v1::Audit>> page =
-        store::AuditRepository(db).List(audit_filter, window->after_id,
-                                        window->limit);
-    if (!page.ok()) return page.status();
-    for (v1::Audit& audit : page->items) {
-      *response->add_audits() = std::move(audit);
-    }
-    response->set_next_page_token(
-        NextPageToken(*deps_.page_tokens, *window, *page));
-    return absl::OkStatus();
-  });
+  BREVIS_RETURN_IF_ERROR(
+      deps_.db->Read([&](store::Connection& db) -> absl::Status {
+        store::AuditFilter audit_filter;
+        audit_filter.state = *state;
+        if (unit_uid) {
+          absl::StatusOr<int64_t> unit_id =
+              store::UnitRepository(db).RowId(*unit_uid);
+          // A filter on a unit that does not exist matches nothing.
+          if (absl::IsNotFound(unit_id.status())) return absl::OkStatus();
+          if (!unit_id.ok()) return unit_id.status();
+          audit_filter.unit_id = *unit_id;
+        }
+        absl::StatusOr<store::Page<v1::Audit>> page =
+            store::AuditRepository(db).List(
+                audit_filter, domain::VisibleAudits(call.caller),
+                call.caller.principal_id, window->after_id, window->limit);
+        if (!page.ok()) return page.status();
+        for (v1::Audit& audit : page->items) {
+          *response->add_audits() = std::move(audit);
+        }
+        response->set_next_page_token(
+            NextPageToken(*deps_.page_tokens, *window, *page));
+        return absl::OkStatus();
+      }));
+  std::vector<v1::AccessLogEntry> entries;
+  for (const v1::Audit& audit : response->audits()) {
+    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, audit.name()));
+  }
+  deps_.access->Record(std::move(entries));
+  return absl::OkStatus();
 }
 
-absl::Status AuditService::DoUpdateAudit(const v1::UpdateAuditRequest& request,
+absl::Status AuditService::DoUpdateAudit(const Call& call,
+                                         const v1::UpdateAuditRequest& request,
                                          v1::Audit* response) {
   if (!request.has_audit()) {
     return absl::InvalidArgumentError("audit: required");
@@ -149,10 +185,18 @@ absl::Status AuditService::DoUpdateAudit(const v1::UpdateAuditRequest& request,
       request.update_mask(), *v1::Audit::descriptor(),
       {"title", "commissioned_by", "focus_areas", "other_focus_area",
        "question_guide", "planned_start_date", "planned_report_date",
-       "planned_follow_up_date"});
+       "planned_follow_up_date", "auditors"});
   if (!paths.ok()) return paths.status();
-  absl::Time now = deps_.clock->Now();
+  bool sets_team =
+      std::find(paths->begin(), paths->end(), "auditors") != paths->end();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
+    auto location =
+        LocateAudit(db, call.caller, (*ids)[0], domain::Action::kPlanAudit);
+    if (!location.ok()) return location.status();
+    if (sets_team) {
+      BREVIS_RETURN_IF_ERROR(
+          domain::CheckAction(call.caller, domain::Action::kCommissionAudit));
+    }
     store::AuditRepository audits(db);
     absl::StatusOr<v1::Audit> current = audits.Get((*ids)[0]);
     if (!current.ok()) return current.status();
@@ -164,9 +208,17 @@ absl::Status AuditService::DoUpdateAudit(const v1::UpdateAuditRequest& request,
     }
     domain::ApplyUpdateMask(request.audit(), *paths, &*current);
     BREVIS_RETURN_IF_ERROR(domain::ValidateAudit(*current));
-    BREVIS_RETURN_IF_ERROR(audits.Update((*ids)[0], now, &*current));
-    *response = std::move(*current);
-    return absl::OkStatus();
+    if (sets_team) {
+      absl::StatusOr<std::vector<int64_t>> team = AuditorIds(db, *current);
+      if (!team.ok()) return team.status();
+      BREVIS_RETURN_IF_ERROR(audits.SetTeam(location->id, *team));
+    }
+    BREVIS_RETURN_IF_ERROR(audits.Update((*ids)[0], call.time, &*current));
+    absl::StatusOr<v1::Audit> updated = audits.Get((*ids)[0]);
+    if (!updated.ok()) return updated.status();
+    *response = std::move(*updated);
+    return store::AccessLogRepository(db).Append(
+        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
   });
 }
 

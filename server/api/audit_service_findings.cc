@@ -1,3 +1,4 @@
+#include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
 #include "server/api/grpc_status.h"
 #include "server/domain/list_filter.h"
@@ -6,7 +7,7 @@
 #include "server/domain/str_cat.h"
 #include "server/domain/update_mask.h"
 #include "server/domain/validation.h"
-#include "server/store/audit_repository.h"
+#include "server/store/access_log_repository.h"
 #include "server/store/finding_repository.h"
 
 namespace brevis::api {
@@ -36,38 +37,47 @@ absl::Status StaleFindingEtag() {
 }  // namespace
 
 grpc::ServerUnaryReactor* AuditService::CreateFinding(
-    grpc::CallbackServerContext* context,
-    const v1::CreateFindingRequest* request, v1::Finding* response) {
-  return FinishUnary(context, DoCreateFinding(*request, response));
+    grpc::CallbackServerContext* context, const v1::CreateFindingRequest* request,
+    v1::Finding* response) {
+  return Serve(context, deps_, "brevis.v1.AuditService/CreateFinding", [&](const Call& call) {
+    return DoCreateFinding(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditService::GetFinding(
     grpc::CallbackServerContext* context, const v1::GetFindingRequest* request,
     v1::Finding* response) {
-  return FinishUnary(context, DoGetFinding(*request, response));
+  return Serve(context, deps_, "brevis.v1.AuditService/GetFinding", [&](const Call& call) {
+    return DoGetFinding(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditService::ListFindings(
-    grpc::CallbackServerContext* context,
-    const v1::ListFindingsRequest* request,
+    grpc::CallbackServerContext* context, const v1::ListFindingsRequest* request,
     v1::ListFindingsResponse* response) {
-  return FinishUnary(context, DoListFindings(*request, response));
+  return Serve(context, deps_, "brevis.v1.AuditService/ListFindings", [&](const Call& call) {
+    return DoListFindings(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditService::UpdateFinding(
-    grpc::CallbackServerContext* context,
-    const v1::UpdateFindingRequest* request, v1::Finding* response) {
-  return FinishUnary(context, DoUpdateFinding(*request, response));
+    grpc::CallbackServerContext* context, const v1::UpdateFindingRequest* request,
+    v1::Finding* response) {
+  return Serve(context, deps_, "brevis.v1.AuditService/UpdateFinding", [&](const Call& call) {
+    return DoUpdateFinding(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditService::DeleteFinding(
-    grpc::CallbackServerContext* context,
-    const v1::DeleteFindingRequest* request,
+    grpc::CallbackServerContext* context, const v1::DeleteFindingRequest* request,
     google::protobuf::Empty* response) {
-  return FinishUnary(context, DoDeleteFinding(*request, response));
+  return Serve(context, deps_, "brevis.v1.AuditService/DeleteFinding", [&](const Call& call) {
+    return DoDeleteFinding(call, *request, response);
+  });
 }
 absl::Status AuditService::DoCreateFinding(
-    const v1::CreateFindingRequest& request, v1::Finding* response) {
+    const Call& call, const v1::CreateFindingRequest& request,
+    v1::Finding* response) {
   auto parent = domain::ParseName(request.parent(), {"audits"}, "parent");
   if (!parent.ok()) return parent.status();
   if (!request.has_finding()) {
@@ -76,41 +86,48 @@ absl::Status AuditService::DoCreateFinding(
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidateFinding(request.finding()));
   const std::string& audit_uid = (*parent)[0];
-  absl::Time now = deps_.clock->Now();
   // A request_id is unique per audit, not across audits.
   std::string method = brevis::StrCat(kCreateFinding, " ", request.parent());
-  return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(
-        db, method, request.request_id(), now, response, [&]() -> absl::Status {
-          absl::StatusOr<int64_t> audit_id =
-              store::AuditRepository(db).RowId(audit_uid);
-          if (!audit_id.ok()) return audit_id.status();
+  return deps_.db->Write([&](store::Connection& db) -> absl::Status {
+    auto location = LocateAudit(db, call.caller, audit_uid,
+                                domain::Action::kWriteContent);
+    if (!location.ok()) return location.status();
+    BREVIS_RETURN_IF_ERROR(CreateOnce(
+        db, method, request.request_id(), call.time, response, [&] {
           *response = request.finding();
           ClearOutputOnly(response);
           return store::FindingRepository(db).Create(
-              audit_uid, *audit_id, domain::NewResourceId(), now, response);
-        });
+              audit_uid, location->id, domain::NewResourceId(), call.time,
+              response);
+        }));
+    return store::AccessLogRepository(db).Append(
+        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
   });
 }
 
-absl::Status AuditService::DoGetFinding(const v1::GetFindingRequest& request,
+absl::Status AuditService::DoGetFinding(const Call& call,
+                                        const v1::GetFindingRequest& request,
                                         v1::Finding* response) {
   auto ids = FindingIds(request.name(), "name");
   if (!ids.ok()) return ids.status();
-  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<int64_t> audit_id =
-        store::AuditRepository(db).RowId((*ids)[0]);
-    if (!audit_id.ok()) return audit_id.status();
-    absl::StatusOr<v1::Finding> finding =
-        store::FindingRepository(db).Get((*ids)[0], *audit_id, (*ids)[1]);
-    if (!finding.ok()) return finding.status();
-    *response = std::move(*finding);
-    return absl::OkStatus();
-  });
+  BREVIS_RETURN_IF_ERROR(
+      deps_.db->Read([&](store::Connection& db) -> absl::Status {
+        auto location = LocateAudit(db, call.caller, (*ids)[0],
+                                    domain::Action::kReadAudit);
+        if (!location.ok()) return location.status();
+        absl::StatusOr<v1::Finding> finding =
+            store::FindingRepository(db).Get((*ids)[0], location->id,
+                                             (*ids)[1]);
+        if (!finding.ok()) return finding.status();
+        *response = std::move(*finding);
+        return absl::OkStatus();
+      }));
+  deps_.access->Record({call.Entry(v1::ACCESS_KIND_READ, response->name())});
+  return absl::OkStatus();
 }
 
 absl::Status AuditService::DoListFindings(
-    const v1::ListFindingsRequest& request,
+    const Call& call, const v1::ListFindingsRequest& request,
     v1::ListFindingsResponse* response) {
   auto parent = domain::ParseName(request.parent(), {"audits"}, "parent");
   if (!parent.ok()) return parent.status();
@@ -118,41 +135,50 @@ absl::Status AuditService::DoListFindings(
       domain::ListFilter::Parse(request.filter(), {"focus_area", "kind"});
   if (!filter.ok()) return filter.status();
   store::FindingFilter finding_filter;
-  absl::StatusOr<std::optional<int>> focus_area =
-      filter->GetEnum("focus_area", v1::FocusArea_descriptor(), "FOCUS_AREA_");
+  absl::StatusOr<std::optional<int>> focus_area = filter->GetEnum(
+      "focus_area", v1::FocusArea_descriptor(), "FOCUS_AREA_");
   if (!focus_area.ok()) return focus_area.status();
   finding_filter.focus_area = *focus_area;
   absl::StatusOr<std::optional<int>> kind =
       filter->GetEnum("kind", v1::FindingKind_descriptor(), "FINDING_KIND_");
   if (!kind.ok()) return kind.status();
   finding_filter.kind = *kind;
-  absl::StatusOr<ListWindow> window =
-      OpenListWindow(*deps_.page_tokens,
-                     brevis::StrCat("ListFindings\n", request.parent(), "\n",
-                                    filter->Canonical()),
-                     request.page_size(), request.page_token());
+  absl::StatusOr<ListWindow> window = OpenListWindow(
+      *deps_.page_tokens,
+      ListScope(call, brevis::StrCat(request.parent(), "\n",
+                                     filter->Canonical())),
+      request.page_size(), request.page_token());
   if (!window.ok()) return window.status();
 
   const std::string& audit_uid = (*parent)[0];
-  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<int64_t> audit_id =
-        store::AuditRepository(db).RowId(audit_uid);
-    if (!audit_id.ok()) return audit_id.status();
-    absl::StatusOr<store::Page<v1::Finding>> page =
-        store::FindingRepository(db).List(audit_uid, *audit_id, finding_filter,
-                                          window->after_id, window->limit);
-    if (!page.ok()) return page.status();
-    for (v1::Finding& finding : page->items) {
-      *response->add_findings() = std::move(finding);
-    }
-    response->set_next_page_token(
-        NextPageToken(*deps_.page_tokens, *window, *page));
-    return absl::OkStatus();
-  });
+  BREVIS_RETURN_IF_ERROR(
+      deps_.db->Read([&](store::Connection& db) -> absl::Status {
+        auto location = LocateAudit(db, call.caller, audit_uid,
+                                    domain::Action::kReadAudit);
+        if (!location.ok()) return location.status();
+        absl::StatusOr<store::Page<v1::Finding>> page =
+            store::FindingRepository(db).List(audit_uid, location->id,
+                                              finding_filter, window->after_id,
+                                              window->limit);
+        if (!page.ok()) return page.status();
+        for (v1::Finding& finding : page->items) {
+          *response->add_findings() = std::move(finding);
+        }
+        response->set_next_page_token(
+            NextPageToken(*deps_.page_tokens, *window, *page));
+        return absl::OkStatus();
+      }));
+  std::vector<v1::AccessLogEntry> entries;
+  for (const v1::Finding& finding : response->findings()) {
+    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, finding.name()));
+  }
+  deps_.access->Record(std::move(entries));
+  return absl::OkStatus();
 }
 
 absl::Status AuditService::DoUpdateFinding(
-    const v1::UpdateFindingRequest& request, v1::Finding* response) {
+    const Call& call, const v1::UpdateFindingRequest& request,
+    v1::Finding* response) {
   if (!request.has_finding()) {
     return absl::InvalidArgumentError("finding: required");
   }
@@ -163,14 +189,13 @@ absl::Status AuditService::DoUpdateFinding(
       {"focus_area", "kind", "text", "informant_groups",
        "child_rights_articles", "sip"});
   if (!paths.ok()) return paths.status();
-  absl::Time now = deps_.clock->Now();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<int64_t> audit_id =
-        store::AuditRepository(db).RowId((*ids)[0]);
-    if (!audit_id.ok()) return audit_id.status();
+    auto location = LocateAudit(db, call.caller, (*ids)[0],
+                                domain::Action::kWriteContent);
+    if (!location.ok()) return location.status();
     store::FindingRepository findings(db);
     absl::StatusOr<v1::Finding> current =
-        findings.Get((*ids)[0], *audit_id, (*ids)[1]);
+        findings.Get((*ids)[0], location->id, (*ids)[1]);
     if (!current.ok()) return current.status();
     if (!request.finding().etag().empty() &&
         request.finding().etag() != current->etag()) {
@@ -178,29 +203,33 @@ absl::Status AuditService::DoUpdateFinding(
     }
     domain::ApplyUpdateMask(request.finding(), *paths, &*current);
     BREVIS_RETURN_IF_ERROR(domain::ValidateFinding(*current));
-    BREVIS_RETURN_IF_ERROR(
-        findings.Update((*ids)[0], *audit_id, (*ids)[1], now, &*current));
+    BREVIS_RETURN_IF_ERROR(findings.Update((*ids)[0], location->id, (*ids)[1],
+                                           call.time, &*current));
     *response = std::move(*current);
-    return absl::OkStatus();
+    return store::AccessLogRepository(db).Append(
+        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
   });
 }
 
 absl::Status AuditService::DoDeleteFinding(
-    const v1::DeleteFindingRequest& request, google::protobuf::Empty*) {
+    const Call& call, const v1::DeleteFindingRequest& request,
+    google::protobuf::Empty*) {
   auto ids = FindingIds(request.name(), "name");
   if (!ids.ok()) return ids.status();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<int64_t> audit_id =
-        store::AuditRepository(db).RowId((*ids)[0]);
-    if (!audit_id.ok()) return audit_id.status();
+    auto location = LocateAudit(db, call.caller, (*ids)[0],
+                                domain::Action::kWriteContent);
+    if (!location.ok()) return location.status();
     store::FindingRepository findings(db);
     if (!request.etag().empty()) {
       absl::StatusOr<v1::Finding> current =
-          findings.Get((*ids)[0], *audit_id, (*ids)[1]);
+          findings.Get((*ids)[0], location->id, (*ids)[1]);
       if (!current.ok()) return current.status();
       if (current->etag() != request.etag()) return StaleFindingEtag();
     }
-    return findings.Delete((*ids)[0], *audit_id, (*ids)[1]);
+    BREVIS_RETURN_IF_ERROR(findings.Delete((*ids)[0], location->id, (*ids)[1]));
+    return store::AccessLogRepository(db).Append(
+        call.Entry(v1::ACCESS_KIND_WRITE, request.name()));
   });
 }
 

@@ -1,10 +1,11 @@
+#include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
 #include "server/api/grpc_status.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/domain/validation.h"
-#include "server/store/audit_repository.h"
+#include "server/store/access_log_repository.h"
 #include "server/store/session_repository.h"
 
 namespace brevis::api {
@@ -15,26 +16,31 @@ constexpr char kCreateSession[] = "brevis.v1.AuditService/CreateSession";
 }  // namespace
 
 grpc::ServerUnaryReactor* AuditService::CreateSession(
-    grpc::CallbackServerContext* context,
-    const v1::CreateSessionRequest* request, v1::Session* response) {
-  return FinishUnary(context, DoCreateSession(*request, response));
+    grpc::CallbackServerContext* context, const v1::CreateSessionRequest* request,
+    v1::Session* response) {
+  return Serve(context, deps_, "brevis.v1.AuditService/CreateSession", [&](const Call& call) {
+    return DoCreateSession(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditService::ListSessions(
-    grpc::CallbackServerContext* context,
-    const v1::ListSessionsRequest* request,
+    grpc::CallbackServerContext* context, const v1::ListSessionsRequest* request,
     v1::ListSessionsResponse* response) {
-  return FinishUnary(context, DoListSessions(*request, response));
+  return Serve(context, deps_, "brevis.v1.AuditService/ListSessions", [&](const Call& call) {
+    return DoListSessions(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditService::DeleteSession(
-    grpc::CallbackServerContext* context,
-    const v1::DeleteSessionRequest* request,
+    grpc::CallbackServerContext* context, const v1::DeleteSessionRequest* request,
     google::protobuf::Empty* response) {
-  return FinishUnary(context, DoDeleteSession(*request, response));
+  return Serve(context, deps_, "brevis.v1.AuditService/DeleteSession", [&](const Call& call) {
+    return DoDeleteSession(call, *request, response);
+  });
 }
 absl::Status AuditService::DoCreateSession(
-    const v1::CreateSessionRequest& request, v1::Session* response) {
+    const Call& call, const v1::CreateSessionRequest& request,
+    v1::Session* response) {
   auto parent = domain::ParseName(request.parent(), {"audits"}, "parent");
   if (!parent.ok()) return parent.status();
   if (!request.has_session()) {
@@ -43,15 +49,14 @@ absl::Status AuditService::DoCreateSession(
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidateSession(request.session()));
   const std::string& audit_uid = (*parent)[0];
-  absl::Time now = deps_.clock->Now();
   // A request_id is unique per audit, not across audits.
   std::string method = brevis::StrCat(kCreateSession, " ", request.parent());
-  return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(
-        db, method, request.request_id(), now, response, [&]() -> absl::Status {
-          absl::StatusOr<int64_t> audit_id =
-              store::AuditRepository(db).RowId(audit_uid);
-          if (!audit_id.ok()) return audit_id.status();
+  return deps_.db->Write([&](store::Connection& db) -> absl::Status {
+    auto location = LocateAudit(db, call.caller, audit_uid,
+                                domain::Action::kWriteContent);
+    if (!location.ok()) return location.status();
+    BREVIS_RETURN_IF_ERROR(CreateOnce(
+        db, method, request.request_id(), call.time, response, [&] {
           response->Clear();
           response->set_kind(request.session().kind());
           response->set_informant_group(request.session().informant_group());
@@ -59,47 +64,62 @@ absl::Status AuditService::DoCreateSession(
               request.session().participant_count());
           *response->mutable_date() = request.session().date();
           return store::SessionRepository(db).Create(
-              audit_uid, *audit_id, domain::NewResourceId(), now, response);
-        });
+              audit_uid, location->id, domain::NewResourceId(), call.time,
+              response);
+        }));
+    return store::AccessLogRepository(db).Append(
+        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
   });
 }
 
 absl::Status AuditService::DoListSessions(
-    const v1::ListSessionsRequest& request,
+    const Call& call, const v1::ListSessionsRequest& request,
     v1::ListSessionsResponse* response) {
   auto parent = domain::ParseName(request.parent(), {"audits"}, "parent");
   if (!parent.ok()) return parent.status();
   absl::StatusOr<ListWindow> window =
-      OpenListWindow(*deps_.page_tokens, "ListSessions\n" + request.parent(),
+      OpenListWindow(*deps_.page_tokens, ListScope(call, request.parent()),
                      request.page_size(), request.page_token());
   if (!window.ok()) return window.status();
   const std::string& audit_uid = (*parent)[0];
-  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<int64_t> audit_id =
-        store::AuditRepository(db).RowId(audit_uid);
-    if (!audit_id.ok()) return audit_id.status();
-    absl::StatusOr<store::Page<v1::Session>> page =
-        store::SessionRepository(db).List(audit_uid, *audit_id,
-                                          window->after_id, window->limit);
-    if (!page.ok()) return page.status();
-    for (v1::Session& session : page->items) {
-      *response->add_sessions() = std::move(session);
-    }
-    response->set_next_page_token(
-        NextPageToken(*deps_.page_tokens, *window, *page));
-    return absl::OkStatus();
-  });
+  BREVIS_RETURN_IF_ERROR(
+      deps_.db->Read([&](store::Connection& db) -> absl::Status {
+        auto location = LocateAudit(db, call.caller, audit_uid,
+                                    domain::Action::kReadAudit);
+        if (!location.ok()) return location.status();
+        absl::StatusOr<store::Page<v1::Session>> page =
+            store::SessionRepository(db).List(audit_uid, location->id,
+                                              window->after_id, window->limit);
+        if (!page.ok()) return page.status();
+        for (v1::Session& session : page->items) {
+          *response->add_sessions() = std::move(session);
+        }
+        response->set_next_page_token(
+            NextPageToken(*deps_.page_tokens, *window, *page));
+        return absl::OkStatus();
+      }));
+  std::vector<v1::AccessLogEntry> entries;
+  for (const v1::Session& session : response->sessions()) {
+    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, session.name()));
+  }
+  deps_.access->Record(std::move(entries));
+  return absl::OkStatus();
 }
 
 absl::Status AuditService::DoDeleteSession(
-    const v1::DeleteSessionRequest& request, google::protobuf::Empty*) {
-  auto ids = domain::ParseName(request.name(), {"audits", "sessions"}, "name");
+    const Call& call, const v1::DeleteSessionRequest& request,
+    google::protobuf::Empty*) {
+  auto ids =
+      domain::ParseName(request.name(), {"audits", "sessions"}, "name");
   if (!ids.ok()) return ids.status();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<int64_t> audit_id =
-        store::AuditRepository(db).RowId((*ids)[0]);
-    if (!audit_id.ok()) return audit_id.status();
-    return store::SessionRepository(db).Delete((*ids)[0], *audit_id, (*ids)[1]);
+    auto location = LocateAudit(db, call.caller, (*ids)[0],
+                                domain::Action::kWriteContent);
+    if (!location.ok()) return location.status();
+    BREVIS_RETURN_IF_ERROR(store::SessionRepository(db).Delete(
+        (*ids)[0], location->id, (*ids)[1]));
+    return store::AccessLogRepository(db).Append(
+        call.Entry(v1::ACCESS_KIND_WRITE, request.name()));
   });
 }
 

@@ -1,9 +1,11 @@
-#include "server/api/directory_service.h"
+#include <algorithm>
 
+#include "server/api/directory_service.h"
 #include "server/api/grpc_status.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
+#include "server/domain/str_cat.h"
 #include "server/domain/update_mask.h"
 #include "server/domain/validation.h"
 #include "server/store/unit_repository.h"
@@ -20,64 +22,98 @@ absl::StatusOr<std::string> UnitId(std::string_view name,
   return (*ids)[0];
 }
 
+// A unit outside the caller's unit scopes looks exactly like a missing one.
+absl::StatusOr<v1::Unit> GetVisibleUnit(store::Connection& db,
+                                        const domain::Caller& caller,
+                                        std::string_view uid) {
+  store::UnitRepository units(db);
+  absl::StatusOr<v1::Unit> unit = units.Get(uid);
+  if (!unit.ok()) return unit.status();
+  domain::UnitVisibility visible = domain::VisibleUnits(caller);
+  if (visible.has_value()) {
+    absl::StatusOr<int64_t> id = units.RowId(uid);
+    if (!id.ok()) return id.status();
+    if (!visible->contains(*id)) {
+      return absl::NotFoundError(
+          brevis::StrCat("unit ", domain::UnitName(uid), " not found"));
+    }
+  }
+  return unit;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* DirectoryService::CreateUnit(
     grpc::CallbackServerContext* context, const v1::CreateUnitRequest* request,
     v1::Unit* response) {
-  return FinishUnary(context, DoCreateUnit(*request, response));
+  return Serve(context, deps_, "brevis.v1.DirectoryService/CreateUnit", [&](const Call& call) {
+    return DoCreateUnit(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::GetUnit(
     grpc::CallbackServerContext* context, const v1::GetUnitRequest* request,
     v1::Unit* response) {
-  return FinishUnary(context, DoGetUnit(*request, response));
+  return Serve(context, deps_, "brevis.v1.DirectoryService/GetUnit", [&](const Call& call) {
+    return DoGetUnit(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListUnits(
     grpc::CallbackServerContext* context, const v1::ListUnitsRequest* request,
     v1::ListUnitsResponse* response) {
-  return FinishUnary(context, DoListUnits(*request, response));
+  return Serve(context, deps_, "brevis.v1.DirectoryService/ListUnits", [&](const Call& call) {
+    return DoListUnits(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::UpdateUnit(
     grpc::CallbackServerContext* context, const v1::UpdateUnitRequest* request,
     v1::Unit* response) {
-  return FinishUnary(context, DoUpdateUnit(*request, response));
+  return Serve(context, deps_, "brevis.v1.DirectoryService/UpdateUnit", [&](const Call& call) {
+    return DoUpdateUnit(call, *request, response);
+  });
 }
-
 absl::Status DirectoryService::DoCreateUnit(
-    const v1::CreateUnitRequest& request, v1::Unit* response) {
+    const Call& call, const v1::CreateUnitRequest& request,
+    v1::Unit* response) {
+  BREVIS_RETURN_IF_ERROR(
+      domain::CheckAction(call.caller, domain::Action::kWriteUnits));
   if (!request.has_unit()) return absl::InvalidArgumentError("unit: required");
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidateUnit(request.unit()));
-  absl::Time now = deps_.clock->Now();
   return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(db, kCreateUnit, request.request_id(), now, response,
-                      [&] {
+    return CreateOnce(db, kCreateUnit, request.request_id(), call.time,
+                      response, [&] {
                         *response = request.unit();
                         return store::UnitRepository(db).Create(
-                            domain::NewResourceId(), now, response);
+                            domain::NewResourceId(), call.time, response);
                       });
   });
 }
 
-absl::Status DirectoryService::DoGetUnit(const v1::GetUnitRequest& request,
+absl::Status DirectoryService::DoGetUnit(const Call& call,
+                                         const v1::GetUnitRequest& request,
                                          v1::Unit* response) {
+  BREVIS_RETURN_IF_ERROR(
+      domain::CheckAction(call.caller, domain::Action::kReadUnits));
   absl::StatusOr<std::string> uid = UnitId(request.name(), "name");
   if (!uid.ok()) return uid.status();
   return deps_.db->Read([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<v1::Unit> unit = store::UnitRepository(db).Get(*uid);
+    absl::StatusOr<v1::Unit> unit = GetVisibleUnit(db, call.caller, *uid);
     if (!unit.ok()) return unit.status();
     *response = std::move(*unit);
     return absl::OkStatus();
   });
 }
 
-absl::Status DirectoryService::DoListUnits(const v1::ListUnitsRequest& request,
+absl::Status DirectoryService::DoListUnits(const Call& call,
+                                           const v1::ListUnitsRequest& request,
                                            v1::ListUnitsResponse* response) {
-  absl::StatusOr<domain::ListFilter> filter =
-      domain::ListFilter::Parse(request.filter(), {"active", "kind", "region"});
+  BREVIS_RETURN_IF_ERROR(
+      domain::CheckAction(call.caller, domain::Action::kReadUnits));
+  absl::StatusOr<domain::ListFilter> filter = domain::ListFilter::Parse(
+      request.filter(), {"active", "kind", "region"});
   if (!filter.ok()) return filter.status();
   store::UnitFilter unit_filter;
   absl::StatusOr<std::optional<bool>> active = filter->GetBool("active");
@@ -88,9 +124,12 @@ absl::Status DirectoryService::DoListUnits(const v1::ListUnitsRequest& request,
   if (!kind.ok()) return kind.status();
   unit_filter.kind = *kind;
   unit_filter.region = filter->Get("region");
+  if (domain::VisibleUnits(call.caller).has_value()) {
+    unit_filter.scoped_to_principal = call.caller.principal_id;
+  }
 
   absl::StatusOr<ListWindow> window =
-      OpenListWindow(*deps_.page_tokens, "ListUnits\n" + filter->Canonical(),
+      OpenListWindow(*deps_.page_tokens, ListScope(call, filter->Canonical()),
                      request.page_size(), request.page_token());
   if (!window.ok()) return window.status();
   return deps_.db->Read([&](store::Connection& db) -> absl::Status {
@@ -105,7 +144,10 @@ absl::Status DirectoryService::DoListUnits(const v1::ListUnitsRequest& request,
 }
 
 absl::Status DirectoryService::DoUpdateUnit(
-    const v1::UpdateUnitRequest& request, v1::Unit* response) {
+    const Call& call, const v1::UpdateUnitRequest& request,
+    v1::Unit* response) {
+  BREVIS_RETURN_IF_ERROR(
+      domain::CheckAction(call.caller, domain::Action::kWriteUnits));
   if (!request.has_unit()) return absl::InvalidArgumentError("unit: required");
   absl::StatusOr<std::string> uid = UnitId(request.unit().name(), "unit.name");
   if (!uid.ok()) return uid.status();
@@ -119,7 +161,6 @@ absl::Status DirectoryService::DoUpdateUnit(
     return absl::InvalidArgumentError(
         "unit.active: required when update_mask names it");
   }
-  absl::Time now = deps_.clock->Now();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
     store::UnitRepository units(db);
     absl::StatusOr<v1::Unit> current = units.Get(*uid);
@@ -132,7 +173,7 @@ absl::Status DirectoryService::DoUpdateUnit(
     }
     domain::ApplyUpdateMask(request.unit(), *paths, &*current);
     BREVIS_RETURN_IF_ERROR(domain::ValidateUnit(*current));
-    BREVIS_RETURN_IF_ERROR(units.Update(*uid, now, &*current));
+    BREVIS_RETURN_IF_ERROR(units.Update(*uid, call.time, &*current));
     *response = std::move(*current);
     return absl::OkStatus();
   });

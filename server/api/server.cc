@@ -4,6 +4,9 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <fstream>
+
+#include "server/api/access_log_service.h"
 #include "server/api/audit_service.h"
 #include "server/api/directory_service.h"
 #include "server/api/parse_error_interceptor.h"
@@ -41,6 +44,42 @@ absl::StatusOr<std::string> LoadPageTokenKey(store::Database& db) {
   return key;
 }
 
+absl::StatusOr<std::string> ReadPem(const std::string& path,
+                                    std::string_view flag) {
+  std::ifstream file(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(file)),
+                   std::istreambuf_iterator<char>());
+  if (!file || text.find("-----BEGIN") == std::string::npos) {
+    return absl::FailedPreconditionError(brevis::StrCat(
+        "cannot read ", flag, " ", path, " as a PEM file"));
+  }
+  return text;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
+    const std::optional<TlsFiles>& tls) {
+  if (!tls.has_value()) return grpc::InsecureServerCredentials();
+  absl::StatusOr<std::string> certificate =
+      ReadPem(tls->certificate, "--tls-cert");
+  if (!certificate.ok()) return certificate.status();
+  absl::StatusOr<std::string> key = ReadPem(tls->private_key, "--tls-key");
+  if (!key.ok()) return key.status();
+  // gRPC's TLS floor is TLS 1.2; older protocol versions are refused.
+  grpc::SslServerCredentialsOptions options(
+      GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  options.pem_key_cert_pairs.push_back({*key, *certificate});
+  if (!tls->client_ca.empty()) {
+    absl::StatusOr<std::string> ca = ReadPem(tls->client_ca, "--client-ca");
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    // A certificate is optional (people use tokens), but one that is sent
+    // must verify against the client CA or the handshake fails.
+    options.client_certificate_request =
+        GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
 }  // namespace
 
 bool IsLoopbackAddress(std::string_view address) {
@@ -60,29 +99,39 @@ bool IsLoopbackAddress(std::string_view address) {
 absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
     const ServerOptions& options, store::Database* db,
     const domain::Clock* clock) {
-  if (!IsLoopbackAddress(options.listen_address)) {
+  if (!options.tls.has_value() && !IsLoopbackAddress(options.listen_address)) {
     return absl::FailedPreconditionError(brevis::StrCat(
         "refusing to listen on ", options.listen_address,
-        ": brevis has no authentication or TLS yet, so it serves only "
-        "loopback addresses (127.0.0.1, [::1], localhost)"));
+        " without TLS: tokens and audit content would cross the network in "
+        "clear text. Give --tls-cert and --tls-key, or listen on a loopback "
+        "address (127.0.0.1, [::1], localhost)"));
   }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeCredentials(options.tls);
+  if (!credentials.ok()) return credentials.status();
   absl::StatusOr<std::string> key = LoadPageTokenKey(*db);
   if (!key.ok()) return key.status();
 
   std::unique_ptr<ApiServer> server(new ApiServer());
   server->page_tokens_ =
       std::make_unique<auth::PageTokenCodec>(std::move(*key));
-  ServiceDeps deps{db, clock, server->page_tokens_.get()};
+  server->authenticator_ = std::make_unique<auth::Authenticator>(db, clock);
+  server->access_ = std::make_unique<AccessRecorder>(
+      db, clock, options.access_log_retention);
+  ServiceDeps deps{db, clock, server->page_tokens_.get(),
+                   server->authenticator_.get(), server->access_.get()};
   server->directory_ = std::make_unique<DirectoryService>(deps);
   server->audits_ = std::make_unique<AuditService>(deps);
+  server->access_log_ = std::make_unique<AccessLogService>(deps);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen_address, *credentials,
+                           &server->port_);
   builder.RegisterService(server->directory_.get());
   builder.RegisterService(server->audits_.get());
+  builder.RegisterService(server->access_log_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
@@ -115,10 +164,14 @@ ApiServer::~ApiServer() {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
   }
+  // The services are gone; what they queued for the access log is written
+  // before the recorder stops.
+  if (access_ != nullptr) access_->Flush();
 }
 
 void ApiServer::Shutdown(absl::Duration drain) {
   server_->Shutdown(absl::ToChronoTime(absl::Now() + drain));
+  access_->Flush();
 }
 
 void ApiServer::Wait() { server_->Wait(); }

@@ -4,22 +4,39 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/api/access_recorder.h"
+#include "server/auth/authenticator.h"
 #include "server/auth/page_token.h"
 #include "server/domain/clock.h"
 #include "server/store/database.h"
 
 namespace brevis::api {
 
+struct TlsFiles {
+  std::string certificate;  // PEM server certificate (chain)
+  std::string private_key;  // PEM key of the certificate
+  // Optional PEM CA: when given, clients may present a certificate it
+  // signed, and a verified one maps to the integration principal whose
+  // certificate_subject is the certificate's common name.
+  std::string client_ca;
+};
+
 struct ServerOptions {
   // host:port; port 0 picks a free port (see ApiServer::port).
   std::string listen_address = "127.0.0.1:50051";
   int max_message_bytes = 4 * 1024 * 1024;
   int max_concurrent_streams = 100;
+  // Plaintext when unset, which is allowed on loopback addresses only.
+  std::optional<TlsFiles> tls;
+  // How long access-log entries are kept (Swedish health care: at least
+  // five years).
+  absl::Duration access_log_retention = absl::Hours(24 * 1827);
 };
 
 // True when `address` (host:port, [v6]:port) is on this machine only:
@@ -31,8 +48,8 @@ bool IsLoopbackAddress(std::string_view address);
 // outlive it.
 class ApiServer {
  public:
-  // Refuses (FAILED_PRECONDITION) a non-loopback address: there is no
-  // authentication or TLS yet. UNAVAILABLE when the port cannot be bound.
+  // Refuses (FAILED_PRECONDITION) a non-loopback address without TLS and
+  // TLS files it cannot read. UNAVAILABLE when the port cannot be bound.
   static absl::StatusOr<std::unique_ptr<ApiServer>> Start(
       const ServerOptions& options, store::Database* db,
       const domain::Clock* clock);
@@ -44,7 +61,8 @@ class ApiServer {
   int port() const { return port_; }
 
   // Stops taking calls and lets in-flight calls finish for up to `drain`,
-  // then cancels what is left. Safe to call from any thread, once.
+  // then cancels what is left, and writes the queued access-log entries.
+  // Safe to call from any thread, once.
   void Shutdown(absl::Duration drain);
   // Blocks until the server has shut down.
   void Wait();
@@ -53,8 +71,11 @@ class ApiServer {
   ApiServer() = default;
 
   std::unique_ptr<auth::PageTokenCodec> page_tokens_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<AccessRecorder> access_;
   std::unique_ptr<grpc::Service> directory_;
   std::unique_ptr<grpc::Service> audits_;
+  std::unique_ptr<grpc::Service> access_log_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -2,9 +2,70 @@
 
 #include <algorithm>
 
+#include "server/api/grpc_status.h"
+#include "server/domain/str_cat.h"
 #include "server/store/create_request_log.h"
 
 namespace brevis::api {
+
+namespace {
+
+std::string_view Metadata(grpc::CallbackServerContext* context,
+                          std::string_view key) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) return {};
+  return std::string_view(it->second.data(), it->second.size());
+}
+
+// The verified client certificate's common name, when mutual TLS is on.
+std::string CertificateSubject(grpc::CallbackServerContext* context) {
+  std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) return "";
+  std::vector<grpc::string_ref> names =
+      auth->FindPropertyValues("x509_common_name");
+  if (names.empty()) return "";
+  return std::string(names.front().data(), names.front().size());
+}
+
+}  // namespace
+
+v1::AccessLogEntry Call::Entry(v1::AccessKind kind,
+                               std::string resource) const {
+  v1::AccessLogEntry entry;
+  int64_t micros = absl::ToUnixMicros(time);
+  entry.mutable_time()->set_seconds(micros / 1000000);
+  entry.mutable_time()->set_nanos(static_cast<int32_t>(micros % 1000000) *
+                                  1000);
+  entry.set_principal(caller.name);
+  entry.set_method(method);
+  entry.set_kind(kind);
+  entry.set_resource(std::move(resource));
+  entry.set_request_id(request_id);
+  entry.set_peer(peer);
+  return entry;
+}
+
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                const ServiceDeps& deps,
+                                std::string_view method,
+                                absl::FunctionRef<absl::Status(const Call&)> work) {
+  Call call;
+  call.peer = context->peer();
+  absl::StatusOr<domain::Caller> caller = deps.authenticator->Authenticate(
+      Metadata(context, "authorization"), CertificateSubject(context),
+      call.peer);
+  if (!caller.ok()) return FinishUnary(context, caller.status());
+  call.caller = std::move(*caller);
+  call.method = std::string(method);
+  call.request_id = std::string(Metadata(context, "x-request-id").substr(0, 100));
+  call.time = deps.clock->Now();
+  return FinishUnary(context, work(call));
+}
+
+std::string ListScope(const Call& call, std::string_view parts) {
+  return brevis::StrCat(call.method, "\n", call.caller.name, "\n", parts);
+}
 
 absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
                                           std::string scope, int32_t page_size,

@@ -8,11 +8,17 @@
 #include <string>
 #include <string_view>
 
+#include <grpcpp/grpcpp.h>
+
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "brevis/v1/access_log.pb.h"
 #include "google/protobuf/message.h"
+#include "server/api/access_recorder.h"
+#include "server/auth/authenticator.h"
 #include "server/auth/page_token.h"
 #include "server/domain/clock.h"
+#include "server/domain/policy.h"
 #include "server/store/database.h"
 #include "server/store/rows.h"
 
@@ -23,7 +29,29 @@ struct ServiceDeps {
   store::Database* db;
   const domain::Clock* clock;
   const auth::PageTokenCodec* page_tokens;
+  auth::Authenticator* authenticator;
+  AccessRecorder* access;
 };
+
+// One authenticated call: who, which RPC, from where, when.
+struct Call {
+  domain::Caller caller;
+  std::string method;  // e.g. brevis.v1.AuditService/GetFinding
+  std::string peer;
+  std::string request_id;  // x-request-id metadata, if sent
+  absl::Time time;
+
+  // An access-log entry of this call for `resource`.
+  v1::AccessLogEntry Entry(v1::AccessKind kind, std::string resource) const;
+};
+
+// Authenticates the call (token or client certificate) and runs `work` with
+// it, then finishes the call with work's status; an authentication failure
+// finishes it without running `work`.
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                const ServiceDeps& deps,
+                                std::string_view method,
+                                absl::FunctionRef<absl::Status(const Call&)> work);
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
@@ -41,6 +69,10 @@ struct ListWindow {
 absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
                                           std::string scope, int32_t page_size,
                                           std::string_view page_token);
+
+// A list's page-token scope: the method, the caller (so a token never
+// widens what another caller sees) and whatever else defines the list.
+std::string ListScope(const Call& call, std::string_view parts);
 
 // The token for the page after `page`, or empty when it was the last.
 template <typename Resource>

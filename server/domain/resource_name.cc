@@ -69,6 +69,10 @@ absl::StatusOr<std::vector<std::string>> ParseName(
   return ids;
 }
 
+std::string TokenName(std::string_view principal, std::string_view token) {
+  return brevis::StrCat("principals/", principal, "/tokens/", token);
+}
+
 std::string SessionName(std::string_view audit, std::string_view session) {
   return brevis::StrCat("audits/", audit, "/sessions/", session);
 }

@@ -27,6 +27,10 @@ inline std::string UnitName(std::string_view unit) {
 inline std::string AuditName(std::string_view audit) {
   return std::string("audits/").append(audit);
 }
+inline std::string PrincipalName(std::string_view principal) {
+  return std::string("principals/").append(principal);
+}
+std::string TokenName(std::string_view principal, std::string_view token);
 std::string SessionName(std::string_view audit, std::string_view session);
 std::string FindingName(std::string_view audit, std::string_view finding);
 

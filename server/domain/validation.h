@@ -4,8 +4,10 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "brevis/v1/audit.pb.h"
 #include "brevis/v1/finding.pb.h"
+#include "brevis/v1/principal.pb.h"
 #include "brevis/v1/session.pb.h"
 #include "brevis/v1/types.pb.h"
 #include "brevis/v1/unit.pb.h"
@@ -44,6 +46,15 @@ absl::Status ValidateUnit(const v1::Unit& unit);
 absl::Status ValidateAudit(const v1::Audit& audit);
 absl::Status ValidateSession(const v1::Session& session);
 absl::Status ValidateFinding(const v1::Finding& finding);
+
+// Principals (validation_principal.cc). Unit references are parsed here;
+// that they exist is checked by the caller.
+absl::Status ValidatePrincipal(const v1::Principal& principal);
+// A token to create: display_name and, when set, expire_time after `now`
+// and at most kMaxTokenLifetime ahead.
+absl::Status ValidateToken(const v1::Token& token, absl::Time now);
+inline constexpr absl::Duration kDefaultTokenLifetime = absl::Hours(24 * 90);
+inline constexpr absl::Duration kMaxTokenLifetime = absl::Hours(24 * 400);
 
 // request_id: empty, or 1-100 letters, digits, '-' or '_'.
 absl::Status ValidateRequestId(std::string_view request_id);

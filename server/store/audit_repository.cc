@@ -1,5 +1,7 @@
 #include "server/store/audit_repository.h"
 
+#include <algorithm>
+
 #include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
 
@@ -10,7 +12,9 @@ namespace {
   "SELECT a.id, a.uid, u.uid, a.title, a.commissioned_by, a.focus_areas, "    \
   "a.other_focus_area, a.question_guide, a.planned_start_date, "              \
   "a.planned_report_date, a.planned_follow_up_date, a.state, a.create_time, " \
-  "a.update_time, a.revision FROM audits a JOIN units u ON u.id = a.unit_id "
+  "a.update_time, a.revision, (SELECT group_concat(p.uid) FROM "             \
+  "audit_auditors aa JOIN principals p ON p.id = aa.principal_id WHERE "      \
+  "aa.audit_id = a.id) FROM audits a JOIN units u ON u.id = a.unit_id "
 
 v1::Audit ReadAudit(const Statement& row) {
   v1::Audit audit;
@@ -30,6 +34,14 @@ v1::Audit ReadAudit(const Statement& row) {
   SetTimestamp(row.Int(12), audit.mutable_create_time());
   SetTimestamp(row.Int(13), audit.mutable_update_time());
   audit.set_etag(Etag(row.Int(14)));
+  std::string team = row.Text(15);
+  for (size_t start = 0; !team.empty() && start <= team.size();) {
+    size_t comma = team.find(',', start);
+    if (comma == std::string::npos) comma = team.size();
+    audit.add_auditors(domain::PrincipalName(team.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  std::sort(audit.mutable_auditors()->begin(), audit.mutable_auditors()->end());
   return audit;
 }
 
@@ -97,25 +109,26 @@ absl::StatusOr<int64_t> AuditRepository::RowId(std::string_view uid) {
   return (*select)->Int(0);
 }
 
-absl::StatusOr<Page<v1::Audit>> AuditRepository::List(const AuditFilter& filter,
-                                                      int64_t after_id,
-                                                      int limit) {
-  // One statement per filter shape, so each walks the index that keeps its
-  // rows in id order and a deep page costs what the first one does.
-  const char* sql;
-  if (filter.unit_id && filter.state) {
-    sql = BREVIS_AUDIT_SELECT
-        "WHERE a.unit_id = ?2 AND a.state = ?3 AND a.id > ?1 "
-        "ORDER BY a.id LIMIT ?4";
-  } else if (filter.unit_id) {
-    sql = BREVIS_AUDIT_SELECT
-        "WHERE a.unit_id = ?2 AND a.id > ?1 ORDER BY a.id LIMIT ?4";
-  } else if (filter.state) {
-    sql = BREVIS_AUDIT_SELECT
-        "WHERE a.state = ?3 AND a.id > ?1 ORDER BY a.id LIMIT ?4";
-  } else {
-    sql = BREVIS_AUDIT_SELECT "WHERE a.id > ?1 ORDER BY a.id LIMIT ?4";
+absl::StatusOr<Page<v1::Audit>> AuditRepository::List(
+    const AuditFilter& filter, const domain::AuditVisibility& visibility,
+    int64_t caller_id, int64_t after_id, int limit) {
+  Page<v1::Audit> empty;
+  if (visibility.nothing) return empty;
+  // The statement is assembled from fixed fragments only; every value is a
+  // bound parameter. Each shape is prepared once and cached.
+  std::string sql = BREVIS_AUDIT_SELECT "WHERE a.id > ?1";
+  if (filter.unit_id) sql += " AND a.unit_id = ?2";
+  if (filter.state) sql += " AND a.state = ?3";
+  if (visibility.unit_ids) {
+    sql += " AND a.unit_id IN (SELECT unit_id FROM principal_units "
+           "WHERE principal_id = ?5)";
   }
+  if (visibility.published_only) sql += " AND a.state IN (4, 5, 6, 7)";
+  if (visibility.team_member) {
+    sql += " AND a.id IN (SELECT audit_id FROM audit_auditors "
+           "WHERE principal_id = ?5)";
+  }
+  sql += " ORDER BY a.id LIMIT ?4";
   auto select = db_.Prepare(sql);
   if (!select.ok()) return select.status();
   Statement& stmt = **select;
@@ -123,7 +136,45 @@ absl::StatusOr<Page<v1::Audit>> AuditRepository::List(const AuditFilter& filter,
   if (filter.unit_id) stmt.Bind(2, *filter.unit_id);
   if (filter.state) stmt.Bind(3, int64_t{*filter.state});
   stmt.Bind(4, int64_t{limit} + 1);
+  if (visibility.unit_ids || visibility.team_member) stmt.Bind(5, caller_id);
   return CollectPage<v1::Audit>(stmt, limit, ReadAudit);
+}
+
+absl::StatusOr<AuditLocation> AuditRepository::Locate(std::string_view uid,
+                                                      int64_t caller_id) {
+  auto select = db_.Prepare(
+      "SELECT a.id, a.unit_id, a.state, EXISTS (SELECT 1 FROM audit_auditors "
+      "WHERE audit_id = a.id AND principal_id = ?2) FROM audits a "
+      "WHERE a.uid = ?1");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, uid).Bind(2, caller_id);
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return AuditNotFound(uid);
+  AuditLocation location;
+  location.id = (*select)->Int(0);
+  location.facts.unit_id = (*select)->Int(1);
+  location.facts.state = static_cast<v1::AuditState>((*select)->Int(2));
+  location.facts.caller_on_team = (*select)->Int(3) != 0;
+  return location;
+}
+
+absl::Status AuditRepository::SetTeam(
+    int64_t audit_id, const std::vector<int64_t>& principal_ids) {
+  auto remove = db_.Prepare("DELETE FROM audit_auditors WHERE audit_id = ?");
+  if (!remove.ok()) return remove.status();
+  if (auto s = (*remove)->Bind(1, audit_id).Run(); !s.ok()) return s;
+  for (int64_t principal_id : principal_ids) {
+    auto insert = db_.Prepare(
+        "INSERT OR IGNORE INTO audit_auditors (audit_id, principal_id) "
+        "VALUES (?, ?)");
+    if (!insert.ok()) return insert.status();
+    if (auto s = (*insert)->Bind(1, audit_id).Bind(2, principal_id).Run();
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status AuditRepository::Update(std::string_view uid, absl::Time now,

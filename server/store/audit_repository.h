@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "brevis/v1/audit.pb.h"
+#include "server/domain/policy.h"
 #include "server/store/rows.h"
 #include "server/store/sqlite.h"
 
@@ -15,6 +16,12 @@ namespace brevis::store {
 struct AuditFilter {
   std::optional<int64_t> unit_id;  // row id of the unit
   std::optional<int> state;
+};
+
+// Where an audit is, and what decides who may touch it.
+struct AuditLocation {
+  int64_t id = 0;
+  domain::AuditFacts facts;
 };
 
 // The audits table. Works inside the caller's transaction; not thread-safe.
@@ -30,9 +37,17 @@ class AuditRepository {
   absl::StatusOr<v1::Audit> Get(std::string_view uid);
   // The row id, for references from other tables. NOT_FOUND as Get.
   absl::StatusOr<int64_t> RowId(std::string_view uid);
-  // Up to `limit` audits with row id above `after_id`, in id order.
+  // The row id and the facts the policy needs, with `caller_on_team` for
+  // principal `caller_id`. NOT_FOUND as Get.
+  absl::StatusOr<AuditLocation> Locate(std::string_view uid, int64_t caller_id);
+  // Up to `limit` audits with row id above `after_id`, in id order, among
+  // those `visibility` lets principal `caller_id` see.
   absl::StatusOr<Page<v1::Audit>> List(const AuditFilter& filter,
-                                       int64_t after_id, int limit);
+                                       const domain::AuditVisibility& visibility,
+                                       int64_t caller_id, int64_t after_id,
+                                       int limit);
+  // Makes `principal_ids` the audit's whole auditor team.
+  absl::Status SetTeam(int64_t audit_id, const std::vector<int64_t>& principal_ids);
   // Overwrites the caller-editable columns of audit `uid` with `audit`'s,
   // bumps its revision, fills in update_time and etag. NOT_FOUND.
   absl::Status Update(std::string_view uid, absl::Time now, v1::Audit* audit);

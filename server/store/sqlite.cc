@@ -145,16 +145,16 @@ Connection::~Connection() {
 }
 
 absl::StatusOr<std::unique_ptr<Statement>> Connection::Prepare(
-    const char* sql) {
+    std::string_view sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
-                                nullptr);
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK) {
       return SqliteError(rc, brevis::StrCat("prepare ", sql), db_);
     }
-    it = statements_.emplace(sql, stmt).first;
+    it = statements_.emplace(std::string(sql), stmt).first;
   }
   return std::make_unique<Statement>(it->second, db_);
 }

@@ -67,8 +67,9 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Returns the cached statement for `sql`, preparing it on first use.
-  // `sql` must be a string literal or otherwise outlive the connection.
-  absl::StatusOr<std::unique_ptr<Statement>> Prepare(const char* sql);
+  // `sql` is always text of our own (literals, or fragments of literals
+  // joined); input reaches SQLite only through bound parameters.
+  absl::StatusOr<std::unique_ptr<Statement>> Prepare(std::string_view sql);
   // Runs one or more statements without parameters (schema, pragmas).
   absl::Status Exec(std::string_view sql);
 
@@ -78,7 +79,7 @@ class Connection {
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
-  std::map<const char*, sqlite3_stmt*> statements_;
+  std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
 };
 
 }  // namespace brevis::store

@@ -101,8 +101,9 @@ absl::StatusOr<Page<v1::Unit>> UnitRepository::List(const UnitFilter& filter,
   static const std::string sql = brevis::StrCat(
       "SELECT ", kColumns,
       " FROM units WHERE id > ?1 AND (?2 IS NULL OR active = ?2) AND "
-      "(?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR region = ?4) "
-      "ORDER BY id LIMIT ?5");
+      "(?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR region = ?4) AND "
+      "(?6 IS NULL OR id IN (SELECT unit_id FROM principal_units WHERE "
+      "principal_id = ?6)) ORDER BY id LIMIT ?5");
   auto select = db_.Prepare(sql.c_str());
   if (!select.ok()) return select.status();
   Statement& stmt = **select;
@@ -111,6 +112,7 @@ absl::StatusOr<Page<v1::Unit>> UnitRepository::List(const UnitFilter& filter,
   if (filter.kind) stmt.Bind(3, int64_t{*filter.kind});
   if (filter.region) stmt.Bind(4, std::string_view(*filter.region));
   stmt.Bind(5, int64_t{limit} + 1);
+  if (filter.scoped_to_principal) stmt.Bind(6, *filter.scoped_to_principal);
   return CollectPage<v1::Unit>(stmt, limit, ReadUnit);
 }
 

@@ -17,6 +17,8 @@ struct UnitFilter {
   std::optional<bool> active;
   std::optional<int> kind;
   std::optional<std::string> region;
+  // Only the units in this principal's unit scopes.
+  std::optional<int64_t> scoped_to_principal;
 };
 
 // The units table. Works inside the caller's transaction on `connection`;

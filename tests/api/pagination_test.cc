@@ -185,9 +185,7 @@ TEST_F(PaginationTest, TokensSurviveAServerRestartOnTheSameDatabase) {
   auto server = ApiServer::Start(options, db_.get(), &clock_);
   ASSERT_TRUE(server.ok());
   server_ = std::move(*server);
-  audits_ = v1::AuditService::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
-                          grpc::InsecureChannelCredentials()));
+  audits_ = v1::AuditService::NewStub(ChannelFor(admin_.secret));
   v1::ListFindingsResponse second;
   ASSERT_TRUE(
       ListPage(audit_.name(), 2, first.next_page_token(), "", &second).ok());

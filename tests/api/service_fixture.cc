@@ -1,5 +1,12 @@
 #include "tests/api/service_fixture.h"
 
+#include "server/auth/token_secret.h"
+#include "server/domain/resource_name.h"
+#include "server/store/principal_repository.h"
+#include "server/store/token_repository.h"
+#include "server/store/unit_repository.h"
+#include "tests/testing/bearer_channel.h"
+
 namespace brevis::api {
 
 void ServiceTest::SetUp() {
@@ -15,10 +22,56 @@ void ServiceTest::SetUp() {
   auto server = ApiServer::Start(options, db_.get(), &clock_);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = std::move(*server);
-  channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
-                                 grpc::InsecureChannelCredentials());
+  admin_ = NewPrincipal(v1::ROLE_ADMIN);
+  channel_ = ChannelFor(admin_.secret);
   directory_ = v1::DirectoryService::NewStub(channel_);
   audits_ = v1::AuditService::NewStub(channel_);
+}
+
+std::string ServiceTest::target() const {
+  return "127.0.0.1:" + std::to_string(server_->port());
+}
+
+std::shared_ptr<grpc::Channel> ServiceTest::ChannelFor(
+    const std::string& secret) {
+  return testing::BearerChannel(target(), secret);
+}
+
+TestPrincipal ServiceTest::NewPrincipal(v1::Role role,
+                                        const std::vector<std::string>& units,
+                                        const std::vector<v1::Scope>& scopes) {
+  TestPrincipal result;
+  result.secret = auth::NewTokenSecret();
+  absl::Status status = db_->Write([&](store::Connection& db) -> absl::Status {
+    std::vector<int64_t> unit_ids;
+    for (const std::string& unit : units) {
+      auto id = store::UnitRepository(db).RowId(unit.substr(unit.find('/') + 1));
+      if (!id.ok()) return id.status();
+      unit_ids.push_back(*id);
+    }
+    v1::Principal principal;
+    principal.set_display_name("Testperson");
+    principal.set_role(role);
+    for (const std::string& unit : units) principal.add_units(unit);
+    for (v1::Scope scope : scopes) principal.add_scopes(scope);
+    std::string uid = domain::NewResourceId();
+    store::PrincipalRepository principals(db);
+    if (auto s = principals.Create(uid, unit_ids, clock_.Now(), &principal);
+        !s.ok()) {
+      return s;
+    }
+    auto record = principals.Get(uid);
+    if (!record.ok()) return record.status();
+    v1::Token token;
+    token.mutable_expire_time()->set_seconds(
+        absl::ToUnixSeconds(clock_.Now() + absl::Hours(24)));
+    result.name = principal.name();
+    return store::TokenRepository(db).Create(
+        uid, record->id, domain::NewResourceId(),
+        auth::HashTokenSecret(result.secret), clock_.Now(), &token);
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  return result;
 }
 
 void ServiceTest::TearDown() {

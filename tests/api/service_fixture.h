@@ -16,12 +16,27 @@
 
 namespace brevis::api {
 
+// A principal made for a test, with a working token.
+struct TestPrincipal {
+  std::string name;    // principals/{principal}
+  std::string secret;  // bearer token
+};
+
 // A real brevis gRPC server in this process on a free loopback port, over a
-// fresh database, with stubs on a real channel to it.
+// fresh database, with stubs on a real channel to it that call as an admin.
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+
+  // Creates a principal and a token straight in the store (no API call,
+  // so tests of the API's refusals start from a known state).
+  TestPrincipal NewPrincipal(v1::Role role,
+                             const std::vector<std::string>& units = {},
+                             const std::vector<v1::Scope>& scopes = {});
+  // A channel that calls with `secret` (none when empty).
+  std::shared_ptr<grpc::Channel> ChannelFor(const std::string& secret);
+  std::string target() const;
 
   // Valid resources as the domain's example describes them.
   static v1::Unit ExampleUnit();
@@ -49,6 +64,7 @@ class ServiceTest : public ::testing::Test {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::DirectoryService::Stub> directory_;
   std::unique_ptr<v1::AuditService::Stub> audits_;
+  TestPrincipal admin_;
 };
 
 }  // namespace brevis::api

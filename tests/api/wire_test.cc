@@ -17,6 +17,7 @@ class WireTest : public ServiceTest {
     grpc::GenericStub stub(channel_);
     grpc::CompletionQueue queue;
     grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + admin_.secret);
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(10));
     grpc::Slice slice(bytes);

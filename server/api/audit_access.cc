@@ -1,0 +1,57 @@
+#include "server/api/audit_access.h"
+
+#include <set>
+
+#include "server/domain/resource_name.h"
+#include "server/domain/str_cat.h"
+#include "server/store/principal_repository.h"
+
+namespace brevis::api {
+
+absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
+                                                 const domain::Caller& caller,
+                                                 std::string_view uid,
+                                                 domain::Action action) {
+  absl::StatusOr<store::AuditLocation> location =
+      store::AuditRepository(db).Locate(uid, caller.principal_id);
+  if (!location.ok()) return location.status();
+  if (!domain::CanSeeAudit(caller, location->facts)) {
+    return absl::NotFoundError(
+        brevis::StrCat("audit ", domain::AuditName(uid), " not found"));
+  }
+  if (absl::Status s = domain::CheckAuditAction(caller, action, location->facts);
+      !s.ok()) {
+    return s;
+  }
+  return location;
+}
+
+absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,
+                                                const v1::Audit& audit) {
+  std::vector<int64_t> ids;
+  std::set<std::string> seen;
+  store::PrincipalRepository principals(db);
+  for (int i = 0; i < audit.auditors_size(); ++i) {
+    std::string field = brevis::StrCat("audit.auditors[", i, "]");
+    auto uid = domain::ParseName(audit.auditors(i), {"principals"}, field);
+    if (!uid.ok()) return uid.status();
+    if (!seen.insert(audit.auditors(i)).second) {
+      return absl::InvalidArgumentError(
+          brevis::StrCat(field, ": ", audit.auditors(i), " repeated"));
+    }
+    auto record = principals.Get((*uid)[0]);
+    if (!record.ok()) {
+      return absl::Status(record.status().code(),
+                          brevis::StrCat(field, ": ", record.status().message()));
+    }
+    if (record->principal.role() != v1::ROLE_AUDITOR ||
+        !record->principal.active()) {
+      return absl::InvalidArgumentError(brevis::StrCat(
+          field, ": ", audit.auditors(i), " is not an active auditor"));
+    }
+    ids.push_back(record->id);
+  }
+  return ids;
+}
+
+}  // namespace brevis::api

@@ -1,0 +1,30 @@
+#ifndef BREVIS_SERVER_API_AUDIT_ACCESS_H_
+#define BREVIS_SERVER_API_AUDIT_ACCESS_H_
+
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "brevis/v1/audit.pb.h"
+#include "server/domain/policy.h"
+#include "server/store/audit_repository.h"
+
+namespace brevis::api {
+
+// Finds audit `uid` for `caller` about to do `action` on it (or under it).
+// NOT_FOUND, exactly as for a missing audit, when the caller may not see
+// it; PERMISSION_DENIED when it may see it but not do `action`.
+absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
+                                                 const domain::Caller& caller,
+                                                 std::string_view uid,
+                                                 domain::Action action);
+
+// Row ids of the auditor team named in `audit.auditors`. NOT_FOUND for a
+// principal that does not exist, INVALID_ARGUMENT for one that is not an
+// active auditor or is named twice.
+absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,
+                                                const v1::Audit& audit);
+
+}  // namespace brevis::api
+
+#endif  // BREVIS_SERVER_API_AUDIT_ACCESS_H_

@@ -1,0 +1,54 @@
+#ifndef BREVIS_SERVER_AUTH_AUTHENTICATOR_H_
+#define BREVIS_SERVER_AUTH_AUTHENTICATOR_H_
+
+#include <map>
+#include <mutex>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "server/auth/failure_throttle.h"
+#include "server/domain/clock.h"
+#include "server/domain/policy.h"
+#include "server/store/database.h"
+
+namespace brevis::auth {
+
+// Turns a call's credentials into the Caller the policy judges. Thread-safe;
+// borrows the database and clock.
+class Authenticator {
+ public:
+  Authenticator(store::Database* db, const domain::Clock* clock)
+      : db_(db), clock_(clock), throttle_(10, absl::Minutes(1)) {}
+
+  // `authorization` is the call's authorization metadata ("Bearer <secret>",
+  // empty when absent); `certificate_subject` the common name of a client
+  // certificate the TLS layer verified (empty when none). A bearer token
+  // wins over a certificate.
+  //
+  // UNAUTHENTICATED, with one message for every reason (missing, malformed,
+  // unknown, revoked, expired, deactivated), so a caller learns nothing.
+  // RESOURCE_EXHAUSTED while `peer` is throttled after repeated failures.
+  absl::StatusOr<domain::Caller> Authenticate(
+      std::string_view authorization, std::string_view certificate_subject,
+      std::string_view peer);
+
+ private:
+  absl::StatusOr<domain::Caller> FromToken(std::string_view secret);
+  absl::StatusOr<domain::Caller> FromCertificate(std::string_view subject);
+  void RecordUse(int64_t token_id);
+
+  store::Database* const db_;
+  const domain::Clock* const clock_;
+  FailureThrottle throttle_;
+  std::mutex last_use_mu_;
+  std::map<int64_t, absl::Time> last_use_;  // guarded by last_use_mu_
+};
+
+// The message of every authentication failure.
+inline constexpr char kUnauthenticatedMessage[] =
+    "missing or invalid credentials: send a valid, unexpired token as "
+    "`authorization: Bearer <token>`";
+
+}  // namespace brevis::auth
+
+#endif  // BREVIS_SERVER_AUTH_AUTHENTICATOR_H_

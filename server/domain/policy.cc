@@ -1,0 +1,168 @@
+#include "server/domain/policy.h"
+
+#include "server/domain/str_cat.h"
+
+namespace brevis::domain {
+namespace {
+
+std::string_view ActionName(Action action) {
+  switch (action) {
+    case Action::kReadUnits:
+      return "read units";
+    case Action::kWriteUnits:
+      return "change units";
+    case Action::kManagePrincipals:
+      return "manage principals and their tokens";
+    case Action::kCommissionAudit:
+      return "commission audits and set their teams";
+    case Action::kReadAudit:
+      return "read this audit";
+    case Action::kPlanAudit:
+      return "change this audit's plan";
+    case Action::kWriteContent:
+      return "write this audit's sessions and findings";
+    case Action::kReadAccessLog:
+      return "read the access log";
+  }
+  return "do this";
+}
+
+absl::Status Denied(const Caller& caller, Action action) {
+  return absl::PermissionDeniedError(StrCat("a principal with role ",
+                                            RoleName(caller.role),
+                                            " may not ", ActionName(action)));
+}
+
+// Integrations may be limited to some units; everyone else with unit
+// scopes is a unit manager, who always is.
+bool UnitInScope(const Caller& caller, int64_t unit_id) {
+  if (caller.role == v1::ROLE_INTEGRATION && caller.unit_ids.empty()) {
+    return true;
+  }
+  return caller.unit_ids.contains(unit_id);
+}
+
+}  // namespace
+
+bool IsPublished(v1::AuditState state) {
+  return state == v1::AUDIT_STATE_PUBLISHED ||
+         state == v1::AUDIT_STATE_IN_PROGRESS ||
+         state == v1::AUDIT_STATE_FOLLOW_UP || state == v1::AUDIT_STATE_CLOSED;
+}
+
+std::string RoleName(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_ADMIN:
+      return "admin";
+    case v1::ROLE_AUDITOR:
+      return "auditor";
+    case v1::ROLE_UNIT_MANAGER:
+      return "unit manager";
+    case v1::ROLE_VIEWER:
+      return "viewer";
+    case v1::ROLE_INTEGRATION:
+      return "integration";
+    default:
+      return "none";
+  }
+}
+
+absl::Status CheckAction(const Caller& caller, Action action) {
+  switch (caller.role) {
+    case v1::ROLE_ADMIN:
+      return absl::OkStatus();
+    case v1::ROLE_AUDITOR:
+    case v1::ROLE_UNIT_MANAGER:
+    case v1::ROLE_VIEWER:
+      if (action == Action::kReadUnits || action == Action::kReadAudit) {
+        return absl::OkStatus();
+      }
+      return Denied(caller, action);
+    case v1::ROLE_INTEGRATION:
+      if (action == Action::kReadUnits &&
+          caller.HasScope(v1::SCOPE_READ_UNITS)) {
+        return absl::OkStatus();
+      }
+      if (action == Action::kReadAudit &&
+          caller.HasScope(v1::SCOPE_READ_AUDITS)) {
+        return absl::OkStatus();
+      }
+      return Denied(caller, action);
+    default:
+      return Denied(caller, action);
+  }
+}
+
+UnitVisibility VisibleUnits(const Caller& caller) {
+  if (caller.role == v1::ROLE_UNIT_MANAGER ||
+      (caller.role == v1::ROLE_INTEGRATION && !caller.unit_ids.empty())) {
+    return caller.unit_ids;
+  }
+  return std::nullopt;
+}
+
+AuditVisibility VisibleAudits(const Caller& caller) {
+  AuditVisibility visibility;
+  if (!CheckAction(caller, Action::kReadAudit).ok()) {
+    visibility.nothing = true;
+    return visibility;
+  }
+  switch (caller.role) {
+    case v1::ROLE_ADMIN:
+      break;
+    case v1::ROLE_AUDITOR:
+      visibility.team_member = caller.principal_id;
+      break;
+    case v1::ROLE_UNIT_MANAGER:
+      visibility.unit_ids = caller.unit_ids;
+      visibility.published_only = true;
+      break;
+    case v1::ROLE_VIEWER:
+      visibility.published_only = true;
+      break;
+    case v1::ROLE_INTEGRATION:
+      if (!caller.unit_ids.empty()) visibility.unit_ids = caller.unit_ids;
+      visibility.published_only = true;
+      break;
+    default:
+      visibility.nothing = true;
+  }
+  return visibility;
+}
+
+bool CanSeeAudit(const Caller& caller, const AuditFacts& audit) {
+  if (!CheckAction(caller, Action::kReadAudit).ok()) return false;
+  switch (caller.role) {
+    case v1::ROLE_ADMIN:
+      return true;
+    case v1::ROLE_AUDITOR:
+      return audit.caller_on_team;
+    case v1::ROLE_UNIT_MANAGER:
+    case v1::ROLE_INTEGRATION:
+      return IsPublished(audit.state) && UnitInScope(caller, audit.unit_id);
+    case v1::ROLE_VIEWER:
+      return IsPublished(audit.state);
+    default:
+      return false;
+  }
+}
+
+absl::Status CheckAuditAction(const Caller& caller, Action action,
+                              const AuditFacts& audit) {
+  if (caller.role == v1::ROLE_ADMIN) return absl::OkStatus();
+  switch (action) {
+    case Action::kReadAudit:
+      return CanSeeAudit(caller, audit) ? absl::OkStatus()
+                                        : Denied(caller, action);
+    case Action::kPlanAudit:
+    case Action::kWriteContent:
+      if (caller.role == v1::ROLE_AUDITOR && audit.caller_on_team) {
+        return absl::OkStatus();
+      }
+      return Denied(caller, action);
+    default:
+      return CheckAction(caller, action);
+  }
+}
+
+}  // namespace brevis::domain

@@ -1,0 +1,90 @@
+#ifndef BREVIS_SERVER_DOMAIN_POLICY_H_
+#define BREVIS_SERVER_DOMAIN_POLICY_H_
+
+// The one authorization policy of brevis: action x role x scope. Every RPC
+// asks it before touching data, and lists filter by what it returns, so a
+// caller never sees, counts or pages through what it may not read.
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "absl/status/status.h"
+#include "brevis/v1/audit.pb.h"
+#include "brevis/v1/principal.pb.h"
+
+namespace brevis::domain {
+
+// Who is calling, as authentication established it.
+struct Caller {
+  int64_t principal_id = 0;
+  std::string name;  // principals/{principal}
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  std::set<int64_t> unit_ids;  // unit scopes; empty = none given
+  uint64_t scopes = 0;         // bit n set = v1::Scope n granted
+  std::string token;           // principals/{p}/tokens/{t}; empty for mTLS
+
+  bool HasScope(v1::Scope scope) const {
+    return (scopes >> static_cast<int>(scope)) & 1;
+  }
+};
+
+// One kind of access the API offers.
+enum class Action {
+  kReadUnits,         // GetUnit, ListUnits
+  kWriteUnits,        // CreateUnit, UpdateUnit
+  kManagePrincipals,  // principals, and other principals' tokens
+  kCommissionAudit,   // CreateAudit, the audit's team
+  kReadAudit,         // audits, sessions and findings: read
+  kPlanAudit,         // UpdateAudit's planning fields
+  kWriteContent,      // sessions and findings: create, update, delete
+  kReadAccessLog,     // ListAccessLog
+};
+
+// The facts about one audit that decide access to it.
+struct AuditFacts {
+  int64_t unit_id = 0;
+  v1::AuditState state = v1::AUDIT_STATE_UNSPECIFIED;
+  bool caller_on_team = false;
+};
+
+// The audits a caller may see, as a filter the store applies to lists. All
+// set conditions hold together.
+struct AuditVisibility {
+  bool nothing = false;  // sees no audit at all
+  std::optional<std::set<int64_t>> unit_ids;  // only these units' audits
+  bool published_only = false;  // only PUBLISHED, IN_PROGRESS, FOLLOW_UP, CLOSED
+  std::optional<int64_t> team_member;  // only audits with this auditor
+};
+
+// The units a caller may see: every unit (nullopt) or only these.
+using UnitVisibility = std::optional<std::set<int64_t>>;
+
+// True from PUBLISHED on, except CANCELLED: what is no longer a draft.
+bool IsPublished(v1::AuditState state);
+
+// An action that concerns no single audit or unit. OK, or PERMISSION_DENIED
+// naming the action and the caller's role.
+absl::Status CheckAction(const Caller& caller, Action action);
+
+// Which units the caller may see (kReadUnits must be allowed).
+UnitVisibility VisibleUnits(const Caller& caller);
+
+// Which audits the caller may see.
+AuditVisibility VisibleAudits(const Caller& caller);
+
+// Whether the caller may see this audit at all. When false, the audit and
+// everything under it must look exactly as if it did not exist.
+bool CanSeeAudit(const Caller& caller, const AuditFacts& audit);
+
+// An action on an audit the caller can see: OK or PERMISSION_DENIED.
+absl::Status CheckAuditAction(const Caller& caller, Action action,
+                              const AuditFacts& audit);
+
+// The role's name as people read it, for messages.
+std::string RoleName(v1::Role role);
+
+}  // namespace brevis::domain
+
+#endif  // BREVIS_SERVER_DOMAIN_POLICY_H_

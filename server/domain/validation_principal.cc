@@ -1,0 +1,86 @@
+#include <set>
+
+#include "server/domain/resource_name.h"
+#include "server/domain/str_cat.h"
+#include "server/domain/validation.h"
+
+namespace brevis::domain {
+namespace {
+
+absl::Status Invalid(std::string_view field, std::string_view rule) {
+  return absl::InvalidArgumentError(StrCat(field, ": ", rule));
+}
+
+}  // namespace
+
+absl::Status ValidatePrincipal(const v1::Principal& principal) {
+  if (auto s = CheckText("principal.display_name", principal.display_name(),
+                         kMaxNameChars, true, false);
+      !s.ok()) {
+    return s;
+  }
+  v1::Role role = principal.role();
+  if (role == v1::ROLE_UNSPECIFIED) return Invalid("principal.role", "required");
+  if (!v1::Role_IsValid(role)) {
+    return Invalid("principal.role", StrCat("unknown value ", int{role}));
+  }
+  bool scoped = role == v1::ROLE_UNIT_MANAGER || role == v1::ROLE_INTEGRATION;
+  if (role == v1::ROLE_UNIT_MANAGER && principal.units().empty()) {
+    return Invalid("principal.units",
+                   "a unit manager needs at least one unit (units/{unit})");
+  }
+  if (!scoped && !principal.units().empty()) {
+    return Invalid("principal.units",
+                   "only unit managers and integrations have unit scopes");
+  }
+  std::set<std::string> units;
+  for (int i = 0; i < principal.units_size(); ++i) {
+    std::string field = StrCat("principal.units[", i, "]");
+    auto ids = ParseName(principal.units(i), {"units"}, field);
+    if (!ids.ok()) return ids.status();
+    if (!units.insert(principal.units(i)).second) {
+      return Invalid(field, StrCat(principal.units(i), " repeated"));
+    }
+  }
+  bool integration = role == v1::ROLE_INTEGRATION;
+  if (!integration && !principal.scopes().empty()) {
+    return Invalid("principal.scopes", "only integrations have scopes");
+  }
+  std::set<int> scopes;
+  for (int i = 0; i < principal.scopes_size(); ++i) {
+    std::string field = StrCat("principal.scopes[", i, "]");
+    int scope = principal.scopes(i);
+    if (scope == 0 || !v1::Scope_IsValid(scope)) {
+      return Invalid(field, StrCat("unknown value ", scope));
+    }
+    if (!scopes.insert(scope).second) {
+      return Invalid(field, StrCat("value ", scope, " repeated"));
+    }
+  }
+  if (!integration && !principal.certificate_subject().empty()) {
+    return Invalid("principal.certificate_subject",
+                   "only integrations authenticate with certificates");
+  }
+  return CheckText("principal.certificate_subject",
+                   principal.certificate_subject(), kMaxNameChars, false,
+                   false);
+}
+
+absl::Status ValidateToken(const v1::Token& token, absl::Time now) {
+  if (auto s = CheckText("token.display_name", token.display_name(),
+                         kMaxNameChars, false, false);
+      !s.ok()) {
+    return s;
+  }
+  if (!token.has_expire_time()) return absl::OkStatus();
+  absl::Time expire = absl::FromUnixSeconds(token.expire_time().seconds());
+  if (expire <= now) {
+    return Invalid("token.expire_time", "must be in the future");
+  }
+  if (expire > now + kMaxTokenLifetime) {
+    return Invalid("token.expire_time", "at most 400 days ahead");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace brevis::domain

@@ -1,0 +1,131 @@
+#include "server/operator_tokens.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "server/auth/token_secret.h"
+#include "server/domain/resource_name.h"
+#include "server/domain/str_cat.h"
+#include "server/store/principal_repository.h"
+#include "server/store/token_repository.h"
+
+namespace brevis {
+namespace {
+
+absl::Status WriteSecretFile(const std::string& path,
+                             const std::string& secret) {
+  std::error_code ignored;
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
+  // Created 0600 from the start, so the secret is never readable by others,
+  // not even for a moment.
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(
+        StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  std::string line = secret + "\n";
+  bool ok = fchmod(fd, 0600) == 0 &&
+            write(fd, line.data(), line.size()) ==
+                static_cast<ssize_t>(line.size()) &&
+            fsync(fd) == 0;
+  int saved = errno;
+  close(fd);
+  if (!ok) {
+    return absl::FailedPreconditionError(
+        StrCat("cannot write ", path, ": ", std::strerror(saved)));
+  }
+  return absl::OkStatus();
+}
+
+// The first active admin's row id, or a new admin's.
+absl::StatusOr<store::PrincipalRecord> FindOrCreateAdmin(
+    store::Connection& connection, absl::Time now) {
+  store::PrincipalRepository principals(connection);
+  store::PrincipalFilter filter;
+  filter.role = v1::ROLE_ADMIN;
+  filter.active = true;
+  auto page = principals.List(filter, 0, 1);
+  if (!page.ok()) return page.status();
+  if (!page->items.empty()) {
+    const std::string& name = page->items[0].name();
+    return principals.Get(name.substr(name.find('/') + 1));
+  }
+  v1::Principal admin;
+  admin.set_display_name("Administratör");
+  admin.set_role(v1::ROLE_ADMIN);
+  std::string uid = domain::NewResourceId();
+  if (auto s = principals.Create(uid, {}, now, &admin); !s.ok()) return s;
+  return principals.Get(uid);
+}
+
+}  // namespace
+
+std::string DefaultTokenFile(const std::string& db_path) {
+  return (std::filesystem::path(db_path).parent_path() / "admin.token")
+      .string();
+}
+
+absl::StatusOr<std::string> IssueOperatorToken(
+    store::Database& db, const domain::Clock& clock,
+    std::optional<std::string> principal, const std::string& out_path,
+    absl::Duration lifetime) {
+  absl::Time now = clock.Now();
+  std::string secret = auth::NewTokenSecret();
+  std::string token_name;
+  absl::Status status = db.Write([&](store::Connection& connection)
+                                     -> absl::Status {
+    absl::StatusOr<store::PrincipalRecord> record;
+    if (principal.has_value()) {
+      auto ids = domain::ParseName(*principal, {"principals"}, "--principal");
+      if (!ids.ok()) return ids.status();
+      record = store::PrincipalRepository(connection).Get((*ids)[0]);
+    } else {
+      record = FindOrCreateAdmin(connection, now);
+    }
+    if (!record.ok()) return record.status();
+    if (!record->principal.active()) {
+      return absl::FailedPreconditionError(
+          StrCat(record->principal.name(), " is inactive"));
+    }
+    v1::Token token;
+    token.set_display_name("issued by brevisd on the database");
+    token.mutable_expire_time()->set_seconds(
+        absl::ToUnixSeconds(now + lifetime));
+    const std::string& name = record->principal.name();
+    if (auto s = store::TokenRepository(connection)
+                     .Create(name.substr(name.find('/') + 1), record->id,
+                             domain::NewResourceId(),
+                             auth::HashTokenSecret(secret), now, &token);
+        !s.ok()) {
+      return s;
+    }
+    token_name = token.name();
+    // Written before the commit: if the file cannot be written, the token
+    // is rolled back rather than left unusable.
+    return WriteSecretFile(out_path, secret);
+  });
+  if (!status.ok()) return status;
+  return token_name;
+}
+
+absl::Status RevokeOperatorToken(store::Database& db,
+                                 const domain::Clock& clock,
+                                 std::string_view name) {
+  auto ids = domain::ParseName(name, {"principals", "tokens"}, "--name");
+  if (!ids.ok()) return ids.status();
+  return db.Write([&](store::Connection& connection) -> absl::Status {
+    auto principal = store::PrincipalRepository(connection).Get((*ids)[0]);
+    if (!principal.ok()) return principal.status();
+    return store::TokenRepository(connection)
+        .Revoke((*ids)[0], principal->id, (*ids)[1], clock.Now())
+        .status();
+  });
+}
+
+}  // namespace brevis

@@ -1,0 +1,38 @@
+#ifndef BREVIS_SERVER_OPERATOR_TOKENS_H_
+#define BREVIS_SERVER_OPERATOR_TOKENS_H_
+
+// Tokens made by the operator on the database directly, without the API:
+// the first admin's at `brevisd init`, and a new one for whoever has lost
+// every admin token (`brevisd token create`).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "server/domain/clock.h"
+#include "server/store/database.h"
+
+namespace brevis {
+
+// Where init and `token create` put the secret unless told otherwise: the
+// file admin.token beside the database.
+std::string DefaultTokenFile(const std::string& db_path);
+
+// Issues a token for `principal` (principals/{p}), or, when unset, for the
+// first active admin, creating an admin named "Administratör" when there is
+// none. Writes the secret to `out_path` (mode 0600, replacing the file) and
+// returns the token's name. The secret is never printed.
+absl::StatusOr<std::string> IssueOperatorToken(
+    store::Database& db, const domain::Clock& clock,
+    std::optional<std::string> principal, const std::string& out_path,
+    absl::Duration lifetime);
+
+// Revokes token `name` (principals/{p}/tokens/{t}). NOT_FOUND.
+absl::Status RevokeOperatorToken(store::Database& db,
+                                 const domain::Clock& clock,
+                                 std::string_view name);
+
+}  // namespace brevis
+
+#endif  // BREVIS_SERVER_OPERATOR_TOKENS_H_

@@ -1,0 +1,55 @@
+#ifndef BREVIS_SERVER_STORE_TOKEN_REPOSITORY_H_
+#define BREVIS_SERVER_STORE_TOKEN_REPOSITORY_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "brevis/v1/principal.pb.h"
+#include "server/store/rows.h"
+#include "server/store/sqlite.h"
+
+namespace brevis::store {
+
+// What authentication needs to know of a token.
+struct TokenRecord {
+  int64_t id = 0;
+  int64_t principal_id = 0;
+  std::string name;         // principals/{p}/tokens/{t}
+  std::string secret_hash;  // SHA-256 of the secret
+  absl::Time expire_time;
+  std::optional<absl::Time> revoke_time;
+};
+
+// The tokens table. Works inside the caller's transaction; not thread-safe.
+// It never sees a secret, only its hash.
+class TokenRepository {
+ public:
+  explicit TokenRepository(Connection& connection) : db_(connection) {}
+
+  // Inserts a token of principal (`principal_uid`, `principal_id`) with the
+  // given hash; fills in name and create_time.
+  absl::Status Create(std::string_view principal_uid, int64_t principal_id,
+                      std::string_view uid, std::string_view secret_hash,
+                      absl::Time now, v1::Token* token);
+  absl::StatusOr<Page<v1::Token>> List(std::string_view principal_uid,
+                                       int64_t principal_id, int64_t after_id,
+                                       int limit);
+  // Sets revoke_time (once; a second revoke keeps the first time) and
+  // returns the token. NOT_FOUND.
+  absl::StatusOr<v1::Token> Revoke(std::string_view principal_uid,
+                                   int64_t principal_id, std::string_view uid,
+                                   absl::Time now);
+  absl::StatusOr<std::optional<TokenRecord>> FindBySecretHash(
+      std::string_view secret_hash);
+  absl::Status RecordUse(int64_t id, absl::Time now);
+
+ private:
+  Connection& db_;
+};
+
+}  // namespace brevis::store
+
+#endif  // BREVIS_SERVER_STORE_TOKEN_REPOSITORY_H_
