@@ -12,6 +12,12 @@ absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
                                                  const domain::Caller& caller,
                                                  std::string_view uid,
                                                  domain::Action action) {
+  // A caller with no read access to audits at all is told so; it learns
+  // nothing about this audit from that.
+  if (absl::Status s = domain::CheckAction(caller, domain::Action::kReadAudit);
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<store::AuditLocation> location =
       store::AuditRepository(db).Locate(uid, caller.principal_id);
   if (!location.ok()) return location.status();

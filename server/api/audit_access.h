@@ -12,8 +12,9 @@
 namespace brevis::api {
 
 // Finds audit `uid` for `caller` about to do `action` on it (or under it).
-// NOT_FOUND, exactly as for a missing audit, when the caller may not see
-// it; PERMISSION_DENIED when it may see it but not do `action`.
+// PERMISSION_DENIED when the caller may read no audit at all; NOT_FOUND,
+// exactly as for a missing audit, when it may not see this one;
+// PERMISSION_DENIED when it may see it but not do `action`.
 absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
                                                  const domain::Caller& caller,
                                                  std::string_view uid,

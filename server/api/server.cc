@@ -115,7 +115,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   std::unique_ptr<ApiServer> server(new ApiServer());
   server->page_tokens_ =
       std::make_unique<auth::PageTokenCodec>(std::move(*key));
-  server->authenticator_ = std::make_unique<auth::Authenticator>(db, clock);
+  server->authenticator_ = std::make_unique<auth::Authenticator>(
+      db, clock, options.auth_failures_per_minute);
   server->access_ = std::make_unique<AccessRecorder>(
       db, clock, options.access_log_retention);
   ServiceDeps deps{db, clock, server->page_tokens_.get(),

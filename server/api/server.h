@@ -34,6 +34,9 @@ struct ServerOptions {
   int max_concurrent_streams = 100;
   // Plaintext when unset, which is allowed on loopback addresses only.
   std::optional<TlsFiles> tls;
+  // Failed sign-ins from one address within a minute before that address
+  // is refused for a minute (RESOURCE_EXHAUSTED).
+  int auth_failures_per_minute = 10;
   // How long access-log entries are kept (Swedish health care: at least
   // five years).
   absl::Duration access_log_retention = absl::Hours(24 * 1827);

@@ -17,8 +17,11 @@ namespace brevis::auth {
 // borrows the database and clock.
 class Authenticator {
  public:
-  Authenticator(store::Database* db, const domain::Clock* clock)
-      : db_(db), clock_(clock), throttle_(10, absl::Minutes(1)) {}
+  // A peer with `failures_per_minute` failed sign-ins within a minute is
+  // refused for a minute.
+  Authenticator(store::Database* db, const domain::Clock* clock,
+                int failures_per_minute)
+      : db_(db), clock_(clock), throttle_(failures_per_minute, absl::Minutes(1)) {}
 
   // `authorization` is the call's authorization metadata ("Bearer <secret>",
   // empty when absent); `certificate_subject` the common name of a client

@@ -17,9 +17,8 @@ void ServiceTest::SetUp() {
   auto db = store::Database::Open(db_options);
   ASSERT_TRUE(db.ok()) << db.status();
   db_ = std::move(*db);
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  auto server = ApiServer::Start(options, db_.get(), &clock_);
+  options_.listen_address = "127.0.0.1:0";
+  auto server = ApiServer::Start(options_, db_.get(), &clock_);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = std::move(*server);
   admin_ = NewPrincipal(v1::ROLE_ADMIN);

@@ -28,6 +28,8 @@ class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // Server options for SetUp; tests may change them before it runs.
+  ServerOptions options_;
 
   // Creates a principal and a token straight in the store (no API call,
   // so tests of the API's refusals start from a known state).
