@@ -1,0 +1,226 @@
+#include <gmock/gmock.h>
+
+#include <thread>
+
+#include "brevis/v1/access_log_service.grpc.pb.h"
+#include "server/store/access_log_repository.h"
+#include "tests/api/service_fixture.h"
+
+namespace brevis::api {
+namespace {
+
+using ::testing::HasSubstr;
+
+class AccessLogTest : public ServiceTest {
+ protected:
+  void SetUp() override {
+    ServiceTest::SetUp();
+    log_ = v1::AccessLogService::NewStub(channel_);
+    audit_ = MustCreateAudit();
+  }
+
+  std::vector<v1::AccessLogEntry> List(v1::ListAccessLogRequest request) {
+    std::vector<v1::AccessLogEntry> entries;
+    std::string token;
+    do {
+      grpc::ClientContext context;
+      request.set_page_token(token);
+      v1::ListAccessLogResponse response;
+      grpc::Status status = log_->ListAccessLog(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      entries.insert(entries.end(), response.entries().begin(),
+                     response.entries().end());
+      token = response.next_page_token();
+    } while (!token.empty());
+    return entries;
+  }
+
+  // Reads are written in batches; wait (bounded) until `resource` shows up.
+  std::vector<v1::AccessLogEntry> WaitForReads(const std::string& resource) {
+    v1::ListAccessLogRequest request;
+    request.set_resource_prefix(resource);
+    for (int i = 0; i < 100; ++i) {
+      std::vector<v1::AccessLogEntry> entries = List(request);
+      for (const auto& entry : entries) {
+        if (entry.kind() == v1::ACCESS_KIND_READ) return entries;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return {};
+  }
+
+  std::unique_ptr<v1::AccessLogService::Stub> log_;
+  v1::Audit audit_;
+};
+
+TEST_F(AccessLogTest, WriteIsOnRecordWhenTheCallReturns) {
+  v1::Finding finding = MustCreateFinding(audit_.name(), ExampleFinding());
+  v1::ListAccessLogRequest request;
+  request.set_resource_prefix(finding.name());
+  std::vector<v1::AccessLogEntry> entries = List(request);
+  ASSERT_EQ(entries.size(), 1u);
+  const v1::AccessLogEntry& entry = entries[0];
+  EXPECT_EQ(entry.principal(), admin_.name);
+  EXPECT_EQ(entry.method(), "brevis.v1.AuditService/CreateFinding");
+  EXPECT_EQ(entry.kind(), v1::ACCESS_KIND_WRITE);
+  EXPECT_THAT(entry.peer(), HasSubstr("127.0.0.1"));
+  EXPECT_EQ(entry.time().seconds(), absl::ToUnixSeconds(clock_.Now()));
+}
+
+TEST_F(AccessLogTest, RefusedWriteLeavesNoEntry) {
+  v1::Finding bad = ExampleFinding();
+  bad.set_text("Ring 070-123 45 67");
+  ASSERT_FALSE(CreateFinding(audit_.name(), bad).ok());
+  v1::ListAccessLogRequest request;
+  request.set_resource_prefix(audit_.name() + "/findings");
+  EXPECT_TRUE(List(request).empty());
+}
+
+TEST_F(AccessLogTest, ReadsAreRecordedWithRequestId) {
+  v1::Finding finding = MustCreateFinding(audit_.name(), ExampleFinding());
+  grpc::ClientContext context;
+  context.AddMetadata("x-request-id", "granskning-42");
+  v1::GetFindingRequest get;
+  get.set_name(finding.name());
+  v1::Finding read;
+  ASSERT_TRUE(audits_->GetFinding(&context, get, &read).ok());
+
+  std::vector<v1::AccessLogEntry> entries = WaitForReads(finding.name());
+  auto read_entry = std::find_if(entries.begin(), entries.end(), [](auto& e) {
+    return e.kind() == v1::ACCESS_KIND_READ;
+  });
+  ASSERT_NE(read_entry, entries.end());
+  EXPECT_EQ(read_entry->method(), "brevis.v1.AuditService/GetFinding");
+  EXPECT_EQ(read_entry->request_id(), "granskning-42");
+}
+
+TEST_F(AccessLogTest, ListingRecordsEveryItemRead) {
+  for (int i = 0; i < 3; ++i) MustCreateFinding(audit_.name(), ExampleFinding());
+  grpc::ClientContext context;
+  v1::ListFindingsRequest list;
+  list.set_parent(audit_.name());
+  v1::ListFindingsResponse response;
+  ASSERT_TRUE(audits_->ListFindings(&context, list, &response).ok());
+  ASSERT_FALSE(WaitForReads(audit_.name() + "/findings/").empty());
+  v1::ListAccessLogRequest request;
+  request.set_resource_prefix(audit_.name() + "/findings/");
+  int reads = 0;
+  for (const auto& entry : List(request)) {
+    reads += entry.kind() == v1::ACCESS_KIND_READ;
+  }
+  EXPECT_EQ(reads, 3);
+}
+
+TEST_F(AccessLogTest, GracefulShutdownWritesQueuedReads) {
+  v1::Finding finding = MustCreateFinding(audit_.name(), ExampleFinding());
+  grpc::ClientContext context;
+  v1::GetFindingRequest get;
+  get.set_name(finding.name());
+  v1::Finding read;
+  ASSERT_TRUE(audits_->GetFinding(&context, get, &read).ok());
+  server_->Shutdown(absl::Seconds(1));
+  server_.reset();
+  int64_t reads = -1;
+  ASSERT_TRUE(db_->Read([&](store::Connection& db) -> absl::Status {
+                  auto select = db.Prepare(
+                      "SELECT count(*) FROM access_log WHERE kind = 1");
+                  if (!select.ok()) return select.status();
+                  if (auto row = (*select)->Step(); !row.ok()) {
+                    return row.status();
+                  }
+                  reads = (*select)->Int(0);
+                  return absl::OkStatus();
+                }).ok());
+  EXPECT_EQ(reads, 1);
+}
+
+TEST_F(AccessLogTest, FiltersByPrincipalResourceAndTime) {
+  TestPrincipal auditor = NewPrincipal(v1::ROLE_AUDITOR);
+  {
+    grpc::ClientContext context;
+    v1::UpdateAuditRequest request;
+    request.mutable_audit()->set_name(audit_.name());
+    request.mutable_audit()->add_auditors(auditor.name);
+    request.mutable_update_mask()->add_paths("auditors");
+    v1::Audit updated;
+    ASSERT_TRUE(audits_->UpdateAudit(&context, request, &updated).ok());
+  }
+  absl::Time before = clock_.Now();
+  clock_.Advance(absl::Hours(1));
+  auto as_auditor = v1::AuditService::NewStub(ChannelFor(auditor.secret));
+  grpc::ClientContext context;
+  v1::CreateFindingRequest create;
+  create.set_parent(audit_.name());
+  *create.mutable_finding() = ExampleFinding();
+  v1::Finding finding;
+  ASSERT_TRUE(as_auditor->CreateFinding(&context, create, &finding).ok());
+
+  v1::ListAccessLogRequest by_principal;
+  by_principal.set_principal(auditor.name);
+  std::vector<v1::AccessLogEntry> entries = List(by_principal);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].resource(), finding.name());
+
+  v1::ListAccessLogRequest early;
+  early.mutable_end_time()->set_seconds(absl::ToUnixSeconds(before) + 1);
+  for (const auto& entry : List(early)) {
+    EXPECT_NE(entry.principal(), auditor.name);
+  }
+  v1::ListAccessLogRequest late;
+  late.mutable_start_time()->set_seconds(absl::ToUnixSeconds(before) + 1);
+  EXPECT_EQ(List(late).size(), 1u);
+
+  v1::ListAccessLogRequest backwards = late;
+  backwards.mutable_end_time()->set_seconds(absl::ToUnixSeconds(before));
+  grpc::ClientContext bad;
+  v1::ListAccessLogResponse response;
+  EXPECT_EQ(log_->ListAccessLog(&bad, backwards, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(AccessLogTest, RetentionPurgesOldEntriesAndLogsThePurge) {
+  server_->Shutdown(absl::Seconds(1));
+  server_.reset();
+  ASSERT_TRUE(db_->Write([&](store::Connection& db) -> absl::Status {
+                  store::AccessLogRepository log(db);
+                  for (int years : {6, 7}) {
+                    v1::AccessLogEntry old;
+                    old.mutable_time()->set_seconds(absl::ToUnixSeconds(
+                        clock_.Now() - absl::Hours(24 * 366 * years)));
+                    old.set_principal(admin_.name);
+                    old.set_method("brevis.v1.AuditService/GetAudit");
+                    old.set_kind(v1::ACCESS_KIND_READ);
+                    old.set_resource(audit_.name());
+                    if (auto s = log.Append(old); !s.ok()) return s;
+                  }
+                  return absl::OkStatus();
+                }).ok());
+  options_.access_log_retention = absl::Hours(24 * 1827);
+  auto server = ApiServer::Start(options_, db_.get(), &clock_);
+  ASSERT_TRUE(server.ok());
+  server_ = std::move(*server);
+  log_ = v1::AccessLogService::NewStub(ChannelFor(admin_.secret));
+
+  std::vector<v1::AccessLogEntry> system;
+  for (int i = 0; i < 100 && system.empty(); ++i) {
+    v1::ListAccessLogRequest request;
+    request.set_resource_prefix("accessLog");
+    system = List(request);
+    if (system.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ASSERT_EQ(system.size(), 1u);
+  EXPECT_EQ(system[0].principal(), "system");
+  EXPECT_THAT(system[0].detail(), HasSubstr("deleted 2 entries"));
+  v1::ListAccessLogRequest audit;
+  audit.set_resource_prefix(audit_.name());
+  for (const auto& entry : List(audit)) {
+    EXPECT_GE(entry.time().seconds(),
+              absl::ToUnixSeconds(clock_.Now() - absl::Hours(24 * 1827)));
+  }
+}
+
+}  // namespace
+}  // namespace brevis::api

@@ -1,0 +1,317 @@
+#include <grpcpp/generic/generic_stub.h>
+#include <gmock/gmock.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/api/service_fixture.h"
+
+namespace brevis::api {
+namespace {
+
+using ::testing::HasSubstr;
+
+class AuthenticationTest : public ServiceTest {
+ protected:
+  grpc::Status WhoAmI(const std::string& secret,
+                      v1::WhoAmIResponse* response = nullptr) {
+    auto stub = v1::DirectoryService::NewStub(ChannelFor(secret));
+    grpc::ClientContext context;
+    v1::WhoAmIResponse ignored;
+    return stub->WhoAmI(&context, v1::WhoAmIRequest(),
+                        response != nullptr ? response : &ignored);
+  }
+
+  v1::CreateTokenResponse CreateToken(const std::string& parent,
+                                      const std::string& caller_secret) {
+    auto stub = v1::DirectoryService::NewStub(ChannelFor(caller_secret));
+    grpc::ClientContext context;
+    v1::CreateTokenRequest request;
+    request.set_parent(parent);
+    request.mutable_token()->set_display_name("för journalsystemet");
+    v1::CreateTokenResponse response;
+    grpc::Status status = stub->CreateToken(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  grpc::Status Revoke(const std::string& name) {
+    grpc::ClientContext context;
+    v1::RevokeTokenRequest request;
+    request.set_name(name);
+    v1::Token token;
+    return directory_->RevokeToken(&context, request, &token);
+  }
+
+  grpc::Status SetActive(const std::string& principal, bool active) {
+    grpc::ClientContext context;
+    v1::UpdatePrincipalRequest request;
+    request.mutable_principal()->set_name(principal);
+    request.mutable_principal()->set_active(active);
+    request.mutable_update_mask()->add_paths("active");
+    v1::Principal updated;
+    return directory_->UpdatePrincipal(&context, request, &updated);
+  }
+};
+
+TEST_F(AuthenticationTest, WhoAmINamesThePrincipalAndToken) {
+  TestPrincipal viewer = NewPrincipal(v1::ROLE_VIEWER);
+  v1::WhoAmIResponse response;
+  ASSERT_TRUE(WhoAmI(viewer.secret, &response).ok());
+  EXPECT_EQ(response.principal().name(), viewer.name);
+  EXPECT_EQ(response.principal().role(), v1::ROLE_VIEWER);
+  EXPECT_THAT(response.token(), ::testing::StartsWith(viewer.name + "/tokens/"));
+}
+
+TEST_F(AuthenticationTest, EveryFailureLooksTheSame) {
+  TestPrincipal revoked = NewPrincipal(v1::ROLE_VIEWER);
+  v1::WhoAmIResponse who;
+  ASSERT_TRUE(WhoAmI(revoked.secret, &who).ok());
+  ASSERT_TRUE(Revoke(who.token()).ok());
+  TestPrincipal deactivated = NewPrincipal(v1::ROLE_VIEWER);
+  ASSERT_TRUE(SetActive(deactivated.name, false).ok());
+
+  std::vector<std::string> messages;
+  for (const std::string& secret :
+       {std::string(""), std::string("brv_unknown"), revoked.secret,
+        deactivated.secret, std::string("x") + admin_.secret}) {
+    grpc::Status status = WhoAmI(secret);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    messages.push_back(status.error_message());
+  }
+  // A malformed header (no "Bearer ") too.
+  auto stub = v1::DirectoryService::NewStub(ChannelFor(""));
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Basic " + admin_.secret);
+  v1::WhoAmIResponse response;
+  grpc::Status status = stub->WhoAmI(&context, v1::WhoAmIRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  messages.push_back(status.error_message());
+  for (const std::string& message : messages) {
+    EXPECT_EQ(message, messages[0]);
+  }
+}
+
+TEST_F(AuthenticationTest, ExpiredTokenIsUnauthenticated) {
+  TestPrincipal viewer = NewPrincipal(v1::ROLE_VIEWER);  // valid for 24 h
+  ASSERT_TRUE(WhoAmI(viewer.secret).ok());
+  clock_.Advance(absl::Hours(25));
+  EXPECT_EQ(WhoAmI(viewer.secret).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(AuthenticationTest, RevocationTakesEffectOnTheNextCall) {
+  TestPrincipal auditor = NewPrincipal(v1::ROLE_AUDITOR);
+  v1::CreateTokenResponse token = CreateToken(auditor.name, auditor.secret);
+  ASSERT_TRUE(WhoAmI(token.secret()).ok());
+  ASSERT_TRUE(Revoke(token.token().name()).ok());
+  EXPECT_EQ(WhoAmI(token.secret()).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(WhoAmI(auditor.secret).ok()) << "other tokens keep working";
+}
+
+TEST_F(AuthenticationTest, DeactivationShutsOutAtOnceAndReactivationLetsIn) {
+  TestPrincipal auditor = NewPrincipal(v1::ROLE_AUDITOR);
+  ASSERT_TRUE(WhoAmI(auditor.secret).ok());
+  ASSERT_TRUE(SetActive(auditor.name, false).ok());
+  EXPECT_EQ(WhoAmI(auditor.secret).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_TRUE(SetActive(auditor.name, true).ok());
+  EXPECT_TRUE(WhoAmI(auditor.secret).ok());
+}
+
+TEST_F(AuthenticationTest, AdminCannotDeactivateItself) {
+  grpc::Status status = SetActive(admin_.name, false);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(WhoAmI(admin_.secret).ok());
+}
+
+TEST_F(AuthenticationTest, SecretIsShownOnceAndStoredOnlyAsAHash) {
+  v1::CreateTokenResponse token = CreateToken(admin_.name, admin_.secret);
+  EXPECT_THAT(token.secret(), ::testing::StartsWith("brv_"));
+  EXPECT_EQ(token.secret().size(), 4u + 43u) << "256 bits, base64url";
+
+  grpc::ClientContext context;
+  v1::ListTokensRequest request;
+  request.set_parent(admin_.name);
+  v1::ListTokensResponse list;
+  ASSERT_TRUE(directory_->ListTokens(&context, request, &list).ok());
+  EXPECT_EQ(list.tokens_size(), 2);
+  EXPECT_THAT(list.SerializeAsString(),
+              ::testing::Not(HasSubstr(token.secret())));
+
+  // Neither the database nor its WAL holds the secret.
+  for (const auto& entry :
+       std::filesystem::directory_iterator(dir_.File(""))) {
+    std::ifstream file(entry.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << file.rdbuf();
+    EXPECT_THAT(bytes.str(), ::testing::Not(HasSubstr(token.secret())))
+        << entry.path();
+    EXPECT_THAT(bytes.str(), ::testing::Not(HasSubstr(admin_.secret)))
+        << entry.path();
+  }
+}
+
+TEST_F(AuthenticationTest, LastUseIsRecorded) {
+  TestPrincipal viewer = NewPrincipal(v1::ROLE_VIEWER);
+  clock_.Advance(absl::Minutes(3));
+  ASSERT_TRUE(WhoAmI(viewer.secret).ok());
+  grpc::ClientContext context;
+  v1::ListTokensRequest request;
+  request.set_parent(viewer.name);
+  v1::ListTokensResponse list;
+  ASSERT_TRUE(directory_->ListTokens(&context, request, &list).ok());
+  ASSERT_EQ(list.tokens_size(), 1);
+  EXPECT_EQ(list.tokens(0).last_use_time().seconds(),
+            absl::ToUnixSeconds(clock_.Now()));
+}
+
+TEST_F(AuthenticationTest, TokenLifetimeIsChecked) {
+  for (absl::Duration ahead : {absl::Seconds(-1), absl::Hours(24 * 401)}) {
+    grpc::ClientContext context;
+    v1::CreateTokenRequest request;
+    request.set_parent(admin_.name);
+    request.mutable_token()->mutable_expire_time()->set_seconds(
+        absl::ToUnixSeconds(clock_.Now() + ahead));
+    v1::CreateTokenResponse response;
+    grpc::Status status = directory_->CreateToken(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("token.expire_time"));
+  }
+}
+
+TEST_F(AuthenticationTest, RepeatedFailuresFromOneAddressAreSlowedDown) {
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(WhoAmI("brv_guess").error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  // Now even a valid token from this address waits.
+  grpc::Status status = WhoAmI(admin_.secret);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  clock_.Advance(absl::Seconds(61));
+  EXPECT_TRUE(WhoAmI(admin_.secret).ok());
+}
+
+TEST_F(AuthenticationTest, HealthCheckNeedsNoToken) {
+  auto channel = ChannelFor("");
+  grpc::GenericStub stub(channel);
+  // The health service is not ours; a raw call with an empty request (all
+  // services) shows it answers without credentials.
+  grpc::CompletionQueue queue;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(5));
+  grpc::ByteBuffer request;
+  grpc::Slice empty("");
+  request = grpc::ByteBuffer(&empty, 1);
+  auto call = stub.PrepareUnaryCall(&context, "/grpc.health.v1.Health/Check",
+                                    request, &queue);
+  call->StartCall();
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag;
+  bool ok;
+  ASSERT_TRUE(queue.Next(&tag, &ok));
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (auto& slice : slices) {
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  EXPECT_EQ(bytes, std::string("\x08\x01", 2)) << "status: SERVING";
+}
+
+class VisibilityTest : public ServiceTest {};
+
+TEST_F(VisibilityTest, ManagerListsOnlyOwnUnitsAndPublishedAudits) {
+  v1::Audit own = MustCreateAudit();
+  v1::Audit other = MustCreateAudit();
+  TestPrincipal manager = NewPrincipal(v1::ROLE_UNIT_MANAGER, {own.unit()});
+  auto directory = v1::DirectoryService::NewStub(ChannelFor(manager.secret));
+  auto audits = v1::AuditService::NewStub(ChannelFor(manager.secret));
+  {
+    grpc::ClientContext context;
+    v1::ListUnitsResponse response;
+    ASSERT_TRUE(
+        directory->ListUnits(&context, v1::ListUnitsRequest(), &response).ok());
+    ASSERT_EQ(response.units_size(), 1);
+    EXPECT_EQ(response.units(0).name(), own.unit());
+  }
+  auto list_audits = [&] {
+    grpc::ClientContext context;
+    v1::ListAuditsResponse response;
+    EXPECT_TRUE(
+        audits->ListAudits(&context, v1::ListAuditsRequest(), &response).ok());
+    return response;
+  };
+  EXPECT_EQ(list_audits().audits_size(), 0) << "drafts are invisible";
+  ASSERT_TRUE(db_->Write([](store::Connection& db) {
+                  return db.Exec("UPDATE audits SET state = 4");
+                }).ok());
+  v1::ListAuditsResponse published = list_audits();
+  ASSERT_EQ(published.audits_size(), 1);
+  EXPECT_EQ(published.audits(0).name(), own.name());
+  (void)other;
+}
+
+TEST_F(VisibilityTest, PageTokenOfOneCallerIsNoGoodForAnother) {
+  for (int i = 0; i < 3; ++i) MustCreateUnit(ExampleUnit());
+  grpc::ClientContext context;
+  v1::ListUnitsRequest request;
+  request.set_page_size(1);
+  v1::ListUnitsResponse page;
+  ASSERT_TRUE(directory_->ListUnits(&context, request, &page).ok());
+  ASSERT_FALSE(page.next_page_token().empty());
+
+  TestPrincipal viewer = NewPrincipal(v1::ROLE_VIEWER);
+  auto stub = v1::DirectoryService::NewStub(ChannelFor(viewer.secret));
+  grpc::ClientContext other;
+  request.set_page_token(page.next_page_token());
+  v1::ListUnitsResponse response;
+  EXPECT_EQ(stub->ListUnits(&other, request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(VisibilityTest, AuditorTeamMustBeActiveAuditors) {
+  v1::Audit audit = MustCreateAudit();
+  TestPrincipal viewer = NewPrincipal(v1::ROLE_VIEWER);
+  TestPrincipal auditor = NewPrincipal(v1::ROLE_AUDITOR);
+  auto update = [&](std::vector<std::string> team) {
+    grpc::ClientContext context;
+    v1::UpdateAuditRequest request;
+    request.mutable_audit()->set_name(audit.name());
+    for (const std::string& member : team) {
+      request.mutable_audit()->add_auditors(member);
+    }
+    request.mutable_update_mask()->add_paths("auditors");
+    v1::Audit updated;
+    return audits_->UpdateAudit(&context, request, &updated);
+  };
+  EXPECT_EQ(update({viewer.name}).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(update({"principals/0000000000000000"}).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(update({auditor.name, auditor.name}).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(update({auditor.name}).ok());
+
+  // The assigned auditor may now write findings, but not change the team.
+  auto as_auditor = v1::AuditService::NewStub(ChannelFor(auditor.secret));
+  grpc::ClientContext context;
+  v1::UpdateAuditRequest request;
+  request.mutable_audit()->set_name(audit.name());
+  request.mutable_update_mask()->add_paths("auditors");
+  v1::Audit updated;
+  EXPECT_EQ(as_auditor->UpdateAudit(&context, request, &updated).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+}  // namespace
+}  // namespace brevis::api
