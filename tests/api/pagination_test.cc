@@ -72,11 +72,13 @@ TEST_F(PaginationTest, ConcurrentInsertsAreNeitherSkippedNorRepeated) {
   }
   std::atomic<bool> stop{false};
   std::atomic<int> inserted{0};
+  std::atomic<bool> writer_done{false};
   std::thread writer([&] {
     // Bounded: at most 200 inserts, and it stops when the reader is done.
     for (int i = 0; i < 200 && !stop.load(); ++i) {
       if (CreateFinding(audit_.name(), ExampleFinding()).ok()) ++inserted;
     }
+    writer_done = true;
   });
   std::vector<std::string> seen;
   std::string token;
@@ -88,7 +90,13 @@ TEST_F(PaginationTest, ConcurrentInsertsAreNeitherSkippedNorRepeated) {
       seen.push_back(finding.name());
     }
     token = response.next_page_token();
-  } while (!token.empty() && ++pages < 1000);
+    ++pages;
+    // Make sure inserts really land between pages: wait (at most 2 s) until
+    // the writer has added one more row than there have been pages.
+    for (int i = 0; i < 200 && inserted.load() < pages && !writer_done; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  } while (!token.empty() && pages < 1000);
   stop = true;
   writer.join();
 
