@@ -64,6 +64,9 @@ absl::StatusOr<int64_t> PageTokenCodec::Decode(std::string_view scope,
       raw.size() != kPositionBytes + kMacBytes) {
     return BadToken();
   }
+  // The decoder forgives whitespace and padding; a token has exactly one
+  // spelling, the one Encode wrote, and any other is an altered token.
+  if (absl::WebSafeBase64Escape(raw) != token) return BadToken();
   std::string_view position = std::string_view(raw).substr(0, kPositionBytes);
   std::string expected = Mac(scope, position);
   if (CRYPTO_memcmp(expected.data(), raw.data() + kPositionBytes, kMacBytes) !=

@@ -35,8 +35,7 @@ absl::Status CheckEnumSet(std::string_view field, const Repeated& values,
   std::set<int> seen;
   for (int i = 0; i < values.size(); ++i) {
     std::string element = brevis::StrCat(field, "[", i, "]");
-    if (absl::Status s = CheckEnum(element, values[i], is_valid);
-        !s.ok()) {
+    if (absl::Status s = CheckEnum(element, values[i], is_valid); !s.ok()) {
       return s;
     }
     if (!seen.insert(values[i]).second) {
@@ -81,7 +80,18 @@ absl::Status CheckText(std::string_view field, std::string_view text,
                        size_t max_chars, bool required,
                        bool may_hold_personal_data) {
   if (!IsValidUtf8(text)) return Invalid(field, "not valid UTF-8");
-  if (text.empty()) {
+  // Short fields are single lines; long ones may have line breaks and tabs.
+  // No field has any other control character (NUL, escape, ...).
+  bool single_line = max_chars <= kMaxNameChars;
+  for (char c : text) {
+    unsigned char byte = static_cast<unsigned char>(c);
+    bool layout = c == '\n' || c == '\t' || c == '\r';
+    if ((byte < 0x20 && (single_line || !layout)) || byte == 0x7f) {
+      return Invalid(field, "must not contain control characters");
+    }
+  }
+  // Whitespace alone says nothing: a required field needs some text.
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return required ? Invalid(field, "required") : absl::OkStatus();
   }
   size_t chars = CountCodePoints(text);
@@ -144,8 +154,7 @@ absl::Status ValidateUnit(const v1::Unit& unit) {
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckEnum("unit.kind", unit.kind(),
-                                       v1::UnitKind_IsValid);
+  if (auto s = CheckEnum("unit.kind", unit.kind(), v1::UnitKind_IsValid);
       !s.ok()) {
     return s;
   }
@@ -218,14 +227,13 @@ absl::Status ValidateSession(const v1::Session& session) {
   if (auto s = CheckDate("session.date", session.date(), true); !s.ok()) {
     return s;
   }
-  if (auto s = CheckEnum("session.kind", session.kind(),
-                                          v1::SessionKind_IsValid);
+  if (auto s =
+          CheckEnum("session.kind", session.kind(), v1::SessionKind_IsValid);
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckEnum("session.informant_group",
-                                             session.informant_group(),
-                                             v1::InformantGroup_IsValid);
+  if (auto s = CheckEnum("session.informant_group", session.informant_group(),
+                         v1::InformantGroup_IsValid);
       !s.ok()) {
     return s;
   }
@@ -239,13 +247,13 @@ absl::Status ValidateSession(const v1::Session& session) {
 }
 
 absl::Status ValidateFinding(const v1::Finding& finding) {
-  if (auto s = CheckEnum(
-          "finding.focus_area", finding.focus_area(), v1::FocusArea_IsValid);
+  if (auto s = CheckEnum("finding.focus_area", finding.focus_area(),
+                         v1::FocusArea_IsValid);
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckEnum("finding.kind", finding.kind(),
-                                          v1::FindingKind_IsValid);
+  if (auto s =
+          CheckEnum("finding.kind", finding.kind(), v1::FindingKind_IsValid);
       !s.ok()) {
     return s;
   }
