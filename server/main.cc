@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "server/api/server.h"
 #include "server/config_file.h"
-#include "server/operator_tokens.h"
 #include "server/domain/clock.h"
+#include "server/operator_tokens.h"
 #include "server/store/database.h"
 #include "server/store/migrator.h"
 
@@ -48,13 +48,13 @@ int RunInit(const std::string& db_path, std::string token_file) {
   if (!db.ok()) return Fail(db.status());
   if (token_file.empty()) token_file = brevis::DefaultTokenFile(db_path);
   brevis::domain::SystemClock clock;
-  auto token = brevis::IssueOperatorToken(**db, clock, std::nullopt,
-                                          token_file, kOperatorTokenLifetime);
+  auto token = brevis::IssueOperatorToken(**db, clock, std::nullopt, token_file,
+                                          kOperatorTokenLifetime);
   if (!token.ok()) return Fail(token.status());
   std::cout << "brevisd: created " << db_path << " at schema version "
             << (*db)->schema_version() << "\n"
-            << "brevisd: the first admin's token (" << *token
-            << ") is in " << token_file << ", readable by you only\n";
+            << "brevisd: the first admin's token (" << *token << ") is in "
+            << token_file << ", readable by you only\n";
   return kExitOk;
 }
 
@@ -132,8 +132,8 @@ int RunServe(const brevis::api::ServerOptions& options,
                                                       : " (TLS, client "
                                                         "certificates)")
                     : " (plaintext, loopback only)")
-            << ", database " << db_options.path
-            << " at schema version " << (*db)->schema_version() << std::endl;
+            << ", database " << db_options.path << " at schema version "
+            << (*db)->schema_version() << std::endl;
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

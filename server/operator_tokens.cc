@@ -78,38 +78,39 @@ absl::StatusOr<std::string> IssueOperatorToken(
   absl::Time now = clock.Now();
   std::string secret = auth::NewTokenSecret();
   std::string token_name;
-  absl::Status status = db.Write([&](store::Connection& connection)
-                                     -> absl::Status {
-    absl::StatusOr<store::PrincipalRecord> record;
-    if (principal.has_value()) {
-      auto ids = domain::ParseName(*principal, {"principals"}, "--principal");
-      if (!ids.ok()) return ids.status();
-      record = store::PrincipalRepository(connection).Get((*ids)[0]);
-    } else {
-      record = FindOrCreateAdmin(connection, now);
-    }
-    if (!record.ok()) return record.status();
-    if (!record->principal.active()) {
-      return absl::FailedPreconditionError(
-          StrCat(record->principal.name(), " is inactive"));
-    }
-    v1::Token token;
-    token.set_display_name("issued by brevisd on the database");
-    token.mutable_expire_time()->set_seconds(
-        absl::ToUnixSeconds(now + lifetime));
-    const std::string& name = record->principal.name();
-    if (auto s = store::TokenRepository(connection)
-                     .Create(name.substr(name.find('/') + 1), record->id,
-                             domain::NewResourceId(),
-                             auth::HashTokenSecret(secret), now, &token);
-        !s.ok()) {
-      return s;
-    }
-    token_name = token.name();
-    // Written before the commit: if the file cannot be written, the token
-    // is rolled back rather than left unusable.
-    return WriteSecretFile(out_path, secret);
-  });
+  absl::Status status =
+      db.Write([&](store::Connection& connection) -> absl::Status {
+        absl::StatusOr<store::PrincipalRecord> record;
+        if (principal.has_value()) {
+          auto ids =
+              domain::ParseName(*principal, {"principals"}, "--principal");
+          if (!ids.ok()) return ids.status();
+          record = store::PrincipalRepository(connection).Get((*ids)[0]);
+        } else {
+          record = FindOrCreateAdmin(connection, now);
+        }
+        if (!record.ok()) return record.status();
+        if (!record->principal.active()) {
+          return absl::FailedPreconditionError(
+              StrCat(record->principal.name(), " is inactive"));
+        }
+        v1::Token token;
+        token.set_display_name("issued by brevisd on the database");
+        token.mutable_expire_time()->set_seconds(
+            absl::ToUnixSeconds(now + lifetime));
+        const std::string& name = record->principal.name();
+        if (auto s = store::TokenRepository(connection)
+                         .Create(name.substr(name.find('/') + 1), record->id,
+                                 domain::NewResourceId(),
+                                 auth::HashTokenSecret(secret), now, &token);
+            !s.ok()) {
+          return s;
+        }
+        token_name = token.name();
+        // Written before the commit: if the file cannot be written, the token
+        // is rolled back rather than left unusable.
+        return WriteSecretFile(out_path, secret);
+      });
   if (!status.ok()) return status;
   return token_name;
 }

@@ -17,11 +17,13 @@ absl::Time ToTime(const google::protobuf::Timestamp& timestamp) {
 }  // namespace
 
 grpc::ServerUnaryReactor* AccessLogService::ListAccessLog(
-    grpc::CallbackServerContext* context, const v1::ListAccessLogRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListAccessLogRequest* request,
     v1::ListAccessLogResponse* response) {
-  return Serve(context, deps_, "brevis.v1.AccessLogService/ListAccessLog", [&](const Call& call) {
-    return DoListAccessLog(call, *request, response);
-  });
+  return Serve(context, deps_, "brevis.v1.AccessLogService/ListAccessLog",
+               [&](const Call& call) {
+                 return DoListAccessLog(call, *request, response);
+               });
 }
 absl::Status AccessLogService::DoListAccessLog(
     const Call& call, const v1::ListAccessLogRequest& request,
@@ -30,15 +32,16 @@ absl::Status AccessLogService::DoListAccessLog(
       domain::CheckAction(call.caller, domain::Action::kReadAccessLog));
   store::AccessLogFilter filter;
   if (!request.principal().empty()) {
-    auto ids = domain::ParseName(request.principal(), {"principals"},
-                                 "principal");
+    auto ids =
+        domain::ParseName(request.principal(), {"principals"}, "principal");
     if (!ids.ok()) return ids.status();
     filter.principal = request.principal();
   }
   if (!request.resource_prefix().empty()) {
     filter.resource_prefix = request.resource_prefix();
   }
-  if (request.has_start_time()) filter.start_time = ToTime(request.start_time());
+  if (request.has_start_time())
+    filter.start_time = ToTime(request.start_time());
   if (request.has_end_time()) filter.end_time = ToTime(request.end_time());
   if (filter.start_time && filter.end_time &&
       *filter.end_time < *filter.start_time) {

@@ -12,14 +12,17 @@ class AccessLogService final : public v1::AccessLogService::CallbackService {
  public:
   explicit AccessLogService(ServiceDeps deps) : deps_(deps) {}
 
-  grpc::ServerUnaryReactor* ListAccessLog(grpc::CallbackServerContext* context,
-      const v1::ListAccessLogRequest* request, v1::ListAccessLogResponse* response) override;
+  grpc::ServerUnaryReactor* ListAccessLog(
+      grpc::CallbackServerContext* context,
+      const v1::ListAccessLogRequest* request,
+      v1::ListAccessLogResponse* response) override;
 
  private:
   // Each RPC's work for an authenticated call, returning a domain status;
   // the overrides authenticate and finish the call with it.
-  absl::Status DoListAccessLog(const Call& call, const v1::ListAccessLogRequest& request,
-      v1::ListAccessLogResponse* response);
+  absl::Status DoListAccessLog(const Call& call,
+                               const v1::ListAccessLogRequest& request,
+                               v1::ListAccessLogResponse* response);
 
   const ServiceDeps deps_;
 };

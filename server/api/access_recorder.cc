@@ -13,10 +13,12 @@ constexpr size_t kMaxQueued = 50000;
 
 }  // namespace
 
-AccessRecorder::AccessRecorder(store::Database* db,
-                               const domain::Clock* clock,
+AccessRecorder::AccessRecorder(store::Database* db, const domain::Clock* clock,
                                absl::Duration retention)
-    : db_(db), clock_(clock), retention_(retention), thread_([this] { Run(); }) {}
+    : db_(db),
+      clock_(clock),
+      retention_(retention),
+      thread_([this] { Run(); }) {}
 
 AccessRecorder::~AccessRecorder() {
   {
@@ -85,8 +87,8 @@ void AccessRecorder::WriteBatch(std::vector<v1::AccessLogEntry>& batch) {
     std::cerr << "brevisd: writing " << batch.size()
               << " access-log entries failed (" << status.message()
               << "); retrying\n";
-    std::this_thread::sleep_for(std::chrono::milliseconds(
-        std::min(1000, 50 << std::min(attempt, 5))));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 5))));
   }
 }
 
@@ -107,9 +109,9 @@ void AccessRecorder::PurgeExpired() {
     entry.set_method("brevisd/AccessLogRetention");
     entry.set_kind(v1::ACCESS_KIND_WRITE);
     entry.set_resource("accessLog");
-    entry.set_detail(brevis::StrCat("deleted ", *purged,
-                                    " entries older than ",
-                                    absl::FormatTime(cutoff, absl::UTCTimeZone())));
+    entry.set_detail(
+        brevis::StrCat("deleted ", *purged, " entries older than ",
+                       absl::FormatTime(cutoff, absl::UTCTimeZone())));
     return log.Append(entry);
   });
   if (!status.ok()) {

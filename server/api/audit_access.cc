@@ -25,7 +25,8 @@ absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
     return absl::NotFoundError(
         brevis::StrCat("audit ", domain::AuditName(uid), " not found"));
   }
-  if (absl::Status s = domain::CheckAuditAction(caller, action, location->facts);
+  if (absl::Status s =
+          domain::CheckAuditAction(caller, action, location->facts);
       !s.ok()) {
     return s;
   }
@@ -47,8 +48,9 @@ absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,
     }
     auto record = principals.Get((*uid)[0]);
     if (!record.ok()) {
-      return absl::Status(record.status().code(),
-                          brevis::StrCat(field, ": ", record.status().message()));
+      return absl::Status(
+          record.status().code(),
+          brevis::StrCat(field, ": ", record.status().message()));
     }
     if (record->principal.role() != v1::ROLE_AUDITOR ||
         !record->principal.active()) {

@@ -1,5 +1,6 @@
-#include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
+
+#include "server/api/audit_access.h"
 #include "server/api/grpc_status.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
@@ -21,33 +22,35 @@ constexpr char kCreateAudit[] = "brevis.v1.AuditService/CreateAudit";
 grpc::ServerUnaryReactor* AuditService::CreateAudit(
     grpc::CallbackServerContext* context, const v1::CreateAuditRequest* request,
     v1::Audit* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/CreateAudit", [&](const Call& call) {
-    return DoCreateAudit(call, *request, response);
-  });
+  return Serve(context, deps_, "brevis.v1.AuditService/CreateAudit",
+               [&](const Call& call) {
+                 return DoCreateAudit(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* AuditService::GetAudit(
     grpc::CallbackServerContext* context, const v1::GetAuditRequest* request,
     v1::Audit* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/GetAudit", [&](const Call& call) {
-    return DoGetAudit(call, *request, response);
-  });
+  return Serve(
+      context, deps_, "brevis.v1.AuditService/GetAudit",
+      [&](const Call& call) { return DoGetAudit(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* AuditService::ListAudits(
     grpc::CallbackServerContext* context, const v1::ListAuditsRequest* request,
     v1::ListAuditsResponse* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/ListAudits", [&](const Call& call) {
-    return DoListAudits(call, *request, response);
-  });
+  return Serve(
+      context, deps_, "brevis.v1.AuditService/ListAudits",
+      [&](const Call& call) { return DoListAudits(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* AuditService::UpdateAudit(
     grpc::CallbackServerContext* context, const v1::UpdateAuditRequest* request,
     v1::Audit* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/UpdateAudit", [&](const Call& call) {
-    return DoUpdateAudit(call, *request, response);
-  });
+  return Serve(context, deps_, "brevis.v1.AuditService/UpdateAudit",
+               [&](const Call& call) {
+                 return DoUpdateAudit(call, *request, response);
+               });
 }
 absl::Status AuditService::DoCreateAudit(const Call& call,
                                          const v1::CreateAuditRequest& request,
@@ -63,36 +66,37 @@ absl::Status AuditService::DoCreateAudit(const Call& call,
   if (!unit_ids.ok()) return unit_ids.status();
   BREVIS_RETURN_IF_ERROR(domain::ValidateAudit(request.audit()));
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    BREVIS_RETURN_IF_ERROR(CreateOnce(
-        db, kCreateAudit, request.request_id(), call.time, response,
-        [&]() -> absl::Status {
-          store::UnitRepository units(db);
-          const std::string& unit_uid = (*unit_ids)[0];
-          absl::StatusOr<v1::Unit> unit = units.Get(unit_uid);
-          if (!unit.ok()) return unit.status();
-          if (!unit->active()) {
-            return absl::FailedPreconditionError(
-                brevis::StrCat("audit.unit: unit ", unit->name(),
-                               " is inactive; reactivate it before "
-                               "commissioning an audit of it"));
-          }
-          absl::StatusOr<int64_t> unit_id = units.RowId(unit_uid);
-          if (!unit_id.ok()) return unit_id.status();
-          absl::StatusOr<std::vector<int64_t>> team =
-              AuditorIds(db, request.audit());
-          if (!team.ok()) return team.status();
-          v1::Audit audit = request.audit();
-          std::string uid = domain::NewResourceId();
-          store::AuditRepository audits(db);
-          BREVIS_RETURN_IF_ERROR(audits.Create(uid, *unit_id, call.time, &audit));
-          absl::StatusOr<int64_t> id = audits.RowId(uid);
-          if (!id.ok()) return id.status();
-          BREVIS_RETURN_IF_ERROR(audits.SetTeam(*id, *team));
-          absl::StatusOr<v1::Audit> created = audits.Get(uid);
-          if (!created.ok()) return created.status();
-          *response = std::move(*created);
-          return absl::OkStatus();
-        }));
+    BREVIS_RETURN_IF_ERROR(
+        CreateOnce(db, kCreateAudit, request.request_id(), call.time, response,
+                   [&]() -> absl::Status {
+                     store::UnitRepository units(db);
+                     const std::string& unit_uid = (*unit_ids)[0];
+                     absl::StatusOr<v1::Unit> unit = units.Get(unit_uid);
+                     if (!unit.ok()) return unit.status();
+                     if (!unit->active()) {
+                       return absl::FailedPreconditionError(
+                           brevis::StrCat("audit.unit: unit ", unit->name(),
+                                          " is inactive; reactivate it before "
+                                          "commissioning an audit of it"));
+                     }
+                     absl::StatusOr<int64_t> unit_id = units.RowId(unit_uid);
+                     if (!unit_id.ok()) return unit_id.status();
+                     absl::StatusOr<std::vector<int64_t>> team =
+                         AuditorIds(db, request.audit());
+                     if (!team.ok()) return team.status();
+                     v1::Audit audit = request.audit();
+                     std::string uid = domain::NewResourceId();
+                     store::AuditRepository audits(db);
+                     BREVIS_RETURN_IF_ERROR(
+                         audits.Create(uid, *unit_id, call.time, &audit));
+                     absl::StatusOr<int64_t> id = audits.RowId(uid);
+                     if (!id.ok()) return id.status();
+                     BREVIS_RETURN_IF_ERROR(audits.SetTeam(*id, *team));
+                     absl::StatusOr<v1::Audit> created = audits.Get(uid);
+                     if (!created.ok()) return created.status();
+                     *response = std::move(*created);
+                     return absl::OkStatus();
+                   }));
     return store::AccessLogRepository(db).Append(
         call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
   });
@@ -164,11 +168,7 @@ absl::Status AuditService::DoListAudits(const Call& call,
             NextPageToken(*deps_.page_tokens, *window, *page));
         return absl::OkStatus();
       }));
-  std::vector<v1::AccessLogEntry> entries;
-  for (const v1::Audit& audit : response->audits()) {
-    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, audit.name()));
-  }
-  deps_.access->Record(std::move(entries));
+  RecordReads(*deps_.access, call, response->audits());
   return absl::OkStatus();
 }
 
@@ -200,12 +200,8 @@ absl::Status AuditService::DoUpdateAudit(const Call& call,
     store::AuditRepository audits(db);
     absl::StatusOr<v1::Audit> current = audits.Get((*ids)[0]);
     if (!current.ok()) return current.status();
-    if (!request.audit().etag().empty() &&
-        request.audit().etag() != current->etag()) {
-      return absl::AbortedError(
-          "audit.etag: the audit changed since you read it; read it again "
-          "and reapply your change");
-    }
+    BREVIS_RETURN_IF_ERROR(
+        domain::CheckEtag("audit", request.audit().etag(), current->etag()));
     domain::ApplyUpdateMask(request.audit(), *paths, &*current);
     BREVIS_RETURN_IF_ERROR(domain::ValidateAudit(*current));
     if (sets_team) {

@@ -14,57 +14,85 @@ class AuditService final : public v1::AuditService::CallbackService {
   explicit AuditService(ServiceDeps deps) : deps_(deps) {}
 
   grpc::ServerUnaryReactor* CreateAudit(grpc::CallbackServerContext* context,
-      const v1::CreateAuditRequest* request, v1::Audit* response) override;
+                                        const v1::CreateAuditRequest* request,
+                                        v1::Audit* response) override;
   grpc::ServerUnaryReactor* GetAudit(grpc::CallbackServerContext* context,
-      const v1::GetAuditRequest* request, v1::Audit* response) override;
-  grpc::ServerUnaryReactor* ListAudits(grpc::CallbackServerContext* context,
-      const v1::ListAuditsRequest* request, v1::ListAuditsResponse* response) override;
+                                     const v1::GetAuditRequest* request,
+                                     v1::Audit* response) override;
+  grpc::ServerUnaryReactor* ListAudits(
+      grpc::CallbackServerContext* context,
+      const v1::ListAuditsRequest* request,
+      v1::ListAuditsResponse* response) override;
   grpc::ServerUnaryReactor* UpdateAudit(grpc::CallbackServerContext* context,
-      const v1::UpdateAuditRequest* request, v1::Audit* response) override;
-  grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* context,
+                                        const v1::UpdateAuditRequest* request,
+                                        v1::Audit* response) override;
+  grpc::ServerUnaryReactor* CreateSession(
+      grpc::CallbackServerContext* context,
       const v1::CreateSessionRequest* request, v1::Session* response) override;
-  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* context,
-      const v1::ListSessionsRequest* request, v1::ListSessionsResponse* response) override;
-  grpc::ServerUnaryReactor* DeleteSession(grpc::CallbackServerContext* context,
-      const v1::DeleteSessionRequest* request, google::protobuf::Empty* response) override;
-  grpc::ServerUnaryReactor* CreateFinding(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* ListSessions(
+      grpc::CallbackServerContext* context,
+      const v1::ListSessionsRequest* request,
+      v1::ListSessionsResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteSession(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteSessionRequest* request,
+      google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* CreateFinding(
+      grpc::CallbackServerContext* context,
       const v1::CreateFindingRequest* request, v1::Finding* response) override;
   grpc::ServerUnaryReactor* GetFinding(grpc::CallbackServerContext* context,
-      const v1::GetFindingRequest* request, v1::Finding* response) override;
-  grpc::ServerUnaryReactor* ListFindings(grpc::CallbackServerContext* context,
-      const v1::ListFindingsRequest* request, v1::ListFindingsResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateFinding(grpc::CallbackServerContext* context,
+                                       const v1::GetFindingRequest* request,
+                                       v1::Finding* response) override;
+  grpc::ServerUnaryReactor* ListFindings(
+      grpc::CallbackServerContext* context,
+      const v1::ListFindingsRequest* request,
+      v1::ListFindingsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateFinding(
+      grpc::CallbackServerContext* context,
       const v1::UpdateFindingRequest* request, v1::Finding* response) override;
-  grpc::ServerUnaryReactor* DeleteFinding(grpc::CallbackServerContext* context,
-      const v1::DeleteFindingRequest* request, google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* DeleteFinding(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteFindingRequest* request,
+      google::protobuf::Empty* response) override;
 
  private:
   // Each RPC's work for an authenticated call, returning a domain status;
   // the overrides authenticate and finish the call with it.
-  absl::Status DoCreateAudit(const Call& call, const v1::CreateAuditRequest& request,
-      v1::Audit* response);
+  absl::Status DoCreateAudit(const Call& call,
+                             const v1::CreateAuditRequest& request,
+                             v1::Audit* response);
   absl::Status DoGetAudit(const Call& call, const v1::GetAuditRequest& request,
-      v1::Audit* response);
-  absl::Status DoListAudits(const Call& call, const v1::ListAuditsRequest& request,
-      v1::ListAuditsResponse* response);
-  absl::Status DoUpdateAudit(const Call& call, const v1::UpdateAuditRequest& request,
-      v1::Audit* response);
-  absl::Status DoCreateSession(const Call& call, const v1::CreateSessionRequest& request,
-      v1::Session* response);
-  absl::Status DoListSessions(const Call& call, const v1::ListSessionsRequest& request,
-      v1::ListSessionsResponse* response);
-  absl::Status DoDeleteSession(const Call& call, const v1::DeleteSessionRequest& request,
-      google::protobuf::Empty* response);
-  absl::Status DoCreateFinding(const Call& call, const v1::CreateFindingRequest& request,
-      v1::Finding* response);
-  absl::Status DoGetFinding(const Call& call, const v1::GetFindingRequest& request,
-      v1::Finding* response);
-  absl::Status DoListFindings(const Call& call, const v1::ListFindingsRequest& request,
-      v1::ListFindingsResponse* response);
-  absl::Status DoUpdateFinding(const Call& call, const v1::UpdateFindingRequest& request,
-      v1::Finding* response);
-  absl::Status DoDeleteFinding(const Call& call, const v1::DeleteFindingRequest& request,
-      google::protobuf::Empty* response);
+                          v1::Audit* response);
+  absl::Status DoListAudits(const Call& call,
+                            const v1::ListAuditsRequest& request,
+                            v1::ListAuditsResponse* response);
+  absl::Status DoUpdateAudit(const Call& call,
+                             const v1::UpdateAuditRequest& request,
+                             v1::Audit* response);
+  absl::Status DoCreateSession(const Call& call,
+                               const v1::CreateSessionRequest& request,
+                               v1::Session* response);
+  absl::Status DoListSessions(const Call& call,
+                              const v1::ListSessionsRequest& request,
+                              v1::ListSessionsResponse* response);
+  absl::Status DoDeleteSession(const Call& call,
+                               const v1::DeleteSessionRequest& request,
+                               google::protobuf::Empty* response);
+  absl::Status DoCreateFinding(const Call& call,
+                               const v1::CreateFindingRequest& request,
+                               v1::Finding* response);
+  absl::Status DoGetFinding(const Call& call,
+                            const v1::GetFindingRequest& request,
+                            v1::Finding* response);
+  absl::Status DoListFindings(const Call& call,
+                              const v1::ListFindingsRequest& request,
+                              v1::ListFindingsResponse* response);
+  absl::Status DoUpdateFinding(const Call& call,
+                               const v1::UpdateFindingRequest& request,
+                               v1::Finding* response);
+  absl::Status DoDeleteFinding(const Call& call,
+                               const v1::DeleteFindingRequest& request,
+                               google::protobuf::Empty* response);
 
   const ServiceDeps deps_;
 };

@@ -28,52 +28,52 @@ void ClearOutputOnly(v1::Finding* finding) {
   finding->clear_etag();
 }
 
-absl::Status StaleFindingEtag() {
-  return absl::AbortedError(
-      "finding.etag: the finding changed since you read it; read it again "
-      "and reapply your change");
-}
-
 }  // namespace
 
 grpc::ServerUnaryReactor* AuditService::CreateFinding(
-    grpc::CallbackServerContext* context, const v1::CreateFindingRequest* request,
-    v1::Finding* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/CreateFinding", [&](const Call& call) {
-    return DoCreateFinding(call, *request, response);
-  });
+    grpc::CallbackServerContext* context,
+    const v1::CreateFindingRequest* request, v1::Finding* response) {
+  return Serve(context, deps_, "brevis.v1.AuditService/CreateFinding",
+               [&](const Call& call) {
+                 return DoCreateFinding(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* AuditService::GetFinding(
     grpc::CallbackServerContext* context, const v1::GetFindingRequest* request,
     v1::Finding* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/GetFinding", [&](const Call& call) {
-    return DoGetFinding(call, *request, response);
-  });
+  return Serve(
+      context, deps_, "brevis.v1.AuditService/GetFinding",
+      [&](const Call& call) { return DoGetFinding(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* AuditService::ListFindings(
-    grpc::CallbackServerContext* context, const v1::ListFindingsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListFindingsRequest* request,
     v1::ListFindingsResponse* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/ListFindings", [&](const Call& call) {
-    return DoListFindings(call, *request, response);
-  });
+  return Serve(context, deps_, "brevis.v1.AuditService/ListFindings",
+               [&](const Call& call) {
+                 return DoListFindings(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* AuditService::UpdateFinding(
-    grpc::CallbackServerContext* context, const v1::UpdateFindingRequest* request,
-    v1::Finding* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/UpdateFinding", [&](const Call& call) {
-    return DoUpdateFinding(call, *request, response);
-  });
+    grpc::CallbackServerContext* context,
+    const v1::UpdateFindingRequest* request, v1::Finding* response) {
+  return Serve(context, deps_, "brevis.v1.AuditService/UpdateFinding",
+               [&](const Call& call) {
+                 return DoUpdateFinding(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* AuditService::DeleteFinding(
-    grpc::CallbackServerContext* context, const v1::DeleteFindingRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::DeleteFindingRequest* request,
     google::protobuf::Empty* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/DeleteFinding", [&](const Call& call) {
-    return DoDeleteFinding(call, *request, response);
-  });
+  return Serve(context, deps_, "brevis.v1.AuditService/DeleteFinding",
+               [&](const Call& call) {
+                 return DoDeleteFinding(call, *request, response);
+               });
 }
 absl::Status AuditService::DoCreateFinding(
     const Call& call, const v1::CreateFindingRequest& request,
@@ -89,16 +89,16 @@ absl::Status AuditService::DoCreateFinding(
   // A request_id is unique per audit, not across audits.
   std::string method = brevis::StrCat(kCreateFinding, " ", request.parent());
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    auto location = LocateAudit(db, call.caller, audit_uid,
-                                domain::Action::kWriteContent);
+    auto location =
+        LocateAudit(db, call.caller, audit_uid, domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
-    BREVIS_RETURN_IF_ERROR(CreateOnce(
-        db, method, request.request_id(), call.time, response, [&] {
+    BREVIS_RETURN_IF_ERROR(
+        CreateOnce(db, method, request.request_id(), call.time, response, [&] {
           *response = request.finding();
           ClearOutputOnly(response);
-          return store::FindingRepository(db).Create(
-              audit_uid, location->id, domain::NewResourceId(), call.time,
-              response);
+          return store::FindingRepository(db).Create(audit_uid, location->id,
+                                                     domain::NewResourceId(),
+                                                     call.time, response);
         }));
     return store::AccessLogRepository(db).Append(
         call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
@@ -112,12 +112,11 @@ absl::Status AuditService::DoGetFinding(const Call& call,
   if (!ids.ok()) return ids.status();
   BREVIS_RETURN_IF_ERROR(
       deps_.db->Read([&](store::Connection& db) -> absl::Status {
-        auto location = LocateAudit(db, call.caller, (*ids)[0],
-                                    domain::Action::kReadAudit);
+        auto location =
+            LocateAudit(db, call.caller, (*ids)[0], domain::Action::kReadAudit);
         if (!location.ok()) return location.status();
-        absl::StatusOr<v1::Finding> finding =
-            store::FindingRepository(db).Get((*ids)[0], location->id,
-                                             (*ids)[1]);
+        absl::StatusOr<v1::Finding> finding = store::FindingRepository(db).Get(
+            (*ids)[0], location->id, (*ids)[1]);
         if (!finding.ok()) return finding.status();
         *response = std::move(*finding);
         return absl::OkStatus();
@@ -135,8 +134,8 @@ absl::Status AuditService::DoListFindings(
       domain::ListFilter::Parse(request.filter(), {"focus_area", "kind"});
   if (!filter.ok()) return filter.status();
   store::FindingFilter finding_filter;
-  absl::StatusOr<std::optional<int>> focus_area = filter->GetEnum(
-      "focus_area", v1::FocusArea_descriptor(), "FOCUS_AREA_");
+  absl::StatusOr<std::optional<int>> focus_area =
+      filter->GetEnum("focus_area", v1::FocusArea_descriptor(), "FOCUS_AREA_");
   if (!focus_area.ok()) return focus_area.status();
   finding_filter.focus_area = *focus_area;
   absl::StatusOr<std::optional<int>> kind =
@@ -145,16 +144,16 @@ absl::Status AuditService::DoListFindings(
   finding_filter.kind = *kind;
   absl::StatusOr<ListWindow> window = OpenListWindow(
       *deps_.page_tokens,
-      ListScope(call, brevis::StrCat(request.parent(), "\n",
-                                     filter->Canonical())),
+      ListScope(call,
+                brevis::StrCat(request.parent(), "\n", filter->Canonical())),
       request.page_size(), request.page_token());
   if (!window.ok()) return window.status();
 
   const std::string& audit_uid = (*parent)[0];
   BREVIS_RETURN_IF_ERROR(
       deps_.db->Read([&](store::Connection& db) -> absl::Status {
-        auto location = LocateAudit(db, call.caller, audit_uid,
-                                    domain::Action::kReadAudit);
+        auto location =
+            LocateAudit(db, call.caller, audit_uid, domain::Action::kReadAudit);
         if (!location.ok()) return location.status();
         absl::StatusOr<store::Page<v1::Finding>> page =
             store::FindingRepository(db).List(audit_uid, location->id,
@@ -168,11 +167,7 @@ absl::Status AuditService::DoListFindings(
             NextPageToken(*deps_.page_tokens, *window, *page));
         return absl::OkStatus();
       }));
-  std::vector<v1::AccessLogEntry> entries;
-  for (const v1::Finding& finding : response->findings()) {
-    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, finding.name()));
-  }
-  deps_.access->Record(std::move(entries));
+  RecordReads(*deps_.access, call, response->findings());
   return absl::OkStatus();
 }
 
@@ -190,17 +185,15 @@ absl::Status AuditService::DoUpdateFinding(
        "child_rights_articles", "sip"});
   if (!paths.ok()) return paths.status();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    auto location = LocateAudit(db, call.caller, (*ids)[0],
-                                domain::Action::kWriteContent);
+    auto location =
+        LocateAudit(db, call.caller, (*ids)[0], domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
     store::FindingRepository findings(db);
     absl::StatusOr<v1::Finding> current =
         findings.Get((*ids)[0], location->id, (*ids)[1]);
     if (!current.ok()) return current.status();
-    if (!request.finding().etag().empty() &&
-        request.finding().etag() != current->etag()) {
-      return StaleFindingEtag();
-    }
+    BREVIS_RETURN_IF_ERROR(domain::CheckEtag(
+        "finding", request.finding().etag(), current->etag()));
     domain::ApplyUpdateMask(request.finding(), *paths, &*current);
     BREVIS_RETURN_IF_ERROR(domain::ValidateFinding(*current));
     BREVIS_RETURN_IF_ERROR(findings.Update((*ids)[0], location->id, (*ids)[1],
@@ -217,15 +210,16 @@ absl::Status AuditService::DoDeleteFinding(
   auto ids = FindingIds(request.name(), "name");
   if (!ids.ok()) return ids.status();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    auto location = LocateAudit(db, call.caller, (*ids)[0],
-                                domain::Action::kWriteContent);
+    auto location =
+        LocateAudit(db, call.caller, (*ids)[0], domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
     store::FindingRepository findings(db);
     if (!request.etag().empty()) {
       absl::StatusOr<v1::Finding> current =
           findings.Get((*ids)[0], location->id, (*ids)[1]);
       if (!current.ok()) return current.status();
-      if (current->etag() != request.etag()) return StaleFindingEtag();
+      BREVIS_RETURN_IF_ERROR(
+          domain::CheckEtag("finding", request.etag(), current->etag()));
     }
     BREVIS_RETURN_IF_ERROR(findings.Delete((*ids)[0], location->id, (*ids)[1]));
     return store::AccessLogRepository(db).Append(

@@ -16,27 +16,32 @@ constexpr char kCreateSession[] = "brevis.v1.AuditService/CreateSession";
 }  // namespace
 
 grpc::ServerUnaryReactor* AuditService::CreateSession(
-    grpc::CallbackServerContext* context, const v1::CreateSessionRequest* request,
-    v1::Session* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/CreateSession", [&](const Call& call) {
-    return DoCreateSession(call, *request, response);
-  });
+    grpc::CallbackServerContext* context,
+    const v1::CreateSessionRequest* request, v1::Session* response) {
+  return Serve(context, deps_, "brevis.v1.AuditService/CreateSession",
+               [&](const Call& call) {
+                 return DoCreateSession(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* AuditService::ListSessions(
-    grpc::CallbackServerContext* context, const v1::ListSessionsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListSessionsRequest* request,
     v1::ListSessionsResponse* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/ListSessions", [&](const Call& call) {
-    return DoListSessions(call, *request, response);
-  });
+  return Serve(context, deps_, "brevis.v1.AuditService/ListSessions",
+               [&](const Call& call) {
+                 return DoListSessions(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* AuditService::DeleteSession(
-    grpc::CallbackServerContext* context, const v1::DeleteSessionRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::DeleteSessionRequest* request,
     google::protobuf::Empty* response) {
-  return Serve(context, deps_, "brevis.v1.AuditService/DeleteSession", [&](const Call& call) {
-    return DoDeleteSession(call, *request, response);
-  });
+  return Serve(context, deps_, "brevis.v1.AuditService/DeleteSession",
+               [&](const Call& call) {
+                 return DoDeleteSession(call, *request, response);
+               });
 }
 absl::Status AuditService::DoCreateSession(
     const Call& call, const v1::CreateSessionRequest& request,
@@ -52,20 +57,20 @@ absl::Status AuditService::DoCreateSession(
   // A request_id is unique per audit, not across audits.
   std::string method = brevis::StrCat(kCreateSession, " ", request.parent());
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    auto location = LocateAudit(db, call.caller, audit_uid,
-                                domain::Action::kWriteContent);
+    auto location =
+        LocateAudit(db, call.caller, audit_uid, domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
-    BREVIS_RETURN_IF_ERROR(CreateOnce(
-        db, method, request.request_id(), call.time, response, [&] {
+    BREVIS_RETURN_IF_ERROR(
+        CreateOnce(db, method, request.request_id(), call.time, response, [&] {
           response->Clear();
           response->set_kind(request.session().kind());
           response->set_informant_group(request.session().informant_group());
           response->set_participant_count(
               request.session().participant_count());
           *response->mutable_date() = request.session().date();
-          return store::SessionRepository(db).Create(
-              audit_uid, location->id, domain::NewResourceId(), call.time,
-              response);
+          return store::SessionRepository(db).Create(audit_uid, location->id,
+                                                     domain::NewResourceId(),
+                                                     call.time, response);
         }));
     return store::AccessLogRepository(db).Append(
         call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
@@ -84,8 +89,8 @@ absl::Status AuditService::DoListSessions(
   const std::string& audit_uid = (*parent)[0];
   BREVIS_RETURN_IF_ERROR(
       deps_.db->Read([&](store::Connection& db) -> absl::Status {
-        auto location = LocateAudit(db, call.caller, audit_uid,
-                                    domain::Action::kReadAudit);
+        auto location =
+            LocateAudit(db, call.caller, audit_uid, domain::Action::kReadAudit);
         if (!location.ok()) return location.status();
         absl::StatusOr<store::Page<v1::Session>> page =
             store::SessionRepository(db).List(audit_uid, location->id,
@@ -98,23 +103,18 @@ absl::Status AuditService::DoListSessions(
             NextPageToken(*deps_.page_tokens, *window, *page));
         return absl::OkStatus();
       }));
-  std::vector<v1::AccessLogEntry> entries;
-  for (const v1::Session& session : response->sessions()) {
-    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, session.name()));
-  }
-  deps_.access->Record(std::move(entries));
+  RecordReads(*deps_.access, call, response->sessions());
   return absl::OkStatus();
 }
 
 absl::Status AuditService::DoDeleteSession(
     const Call& call, const v1::DeleteSessionRequest& request,
     google::protobuf::Empty*) {
-  auto ids =
-      domain::ParseName(request.name(), {"audits", "sessions"}, "name");
+  auto ids = domain::ParseName(request.name(), {"audits", "sessions"}, "name");
   if (!ids.ok()) return ids.status();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    auto location = LocateAudit(db, call.caller, (*ids)[0],
-                                domain::Action::kWriteContent);
+    auto location =
+        LocateAudit(db, call.caller, (*ids)[0], domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
     BREVIS_RETURN_IF_ERROR(store::SessionRepository(db).Delete(
         (*ids)[0], location->id, (*ids)[1]));

@@ -1,6 +1,7 @@
+#include "server/api/directory_service.h"
+
 #include <algorithm>
 
-#include "server/api/directory_service.h"
 #include "server/api/grpc_status.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
@@ -46,33 +47,33 @@ absl::StatusOr<v1::Unit> GetVisibleUnit(store::Connection& db,
 grpc::ServerUnaryReactor* DirectoryService::CreateUnit(
     grpc::CallbackServerContext* context, const v1::CreateUnitRequest* request,
     v1::Unit* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/CreateUnit", [&](const Call& call) {
-    return DoCreateUnit(call, *request, response);
-  });
+  return Serve(
+      context, deps_, "brevis.v1.DirectoryService/CreateUnit",
+      [&](const Call& call) { return DoCreateUnit(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::GetUnit(
     grpc::CallbackServerContext* context, const v1::GetUnitRequest* request,
     v1::Unit* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/GetUnit", [&](const Call& call) {
-    return DoGetUnit(call, *request, response);
-  });
+  return Serve(
+      context, deps_, "brevis.v1.DirectoryService/GetUnit",
+      [&](const Call& call) { return DoGetUnit(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListUnits(
     grpc::CallbackServerContext* context, const v1::ListUnitsRequest* request,
     v1::ListUnitsResponse* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/ListUnits", [&](const Call& call) {
-    return DoListUnits(call, *request, response);
-  });
+  return Serve(
+      context, deps_, "brevis.v1.DirectoryService/ListUnits",
+      [&](const Call& call) { return DoListUnits(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::UpdateUnit(
     grpc::CallbackServerContext* context, const v1::UpdateUnitRequest* request,
     v1::Unit* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/UpdateUnit", [&](const Call& call) {
-    return DoUpdateUnit(call, *request, response);
-  });
+  return Serve(
+      context, deps_, "brevis.v1.DirectoryService/UpdateUnit",
+      [&](const Call& call) { return DoUpdateUnit(call, *request, response); });
 }
 absl::Status DirectoryService::DoCreateUnit(
     const Call& call, const v1::CreateUnitRequest& request,
@@ -112,8 +113,8 @@ absl::Status DirectoryService::DoListUnits(const Call& call,
                                            v1::ListUnitsResponse* response) {
   BREVIS_RETURN_IF_ERROR(
       domain::CheckAction(call.caller, domain::Action::kReadUnits));
-  absl::StatusOr<domain::ListFilter> filter = domain::ListFilter::Parse(
-      request.filter(), {"active", "kind", "region"});
+  absl::StatusOr<domain::ListFilter> filter =
+      domain::ListFilter::Parse(request.filter(), {"active", "kind", "region"});
   if (!filter.ok()) return filter.status();
   store::UnitFilter unit_filter;
   absl::StatusOr<std::optional<bool>> active = filter->GetBool("active");
@@ -165,12 +166,8 @@ absl::Status DirectoryService::DoUpdateUnit(
     store::UnitRepository units(db);
     absl::StatusOr<v1::Unit> current = units.Get(*uid);
     if (!current.ok()) return current.status();
-    if (!request.unit().etag().empty() &&
-        request.unit().etag() != current->etag()) {
-      return absl::AbortedError(
-          "unit.etag: the unit changed since you read it; read it again and "
-          "reapply your change");
-    }
+    BREVIS_RETURN_IF_ERROR(
+        domain::CheckEtag("unit", request.unit().etag(), current->etag()));
     domain::ApplyUpdateMask(request.unit(), *paths, &*current);
     BREVIS_RETURN_IF_ERROR(domain::ValidateUnit(*current));
     BREVIS_RETURN_IF_ERROR(units.Update(*uid, call.time, &*current));

@@ -29,9 +29,9 @@ absl::StatusOr<std::vector<int64_t>> UnitIds(store::Connection& db,
     if (!uid.ok()) return uid.status();
     absl::StatusOr<int64_t> id = units.RowId((*uid)[0]);
     if (!id.ok()) {
-      return absl::Status(id.status().code(),
-                          brevis::StrCat("principal.units[", i, "]: ",
-                                         id.status().message()));
+      return absl::Status(
+          id.status().code(),
+          brevis::StrCat("principal.units[", i, "]: ", id.status().message()));
     }
     ids.push_back(*id);
   }
@@ -48,41 +48,47 @@ absl::StatusOr<std::string> PrincipalIdFor(const Call& call,
   auto ids = domain::ParseName(name, {"principals"}, field);
   if (!ids.ok()) return ids.status();
   if (call.caller.role != v1::ROLE_ADMIN && name != call.caller.name) {
-    return absl::NotFoundError(brevis::StrCat("principal ", name, " not found"));
+    return absl::NotFoundError(
+        brevis::StrCat("principal ", name, " not found"));
   }
   return (*ids)[0];
 }
 
 grpc::ServerUnaryReactor* DirectoryService::CreatePrincipal(
-    grpc::CallbackServerContext* context, const v1::CreatePrincipalRequest* request,
-    v1::Principal* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/CreatePrincipal", [&](const Call& call) {
-    return DoCreatePrincipal(call, *request, response);
-  });
+    grpc::CallbackServerContext* context,
+    const v1::CreatePrincipalRequest* request, v1::Principal* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/CreatePrincipal",
+               [&](const Call& call) {
+                 return DoCreatePrincipal(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::GetPrincipal(
-    grpc::CallbackServerContext* context, const v1::GetPrincipalRequest* request,
-    v1::Principal* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/GetPrincipal", [&](const Call& call) {
-    return DoGetPrincipal(call, *request, response);
-  });
+    grpc::CallbackServerContext* context,
+    const v1::GetPrincipalRequest* request, v1::Principal* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/GetPrincipal",
+               [&](const Call& call) {
+                 return DoGetPrincipal(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListPrincipals(
-    grpc::CallbackServerContext* context, const v1::ListPrincipalsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListPrincipalsRequest* request,
     v1::ListPrincipalsResponse* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/ListPrincipals", [&](const Call& call) {
-    return DoListPrincipals(call, *request, response);
-  });
+  return Serve(context, deps_, "brevis.v1.DirectoryService/ListPrincipals",
+               [&](const Call& call) {
+                 return DoListPrincipals(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::UpdatePrincipal(
-    grpc::CallbackServerContext* context, const v1::UpdatePrincipalRequest* request,
-    v1::Principal* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/UpdatePrincipal", [&](const Call& call) {
-    return DoUpdatePrincipal(call, *request, response);
-  });
+    grpc::CallbackServerContext* context,
+    const v1::UpdatePrincipalRequest* request, v1::Principal* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/UpdatePrincipal",
+               [&](const Call& call) {
+                 return DoUpdatePrincipal(call, *request, response);
+               });
 }
 absl::Status DirectoryService::DoCreatePrincipal(
     const Call& call, const v1::CreatePrincipalRequest& request,
@@ -95,16 +101,16 @@ absl::Status DirectoryService::DoCreatePrincipal(
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidatePrincipal(request.principal()));
   return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(
-        db, kCreatePrincipal, request.request_id(), call.time, response,
-        [&]() -> absl::Status {
-          absl::StatusOr<std::vector<int64_t>> unit_ids =
-              UnitIds(db, request.principal());
-          if (!unit_ids.ok()) return unit_ids.status();
-          *response = request.principal();
-          return store::PrincipalRepository(db).Create(
-              domain::NewResourceId(), *unit_ids, call.time, response);
-        });
+    return CreateOnce(db, kCreatePrincipal, request.request_id(), call.time,
+                      response, [&]() -> absl::Status {
+                        absl::StatusOr<std::vector<int64_t>> unit_ids =
+                            UnitIds(db, request.principal());
+                        if (!unit_ids.ok()) return unit_ids.status();
+                        *response = request.principal();
+                        return store::PrincipalRepository(db).Create(
+                            domain::NewResourceId(), *unit_ids, call.time,
+                            response);
+                      });
   });
 }
 
@@ -180,12 +186,8 @@ absl::Status DirectoryService::DoUpdatePrincipal(
     store::PrincipalRepository principals(db);
     auto current = principals.Get((*ids)[0]);
     if (!current.ok()) return current.status();
-    if (!request.principal().etag().empty() &&
-        request.principal().etag() != current->principal.etag()) {
-      return absl::AbortedError(
-          "principal.etag: the principal changed since you read it; read it "
-          "again and reapply your change");
-    }
+    BREVIS_RETURN_IF_ERROR(domain::CheckEtag(
+        "principal", request.principal().etag(), current->principal.etag()));
     v1::Principal merged = current->principal;
     domain::ApplyUpdateMask(request.principal(), *paths, &merged);
     BREVIS_RETURN_IF_ERROR(domain::ValidatePrincipal(merged));

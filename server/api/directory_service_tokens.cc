@@ -13,33 +13,35 @@ namespace brevis::api {
 grpc::ServerUnaryReactor* DirectoryService::CreateToken(
     grpc::CallbackServerContext* context, const v1::CreateTokenRequest* request,
     v1::CreateTokenResponse* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/CreateToken", [&](const Call& call) {
-    return DoCreateToken(call, *request, response);
-  });
+  return Serve(context, deps_, "brevis.v1.DirectoryService/CreateToken",
+               [&](const Call& call) {
+                 return DoCreateToken(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListTokens(
     grpc::CallbackServerContext* context, const v1::ListTokensRequest* request,
     v1::ListTokensResponse* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/ListTokens", [&](const Call& call) {
-    return DoListTokens(call, *request, response);
-  });
+  return Serve(
+      context, deps_, "brevis.v1.DirectoryService/ListTokens",
+      [&](const Call& call) { return DoListTokens(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::RevokeToken(
     grpc::CallbackServerContext* context, const v1::RevokeTokenRequest* request,
     v1::Token* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/RevokeToken", [&](const Call& call) {
-    return DoRevokeToken(call, *request, response);
-  });
+  return Serve(context, deps_, "brevis.v1.DirectoryService/RevokeToken",
+               [&](const Call& call) {
+                 return DoRevokeToken(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::WhoAmI(
     grpc::CallbackServerContext* context, const v1::WhoAmIRequest* request,
     v1::WhoAmIResponse* response) {
-  return Serve(context, deps_, "brevis.v1.DirectoryService/WhoAmI", [&](const Call& call) {
-    return DoWhoAmI(call, *request, response);
-  });
+  return Serve(
+      context, deps_, "brevis.v1.DirectoryService/WhoAmI",
+      [&](const Call& call) { return DoWhoAmI(call, *request, response); });
 }
 absl::Status DirectoryService::DoCreateToken(
     const Call& call, const v1::CreateTokenRequest& request,
@@ -62,8 +64,8 @@ absl::Status DirectoryService::DoCreateToken(
     if (request.token().has_expire_time()) {
       *token->mutable_expire_time() = request.token().expire_time();
     } else {
-      token->mutable_expire_time()->set_seconds(absl::ToUnixSeconds(
-          call.time + domain::kDefaultTokenLifetime));
+      token->mutable_expire_time()->set_seconds(
+          absl::ToUnixSeconds(call.time + domain::kDefaultTokenLifetime));
     }
     BREVIS_RETURN_IF_ERROR(store::TokenRepository(db).Create(
         *principal_uid, principal->id, domain::NewResourceId(),
@@ -104,8 +106,8 @@ absl::Status DirectoryService::DoRevokeToken(
   auto ids =
       domain::ParseName(request.name(), {"principals", "tokens"}, "name");
   if (!ids.ok()) return ids.status();
-  absl::StatusOr<std::string> principal_uid = PrincipalIdFor(
-      call, domain::PrincipalName((*ids)[0]), "name");
+  absl::StatusOr<std::string> principal_uid =
+      PrincipalIdFor(call, domain::PrincipalName((*ids)[0]), "name");
   if (!principal_uid.ok()) return principal_uid.status();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
     auto principal = store::PrincipalRepository(db).Get(*principal_uid);

@@ -50,8 +50,8 @@ absl::StatusOr<std::string> ReadPem(const std::string& path,
   std::string text((std::istreambuf_iterator<char>(file)),
                    std::istreambuf_iterator<char>());
   if (!file || text.find("-----BEGIN") == std::string::npos) {
-    return absl::FailedPreconditionError(brevis::StrCat(
-        "cannot read ", flag, " ", path, " as a PEM file"));
+    return absl::FailedPreconditionError(
+        brevis::StrCat("cannot read ", flag, " ", path, " as a PEM file"));
   }
   return text;
 }
@@ -117,8 +117,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
       std::make_unique<auth::PageTokenCodec>(std::move(*key));
   server->authenticator_ = std::make_unique<auth::Authenticator>(
       db, clock, options.auth_failures_per_minute);
-  server->access_ = std::make_unique<AccessRecorder>(
-      db, clock, options.access_log_retention);
+  server->access_ =
+      std::make_unique<AccessRecorder>(db, clock, options.access_log_retention);
   ServiceDeps deps{db, clock, server->page_tokens_.get(),
                    server->authenticator_.get(), server->access_.get()};
   server->directory_ = std::make_unique<DirectoryService>(deps);

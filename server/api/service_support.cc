@@ -46,19 +46,20 @@ v1::AccessLogEntry Call::Entry(v1::AccessKind kind,
   return entry;
 }
 
-grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                const ServiceDeps& deps,
-                                std::string_view method,
-                                absl::FunctionRef<absl::Status(const Call&)> work) {
+grpc::ServerUnaryReactor* Serve(
+    grpc::CallbackServerContext* context, const ServiceDeps& deps,
+    std::string_view method,
+    absl::FunctionRef<absl::Status(const Call&)> work) {
   Call call;
   call.peer = context->peer();
-  absl::StatusOr<domain::Caller> caller = deps.authenticator->Authenticate(
-      Metadata(context, "authorization"), CertificateSubject(context),
-      call.peer);
+  absl::StatusOr<domain::Caller> caller =
+      deps.authenticator->Authenticate(Metadata(context, "authorization"),
+                                       CertificateSubject(context), call.peer);
   if (!caller.ok()) return FinishUnary(context, caller.status());
   call.caller = std::move(*caller);
   call.method = std::string(method);
-  call.request_id = std::string(Metadata(context, "x-request-id").substr(0, 100));
+  call.request_id =
+      std::string(Metadata(context, "x-request-id").substr(0, 100));
   call.time = deps.clock->Now();
   return FinishUnary(context, work(call));
 }

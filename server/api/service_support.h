@@ -4,11 +4,11 @@
 // What every service class shares: its dependencies, the List window (page
 // size and token), and create-once handling of request_id.
 
+#include <grpcpp/grpcpp.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
@@ -48,10 +48,9 @@ struct Call {
 // Authenticates the call (token or client certificate) and runs `work` with
 // it, then finishes the call with work's status; an authentication failure
 // finishes it without running `work`.
-grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                const ServiceDeps& deps,
-                                std::string_view method,
-                                absl::FunctionRef<absl::Status(const Call&)> work);
+grpc::ServerUnaryReactor* Serve(
+    grpc::CallbackServerContext* context, const ServiceDeps& deps,
+    std::string_view method, absl::FunctionRef<absl::Status(const Call&)> work);
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
@@ -69,6 +68,18 @@ struct ListWindow {
 absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
                                           std::string scope, int32_t page_size,
                                           std::string_view page_token);
+
+// Queues an access-log READ entry for every resource in `items` (anything
+// with a name()): lists record each record the caller saw.
+template <typename Items>
+void RecordReads(AccessRecorder& recorder, const Call& call,
+                 const Items& items) {
+  std::vector<v1::AccessLogEntry> entries;
+  for (const auto& item : items) {
+    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, item.name()));
+  }
+  recorder.Record(std::move(entries));
+}
 
 // A list's page-token scope: the method, the caller (so a token never
 // widens what another caller sees) and whatever else defines the list.

@@ -112,7 +112,8 @@ void Authenticator::RecordUse(int64_t token_id) {
   // A failure here loses only a last-use time; the call goes on.
   db_->Write([&](store::Connection& db) {
        return store::TokenRepository(db).RecordUse(token_id, now);
-     }).IgnoreError();
+     })
+      .IgnoreError();
 }
 
 }  // namespace brevis::auth

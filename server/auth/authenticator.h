@@ -21,7 +21,9 @@ class Authenticator {
   // refused for a minute.
   Authenticator(store::Database* db, const domain::Clock* clock,
                 int failures_per_minute)
-      : db_(db), clock_(clock), throttle_(failures_per_minute, absl::Minutes(1)) {}
+      : db_(db),
+        clock_(clock),
+        throttle_(failures_per_minute, absl::Minutes(1)) {}
 
   // `authorization` is the call's authorization metadata ("Bearer <secret>",
   // empty when absent); `certificate_subject` the common name of a client

@@ -21,7 +21,8 @@ std::string HashTokenSecret(std::string_view secret) {
 }
 
 bool SameHash(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return a.size() == b.size() &&
+         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace brevis::auth

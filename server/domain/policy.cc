@@ -29,8 +29,8 @@ std::string_view ActionName(Action action) {
 
 absl::Status Denied(const Caller& caller, Action action) {
   return absl::PermissionDeniedError(StrCat("a principal with role ",
-                                            RoleName(caller.role),
-                                            " may not ", ActionName(action)));
+                                            RoleName(caller.role), " may not ",
+                                            ActionName(action)));
 }
 
 // Integrations may be limited to some units; everyone else with unit

@@ -52,9 +52,10 @@ struct AuditFacts {
 // The audits a caller may see, as a filter the store applies to lists. All
 // set conditions hold together.
 struct AuditVisibility {
-  bool nothing = false;  // sees no audit at all
+  bool nothing = false;                       // sees no audit at all
   std::optional<std::set<int64_t>> unit_ids;  // only these units' audits
-  bool published_only = false;  // only PUBLISHED, IN_PROGRESS, FOLLOW_UP, CLOSED
+  bool published_only =
+      false;  // only PUBLISHED, IN_PROGRESS, FOLLOW_UP, CLOSED
   std::optional<int64_t> team_member;  // only audits with this auditor
 };
 

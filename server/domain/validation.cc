@@ -285,6 +285,14 @@ absl::Status ValidateFinding(const v1::Finding& finding) {
   return absl::OkStatus();
 }
 
+absl::Status CheckEtag(std::string_view resource, std::string_view sent,
+                       std::string_view current) {
+  if (sent.empty() || sent == current) return absl::OkStatus();
+  return absl::AbortedError(StrCat(resource, ".etag: the ", resource,
+                                   " changed since you read it; read it "
+                                   "again and reapply your change"));
+}
+
 absl::Status ValidateRequestId(std::string_view request_id) {
   if (request_id.size() > 100) {
     return Invalid("request_id", "at most 100 characters");

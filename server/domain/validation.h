@@ -56,6 +56,12 @@ absl::Status ValidateToken(const v1::Token& token, absl::Time now);
 inline constexpr absl::Duration kDefaultTokenLifetime = absl::Hours(24 * 90);
 inline constexpr absl::Duration kMaxTokenLifetime = absl::Hours(24 * 400);
 
+// A write that sent an etag applies only to the revision it read: ABORTED,
+// naming `resource` (e.g. "unit"), when `sent` is given and is not
+// `current`. An empty `sent` writes unconditionally.
+absl::Status CheckEtag(std::string_view resource, std::string_view sent,
+                       std::string_view current);
+
 // request_id: empty, or 1-100 letters, digits, '-' or '_'.
 absl::Status ValidateRequestId(std::string_view request_id);
 

@@ -20,7 +20,8 @@ absl::Status ValidatePrincipal(const v1::Principal& principal) {
     return s;
   }
   v1::Role role = principal.role();
-  if (role == v1::ROLE_UNSPECIFIED) return Invalid("principal.role", "required");
+  if (role == v1::ROLE_UNSPECIFIED)
+    return Invalid("principal.role", "required");
   if (!v1::Role_IsValid(role)) {
     return Invalid("principal.role", StrCat("unknown value ", int{role}));
   }

@@ -12,7 +12,7 @@ namespace {
   "SELECT a.id, a.uid, u.uid, a.title, a.commissioned_by, a.focus_areas, "    \
   "a.other_focus_area, a.question_guide, a.planned_start_date, "              \
   "a.planned_report_date, a.planned_follow_up_date, a.state, a.create_time, " \
-  "a.update_time, a.revision, (SELECT group_concat(p.uid) FROM "             \
+  "a.update_time, a.revision, (SELECT group_concat(p.uid) FROM "              \
   "audit_auditors aa JOIN principals p ON p.id = aa.principal_id WHERE "      \
   "aa.audit_id = a.id) FROM audits a JOIN units u ON u.id = a.unit_id "
 
@@ -38,7 +38,8 @@ v1::Audit ReadAudit(const Statement& row) {
   for (size_t start = 0; !team.empty() && start <= team.size();) {
     size_t comma = team.find(',', start);
     if (comma == std::string::npos) comma = team.size();
-    audit.add_auditors(domain::PrincipalName(team.substr(start, comma - start)));
+    audit.add_auditors(
+        domain::PrincipalName(team.substr(start, comma - start)));
     start = comma + 1;
   }
   std::sort(audit.mutable_auditors()->begin(), audit.mutable_auditors()->end());
@@ -120,13 +121,15 @@ absl::StatusOr<Page<v1::Audit>> AuditRepository::List(
   if (filter.unit_id) sql += " AND a.unit_id = ?2";
   if (filter.state) sql += " AND a.state = ?3";
   if (visibility.unit_ids) {
-    sql += " AND a.unit_id IN (SELECT unit_id FROM principal_units "
-           "WHERE principal_id = ?5)";
+    sql +=
+        " AND a.unit_id IN (SELECT unit_id FROM principal_units "
+        "WHERE principal_id = ?5)";
   }
   if (visibility.published_only) sql += " AND a.state IN (4, 5, 6, 7)";
   if (visibility.team_member) {
-    sql += " AND a.id IN (SELECT audit_id FROM audit_auditors "
-           "WHERE principal_id = ?5)";
+    sql +=
+        " AND a.id IN (SELECT audit_id FROM audit_auditors "
+        "WHERE principal_id = ?5)";
   }
   sql += " ORDER BY a.id LIMIT ?4";
   auto select = db_.Prepare(sql);

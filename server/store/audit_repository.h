@@ -42,12 +42,12 @@ class AuditRepository {
   absl::StatusOr<AuditLocation> Locate(std::string_view uid, int64_t caller_id);
   // Up to `limit` audits with row id above `after_id`, in id order, among
   // those `visibility` lets principal `caller_id` see.
-  absl::StatusOr<Page<v1::Audit>> List(const AuditFilter& filter,
-                                       const domain::AuditVisibility& visibility,
-                                       int64_t caller_id, int64_t after_id,
-                                       int limit);
+  absl::StatusOr<Page<v1::Audit>> List(
+      const AuditFilter& filter, const domain::AuditVisibility& visibility,
+      int64_t caller_id, int64_t after_id, int limit);
   // Makes `principal_ids` the audit's whole auditor team.
-  absl::Status SetTeam(int64_t audit_id, const std::vector<int64_t>& principal_ids);
+  absl::Status SetTeam(int64_t audit_id,
+                       const std::vector<int64_t>& principal_ids);
   // Overwrites the caller-editable columns of audit `uid` with `audit`'s,
   // bumps its revision, fills in update_time and etag. NOT_FOUND.
   absl::Status Update(std::string_view uid, absl::Time now, v1::Audit* audit);

@@ -6,7 +6,7 @@
 namespace brevis::store {
 namespace {
 
-#define BREVIS_PRINCIPAL_SELECT                                              \
+#define BREVIS_PRINCIPAL_SELECT                                               \
   "SELECT id, uid, display_name, role, active, scopes, certificate_subject, " \
   "create_time, update_time, revision FROM principals "
 
@@ -77,7 +77,8 @@ absl::Status PrincipalRepository::Create(std::string_view uid,
 
 absl::Status PrincipalRepository::ReplaceUnits(
     int64_t id, const std::vector<int64_t>& unit_ids) {
-  auto remove = db_.Prepare("DELETE FROM principal_units WHERE principal_id = ?");
+  auto remove =
+      db_.Prepare("DELETE FROM principal_units WHERE principal_id = ?");
   if (!remove.ok()) return remove.status();
   if (auto s = (*remove)->Bind(1, id).Run(); !s.ok()) return s;
   for (int64_t unit_id : unit_ids) {
@@ -129,8 +130,7 @@ absl::StatusOr<PrincipalRecord> PrincipalRepository::ReadOne(
   return record;
 }
 
-absl::StatusOr<PrincipalRecord> PrincipalRepository::Get(
-    std::string_view uid) {
+absl::StatusOr<PrincipalRecord> PrincipalRepository::Get(std::string_view uid) {
   return ReadOne("WHERE uid = ?", uid, 0);
 }
 

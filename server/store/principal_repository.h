@@ -34,8 +34,9 @@ class PrincipalRepository {
   // Inserts `principal` under id `uid` with unit scopes `unit_ids` (row ids
   // of existing units, in the order of principal->units()); fills in name,
   // times, etag and active. ALREADY_EXISTS when certificate_subject is taken.
-  absl::Status Create(std::string_view uid, const std::vector<int64_t>& unit_ids,
-                      absl::Time now, v1::Principal* principal);
+  absl::Status Create(std::string_view uid,
+                      const std::vector<int64_t>& unit_ids, absl::Time now,
+                      v1::Principal* principal);
   // NOT_FOUND when there is no such principal.
   absl::StatusOr<PrincipalRecord> Get(std::string_view uid);
   absl::StatusOr<PrincipalRecord> GetById(int64_t id);

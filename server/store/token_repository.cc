@@ -6,7 +6,7 @@
 namespace brevis::store {
 namespace {
 
-#define BREVIS_TOKEN_SELECT                                            \
+#define BREVIS_TOKEN_SELECT                                               \
   "SELECT id, uid, display_name, create_time, expire_time, revoke_time, " \
   "last_use_time FROM tokens "
 
@@ -67,8 +67,8 @@ absl::StatusOr<Page<v1::Token>> TokenRepository::List(
 }
 
 absl::StatusOr<v1::Token> TokenRepository::Revoke(
-    std::string_view principal_uid, int64_t principal_id,
-    std::string_view uid, absl::Time now) {
+    std::string_view principal_uid, int64_t principal_id, std::string_view uid,
+    absl::Time now) {
   auto update = db_.Prepare(
       "UPDATE tokens SET revoke_time = coalesce(revoke_time, ?) "
       "WHERE principal_id = ? AND uid = ?");
@@ -81,15 +81,15 @@ absl::StatusOr<v1::Token> TokenRepository::Revoke(
       !s.ok()) {
     return s;
   }
-  auto select = db_.Prepare(BREVIS_TOKEN_SELECT
-                            "WHERE principal_id = ? AND uid = ?");
+  auto select =
+      db_.Prepare(BREVIS_TOKEN_SELECT "WHERE principal_id = ? AND uid = ?");
   if (!select.ok()) return select.status();
   (*select)->Bind(1, principal_id).Bind(2, uid);
   absl::StatusOr<bool> row = (*select)->Step();
   if (!row.ok()) return row.status();
   if (!*row) {
-    return absl::NotFoundError(StrCat(
-        "token ", domain::TokenName(principal_uid, uid), " not found"));
+    return absl::NotFoundError(
+        StrCat("token ", domain::TokenName(principal_uid, uid), " not found"));
   }
   return ReadToken(principal_uid, **select);
 }
@@ -117,8 +117,7 @@ absl::StatusOr<std::optional<TokenRecord>> TokenRepository::FindBySecretHash(
 }
 
 absl::Status TokenRepository::RecordUse(int64_t id, absl::Time now) {
-  auto update =
-      db_.Prepare("UPDATE tokens SET last_use_time = ? WHERE id = ?");
+  auto update = db_.Prepare("UPDATE tokens SET last_use_time = ? WHERE id = ?");
   if (!update.ok()) return update.status();
   return (*update)->Bind(1, ToMicros(now)).Bind(2, id).Run();
 }

@@ -96,7 +96,8 @@ TEST_F(AccessLogTest, ReadsAreRecordedWithRequestId) {
 }
 
 TEST_F(AccessLogTest, ListingRecordsEveryItemRead) {
-  for (int i = 0; i < 3; ++i) MustCreateFinding(audit_.name(), ExampleFinding());
+  for (int i = 0; i < 3; ++i)
+    MustCreateFinding(audit_.name(), ExampleFinding());
   grpc::ClientContext context;
   v1::ListFindingsRequest list;
   list.set_parent(audit_.name());
@@ -123,15 +124,16 @@ TEST_F(AccessLogTest, GracefulShutdownWritesQueuedReads) {
   server_.reset();
   int64_t reads = -1;
   ASSERT_TRUE(db_->Read([&](store::Connection& db) -> absl::Status {
-                  auto select = db.Prepare(
-                      "SELECT count(*) FROM access_log WHERE kind = 1");
-                  if (!select.ok()) return select.status();
-                  if (auto row = (*select)->Step(); !row.ok()) {
-                    return row.status();
-                  }
-                  reads = (*select)->Int(0);
-                  return absl::OkStatus();
-                }).ok());
+                   auto select = db.Prepare(
+                       "SELECT count(*) FROM access_log WHERE kind = 1");
+                   if (!select.ok()) return select.status();
+                   if (auto row = (*select)->Step(); !row.ok()) {
+                     return row.status();
+                   }
+                   reads = (*select)->Int(0);
+                   return absl::OkStatus();
+                 })
+                  .ok());
   EXPECT_EQ(reads, 1);
 }
 
@@ -183,19 +185,20 @@ TEST_F(AccessLogTest, RetentionPurgesOldEntriesAndLogsThePurge) {
   server_->Shutdown(absl::Seconds(1));
   server_.reset();
   ASSERT_TRUE(db_->Write([&](store::Connection& db) -> absl::Status {
-                  store::AccessLogRepository log(db);
-                  for (int years : {6, 7}) {
-                    v1::AccessLogEntry old;
-                    old.mutable_time()->set_seconds(absl::ToUnixSeconds(
-                        clock_.Now() - absl::Hours(24 * 366 * years)));
-                    old.set_principal(admin_.name);
-                    old.set_method("brevis.v1.AuditService/GetAudit");
-                    old.set_kind(v1::ACCESS_KIND_READ);
-                    old.set_resource(audit_.name());
-                    if (auto s = log.Append(old); !s.ok()) return s;
-                  }
-                  return absl::OkStatus();
-                }).ok());
+                   store::AccessLogRepository log(db);
+                   for (int years : {6, 7}) {
+                     v1::AccessLogEntry old;
+                     old.mutable_time()->set_seconds(absl::ToUnixSeconds(
+                         clock_.Now() - absl::Hours(24 * 366 * years)));
+                     old.set_principal(admin_.name);
+                     old.set_method("brevis.v1.AuditService/GetAudit");
+                     old.set_kind(v1::ACCESS_KIND_READ);
+                     old.set_resource(audit_.name());
+                     if (auto s = log.Append(old); !s.ok()) return s;
+                   }
+                   return absl::OkStatus();
+                 })
+                  .ok());
   options_.access_log_retention = absl::Hours(24 * 1827);
   auto server = ApiServer::Start(options_, db_.get(), &clock_);
   ASSERT_TRUE(server.ok());

@@ -1,5 +1,5 @@
-#include <grpcpp/generic/generic_stub.h>
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 
 #include <filesystem>
 #include <fstream>
@@ -61,7 +61,8 @@ TEST_F(AuthenticationTest, WhoAmINamesThePrincipalAndToken) {
   ASSERT_TRUE(WhoAmI(viewer.secret, &response).ok());
   EXPECT_EQ(response.principal().name(), viewer.name);
   EXPECT_EQ(response.principal().role(), v1::ROLE_VIEWER);
-  EXPECT_THAT(response.token(), ::testing::StartsWith(viewer.name + "/tokens/"));
+  EXPECT_THAT(response.token(),
+              ::testing::StartsWith(viewer.name + "/tokens/"));
 }
 
 TEST_F(AuthenticationTest, EveryFailureLooksTheSame) {
@@ -142,8 +143,7 @@ TEST_F(AuthenticationTest, SecretIsShownOnceAndStoredOnlyAsAHash) {
               ::testing::Not(HasSubstr(token.secret())));
 
   // Neither the database nor its WAL holds the secret.
-  for (const auto& entry :
-       std::filesystem::directory_iterator(dir_.File(""))) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.File(""))) {
     std::ifstream file(entry.path(), std::ios::binary);
     std::stringstream bytes;
     bytes << file.rdbuf();
@@ -253,8 +253,9 @@ TEST_F(VisibilityTest, ManagerListsOnlyOwnUnitsAndPublishedAudits) {
   };
   EXPECT_EQ(list_audits().audits_size(), 0) << "drafts are invisible";
   ASSERT_TRUE(db_->Write([](store::Connection& db) {
-                  return db.Exec("UPDATE audits SET state = 4");
-                }).ok());
+                   return db.Exec("UPDATE audits SET state = 4");
+                 })
+                  .ok());
   v1::ListAuditsResponse published = list_audits();
   ASSERT_EQ(published.audits_size(), 1);
   EXPECT_EQ(published.audits(0).name(), own.name());

@@ -34,13 +34,17 @@ enum class Who {
   kRevokedToken,
   kExpiredToken,
 };
-constexpr Who kEveryone[] = {
-    Who::kNoToken,           Who::kAdmin,
-    Who::kAssignedAuditor,   Who::kUnassignedAuditor,
-    Who::kManagerOfUnit,     Who::kManagerOfOtherUnit,
-    Who::kViewer,            Who::kIntegrationWithScope,
-    Who::kIntegrationWithoutScope, Who::kRevokedToken,
-    Who::kExpiredToken};
+constexpr Who kEveryone[] = {Who::kNoToken,
+                             Who::kAdmin,
+                             Who::kAssignedAuditor,
+                             Who::kUnassignedAuditor,
+                             Who::kManagerOfUnit,
+                             Who::kManagerOfOtherUnit,
+                             Who::kViewer,
+                             Who::kIntegrationWithScope,
+                             Who::kIntegrationWithoutScope,
+                             Who::kRevokedToken,
+                             Who::kExpiredToken};
 
 enum class Target { kOwn, kOther, kMissing };
 constexpr Target kTargets[] = {Target::kOwn, Target::kOther, Target::kMissing};
@@ -48,11 +52,17 @@ constexpr Target kTargets[] = {Target::kOwn, Target::kOther, Target::kMissing};
 enum class Phase { kDraft, kPublished };
 
 std::string WhoName(Who who) {
-  static const char* kNames[] = {
-      "no token", "admin", "assigned auditor", "unassigned auditor",
-      "manager of the unit", "manager of another unit", "viewer",
-      "integration with scope", "integration without scope", "revoked token",
-      "expired token"};
+  static const char* kNames[] = {"no token",
+                                 "admin",
+                                 "assigned auditor",
+                                 "unassigned auditor",
+                                 "manager of the unit",
+                                 "manager of another unit",
+                                 "viewer",
+                                 "integration with scope",
+                                 "integration without scope",
+                                 "revoked token",
+                                 "expired token"};
   return kNames[static_cast<int>(who)];
 }
 
@@ -181,11 +191,11 @@ class AuthorizationMatrixTest : public ServiceTest {
     principals_[Who::kManagerOfOtherUnit] =
         NewPrincipal(v1::ROLE_UNIT_MANAGER, {unit_[1]});
     principals_[Who::kViewer] = NewPrincipal(v1::ROLE_VIEWER);
-    principals_[Who::kIntegrationWithScope] = NewPrincipal(
-        v1::ROLE_INTEGRATION, {},
-        {v1::SCOPE_READ_UNITS, v1::SCOPE_READ_AUDITS});
-    principals_[Who::kIntegrationWithoutScope] = NewPrincipal(
-        v1::ROLE_INTEGRATION, {}, {v1::SCOPE_WATCH_EVENTS});
+    principals_[Who::kIntegrationWithScope] =
+        NewPrincipal(v1::ROLE_INTEGRATION, {},
+                     {v1::SCOPE_READ_UNITS, v1::SCOPE_READ_AUDITS});
+    principals_[Who::kIntegrationWithoutScope] =
+        NewPrincipal(v1::ROLE_INTEGRATION, {}, {v1::SCOPE_WATCH_EVENTS});
     principals_[Who::kRevokedToken] = NewPrincipal(v1::ROLE_ADMIN);
     principals_[Who::kExpiredToken] = NewPrincipal(v1::ROLE_ADMIN);
     principals_[Who::kNoToken] = TestPrincipal{kMissingPrincipal, ""};
@@ -216,13 +226,13 @@ class AuthorizationMatrixTest : public ServiceTest {
   void SpoilTokens() {
     auto spoil = [&](Who who, const char* sql) {
       const std::string& name = principals_[who].name;
-      ASSERT_TRUE(db_->Write([&](store::Connection& db) -> absl::Status {
-                      auto update = db.Prepare(sql);
-                      if (!update.ok()) return update.status();
-                      return (*update)
-                          ->Bind(1, name.substr(name.find('/') + 1))
-                          .Run();
-                    }).ok());
+      ASSERT_TRUE(
+          db_->Write([&](store::Connection& db) -> absl::Status {
+               auto update = db.Prepare(sql);
+               if (!update.ok()) return update.status();
+               return (*update)->Bind(1, name.substr(name.find('/') + 1)).Run();
+             })
+              .ok());
     };
     spoil(Who::kRevokedToken,
           "UPDATE tokens SET revoke_time = 1 WHERE principal_id = "
@@ -234,8 +244,7 @@ class AuthorizationMatrixTest : public ServiceTest {
 
   void RunMatrix(Phase phase);
 
-  std::string Own(const std::string* pair, Target target,
-                  const char* missing) {
+  std::string Own(const std::string* pair, Target target, const char* missing) {
     switch (target) {
       case Target::kOwn:
         return pair[0];
@@ -270,26 +279,28 @@ class AuthorizationMatrixTest : public ServiceTest {
     std::string audit = Audit(target);
     std::string uid = domain::NewResourceId();
     std::string table = collection;
-    EXPECT_TRUE(db_->Write([&](store::Connection& db) -> absl::Status {
-                    std::string sql =
-                        table == "sessions"
-                            ? "INSERT INTO sessions (uid, audit_id, "
-                              "session_date, kind, informant_group, "
-                              "participant_count, create_time) SELECT ?, id, "
-                              "'2026-03-01', 1, 2, 1, 0 FROM audits WHERE "
-                              "uid = ?"
-                            : "INSERT INTO findings (uid, audit_id, "
-                              "focus_area, kind, text, informant_groups, "
-                              "child_rights_articles, sip, create_time, "
-                              "update_time, revision) SELECT ?, id, 1, 1, "
-                              "'x', 4, 0, 0, 0, 0, 1 FROM audits WHERE uid = ?";
-                    auto insert = db.Prepare(sql);
-                    if (!insert.ok()) return insert.status();
-                    return (*insert)
-                        ->Bind(1, uid)
-                        .Bind(2, audit.substr(audit.find('/') + 1))
-                        .Run();
-                  }).ok());
+    EXPECT_TRUE(
+        db_->Write([&](store::Connection& db) -> absl::Status {
+             std::string sql =
+                 table == "sessions"
+                     ? "INSERT INTO sessions (uid, audit_id, "
+                       "session_date, kind, informant_group, "
+                       "participant_count, create_time) SELECT ?, id, "
+                       "'2026-03-01', 1, 2, 1, 0 FROM audits WHERE "
+                       "uid = ?"
+                     : "INSERT INTO findings (uid, audit_id, "
+                       "focus_area, kind, text, informant_groups, "
+                       "child_rights_articles, sip, create_time, "
+                       "update_time, revision) SELECT ?, id, 1, 1, "
+                       "'x', 4, 0, 0, 0, 0, 1 FROM audits WHERE uid = ?";
+             auto insert = db.Prepare(sql);
+             if (!insert.ok()) return insert.status();
+             return (*insert)
+                 ->Bind(1, uid)
+                 .Bind(2, audit.substr(audit.find('/') + 1))
+                 .Run();
+           })
+            .ok());
     return audit + "/" + collection + "/" + uid;
   }
 
@@ -300,17 +311,18 @@ class AuthorizationMatrixTest : public ServiceTest {
     std::string principal = PrincipalFor(who, target);
     std::string uid = domain::NewResourceId();
     EXPECT_TRUE(db_->Write([&](store::Connection& db) -> absl::Status {
-                    auto insert = db.Prepare(
-                        "INSERT INTO tokens (uid, principal_id, secret_hash, "
-                        "display_name, create_time, expire_time) SELECT ?, "
-                        "id, randomblob(32), '', 0, 0 FROM principals WHERE "
-                        "uid = ?");
-                    if (!insert.ok()) return insert.status();
-                    return (*insert)
-                        ->Bind(1, uid)
-                        .Bind(2, principal.substr(principal.find('/') + 1))
-                        .Run();
-                  }).ok());
+                     auto insert = db.Prepare(
+                         "INSERT INTO tokens (uid, principal_id, secret_hash, "
+                         "display_name, create_time, expire_time) SELECT ?, "
+                         "id, randomblob(32), '', 0, 0 FROM principals WHERE "
+                         "uid = ?");
+                     if (!insert.ok()) return insert.status();
+                     return (*insert)
+                         ->Bind(1, uid)
+                         .Bind(2, principal.substr(principal.find('/') + 1))
+                         .Run();
+                   })
+                    .ok());
     return principal + "/tokens/" + uid;
   }
 
@@ -351,9 +363,7 @@ AuthorizationMatrixTest::MakeRows() {
         *r.mutable_unit() = ExampleUnit();
         return Invoke(s.directory.get(), &D::CreateUnit, r);
       },
-      [](Who w, Target, Phase p) {
-        return AdminCreates(w, Target::kOwn, p);
-      }};
+      [](Who w, Target, Phase p) { return AdminCreates(w, Target::kOwn, p); }};
   rows["brevis.v1.DirectoryService.GetUnit"] = {
       [&](Stubs& s, Who, Target t) {
         v1::GetUnitRequest r;
@@ -384,9 +394,7 @@ AuthorizationMatrixTest::MakeRows() {
         r.mutable_principal()->set_role(v1::ROLE_AUDITOR);
         return Invoke(s.directory.get(), &D::CreatePrincipal, r);
       },
-      [](Who w, Target, Phase p) {
-        return AdminCreates(w, Target::kOwn, p);
-      }};
+      [](Who w, Target, Phase p) { return AdminCreates(w, Target::kOwn, p); }};
   rows["brevis.v1.DirectoryService.GetPrincipal"] = {
       [&](Stubs& s, Who w, Target t) {
         v1::GetPrincipalRequest r;
@@ -444,13 +452,13 @@ AuthorizationMatrixTest::MakeRows() {
         return Invoke(s.audits.get(), &A::CreateAudit, r);
       },
       AdminCreates};
-  rows["brevis.v1.AuditService.GetAudit"] = {
-      [&](Stubs& s, Who, Target t) {
-        v1::GetAuditRequest r;
-        r.set_name(self.Audit(t));
-        return Invoke(s.audits.get(), &A::GetAudit, r);
-      },
-      AuditRead};
+  rows["brevis.v1.AuditService.GetAudit"] = {[&](Stubs& s, Who, Target t) {
+                                               v1::GetAuditRequest r;
+                                               r.set_name(self.Audit(t));
+                                               return Invoke(s.audits.get(),
+                                                             &A::GetAudit, r);
+                                             },
+                                             AuditRead};
   rows["brevis.v1.AuditService.ListAudits"] = {
       [&](Stubs& s, Who, Target) {
         return Invoke(s.audits.get(), &A::ListAudits, v1::ListAuditsRequest());
@@ -585,11 +593,11 @@ void AuthorizationMatrixTest::RunMatrix(Phase phase) {
         Code expected = row->second.expect(who, target, phase);
         ++cells;
         if (status.error_code() != expected) {
-          mismatches.push_back(
-              rpc + " as " + WhoName(who) + " on " + TargetName(target) +
-              ": expected " + std::to_string(expected) + ", got " +
-              std::to_string(status.error_code()) + " (" +
-              status.error_message() + ")");
+          mismatches.push_back(rpc + " as " + WhoName(who) + " on " +
+                               TargetName(target) + ": expected " +
+                               std::to_string(expected) + ", got " +
+                               std::to_string(status.error_code()) + " (" +
+                               status.error_message() + ")");
         }
       }
     }
@@ -601,16 +609,15 @@ void AuthorizationMatrixTest::RunMatrix(Phase phase) {
   }
 }
 
-TEST_F(AuthorizationMatrixTest, DraftAudits) {
-  RunMatrix(Phase::kDraft);
-}
+TEST_F(AuthorizationMatrixTest, DraftAudits) { RunMatrix(Phase::kDraft); }
 
 TEST_F(AuthorizationMatrixTest, PublishedAudits) {
   // Transitions come with the lifecycle; the visibility rule is on the
   // state column already, so set it there.
   ASSERT_TRUE(db_->Write([](store::Connection& db) {
-                  return db.Exec("UPDATE audits SET state = 4");
-                }).ok());
+                   return db.Exec("UPDATE audits SET state = 4");
+                 })
+                  .ok());
   RunMatrix(Phase::kPublished);
 }
 

@@ -44,7 +44,8 @@ TestPrincipal ServiceTest::NewPrincipal(v1::Role role,
   absl::Status status = db_->Write([&](store::Connection& db) -> absl::Status {
     std::vector<int64_t> unit_ids;
     for (const std::string& unit : units) {
-      auto id = store::UnitRepository(db).RowId(unit.substr(unit.find('/') + 1));
+      auto id =
+          store::UnitRepository(db).RowId(unit.substr(unit.find('/') + 1));
       if (!id.ok()) return id.status();
       unit_ids.push_back(*id);
     }

@@ -50,8 +50,8 @@ class TlsTest : public ServiceTest {
   }
 
   void SetUp() override {
-    options_.tls = TlsFiles{Cert("server.crt"), Cert("server.key"),
-                            Cert("ca.crt")};
+    options_.tls =
+        TlsFiles{Cert("server.crt"), Cert("server.key"), Cert("ca.crt")};
     ServiceTest::SetUp();
     // The fixture's admin stubs must speak TLS too.
     channel_ = TlsChannel("", admin_.secret);

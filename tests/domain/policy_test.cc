@@ -72,15 +72,17 @@ TEST(PolicyTest, IntegrationHasOnlyItsScopesAndUnits) {
             absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(VisibleAudits(none).nothing);
 
-  Caller reader = Of(v1::ROLE_INTEGRATION, {3},
-                     Scope(v1::SCOPE_READ_AUDITS) | Scope(v1::SCOPE_READ_UNITS));
+  Caller reader =
+      Of(v1::ROLE_INTEGRATION, {3},
+         Scope(v1::SCOPE_READ_AUDITS) | Scope(v1::SCOPE_READ_UNITS));
   EXPECT_TRUE(CheckAction(reader, Action::kReadAudit).ok());
   EXPECT_TRUE(CanSeeAudit(reader, Audit(3, v1::AUDIT_STATE_PUBLISHED)));
   EXPECT_FALSE(CanSeeAudit(reader, Audit(4, v1::AUDIT_STATE_PUBLISHED)));
   EXPECT_FALSE(CanSeeAudit(reader, Audit(3, v1::AUDIT_STATE_FIELDWORK)));
   EXPECT_EQ(VisibleUnits(reader), std::set<int64_t>{3});
 
-  Caller everywhere = Of(v1::ROLE_INTEGRATION, {}, Scope(v1::SCOPE_READ_AUDITS));
+  Caller everywhere =
+      Of(v1::ROLE_INTEGRATION, {}, Scope(v1::SCOPE_READ_AUDITS));
   EXPECT_TRUE(CanSeeAudit(everywhere, Audit(4, v1::AUDIT_STATE_PUBLISHED)));
   EXPECT_EQ(CheckAction(everywhere, Action::kReadUnits).code(),
             absl::StatusCode::kPermissionDenied);
@@ -94,7 +96,8 @@ TEST(PolicyTest, AdminMayDoEverything) {
         Action::kWriteContent, Action::kReadAccessLog}) {
     EXPECT_TRUE(CheckAction(admin, action).ok());
     EXPECT_TRUE(
-        CheckAuditAction(admin, action, Audit(1, v1::AUDIT_STATE_PLANNED)).ok());
+        CheckAuditAction(admin, action, Audit(1, v1::AUDIT_STATE_PLANNED))
+            .ok());
   }
 }
 

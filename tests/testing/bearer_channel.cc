@@ -9,7 +9,8 @@ class BearerInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit BearerInterceptor(std::string value) : value_(std::move(value)) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::
                 PRE_SEND_INITIAL_METADATA)) {
