@@ -47,6 +47,12 @@ absl::Status ApplyConfigFile(const std::string& path,
         return absl::InvalidArgumentError(
             StrCat(path, ": ", key.str(), " must be an integer"));
       }
+      if (setting->max > setting->min &&
+          (*v < setting->min || *v > setting->max)) {
+        return absl::InvalidArgumentError(
+            StrCat(path, ": ", key.str(), " must be ", setting->min, "-",
+                   setting->max, " (got ", *v, ")"));
+      }
       *std::get<int*>(setting->target) = static_cast<int>(*v);
     }
   }

@@ -23,6 +23,13 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitMigrationsPending = 3;
 
+// Ranges of the serve settings, for flags and the config file alike.
+constexpr int kMinMessageBytes = 1024;
+constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
+constexpr int kMaxStreams = 10000;
+constexpr int kMaxReaders = 64;
+constexpr int kMaxRetentionDays = 36500;
+
 int Fail(const absl::Status& status) {
   std::cerr << "brevisd: " << status.message() << "\n";
   return kExitFailure;
@@ -229,18 +236,18 @@ int main(int argc, char** argv) {
       ->add_option("--max-message-bytes", server_options.max_message_bytes,
                    "Largest request or response")
       ->capture_default_str()
-      ->check(CLI::Range(1024, 64 * 1024 * 1024));
+      ->check(CLI::Range(kMinMessageBytes, kMaxMessageBytes));
   serve
       ->add_option("--max-concurrent-streams",
                    server_options.max_concurrent_streams,
                    "Concurrent calls per connection")
       ->capture_default_str()
-      ->check(CLI::Range(1, 10000));
+      ->check(CLI::Range(1, kMaxStreams));
   serve
       ->add_option("--reader-connections", db_options.reader_count,
                    "SQLite connections for reads")
       ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+      ->check(CLI::Range(1, kMaxReaders));
   std::string tls_cert, tls_key, client_ca;
   serve->add_option("--tls-cert", tls_cert,
                     "PEM server certificate; with --tls-key turns TLS on "
@@ -255,7 +262,7 @@ int main(int argc, char** argv) {
                    "Days access-log entries are kept (at least five years "
                    "in Swedish health care)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 36500));
+      ->check(CLI::Range(1, kMaxRetentionDays));
 
   try {
     app.parse(argc, argv);
@@ -280,16 +287,18 @@ int main(int argc, char** argv) {
         {"listen", &server_options.listen_address,
          serve->count("--listen") > 0},
         {"max_message_bytes", &server_options.max_message_bytes,
-         serve->count("--max-message-bytes") > 0},
+         serve->count("--max-message-bytes") > 0, kMinMessageBytes,
+         kMaxMessageBytes},
         {"max_concurrent_streams", &server_options.max_concurrent_streams,
-         serve->count("--max-concurrent-streams") > 0},
+         serve->count("--max-concurrent-streams") > 0, 1, kMaxStreams},
         {"reader_connections", &db_options.reader_count,
-         serve->count("--reader-connections") > 0},
+         serve->count("--reader-connections") > 0, 1, kMaxReaders},
         {"tls_cert", &tls_cert, serve->count("--tls-cert") > 0},
         {"tls_key", &tls_key, serve->count("--tls-key") > 0},
         {"client_ca", &client_ca, serve->count("--client-ca") > 0},
         {"access_log_retention_days", &retention_days,
-         serve->count("--access-log-retention-days") > 0},
+         serve->count("--access-log-retention-days") > 0, 1,
+         kMaxRetentionDays},
     };
     absl::Status status = brevis::ApplyConfigFile(config_path, settings);
     if (!status.ok()) {

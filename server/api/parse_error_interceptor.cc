@@ -41,6 +41,12 @@ class ParseErrorInterceptor : public grpc::experimental::Interceptor {
 grpc::experimental::Interceptor*
 ParseErrorInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
+  // When the client streams, "no message" is also how its normal half-close
+  // arrives, so only calls with a single request can be judged this way.
+  using Type = grpc::experimental::ServerRpcInfo::Type;
+  if (info->type() != Type::UNARY && info->type() != Type::SERVER_STREAMING) {
+    return nullptr;
+  }
   return new ParseErrorInterceptor(info->method());
 }
 

@@ -33,6 +33,10 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
                        " does not exist; create it with `brevisd init --db ",
                        options.path, "`"));
   }
+  if (options.reader_count < 1) {
+    return absl::InvalidArgumentError(
+        "reader_count: at least one reader connection is needed");
+  }
   std::unique_ptr<Database> db(new Database());
   db->path_ = options.path;
   auto writer = Connection::Open(options.path, /*create=*/false, false);

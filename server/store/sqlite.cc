@@ -135,7 +135,13 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
                                    "PRAGMA synchronous=FULL;"
                                    "PRAGMA foreign_keys=ON;"
                                    "PRAGMA journal_size_limit=67108864;");
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    // The first statement is where a file that is no database shows.
+    return absl::Status(status.code(),
+                        brevis::StrCat("database ", path,
+                                       " is not a readable brevis database (",
+                                       sqlite3_errmsg(db), ")"));
+  }
   return connection;
 }
 
