@@ -1,6 +1,5 @@
 #include "server/api/access_log_service.h"
 
-#include "server/api/grpc_status.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"

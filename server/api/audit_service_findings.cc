@@ -1,6 +1,5 @@
 #include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
-#include "server/api/grpc_status.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"

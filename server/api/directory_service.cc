@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "server/api/grpc_status.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"

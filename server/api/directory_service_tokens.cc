@@ -1,5 +1,4 @@
 #include "server/api/directory_service.h"
-#include "server/api/grpc_status.h"
 #include "server/auth/token_secret.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"

@@ -11,11 +11,6 @@ namespace brevis::api {
 // codes are the same numbers in both; the message passes through.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// Finishes a unary callback call with `status` and returns the reactor the
-// generated service method must return.
-grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
-                                      const absl::Status& status);
-
 }  // namespace brevis::api
 
 #endif  // BREVIS_SERVER_API_GRPC_STATUS_H_

@@ -5,6 +5,7 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include <fstream>
+#include <thread>
 
 #include "server/api/access_log_service.h"
 #include "server/api/audit_service.h"
@@ -119,8 +120,13 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
       db, clock, options.auth_failures_per_minute);
   server->access_ =
       std::make_unique<AccessRecorder>(db, clock, options.access_log_retention);
-  ServiceDeps deps{db, clock, server->page_tokens_.get(),
-                   server->authenticator_.get(), server->access_.get()};
+  server->calls_ = std::make_unique<CallTracker>();
+  ServiceDeps deps{db,
+                   clock,
+                   server->page_tokens_.get(),
+                   server->authenticator_.get(),
+                   server->access_.get(),
+                   server->calls_.get()};
   server->directory_ = std::make_unique<DirectoryService>(deps);
   server->audits_ = std::make_unique<AuditService>(deps);
   server->access_log_ = std::make_unique<AccessLogService>(deps);
@@ -171,7 +177,22 @@ ApiServer::~ApiServer() {
 }
 
 void ApiServer::Shutdown(absl::Duration drain) {
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + drain));
+  absl::Time deadline = absl::Now() + drain;
+  // gRPC's Shutdown stops new calls at once but then waits out the whole
+  // deadline while any client keeps an idle connection open. So it runs on
+  // a helper thread, and as soon as our last call is answered the
+  // remaining connections are closed, which lets it return.
+  std::thread stopper(
+      [this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
+  // A call accepted just before the shutdown may not have reached its
+  // handler yet; idle must last a short quiet period to count.
+  constexpr absl::Duration kQuiet = absl::Milliseconds(50);
+  while (calls_->WaitIdle(deadline) && absl::Now() + kQuiet < deadline) {
+    absl::SleepFor(kQuiet);
+    if (calls_->in_flight() == 0) break;
+  }
+  grpc_server_cancel_all_calls(server_->c_server());
+  stopper.join();
   access_->Flush();
 }
 

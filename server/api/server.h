@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/api/access_recorder.h"
+#include "server/api/call_tracker.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/page_token.h"
 #include "server/domain/clock.h"
@@ -76,6 +77,7 @@ class ApiServer {
   std::unique_ptr<auth::PageTokenCodec> page_tokens_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<AccessRecorder> access_;
+  std::unique_ptr<CallTracker> calls_;
   std::unique_ptr<grpc::Service> directory_;
   std::unique_ptr<grpc::Service> audits_;
   std::unique_ptr<grpc::Service> access_log_;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "server/api/grpc_status.h"
 #include "server/domain/str_cat.h"
 #include "server/store/create_request_log.h"
 
@@ -50,18 +49,19 @@ grpc::ServerUnaryReactor* Serve(
     grpc::CallbackServerContext* context, const ServiceDeps& deps,
     std::string_view method,
     absl::FunctionRef<absl::Status(const Call&)> work) {
+  deps.calls->Begin();
   Call call;
   call.peer = context->peer();
   absl::StatusOr<domain::Caller> caller =
       deps.authenticator->Authenticate(Metadata(context, "authorization"),
                                        CertificateSubject(context), call.peer);
-  if (!caller.ok()) return FinishUnary(context, caller.status());
+  if (!caller.ok()) return deps.calls->FinishUnary(caller.status());
   call.caller = std::move(*caller);
   call.method = std::string(method);
   call.request_id =
       std::string(Metadata(context, "x-request-id").substr(0, 100));
   call.time = deps.clock->Now();
-  return FinishUnary(context, work(call));
+  return deps.calls->FinishUnary(work(call));
 }
 
 std::string ListScope(const Call& call, std::string_view parts) {

@@ -15,6 +15,7 @@
 #include "brevis/v1/access_log.pb.h"
 #include "google/protobuf/message.h"
 #include "server/api/access_recorder.h"
+#include "server/api/call_tracker.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/page_token.h"
 #include "server/domain/clock.h"
@@ -31,6 +32,7 @@ struct ServiceDeps {
   const auth::PageTokenCodec* page_tokens;
   auth::Authenticator* authenticator;
   AccessRecorder* access;
+  CallTracker* calls;
 };
 
 // One authenticated call: who, which RPC, from where, when.

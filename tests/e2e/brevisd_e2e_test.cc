@@ -680,9 +680,9 @@ TEST_F(BrevisdTest, SigintDrainsAndExitsZero) {
   EXPECT_THAT(stopped.out, HasSubstr("brevisd: stopped\n"));
 }
 
-TEST_F(BrevisdTest, StopWithAClientStillConnectedKeepsToTheDrainDeadline) {
-  // A client that keeps its connection open must not keep the server up
-  // past the 5 s drain it promises.
+TEST_F(BrevisdTest, StopWithAnIdleClientConnectedIsQuick) {
+  // A client that keeps its connection open must not keep the server up:
+  // once no call is in flight, brevisd closes the connections and stops.
   ASSERT_NO_FATAL_FAILURE(InitDatabase());
   ASSERT_NO_FATAL_FAILURE(Serve());
   ASSERT_TRUE(CheckHealth(channel_, "", kCallTimeout).status.ok());
@@ -693,7 +693,7 @@ TEST_F(BrevisdTest, StopWithAClientStillConnectedKeepsToTheDrainDeadline) {
   ASSERT_TRUE(stopped.exited_in_time) << stopped.Describe();
   EXPECT_EQ(stopped.exit_code, 0) << stopped.Describe();
   EXPECT_THAT(stopped.out, HasSubstr("brevisd: stopped\n"));
-  EXPECT_LT(took, std::chrono::milliseconds(7000));
+  EXPECT_LT(took, std::chrono::milliseconds(2000));
 }
 
 TEST_F(BrevisdTest, ServeRefusesANonLoopbackAddress) {

@@ -1,0 +1,46 @@
+#include "server/api/call_tracker.h"
+
+#include "server/api/grpc_status.h"
+
+namespace brevis::api {
+
+class CallTracker::CountingReactor : public grpc::ServerUnaryReactor {
+ public:
+  explicit CountingReactor(CallTracker* tracker) : tracker_(tracker) {}
+  void OnDone() override {
+    tracker_->Done();
+    delete this;
+  }
+
+ private:
+  CallTracker* const tracker_;
+};
+
+void CallTracker::Begin() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++in_flight_;
+}
+
+grpc::ServerUnaryReactor* CallTracker::FinishUnary(const absl::Status& status) {
+  auto* reactor = new CountingReactor(this);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+void CallTracker::Done() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (--in_flight_ == 0) idle_.notify_all();
+}
+
+bool CallTracker::WaitIdle(absl::Time deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return idle_.wait_until(lock, absl::ToChronoTime(deadline),
+                          [this] { return in_flight_ == 0; });
+}
+
+int CallTracker::in_flight() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return in_flight_;
+}
+
+}  // namespace brevis::api
