@@ -1,6 +1,8 @@
-// brevisd: the brevis server. Subcommands: init, migrate, serve, token.
+// brevisd: the brevis server. Subcommands: init, migrate, serve, token,
+// backup, restore.
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include "server/config_file.h"
 #include "server/domain/clock.h"
 #include "server/operator_tokens.h"
+#include "server/store/backup.h"
 #include "server/store/database.h"
 #include "server/store/migrator.h"
 
@@ -78,6 +81,22 @@ int RunTokenCreate(const std::string& db_path, const std::string& principal,
   if (!token.ok()) return Fail(token.status());
   std::cout << "brevisd: created token " << *token << "; the secret is in "
             << token_file << ", readable by you only\n";
+  return kExitOk;
+}
+
+int RunBackup(const std::string& db_path, const std::string& to) {
+  absl::Status status = brevis::store::BackupDatabase(db_path, to);
+  if (!status.ok()) return Fail(status);
+  std::cout << "brevisd: backed up " << db_path << " to " << to << "\n";
+  return kExitOk;
+}
+
+int RunRestore(const std::string& from, const std::string& db_path) {
+  absl::Status status = brevis::store::RestoreDatabase(from, db_path);
+  if (!status.ok()) return Fail(status);
+  std::cout << "brevisd: restored " << db_path << " from " << from
+            << "; run `brevisd migrate --db " << db_path
+            << "` if the backup is older than this brevisd\n";
   return kExitOk;
 }
 
@@ -156,6 +175,9 @@ int RunServe(const brevis::api::ServerOptions& options,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything brevisd creates (database, WAL, backups, token files) holds
+  // audit content or secrets: readable by its owner only.
+  umask(077);
   CLI::App app{
       "brevisd: the brevis server for user audits (brukarrevision) of BUP "
       "units.\nRun `brevisd SUBCOMMAND --help` for each subcommand."};
@@ -212,6 +234,28 @@ int main(int argc, char** argv) {
   migrate->add_option("--db", db_path, "Database file")->capture_default_str();
   migrate->add_flag("--check", check_only,
                     "Only report the schema version and pending migrations");
+
+  std::string backup_to;
+  CLI::App* backup = app.add_subcommand(
+      "backup",
+      "Copy the database to a new file with SQLite's online backup, while\n"
+      "brevisd keeps serving. The file appears only when complete and\n"
+      "checked; an existing file is never overwritten.\n"
+      "Example: brevisd backup --db var/brevis.db --to "
+      "var/backups/brevis-2026-11-23.db");
+  backup->add_option("--db", db_path, "Database file")->capture_default_str();
+  backup->add_option("--to", backup_to, "New backup file")->required();
+
+  std::string restore_from;
+  CLI::App* restore = app.add_subcommand(
+      "restore",
+      "Put a backup in place as the database. Stop brevisd first; the\n"
+      "backup's integrity is checked before anything is replaced.\n"
+      "Example: brevisd restore --from var/backups/brevis-2026-11-23.db "
+      "--db var/brevis.db");
+  restore->add_option("--from", restore_from, "Backup file")->required();
+  restore->add_option("--db", db_path, "Database file to replace")
+      ->capture_default_str();
 
   brevis::api::ServerOptions server_options;
   brevis::store::DatabaseOptions db_options;
@@ -281,6 +325,8 @@ int main(int argc, char** argv) {
     return RunTokenCreate(db_path, token_principal, token_file);
   }
   if (token_revoke->parsed()) return RunTokenRevoke(db_path, token_name);
+  if (backup->parsed()) return RunBackup(db_path, backup_to);
+  if (restore->parsed()) return RunRestore(restore_from, db_path);
   if (!config_path.empty()) {
     std::vector<brevis::ConfigSetting> settings = {
         {"db", &db_path, serve->count("--db") > 0},
@@ -297,8 +343,7 @@ int main(int argc, char** argv) {
         {"tls_key", &tls_key, serve->count("--tls-key") > 0},
         {"client_ca", &client_ca, serve->count("--client-ca") > 0},
         {"access_log_retention_days", &retention_days,
-         serve->count("--access-log-retention-days") > 0, 1,
-         kMaxRetentionDays},
+         serve->count("--access-log-retention-days") > 0, 1, kMaxRetentionDays},
     };
     absl::Status status = brevis::ApplyConfigFile(config_path, settings);
     if (!status.ok()) {

@@ -1,0 +1,121 @@
+#include "server/store/backup.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "server/domain/str_cat.h"
+#include "server/store/sqlite.h"
+
+namespace brevis::store {
+namespace {
+
+absl::Status CheckIntegrity(Connection& connection, const std::string& path) {
+  auto check = connection.Prepare("PRAGMA integrity_check");
+  if (!check.ok()) return check.status();
+  absl::StatusOr<bool> row = (*check)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row || (*check)->Text(0) != "ok") {
+    return absl::FailedPreconditionError(
+        StrCat(path, " fails the integrity check: ",
+               *row ? (*check)->Text(0) : std::string("no answer")));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SyncFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::InternalError(StrCat("cannot open ", path));
+  bool ok = fsync(fd) == 0;
+  close(fd);
+  return ok ? absl::OkStatus()
+            : absl::InternalError(StrCat("cannot sync ", path));
+}
+
+// Copies `source` into a new database file at `path`, as one journal-free
+// file (no -wal beside it).
+absl::Status CopyInto(Connection& source, const std::string& path) {
+  auto target = Connection::Open(path, /*create=*/true, false);
+  if (!target.ok()) return target.status();
+  sqlite3_backup* backup =
+      sqlite3_backup_init((*target)->raw(), "main", source.raw(), "main");
+  if (backup == nullptr) {
+    return SqliteError(sqlite3_errcode((*target)->raw()), "backup",
+                       (*target)->raw());
+  }
+  // One step copies everything inside one read transaction of the source:
+  // a consistent snapshot that writers in WAL mode are not blocked by.
+  int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return SqliteError(rc, "backup", (*target)->raw());
+  if (auto s = (*target)->Exec("PRAGMA journal_mode=DELETE"); !s.ok()) {
+    return s;
+  }
+  return CheckIntegrity(**target, path);
+}
+
+void RemoveQuietly(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(path + suffix, ignored);
+  }
+}
+
+}  // namespace
+
+absl::Status BackupDatabase(const std::string& db_path,
+                            const std::string& to_path) {
+  std::error_code error;
+  if (std::filesystem::exists(to_path, error)) {
+    return absl::AlreadyExistsError(
+        StrCat(to_path, " exists; a backup never overwrites a file"));
+  }
+  if (!std::filesystem::exists(db_path, error)) {
+    return absl::NotFoundError(StrCat("database ", db_path, " does not exist"));
+  }
+  auto source = Connection::Open(db_path, /*create=*/false, false);
+  if (!source.ok()) return source.status();
+  std::string partial = to_path + ".partial";
+  RemoveQuietly(partial);
+  absl::Status status = CopyInto(**source, partial);
+  if (status.ok()) status = SyncFile(partial);
+  if (status.ok()) {
+    std::filesystem::rename(partial, to_path, error);
+    if (error) {
+      status = absl::InternalError(StrCat("cannot rename ", partial, " to ",
+                                          to_path, ": ", error.message()));
+    }
+  }
+  if (!status.ok()) RemoveQuietly(partial);
+  return status;
+}
+
+absl::Status RestoreDatabase(const std::string& from_path,
+                             const std::string& db_path) {
+  auto backup = Connection::Open(from_path, /*create=*/false, false);
+  if (!backup.ok()) return backup.status();
+  if (auto s = CheckIntegrity(**backup, from_path); !s.ok()) return s;
+  std::string partial = db_path + ".restoring";
+  RemoveQuietly(partial);
+  absl::Status status = CopyInto(**backup, partial);
+  if (status.ok()) status = SyncFile(partial);
+  if (!status.ok()) {
+    RemoveQuietly(partial);
+    return status;
+  }
+  // The old WAL belongs to the old database; left behind it would be
+  // replayed onto the restored one.
+  std::error_code error;
+  std::filesystem::remove(db_path + "-wal", error);
+  std::filesystem::remove(db_path + "-shm", error);
+  std::filesystem::rename(partial, db_path, error);
+  if (error) {
+    return absl::InternalError(StrCat("cannot rename ", partial, " to ",
+                                      db_path, ": ", error.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace brevis::store
