@@ -13,6 +13,7 @@
 #include "server/api/server.h"
 #include "server/config_file.h"
 #include "server/domain/clock.h"
+#include "server/json_log.h"
 #include "server/operator_tokens.h"
 #include "server/store/backup.h"
 #include "server/store/database.h"
@@ -152,7 +153,8 @@ int RunServe(const brevis::api::ServerOptions& options,
 
   std::string host =
       options.listen_address.substr(0, options.listen_address.rfind(':'));
-  std::cout << "brevisd: listening on " << host << ":" << (*server)->port()
+  std::string address = host + ":" + std::to_string((*server)->port());
+  std::cout << "brevisd: listening on " << address
             << (options.tls.has_value()
                     ? (options.tls->client_ca.empty() ? " (TLS)"
                                                       : " (TLS, client "
@@ -160,6 +162,22 @@ int RunServe(const brevis::api::ServerOptions& options,
                     : " (plaintext, loopback only)")
             << ", database " << db_options.path << " at schema version "
             << (*db)->schema_version() << std::endl;
+  std::string metrics;
+  if ((*server)->metrics_port() != 0) {
+    metrics =
+        options.metrics_address.substr(0, options.metrics_address.rfind(':')) +
+        ":" + std::to_string((*server)->metrics_port());
+  }
+  brevis::JsonLog::Global().Write(
+      brevis::JsonLog::Level::kInfo, "started",
+      {{"version", BREVIS_VERSION},
+       {"address", address},
+       {"tls", options.tls.has_value()},
+       {"client_certificates",
+        options.tls.has_value() && !options.tls->client_ca.empty()},
+       {"database", db_options.path},
+       {"schema_version", static_cast<int64_t>((*db)->schema_version())},
+       {"metrics_address", metrics}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
@@ -169,6 +187,7 @@ int RunServe(const brevis::api::ServerOptions& options,
   (*server)->Wait();
   server->reset();
   std::cout << "brevisd: stopped" << std::endl;
+  brevis::JsonLog::Global().Write(brevis::JsonLog::Level::kInfo, "stopped");
   return kExitOk;
 }
 
@@ -269,7 +288,8 @@ int main(int argc, char** argv) {
   serve->add_option("--config", config_path,
                     "TOML config file (keys: db, listen, max_message_bytes, "
                     "max_concurrent_streams, reader_connections, tls_cert, "
-                    "tls_key, client_ca, access_log_retention_days)");
+                    "tls_key, client_ca, metrics_addr, "
+                    "access_log_retention_days)");
   serve->add_option("--db", db_path, "Database file")->capture_default_str();
   serve
       ->add_option("--listen", server_options.listen_address,
@@ -300,6 +320,11 @@ int main(int argc, char** argv) {
   serve->add_option("--client-ca", client_ca,
                     "PEM CA for client certificates (mutual TLS for "
                     "integrations); needs --tls-cert");
+  serve
+      ->add_option("--metrics-addr", server_options.metrics_address,
+                   "host:port for Prometheus metrics at GET /metrics "
+                   "(loopback only; off when empty)")
+      ->capture_default_str();
   int retention_days = 1827;
   serve
       ->add_option("--access-log-retention-days", retention_days,
@@ -342,6 +367,8 @@ int main(int argc, char** argv) {
         {"tls_cert", &tls_cert, serve->count("--tls-cert") > 0},
         {"tls_key", &tls_key, serve->count("--tls-key") > 0},
         {"client_ca", &client_ca, serve->count("--client-ca") > 0},
+        {"metrics_addr", &server_options.metrics_address,
+         serve->count("--metrics-addr") > 0},
         {"access_log_retention_days", &retention_days,
          serve->count("--access-log-retention-days") > 0, 1, kMaxRetentionDays},
     };

@@ -1,8 +1,7 @@
 #include "server/api/access_recorder.h"
 
-#include <iostream>
-
 #include "server/domain/str_cat.h"
+#include "server/json_log.h"
 #include "server/store/access_log_repository.h"
 
 namespace brevis::api {
@@ -79,14 +78,17 @@ void AccessRecorder::WriteBatch(std::vector<v1::AccessLogEntry>& batch) {
       return absl::OkStatus();
     });
     if (status.ok()) return;
+    std::string reason(status.message());
     if (attempt >= 60) {
-      std::cerr << "brevisd: gave up writing " << batch.size()
-                << " access-log entries: " << status.message() << "\n";
+      JsonLog::Global().Write(JsonLog::Level::kError,
+                              "gave up writing access-log entries",
+                              {{"entries", static_cast<int64_t>(batch.size())},
+                               {"reason", reason}});
       return;
     }
-    std::cerr << "brevisd: writing " << batch.size()
-              << " access-log entries failed (" << status.message()
-              << "); retrying\n";
+    JsonLog::Global().Write(
+        JsonLog::Level::kWarning, "writing access-log entries failed; retrying",
+        {{"entries", static_cast<int64_t>(batch.size())}, {"reason", reason}});
     std::this_thread::sleep_for(
         std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 5))));
   }
@@ -115,8 +117,10 @@ void AccessRecorder::PurgeExpired() {
     return log.Append(entry);
   });
   if (!status.ok()) {
-    std::cerr << "brevisd: access-log retention failed: " << status.message()
-              << "\n";
+    std::string reason(status.message());
+    JsonLog::Global().Write(JsonLog::Level::kError,
+                            "access-log retention failed",
+                            {{"reason", reason}});
     last_purge_ = now - absl::Hours(23);  // try again in an hour
   }
 }

@@ -4,14 +4,16 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "server/api/access_log_service.h"
 #include "server/api/audit_service.h"
 #include "server/api/directory_service.h"
-#include "server/api/parse_error_interceptor.h"
+#include "server/api/rpc_interceptor.h"
 #include "server/domain/str_cat.h"
+#include "server/json_log.h"
 #include "server/store/create_request_log.h"
 
 namespace brevis::api {
@@ -81,6 +83,33 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
   return grpc::SslServerCredentials(options);
 }
 
+// Gauges of the database, read when scraped.
+void AddStoreMetrics(store::Database& db, CallTracker& calls,
+                     Metrics& metrics) {
+  auto file_size = [](std::string path) {
+    return [path] {
+      std::error_code error;
+      auto size = std::filesystem::file_size(path, error);
+      return error ? 0.0 : static_cast<double>(size);
+    };
+  };
+  metrics.AddGauge("brevis_db_size_bytes", "Size of the database file.",
+                   file_size(db.path()));
+  metrics.AddGauge("brevis_wal_size_bytes",
+                   "Size of the write-ahead log beside the database.",
+                   file_size(db.path() + "-wal"));
+  metrics.AddGauge("brevis_writer_queue_depth",
+                   "Writes waiting for or holding the single writer.",
+                   [&db] { return static_cast<double>(db.writers_queued()); });
+  metrics.AddCounter(
+      "brevis_write_transactions_total",
+      "Committed write transactions (one per write request until writes "
+      "are grouped into batches).",
+      [&db] { return static_cast<double>(db.write_transactions()); });
+  metrics.AddGauge("brevis_rpc_in_flight", "Calls in brevis handlers now.",
+                   [&calls] { return static_cast<double>(calls.in_flight()); });
+}
+
 }  // namespace
 
 bool IsLoopbackAddress(std::string_view address) {
@@ -121,12 +150,17 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->access_ =
       std::make_unique<AccessRecorder>(db, clock, options.access_log_retention);
   server->calls_ = std::make_unique<CallTracker>();
+  server->metrics_ = std::make_unique<Metrics>();
+  server->observer_ =
+      std::make_unique<RpcObserver>(server->metrics_.get(), &JsonLog::Global());
+  AddStoreMetrics(*db, *server->calls_, *server->metrics_);
   ServiceDeps deps{db,
                    clock,
                    server->page_tokens_.get(),
                    server->authenticator_.get(),
                    server->access_.get(),
-                   server->calls_.get()};
+                   server->calls_.get(),
+                   server->observer_.get()};
   server->directory_ = std::make_unique<DirectoryService>(deps);
   server->audits_ = std::make_unique<AuditService>(deps);
   server->access_log_ = std::make_unique<AccessLogService>(deps);
@@ -154,7 +188,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
-  interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
+  interceptors.push_back(
+      std::make_unique<RpcInterceptorFactory>(server->observer_.get()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server->server_ = builder.BuildAndStart();
@@ -162,6 +197,13 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
     return absl::UnavailableError(
         brevis::StrCat("cannot listen on ", options.listen_address,
                        " (is the port in use, or the address not local?)"));
+  }
+  if (!options.metrics_address.empty()) {
+    Metrics* metrics = server->metrics_.get();
+    auto endpoint = MetricsEndpoint::Start(
+        options.metrics_address, [metrics] { return metrics->Render(); });
+    if (!endpoint.ok()) return endpoint.status();
+    server->metrics_endpoint_ = std::move(*endpoint);
   }
   return server;
 }
@@ -197,5 +239,9 @@ void ApiServer::Shutdown(absl::Duration drain) {
 }
 
 void ApiServer::Wait() { server_->Wait(); }
+
+int ApiServer::metrics_port() const {
+  return metrics_endpoint_ != nullptr ? metrics_endpoint_->port() : 0;
+}
 
 }  // namespace brevis::api

@@ -12,6 +12,9 @@
 #include "absl/time/time.h"
 #include "server/api/access_recorder.h"
 #include "server/api/call_tracker.h"
+#include "server/api/metrics.h"
+#include "server/api/metrics_endpoint.h"
+#include "server/api/rpc_observer.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/page_token.h"
 #include "server/domain/clock.h"
@@ -38,6 +41,9 @@ struct ServerOptions {
   // Failed sign-ins from one address within a minute before that address
   // is refused for a minute (RESOURCE_EXHAUSTED).
   int auth_failures_per_minute = 10;
+  // host:port for Prometheus metrics (GET /metrics); empty: off. Loopback
+  // only.
+  std::string metrics_address;
   // How long access-log entries are kept (Swedish health care: at least
   // five years).
   absl::Duration access_log_retention = absl::Hours(24 * 1827);
@@ -63,6 +69,8 @@ class ApiServer {
 
   // The port actually bound.
   int port() const { return port_; }
+  // The metrics endpoint's port; 0 when metrics are off.
+  int metrics_port() const;
 
   // Stops taking calls and lets in-flight calls finish for up to `drain`,
   // then cancels what is left, and writes the queued access-log entries.
@@ -78,6 +86,9 @@ class ApiServer {
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<AccessRecorder> access_;
   std::unique_ptr<CallTracker> calls_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<RpcObserver> observer_;
+  std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
   std::unique_ptr<grpc::Service> directory_;
   std::unique_ptr<grpc::Service> audits_;
   std::unique_ptr<grpc::Service> access_log_;

@@ -49,19 +49,27 @@ grpc::ServerUnaryReactor* Serve(
     grpc::CallbackServerContext* context, const ServiceDeps& deps,
     std::string_view method,
     absl::FunctionRef<absl::Status(const Call&)> work) {
+  // Latency is real time; the clock the domain sees may be a test's.
+  absl::Time start = absl::Now();
   deps.calls->Begin();
   Call call;
   call.peer = context->peer();
-  absl::StatusOr<domain::Caller> caller =
-      deps.authenticator->Authenticate(Metadata(context, "authorization"),
-                                       CertificateSubject(context), call.peer);
-  if (!caller.ok()) return deps.calls->FinishUnary(caller.status());
-  call.caller = std::move(*caller);
   call.method = std::string(method);
   call.request_id =
       std::string(Metadata(context, "x-request-id").substr(0, 100));
-  call.time = deps.clock->Now();
-  return deps.calls->FinishUnary(work(call));
+  absl::StatusOr<domain::Caller> caller =
+      deps.authenticator->Authenticate(Metadata(context, "authorization"),
+                                       CertificateSubject(context), call.peer);
+  absl::Status status = caller.status();
+  if (caller.ok()) {
+    call.caller = std::move(*caller);
+    call.time = deps.clock->Now();
+    status = work(call);
+  }
+  deps.observer->Finished({call.method, call.caller.name,
+                           static_cast<int>(status.code()), absl::Now() - start,
+                           call.request_id, call.peer});
+  return deps.calls->FinishUnary(status);
 }
 
 std::string ListScope(const Call& call, std::string_view parts) {

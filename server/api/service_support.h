@@ -16,6 +16,7 @@
 #include "google/protobuf/message.h"
 #include "server/api/access_recorder.h"
 #include "server/api/call_tracker.h"
+#include "server/api/rpc_observer.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/page_token.h"
 #include "server/domain/clock.h"
@@ -33,6 +34,7 @@ struct ServiceDeps {
   auth::Authenticator* authenticator;
   AccessRecorder* access;
   CallTracker* calls;
+  RpcObserver* observer;
 };
 
 // One authenticated call: who, which RPC, from where, when.

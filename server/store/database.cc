@@ -89,13 +89,17 @@ Database::~Database() = default;
 
 absl::Status Database::Write(
     absl::FunctionRef<absl::Status(Connection&)> work) {
+  ++writers_queued_;
   std::lock_guard<std::mutex> lock(writer_mu_);
-  if (absl::Status s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  absl::Status status = work(*writer_);
+  absl::Status status = writer_->Exec("BEGIN IMMEDIATE");
+  if (status.ok()) status = work(*writer_);
   if (status.ok()) status = writer_->Exec("COMMIT");
-  if (!status.ok() && !sqlite3_get_autocommit(writer_->raw())) {
+  if (status.ok()) {
+    ++write_transactions_;
+  } else if (!sqlite3_get_autocommit(writer_->raw())) {
     writer_->Exec("ROLLBACK").IgnoreError();
   }
+  --writers_queued_;
   return status;
 }
 

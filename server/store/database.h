@@ -1,6 +1,7 @@
 #ifndef BREVIS_SERVER_STORE_DATABASE_H_
 #define BREVIS_SERVER_STORE_DATABASE_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,11 @@ class Database {
   absl::Status Read(absl::FunctionRef<absl::Status(Connection&)> work);
 
   int schema_version() const { return schema_version_; }
+  // Write calls waiting for or holding the writer: the writer's queue.
+  int writers_queued() const { return writers_queued_.load(); }
+  // Committed write transactions and the requests they carried; their
+  // ratio is the batch size (1 until writes are grouped).
+  uint64_t write_transactions() const { return write_transactions_.load(); }
   const std::string& path() const { return path_; }
 
  private:
@@ -62,6 +68,8 @@ class Database {
 
   std::string path_;
   int schema_version_ = 0;
+  std::atomic<int> writers_queued_{0};
+  std::atomic<uint64_t> write_transactions_{0};
 
   std::mutex writer_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
