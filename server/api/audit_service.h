@@ -8,7 +8,8 @@ namespace brevis::api {
 
 // brevis.v1.AuditService: audits, their interview sessions and findings.
 // Thread-safe. The audit methods are in audit_service.cc, the sessions in
-// audit_service_sessions.cc, the findings in audit_service_findings.cc.
+// audit_service_sessions.cc, the findings in audit_service_findings.cc, the
+// recommendations in audit_service_recommendations.cc.
 class AuditService final : public v1::AuditService::CallbackService {
  public:
   explicit AuditService(ServiceDeps deps) : deps_(deps) {}
@@ -54,6 +55,26 @@ class AuditService final : public v1::AuditService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::DeleteFindingRequest* request,
       google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* CreateRecommendation(
+      grpc::CallbackServerContext* context,
+      const v1::CreateRecommendationRequest* request,
+      v1::Recommendation* response) override;
+  grpc::ServerUnaryReactor* GetRecommendation(
+      grpc::CallbackServerContext* context,
+      const v1::GetRecommendationRequest* request,
+      v1::Recommendation* response) override;
+  grpc::ServerUnaryReactor* ListRecommendations(
+      grpc::CallbackServerContext* context,
+      const v1::ListRecommendationsRequest* request,
+      v1::ListRecommendationsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateRecommendation(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateRecommendationRequest* request,
+      v1::Recommendation* response) override;
+  grpc::ServerUnaryReactor* DeleteRecommendation(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteRecommendationRequest* request,
+      google::protobuf::Empty* response) override;
 
  private:
   // Each RPC's work for an authenticated call, returning a domain status;
@@ -93,6 +114,21 @@ class AuditService final : public v1::AuditService::CallbackService {
   absl::Status DoDeleteFinding(const Call& call,
                                const v1::DeleteFindingRequest& request,
                                google::protobuf::Empty* response);
+  absl::Status DoCreateRecommendation(
+      const Call& call, const v1::CreateRecommendationRequest& request,
+      v1::Recommendation* response);
+  absl::Status DoGetRecommendation(const Call& call,
+                                   const v1::GetRecommendationRequest& request,
+                                   v1::Recommendation* response);
+  absl::Status DoListRecommendations(
+      const Call& call, const v1::ListRecommendationsRequest& request,
+      v1::ListRecommendationsResponse* response);
+  absl::Status DoUpdateRecommendation(
+      const Call& call, const v1::UpdateRecommendationRequest& request,
+      v1::Recommendation* response);
+  absl::Status DoDeleteRecommendation(
+      const Call& call, const v1::DeleteRecommendationRequest& request,
+      google::protobuf::Empty* response);
 
   const ServiceDeps deps_;
 };

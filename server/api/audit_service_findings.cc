@@ -8,6 +8,7 @@
 #include "server/domain/validation.h"
 #include "server/store/access_log_repository.h"
 #include "server/store/finding_repository.h"
+#include "server/store/recommendation_repository.h"
 
 namespace brevis::api {
 namespace {
@@ -219,6 +220,15 @@ absl::Status AuditService::DoDeleteFinding(
       if (!current.ok()) return current.status();
       BREVIS_RETURN_IF_ERROR(
           domain::CheckEtag("finding", request.etag(), current->etag()));
+    }
+    auto answering = store::RecommendationRepository(db).Answering(
+        (*ids)[0], location->id, (*ids)[1]);
+    if (!answering.ok()) return answering.status();
+    if (!answering->empty()) {
+      return absl::FailedPreconditionError(
+          brevis::StrCat("finding ", request.name(), " is answered by ",
+                         brevis::StrJoin(*answering, ", "),
+                         "; change or delete those recommendations first"));
     }
     BREVIS_RETURN_IF_ERROR(findings.Delete((*ids)[0], location->id, (*ids)[1]));
     return store::AccessLogRepository(db).Append(

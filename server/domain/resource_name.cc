@@ -77,6 +77,11 @@ std::string SessionName(std::string_view audit, std::string_view session) {
   return brevis::StrCat("audits/", audit, "/sessions/", session);
 }
 
+std::string RecommendationName(std::string_view audit,
+                               std::string_view recommendation) {
+  return brevis::StrCat("audits/", audit, "/recommendations/", recommendation);
+}
+
 std::string FindingName(std::string_view audit, std::string_view finding) {
   return brevis::StrCat("audits/", audit, "/findings/", finding);
 }

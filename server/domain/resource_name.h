@@ -33,6 +33,8 @@ inline std::string PrincipalName(std::string_view principal) {
 std::string TokenName(std::string_view principal, std::string_view token);
 std::string SessionName(std::string_view audit, std::string_view session);
 std::string FindingName(std::string_view audit, std::string_view finding);
+std::string RecommendationName(std::string_view audit,
+                               std::string_view recommendation);
 
 }  // namespace brevis::domain
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <set>
 
+#include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
 #include "server/domain/text_guard.h"
 
@@ -102,11 +103,12 @@ absl::Status CheckText(std::string_view field, std::string_view text,
   if (may_hold_personal_data) {
     if (std::optional<SensitiveMatch> match = FindSensitiveData(text)) {
       return Invalid(
-          field,
-          brevis::StrCat("contains what looks like a ",
-                         SensitiveKindName(match->kind), " at character ",
-                         match->char_offset,
-                         "; audit text must not identify a person, remove it"));
+          field, brevis::StrCat(
+                     "contains what looks like ",
+                     match->kind == SensitiveKind::kEmailAddress ? "an " : "a ",
+                     SensitiveKindName(match->kind), " at character ",
+                     match->char_offset,
+                     "; audit text must not identify a person, remove it"));
     }
   }
   return absl::OkStatus();
@@ -280,6 +282,40 @@ absl::Status ValidateFinding(const v1::Finding& finding) {
     }
     if (!articles.insert(article).second) {
       return Invalid(field, brevis::StrCat("article ", article, " repeated"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRecommendation(const v1::Recommendation& recommendation,
+                                    std::string_view audit_uid) {
+  if (auto s = CheckText("recommendation.text", recommendation.text(),
+                         kMaxFindingTextChars, true, true);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckEnum("recommendation.priority", recommendation.priority(),
+                         v1::Priority_IsValid);
+      !s.ok()) {
+    return s;
+  }
+  if (recommendation.findings().empty()) {
+    return Invalid("recommendation.findings",
+                   "required (the findings it answers, at least one)");
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < recommendation.findings_size(); ++i) {
+    std::string field = brevis::StrCat("recommendation.findings[", i, "]");
+    auto ids =
+        ParseName(recommendation.findings(i), {"audits", "findings"}, field);
+    if (!ids.ok()) return ids.status();
+    if ((*ids)[0] != audit_uid) {
+      return Invalid(
+          field, brevis::StrCat("must be a finding of ", AuditName(audit_uid)));
+    }
+    if (!seen.insert(recommendation.findings(i)).second) {
+      return Invalid(field,
+                     brevis::StrCat(recommendation.findings(i), " repeated"));
     }
   }
   return absl::OkStatus();

@@ -8,6 +8,7 @@
 #include "brevis/v1/audit.pb.h"
 #include "brevis/v1/finding.pb.h"
 #include "brevis/v1/principal.pb.h"
+#include "brevis/v1/recommendation.pb.h"
 #include "brevis/v1/session.pb.h"
 #include "brevis/v1/types.pb.h"
 #include "brevis/v1/unit.pb.h"
@@ -46,6 +47,10 @@ absl::Status ValidateUnit(const v1::Unit& unit);
 absl::Status ValidateAudit(const v1::Audit& audit);
 absl::Status ValidateSession(const v1::Session& session);
 absl::Status ValidateFinding(const v1::Finding& finding);
+// Findings must name findings of `audit_uid`; that they exist is checked by
+// the caller.
+absl::Status ValidateRecommendation(const v1::Recommendation& recommendation,
+                                    std::string_view audit_uid);
 
 // Principals (validation_principal.cc). Unit references are parsed here;
 // that they exist is checked by the caller.

@@ -304,6 +304,34 @@ class AuthorizationMatrixTest : public ServiceTest {
     return audit + "/" + collection + "/" + uid;
   }
 
+  v1::Recommendation ExampleRecommendation(Target target) {
+    v1::Recommendation recommendation;
+    recommendation.set_text(
+        "Inför en rutin där den unge själv får ge sin syn innan beslut.");
+    recommendation.set_priority(v1::PRIORITY_HIGH);
+    recommendation.add_findings(target == Target::kMissing
+                                    ? std::string(kMissingAudit) +
+                                          "/findings/0000000000000000"
+                                    : finding_[target == Target::kOwn ? 0 : 1]);
+    return recommendation;
+  }
+
+  // A fresh recommendation, made by the admin through the API.
+  std::string FreshRecommendation(Target target) {
+    if (target == Target::kMissing) {
+      return std::string(kMissingAudit) + "/recommendations/0000000000000000";
+    }
+    grpc::ClientContext context;
+    v1::CreateRecommendationRequest request;
+    request.set_parent(Audit(target));
+    *request.mutable_recommendation() = ExampleRecommendation(target);
+    v1::Recommendation created;
+    grpc::Status status =
+        audits_->CreateRecommendation(&context, request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created.name();
+  }
+
   std::string FreshToken(Who who, Target target) {
     if (target == Target::kMissing) {
       return std::string(kMissingPrincipal) + "/tokens/0000000000000000";
@@ -538,6 +566,46 @@ AuthorizationMatrixTest::MakeRows() {
       },
       AuditWrite};
 
+  // AuditService: recommendations.
+  rows["brevis.v1.AuditService.CreateRecommendation"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::CreateRecommendationRequest r;
+        r.set_parent(self.Audit(t));
+        *r.mutable_recommendation() = self.ExampleRecommendation(t);
+        return Invoke(s.audits.get(), &A::CreateRecommendation, r);
+      },
+      AuditWrite};
+  rows["brevis.v1.AuditService.GetRecommendation"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::GetRecommendationRequest r;
+        r.set_name(self.FreshRecommendation(t));
+        return Invoke(s.audits.get(), &A::GetRecommendation, r);
+      },
+      AuditRead};
+  rows["brevis.v1.AuditService.ListRecommendations"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::ListRecommendationsRequest r;
+        r.set_parent(self.Audit(t));
+        return Invoke(s.audits.get(), &A::ListRecommendations, r);
+      },
+      AuditRead};
+  rows["brevis.v1.AuditService.UpdateRecommendation"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::UpdateRecommendationRequest r;
+        r.mutable_recommendation()->set_name(self.FreshRecommendation(t));
+        r.mutable_recommendation()->set_priority(v1::PRIORITY_LOW);
+        r.mutable_update_mask()->add_paths("priority");
+        return Invoke(s.audits.get(), &A::UpdateRecommendation, r);
+      },
+      AuditWrite};
+  rows["brevis.v1.AuditService.DeleteRecommendation"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::DeleteRecommendationRequest r;
+        r.set_name(self.FreshRecommendation(t));
+        return Invoke(s.audits.get(), &A::DeleteRecommendation, r);
+      },
+      AuditWrite};
+
   // AccessLogService.
   rows["brevis.v1.AccessLogService.ListAccessLog"] = {
       [&](Stubs& s, Who, Target) {
@@ -573,7 +641,7 @@ std::vector<std::string> EveryRpc() {
 
 TEST_F(AuthorizationMatrixTest, EveryRpcHasARow) {
   std::vector<std::string> rpcs = EveryRpc();
-  EXPECT_GE(rpcs.size(), 20u);
+  EXPECT_GE(rpcs.size(), 30u);
   for (const std::string& rpc : rpcs) {
     EXPECT_TRUE(rows_.contains(rpc)) << rpc << " has no row in the matrix";
   }
@@ -602,7 +670,7 @@ void AuthorizationMatrixTest::RunMatrix(Phase phase) {
       }
     }
   }
-  EXPECT_GE(cells, 25 * 11 * 3);
+  EXPECT_GE(cells, 30 * 11 * 3);
   EXPECT_EQ(mismatches.size(), 0u) << "mismatches, the first of them:";
   for (size_t i = 0; i < mismatches.size() && i < 40; ++i) {
     ADD_FAILURE() << mismatches[i];

@@ -47,23 +47,16 @@ std::string HttpGet(int port, const std::string& path) {
 class ObservabilityTest : public ServiceTest {
  protected:
   void SetUp() override {
-    JsonLog::Global().Redirect(&log_);
     options_.metrics_address = "127.0.0.1:0";
     ServiceTest::SetUp();
-  }
-  void TearDown() override {
-    ServiceTest::TearDown();
-    JsonLog::Global().Redirect(&std::cerr);
   }
 
   std::vector<std::string> LogLines() {
     std::vector<std::string> lines;
-    std::istringstream in(log_.str());
+    std::istringstream in(server_log_.str());
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     return lines;
   }
-
-  std::ostringstream log_;
 };
 
 TEST_F(ObservabilityTest, MetricsCountCallsByMethodAndCode) {

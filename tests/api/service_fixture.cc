@@ -2,6 +2,7 @@
 
 #include "server/auth/token_secret.h"
 #include "server/domain/resource_name.h"
+#include "server/json_log.h"
 #include "server/store/principal_repository.h"
 #include "server/store/token_repository.h"
 #include "server/store/unit_repository.h"
@@ -10,6 +11,7 @@
 namespace brevis::api {
 
 void ServiceTest::SetUp() {
+  JsonLog::Global().Redirect(&server_log_);
   std::string path = dir_.File("brevis.db");
   ASSERT_TRUE(store::CreateDatabase(path, store::EmbeddedMigrations()).ok());
   store::DatabaseOptions db_options;
@@ -75,6 +77,7 @@ TestPrincipal ServiceTest::NewPrincipal(v1::Role role,
 }
 
 void ServiceTest::TearDown() {
+  JsonLog::Global().Redirect(&std::cerr);
   if (server_ != nullptr) server_->Shutdown(absl::Seconds(1));
   server_.reset();
   db_.reset();

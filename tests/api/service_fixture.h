@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "brevis/v1/audit_service.grpc.pb.h"
@@ -67,6 +68,9 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<v1::DirectoryService::Stub> directory_;
   std::unique_ptr<v1::AuditService::Stub> audits_;
   TestPrincipal admin_;
+  // The operational log of the server under test, kept out of the test
+  // output.
+  std::ostringstream server_log_;
 };
 
 }  // namespace brevis::api

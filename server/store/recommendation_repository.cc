@@ -1,0 +1,223 @@
+#include "server/store/recommendation_repository.h"
+
+#include "server/domain/resource_name.h"
+#include "server/domain/str_cat.h"
+
+namespace brevis::store {
+namespace {
+
+#define BREVIS_RECOMMENDATION_SELECT                                    \
+  "SELECT id, uid, text, priority, create_time, update_time, revision " \
+  "FROM recommendations "
+
+v1::Recommendation ReadRow(std::string_view audit_uid, const Statement& row) {
+  v1::Recommendation recommendation;
+  recommendation.set_name(domain::RecommendationName(audit_uid, row.Text(1)));
+  recommendation.set_text(row.Text(2));
+  recommendation.set_priority(static_cast<v1::Priority>(row.Int(3)));
+  SetTimestamp(row.Int(4), recommendation.mutable_create_time());
+  SetTimestamp(row.Int(5), recommendation.mutable_update_time());
+  recommendation.set_etag(Etag(row.Int(6)));
+  return recommendation;
+}
+
+absl::Status NotFound(std::string_view audit_uid, std::string_view uid) {
+  return absl::NotFoundError(StrCat("recommendation ",
+                                    domain::RecommendationName(audit_uid, uid),
+                                    " not found"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<int64_t>> RecommendationRepository::FindingIds(
+    std::string_view audit_uid, int64_t audit_id,
+    const v1::Recommendation& recommendation) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < recommendation.findings_size(); ++i) {
+    const std::string& name = recommendation.findings(i);
+    std::string_view uid = std::string_view(name).substr(name.rfind('/') + 1);
+    auto select =
+        db_.Prepare("SELECT id FROM findings WHERE audit_id = ? AND uid = ?");
+    if (!select.ok()) return select.status();
+    (*select)->Bind(1, audit_id).Bind(2, uid);
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return absl::NotFoundError(StrCat("recommendation.findings[", i,
+                                        "]: finding ", name, " not found in ",
+                                        domain::AuditName(audit_uid)));
+    }
+    ids.push_back((*select)->Int(0));
+  }
+  return ids;
+}
+
+absl::Status RecommendationRepository::ReplaceFindings(
+    int64_t id, const std::vector<int64_t>& finding_ids) {
+  auto remove = db_.Prepare(
+      "DELETE FROM recommendation_findings WHERE recommendation_id = ?");
+  if (!remove.ok()) return remove.status();
+  if (auto s = (*remove)->Bind(1, id).Run(); !s.ok()) return s;
+  for (int64_t finding_id : finding_ids) {
+    auto insert = db_.Prepare(
+        "INSERT INTO recommendation_findings (recommendation_id, finding_id) "
+        "VALUES (?, ?)");
+    if (!insert.ok()) return insert.status();
+    if (auto s = (*insert)->Bind(1, id).Bind(2, finding_id).Run(); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecommendationRepository::FillFindings(
+    std::string_view audit_uid, int64_t id,
+    v1::Recommendation* recommendation) {
+  recommendation->clear_findings();
+  auto select = db_.Prepare(
+      "SELECT f.uid FROM recommendation_findings rf JOIN findings f ON "
+      "f.id = rf.finding_id WHERE rf.recommendation_id = ? ORDER BY f.id");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, id);
+  while (true) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    recommendation->add_findings(
+        domain::FindingName(audit_uid, (*select)->Text(0)));
+  }
+}
+
+absl::Status RecommendationRepository::Create(
+    std::string_view audit_uid, int64_t audit_id, std::string_view uid,
+    const std::vector<int64_t>& finding_ids, absl::Time now,
+    v1::Recommendation* recommendation) {
+  auto insert = db_.Prepare(
+      "INSERT INTO recommendations (uid, audit_id, text, priority, "
+      "create_time, update_time, revision) VALUES (?, ?, ?, ?, ?, ?, 1) "
+      "RETURNING id");
+  if (!insert.ok()) return insert.status();
+  int64_t micros = ToMicros(now);
+  Statement& stmt = **insert;
+  stmt.Bind(1, uid)
+      .Bind(2, audit_id)
+      .Bind(3, recommendation->text())
+      .Bind(4, int64_t{recommendation->priority()})
+      .Bind(5, micros)
+      .Bind(6, micros);
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  int64_t id = stmt.Int(0);
+  insert->reset();
+  if (auto s = ReplaceFindings(id, finding_ids); !s.ok()) return s;
+  recommendation->set_name(domain::RecommendationName(audit_uid, uid));
+  SetTimestamp(micros, recommendation->mutable_create_time());
+  SetTimestamp(micros, recommendation->mutable_update_time());
+  recommendation->set_etag(Etag(1));
+  return FillFindings(audit_uid, id, recommendation);
+}
+
+absl::StatusOr<v1::Recommendation> RecommendationRepository::Get(
+    std::string_view audit_uid, int64_t audit_id, std::string_view uid) {
+  auto select = db_.Prepare(BREVIS_RECOMMENDATION_SELECT
+                            "WHERE audit_id = ? AND uid = ?");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, audit_id).Bind(2, uid);
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound(audit_uid, uid);
+  v1::Recommendation recommendation = ReadRow(audit_uid, **select);
+  int64_t id = (*select)->Int(0);
+  select->reset();
+  if (auto s = FillFindings(audit_uid, id, &recommendation); !s.ok()) return s;
+  return recommendation;
+}
+
+absl::StatusOr<Page<v1::Recommendation>> RecommendationRepository::List(
+    std::string_view audit_uid, int64_t audit_id, int64_t after_id, int limit) {
+  auto select = db_.Prepare(BREVIS_RECOMMENDATION_SELECT
+                            "WHERE audit_id = ? AND id > ? ORDER BY id "
+                            "LIMIT ?");
+  if (!select.ok()) return select.status();
+  Statement& stmt = **select;
+  stmt.Bind(1, audit_id).Bind(2, after_id).Bind(3, int64_t{limit} + 1);
+  std::vector<int64_t> ids;
+  auto page =
+      CollectPage<v1::Recommendation>(stmt, limit, [&](const Statement& row) {
+        ids.push_back(row.Int(0));
+        return ReadRow(audit_uid, row);
+      });
+  if (!page.ok()) return page;
+  select->reset();
+  for (size_t i = 0; i < page->items.size(); ++i) {
+    if (auto s = FillFindings(audit_uid, ids[i], &page->items[i]); !s.ok()) {
+      return s;
+    }
+  }
+  return page;
+}
+
+absl::Status RecommendationRepository::Update(
+    std::string_view audit_uid, int64_t audit_id, std::string_view uid,
+    const std::vector<int64_t>& finding_ids, absl::Time now,
+    v1::Recommendation* recommendation) {
+  auto update = db_.Prepare(
+      "UPDATE recommendations SET text = ?, priority = ?, update_time = ?, "
+      "revision = revision + 1 WHERE audit_id = ? AND uid = ? "
+      "RETURNING id, revision");
+  if (!update.ok()) return update.status();
+  int64_t micros = ToMicros(now);
+  Statement& stmt = **update;
+  stmt.Bind(1, recommendation->text())
+      .Bind(2, int64_t{recommendation->priority()})
+      .Bind(3, micros)
+      .Bind(4, audit_id)
+      .Bind(5, uid);
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound(audit_uid, uid);
+  int64_t id = stmt.Int(0);
+  recommendation->set_etag(Etag(stmt.Int(1)));
+  update->reset();
+  SetTimestamp(micros, recommendation->mutable_update_time());
+  if (auto s = ReplaceFindings(id, finding_ids); !s.ok()) return s;
+  return FillFindings(audit_uid, id, recommendation);
+}
+
+absl::Status RecommendationRepository::Delete(std::string_view audit_uid,
+                                              int64_t audit_id,
+                                              std::string_view uid) {
+  auto find = db_.Prepare(
+      "SELECT id FROM recommendations WHERE audit_id = ? AND uid = ?");
+  if (!find.ok()) return find.status();
+  (*find)->Bind(1, audit_id).Bind(2, uid);
+  absl::StatusOr<bool> row = (*find)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound(audit_uid, uid);
+  int64_t id = (*find)->Int(0);
+  find->reset();
+  if (auto s = ReplaceFindings(id, {}); !s.ok()) return s;
+  auto remove = db_.Prepare("DELETE FROM recommendations WHERE id = ?");
+  if (!remove.ok()) return remove.status();
+  return (*remove)->Bind(1, id).Run();
+}
+
+absl::StatusOr<std::vector<std::string>> RecommendationRepository::Answering(
+    std::string_view audit_uid, int64_t audit_id,
+    std::string_view finding_uid) {
+  auto select = db_.Prepare(
+      "SELECT r.uid FROM recommendation_findings rf JOIN recommendations r "
+      "ON r.id = rf.recommendation_id JOIN findings f ON f.id = "
+      "rf.finding_id WHERE f.audit_id = ? AND f.uid = ? ORDER BY r.id");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, audit_id).Bind(2, finding_uid);
+  std::vector<std::string> names;
+  while (true) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return names;
+    names.push_back(domain::RecommendationName(audit_uid, (*select)->Text(0)));
+  }
+}
+
+}  // namespace brevis::store
