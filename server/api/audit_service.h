@@ -9,7 +9,9 @@ namespace brevis::api {
 // brevis.v1.AuditService: audits, their interview sessions and findings.
 // Thread-safe. The audit methods are in audit_service.cc, the sessions in
 // audit_service_sessions.cc, the findings in audit_service_findings.cc, the
-// recommendations in audit_service_recommendations.cc.
+// recommendations in audit_service_recommendations.cc, the lifecycle
+// (transitions, responses, verdicts, feedback) in
+// audit_service_lifecycle.cc.
 class AuditService final : public v1::AuditService::CallbackService {
  public:
   explicit AuditService(ServiceDeps deps) : deps_(deps) {}
@@ -75,6 +77,25 @@ class AuditService final : public v1::AuditService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::DeleteRecommendationRequest* request,
       google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* TransitionAudit(
+      grpc::CallbackServerContext* context,
+      const v1::TransitionAuditRequest* request, v1::Audit* response) override;
+  grpc::ServerUnaryReactor* RespondToRecommendation(
+      grpc::CallbackServerContext* context,
+      const v1::RespondToRecommendationRequest* request,
+      v1::Recommendation* response) override;
+  grpc::ServerUnaryReactor* RecordVerdict(
+      grpc::CallbackServerContext* context,
+      const v1::RecordVerdictRequest* request,
+      v1::Recommendation* response) override;
+  grpc::ServerUnaryReactor* CreateFeedback(
+      grpc::CallbackServerContext* context,
+      const v1::CreateFeedbackRequest* request,
+      v1::Feedback* response) override;
+  grpc::ServerUnaryReactor* ListFeedback(
+      grpc::CallbackServerContext* context,
+      const v1::ListFeedbackRequest* request,
+      v1::ListFeedbackResponse* response) override;
 
  private:
   // Each RPC's work for an authenticated call, returning a domain status;
@@ -129,6 +150,21 @@ class AuditService final : public v1::AuditService::CallbackService {
   absl::Status DoDeleteRecommendation(
       const Call& call, const v1::DeleteRecommendationRequest& request,
       google::protobuf::Empty* response);
+  absl::Status DoTransitionAudit(const Call& call,
+                                 const v1::TransitionAuditRequest& request,
+                                 v1::Audit* response);
+  absl::Status DoRespondToRecommendation(
+      const Call& call, const v1::RespondToRecommendationRequest& request,
+      v1::Recommendation* response);
+  absl::Status DoRecordVerdict(const Call& call,
+                               const v1::RecordVerdictRequest& request,
+                               v1::Recommendation* response);
+  absl::Status DoCreateFeedback(const Call& call,
+                                const v1::CreateFeedbackRequest& request,
+                                v1::Feedback* response);
+  absl::Status DoListFeedback(const Call& call,
+                              const v1::ListFeedbackRequest& request,
+                              v1::ListFeedbackResponse* response);
 
   const ServiceDeps deps_;
 };

@@ -23,6 +23,8 @@ std::string_view ActionName(Action action) {
       return "write this audit's sessions and findings";
     case Action::kReadAccessLog:
       return "read the access log";
+    case Action::kRespond:
+      return "respond for the unit to this audit";
   }
   return "do this";
 }
@@ -157,6 +159,15 @@ absl::Status CheckAuditAction(const Caller& caller, Action action,
     case Action::kPlanAudit:
     case Action::kWriteContent:
       if (caller.role == v1::ROLE_AUDITOR && audit.caller_on_team) {
+        return absl::OkStatus();
+      }
+      return Denied(caller, action);
+    case Action::kRespond:
+      // The unit's voice: its managers, and systems acting for the unit.
+      if ((caller.role == v1::ROLE_UNIT_MANAGER ||
+           (caller.role == v1::ROLE_INTEGRATION &&
+            caller.HasScope(v1::SCOPE_WRITE_ACTIONS))) &&
+          CanSeeAudit(caller, audit)) {
         return absl::OkStatus();
       }
       return Denied(caller, action);

@@ -40,6 +40,7 @@ enum class Action {
   kPlanAudit,         // UpdateAudit's planning fields
   kWriteContent,      // sessions and findings: create, update, delete
   kReadAccessLog,     // ListAccessLog
+  kRespond,           // the unit's responses (and moving to IN_PROGRESS)
 };
 
 // The facts about one audit that decide access to it.

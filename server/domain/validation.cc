@@ -321,6 +321,43 @@ absl::Status ValidateRecommendation(const v1::Recommendation& recommendation,
   return absl::OkStatus();
 }
 
+absl::Status ValidateResponse(const v1::UnitResponse& response) {
+  if (auto s = CheckEnum("response.decision", response.decision(),
+                         v1::ResponseDecision_IsValid);
+      !s.ok()) {
+    return s;
+  }
+  return CheckText("response.rationale", response.rationale(),
+                   kMaxFindingTextChars, true, true);
+}
+
+absl::Status ValidateVerdict(const v1::FollowUpVerdict& verdict) {
+  if (auto s =
+          CheckEnum("verdict.verdict", verdict.verdict(), v1::Verdict_IsValid);
+      !s.ok()) {
+    return s;
+  }
+  return CheckText("verdict.comment", verdict.comment(), kMaxFindingTextChars,
+                   false, true);
+}
+
+absl::Status ValidateFeedback(const v1::Feedback& feedback) {
+  if (auto s = CheckDate("feedback.date", feedback.date(), true); !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckEnumSet("feedback.audiences", feedback.audiences(),
+                            v1::InformantGroup_IsValid, true);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s =
+          CheckEnum("feedback.form", feedback.form(), v1::FeedbackForm_IsValid);
+      !s.ok()) {
+    return s;
+  }
+  return CheckText("feedback.note", feedback.note(), 2000, false, true);
+}
+
 absl::Status CheckEtag(std::string_view resource, std::string_view sent,
                        std::string_view current) {
   if (sent.empty() || sent == current) return absl::OkStatus();

@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "brevis/v1/audit.pb.h"
+#include "brevis/v1/feedback.pb.h"
 #include "brevis/v1/finding.pb.h"
 #include "brevis/v1/principal.pb.h"
 #include "brevis/v1/recommendation.pb.h"
@@ -60,6 +61,10 @@ absl::Status ValidatePrincipal(const v1::Principal& principal);
 absl::Status ValidateToken(const v1::Token& token, absl::Time now);
 inline constexpr absl::Duration kDefaultTokenLifetime = absl::Hours(24 * 90);
 inline constexpr absl::Duration kMaxTokenLifetime = absl::Hours(24 * 400);
+
+absl::Status ValidateResponse(const v1::UnitResponse& response);
+absl::Status ValidateVerdict(const v1::FollowUpVerdict& verdict);
+absl::Status ValidateFeedback(const v1::Feedback& feedback);
 
 // A write that sent an etag applies only to the revision it read: ABORTED,
 // naming `resource` (e.g. "unit"), when `sent` is given and is not

@@ -70,9 +70,94 @@ absl::Status RecommendationRepository::ReplaceFindings(
   return absl::OkStatus();
 }
 
+absl::Status RecommendationRepository::FillAnswers(
+    int64_t id, v1::Recommendation* recommendation) {
+  recommendation->clear_response();
+  recommendation->clear_verdict();
+  auto response = db_.Prepare(
+      "SELECT decision, rationale, author, time FROM "
+      "recommendation_responses WHERE recommendation_id = ?");
+  if (!response.ok()) return response.status();
+  (*response)->Bind(1, id);
+  absl::StatusOr<bool> row = (*response)->Step();
+  if (!row.ok()) return row.status();
+  if (*row) {
+    v1::UnitResponse* out = recommendation->mutable_response();
+    out->set_decision(static_cast<v1::ResponseDecision>((*response)->Int(0)));
+    out->set_rationale((*response)->Text(1));
+    out->set_author((*response)->Text(2));
+    SetTimestamp((*response)->Int(3), out->mutable_time());
+  }
+  response->reset();
+  auto verdict = db_.Prepare(
+      "SELECT verdict, comment, author, time FROM recommendation_verdicts "
+      "WHERE recommendation_id = ?");
+  if (!verdict.ok()) return verdict.status();
+  (*verdict)->Bind(1, id);
+  row = (*verdict)->Step();
+  if (!row.ok()) return row.status();
+  if (*row) {
+    v1::FollowUpVerdict* out = recommendation->mutable_verdict();
+    out->set_verdict(static_cast<v1::Verdict>((*verdict)->Int(0)));
+    out->set_comment((*verdict)->Text(1));
+    out->set_author((*verdict)->Text(2));
+    SetTimestamp((*verdict)->Int(3), out->mutable_time());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> RecommendationRepository::RowId(
+    std::string_view audit_uid, int64_t audit_id, std::string_view uid) {
+  auto find = db_.Prepare(
+      "SELECT id FROM recommendations WHERE audit_id = ? AND uid = ?");
+  if (!find.ok()) return find.status();
+  (*find)->Bind(1, audit_id).Bind(2, uid);
+  absl::StatusOr<bool> row = (*find)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound(audit_uid, uid);
+  return (*find)->Int(0);
+}
+
+absl::Status RecommendationRepository::SetResponse(
+    int64_t id, const v1::UnitResponse& response, std::string_view author,
+    absl::Time now) {
+  auto upsert = db_.Prepare(
+      "INSERT INTO recommendation_responses (recommendation_id, decision, "
+      "rationale, author, time) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT "
+      "(recommendation_id) DO UPDATE SET decision = ?2, rationale = ?3, "
+      "author = ?4, time = ?5");
+  if (!upsert.ok()) return upsert.status();
+  return (*upsert)
+      ->Bind(1, id)
+      .Bind(2, int64_t{response.decision()})
+      .Bind(3, response.rationale())
+      .Bind(4, author)
+      .Bind(5, ToMicros(now))
+      .Run();
+}
+
+absl::Status RecommendationRepository::SetVerdict(
+    int64_t id, const v1::FollowUpVerdict& verdict, std::string_view author,
+    absl::Time now) {
+  auto upsert = db_.Prepare(
+      "INSERT INTO recommendation_verdicts (recommendation_id, verdict, "
+      "comment, author, time) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT "
+      "(recommendation_id) DO UPDATE SET verdict = ?2, comment = ?3, "
+      "author = ?4, time = ?5");
+  if (!upsert.ok()) return upsert.status();
+  return (*upsert)
+      ->Bind(1, id)
+      .Bind(2, int64_t{verdict.verdict()})
+      .Bind(3, verdict.comment())
+      .Bind(4, author)
+      .Bind(5, ToMicros(now))
+      .Run();
+}
+
 absl::Status RecommendationRepository::FillFindings(
     std::string_view audit_uid, int64_t id,
     v1::Recommendation* recommendation) {
+  if (auto s = FillAnswers(id, recommendation); !s.ok()) return s;
   recommendation->clear_findings();
   auto select = db_.Prepare(
       "SELECT f.uid FROM recommendation_findings rf JOIN findings f ON "
@@ -197,6 +282,13 @@ absl::Status RecommendationRepository::Delete(std::string_view audit_uid,
   int64_t id = (*find)->Int(0);
   find->reset();
   if (auto s = ReplaceFindings(id, {}); !s.ok()) return s;
+  for (const char* sql :
+       {"DELETE FROM recommendation_responses WHERE recommendation_id = ?",
+        "DELETE FROM recommendation_verdicts WHERE recommendation_id = ?"}) {
+    auto clear = db_.Prepare(sql);
+    if (!clear.ok()) return clear.status();
+    if (auto s = (*clear)->Bind(1, id).Run(); !s.ok()) return s;
+  }
   auto remove = db_.Prepare("DELETE FROM recommendations WHERE id = ?");
   if (!remove.ok()) return remove.status();
   return (*remove)->Bind(1, id).Run();

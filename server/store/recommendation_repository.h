@@ -45,6 +45,15 @@ class RecommendationRepository {
                       v1::Recommendation* recommendation);
   absl::Status Delete(std::string_view audit_uid, int64_t audit_id,
                       std::string_view uid);
+  // The row id. NOT_FOUND.
+  absl::StatusOr<int64_t> RowId(std::string_view audit_uid, int64_t audit_id,
+                                std::string_view uid);
+  // Sets (or replaces) the unit's response; `author` is a principal name.
+  absl::Status SetResponse(int64_t id, const v1::UnitResponse& response,
+                           std::string_view author, absl::Time now);
+  // Sets (or replaces) the follow-up verdict.
+  absl::Status SetVerdict(int64_t id, const v1::FollowUpVerdict& verdict,
+                          std::string_view author, absl::Time now);
   // Recommendations (names) answering the audit's finding `finding_uid`.
   absl::StatusOr<std::vector<std::string>> Answering(
       std::string_view audit_uid, int64_t audit_id,
@@ -53,8 +62,10 @@ class RecommendationRepository {
  private:
   absl::Status ReplaceFindings(int64_t id,
                                const std::vector<int64_t>& finding_ids);
+  // Fills in findings, response and verdict.
   absl::Status FillFindings(std::string_view audit_uid, int64_t id,
                             v1::Recommendation* recommendation);
+  absl::Status FillAnswers(int64_t id, v1::Recommendation* recommendation);
 
   Connection& db_;
 };

@@ -159,6 +159,36 @@ Code UnitRead(Who who, Target target, Phase) {
   return Code::OK;
 }
 
+// A write that passes authorization but then fails a lifecycle rule: the
+// matrix never changes an audit's state, so allowed callers see
+// FAILED_PRECONDITION where they would otherwise see OK.
+Code WriteRefusedByState(Who who, Target target, Phase phase) {
+  Code code = AuditWrite(who, target, phase);
+  return code == Code::OK ? Code::FAILED_PRECONDITION : code;
+}
+
+// Feedback follows the published report.
+Code FeedbackWrite(Who who, Target target, Phase phase) {
+  Code code = AuditWrite(who, target, phase);
+  if (code == Code::OK && phase == Phase::kDraft) {
+    return Code::FAILED_PRECONDITION;
+  }
+  return code;
+}
+
+// The unit's response: admins and the managers of the audited unit, while
+// the audit is published.
+Code UnitResponds(Who who, Target target, Phase phase) {
+  Code read = AuditRead(who, target, phase);
+  if (read != Code::OK) return read;
+  bool unit_voice =
+      who == Who::kAdmin ||
+      (who == Who::kManagerOfUnit && target == Target::kOwn) ||
+      (who == Who::kManagerOfOtherUnit && target == Target::kOther);
+  if (!unit_voice) return Code::PERMISSION_DENIED;
+  return phase == Phase::kPublished ? Code::OK : Code::FAILED_PRECONDITION;
+}
+
 Code ListRead(Who who, Target, Phase) {
   if (Unauthenticated(who)) return Code::UNAUTHENTICATED;
   if (who == Who::kIntegrationWithoutScope) return Code::PERMISSION_DENIED;
@@ -606,6 +636,52 @@ AuthorizationMatrixTest::MakeRows() {
       },
       AuditWrite};
 
+  // AuditService: the lifecycle.
+  rows["brevis.v1.AuditService.TransitionAudit"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::TransitionAuditRequest r;
+        r.set_name(self.Audit(t));
+        r.set_state(v1::AUDIT_STATE_CLOSED);  // never a valid next step here
+        return Invoke(s.audits.get(), &A::TransitionAudit, r);
+      },
+      WriteRefusedByState};
+  rows["brevis.v1.AuditService.RespondToRecommendation"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::RespondToRecommendationRequest r;
+        r.set_name(self.FreshRecommendation(t));
+        r.mutable_response()->set_decision(v1::RESPONSE_DECISION_ACCEPTED);
+        r.mutable_response()->set_rationale("Vi inför rutinen i vår.");
+        return Invoke(s.audits.get(), &A::RespondToRecommendation, r);
+      },
+      UnitResponds};
+  rows["brevis.v1.AuditService.RecordVerdict"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::RecordVerdictRequest r;
+        r.set_name(self.FreshRecommendation(t));
+        r.mutable_verdict()->set_verdict(v1::VERDICT_IMPLEMENTED);
+        return Invoke(s.audits.get(), &A::RecordVerdict, r);
+      },
+      WriteRefusedByState};
+  rows["brevis.v1.AuditService.CreateFeedback"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::CreateFeedbackRequest r;
+        r.set_parent(self.Audit(t));
+        r.mutable_feedback()->mutable_date()->set_year(2026);
+        r.mutable_feedback()->mutable_date()->set_month(6);
+        r.mutable_feedback()->mutable_date()->set_day(1);
+        r.mutable_feedback()->add_audiences(v1::INFORMANT_GROUP_YOUNG_PERSON);
+        r.mutable_feedback()->set_form(v1::FEEDBACK_FORM_MEETING);
+        return Invoke(s.audits.get(), &A::CreateFeedback, r);
+      },
+      FeedbackWrite};
+  rows["brevis.v1.AuditService.ListFeedback"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::ListFeedbackRequest r;
+        r.set_parent(self.Audit(t));
+        return Invoke(s.audits.get(), &A::ListFeedback, r);
+      },
+      AuditRead};
+
   // AccessLogService.
   rows["brevis.v1.AccessLogService.ListAccessLog"] = {
       [&](Stubs& s, Who, Target) {
@@ -641,7 +717,7 @@ std::vector<std::string> EveryRpc() {
 
 TEST_F(AuthorizationMatrixTest, EveryRpcHasARow) {
   std::vector<std::string> rpcs = EveryRpc();
-  EXPECT_GE(rpcs.size(), 30u);
+  EXPECT_GE(rpcs.size(), 35u);
   for (const std::string& rpc : rpcs) {
     EXPECT_TRUE(rows_.contains(rpc)) << rpc << " has no row in the matrix";
   }
@@ -670,7 +746,7 @@ void AuthorizationMatrixTest::RunMatrix(Phase phase) {
       }
     }
   }
-  EXPECT_GE(cells, 30 * 11 * 3);
+  EXPECT_GE(cells, 35 * 11 * 3);
   EXPECT_EQ(mismatches.size(), 0u) << "mismatches, the first of them:";
   for (size_t i = 0; i < mismatches.size() && i < 40; ++i) {
     ADD_FAILURE() << mismatches[i];

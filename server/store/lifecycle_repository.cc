@@ -1,0 +1,148 @@
+#include "server/store/lifecycle_repository.h"
+
+#include "server/domain/resource_name.h"
+#include "server/domain/str_cat.h"
+
+namespace brevis::store {
+
+absl::StatusOr<std::vector<std::string>> LifecycleRepository::Names(
+    std::string_view sql, std::string_view audit_uid,
+    std::string_view collection, int64_t audit_id) {
+  auto select = db_.Prepare(sql);
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, audit_id);
+  std::vector<std::string> names;
+  while (true) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return names;
+    names.push_back(
+        StrCat("audits/", audit_uid, "/", collection, "/", (*select)->Text(0)));
+  }
+}
+
+absl::StatusOr<domain::LifecycleFacts> LifecycleRepository::Facts(
+    std::string_view audit_uid, int64_t audit_id) {
+  domain::LifecycleFacts facts;
+  auto counts = db_.Prepare(
+      "SELECT (SELECT count(*) FROM audit_auditors WHERE audit_id = ?1), "
+      "(SELECT count(*) FROM findings WHERE audit_id = ?1), "
+      "EXISTS (SELECT 1 FROM feedback WHERE audit_id = ?1)");
+  if (!counts.ok()) return counts.status();
+  (*counts)->Bind(1, audit_id);
+  absl::StatusOr<bool> row = (*counts)->Step();
+  if (!row.ok()) return row.status();
+  facts.auditors = static_cast<int>((*counts)->Int(0));
+  facts.findings = static_cast<int>((*counts)->Int(1));
+  facts.feedback_recorded = (*counts)->Int(2) != 0;
+  counts->reset();
+
+  auto unanswered = Names(
+      "SELECT f.uid FROM findings f WHERE f.audit_id = ?1 AND f.kind = 2 AND "
+      "NOT EXISTS (SELECT 1 FROM recommendation_findings rf WHERE "
+      "rf.finding_id = f.id) ORDER BY f.id",
+      audit_uid, "findings", audit_id);
+  if (!unanswered.ok()) return unanswered.status();
+  facts.unanswered_improvement_areas = std::move(*unanswered);
+  auto no_response = Names(
+      "SELECT r.uid FROM recommendations r WHERE r.audit_id = ?1 AND NOT "
+      "EXISTS (SELECT 1 FROM recommendation_responses x WHERE "
+      "x.recommendation_id = r.id) ORDER BY r.id",
+      audit_uid, "recommendations", audit_id);
+  if (!no_response.ok()) return no_response.status();
+  facts.recommendations_without_response = std::move(*no_response);
+  auto no_verdict = Names(
+      "SELECT r.uid FROM recommendations r WHERE r.audit_id = ?1 AND NOT "
+      "EXISTS (SELECT 1 FROM recommendation_verdicts x WHERE "
+      "x.recommendation_id = r.id) ORDER BY r.id",
+      audit_uid, "recommendations", audit_id);
+  if (!no_verdict.ok()) return no_verdict.status();
+  facts.recommendations_without_verdict = std::move(*no_verdict);
+  return facts;
+}
+
+absl::Status LifecycleRepository::Transition(
+    int64_t audit_id, v1::AuditState from, v1::AuditState to,
+    std::string_view reason, std::string_view actor, absl::Time now) {
+  auto update = db_.Prepare(
+      "UPDATE audits SET state = ?, update_time = ?, revision = revision + 1 "
+      "WHERE id = ? AND state = ?");
+  if (!update.ok()) return update.status();
+  int64_t micros = ToMicros(now);
+  if (auto s = (*update)
+                   ->Bind(1, int64_t{to})
+                   .Bind(2, micros)
+                   .Bind(3, audit_id)
+                   .Bind(4, int64_t{from})
+                   .Run();
+      !s.ok()) {
+    return s;
+  }
+  if (db_.Changes() != 1) {
+    return absl::AbortedError(
+        "audit: its state changed meanwhile; read it "
+        "again");
+  }
+  auto insert = db_.Prepare(
+      "INSERT INTO audit_transitions (audit_id, from_state, to_state, "
+      "reason, actor, time) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!insert.ok()) return insert.status();
+  return (*insert)
+      ->Bind(1, audit_id)
+      .Bind(2, int64_t{from})
+      .Bind(3, int64_t{to})
+      .Bind(4, reason)
+      .Bind(5, actor)
+      .Bind(6, micros)
+      .Run();
+}
+
+absl::Status LifecycleRepository::CreateFeedback(std::string_view audit_uid,
+                                                 int64_t audit_id,
+                                                 std::string_view uid,
+                                                 absl::Time now,
+                                                 v1::Feedback* feedback) {
+  auto insert = db_.Prepare(
+      "INSERT INTO feedback (uid, audit_id, feedback_date, audiences, form, "
+      "note, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!insert.ok()) return insert.status();
+  int64_t micros = ToMicros(now);
+  if (auto s = (*insert)
+                   ->Bind(1, uid)
+                   .Bind(2, audit_id)
+                   .BindOptional(3, DateColumn(feedback->date()))
+                   .Bind(4, ToMask(feedback->audiences()))
+                   .Bind(5, int64_t{feedback->form()})
+                   .Bind(6, feedback->note())
+                   .Bind(7, micros)
+                   .Run();
+      !s.ok()) {
+    return s;
+  }
+  feedback->set_name(StrCat("audits/", audit_uid, "/feedback/", uid));
+  FromMask(ToMask(feedback->audiences()), feedback->mutable_audiences());
+  SetTimestamp(micros, feedback->mutable_create_time());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Page<v1::Feedback>> LifecycleRepository::ListFeedback(
+    std::string_view audit_uid, int64_t audit_id, int64_t after_id, int limit) {
+  auto select = db_.Prepare(
+      "SELECT id, uid, feedback_date, audiences, form, note, create_time "
+      "FROM feedback WHERE audit_id = ? AND id > ? ORDER BY id LIMIT ?");
+  if (!select.ok()) return select.status();
+  Statement& stmt = **select;
+  stmt.Bind(1, audit_id).Bind(2, after_id).Bind(3, int64_t{limit} + 1);
+  return CollectPage<v1::Feedback>(stmt, limit, [&](const Statement& row) {
+    v1::Feedback feedback;
+    feedback.set_name(StrCat("audits/", audit_uid, "/feedback/", row.Text(1)));
+    SetDate(row.Text(2), feedback.mutable_date());
+    FromMask(row.Int(3), feedback.mutable_audiences());
+    feedback.set_form(static_cast<v1::FeedbackForm>(row.Int(4)));
+    feedback.set_note(row.Text(5));
+    SetTimestamp(row.Int(6), feedback.mutable_create_time());
+    return feedback;
+  });
+}
+
+}  // namespace brevis::store
