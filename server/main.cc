@@ -32,6 +32,8 @@ constexpr int kMinMessageBytes = 1024;
 constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
 constexpr int kMaxStreams = 10000;
 constexpr int kMaxReaders = 64;
+// Swedish health care keeps access logs at least five years.
+constexpr int kMinRetentionDays = 1827;
 constexpr int kMaxRetentionDays = 36500;
 
 int Fail(const absl::Status& status) {
@@ -328,10 +330,10 @@ int main(int argc, char** argv) {
   int retention_days = 1827;
   serve
       ->add_option("--access-log-retention-days", retention_days,
-                   "Days access-log entries are kept (at least five years "
-                   "in Swedish health care)")
+                   "Days access-log entries are kept; at least five years "
+                   "(1827 days), as Swedish health care requires")
       ->capture_default_str()
-      ->check(CLI::Range(1, kMaxRetentionDays));
+      ->check(CLI::Range(kMinRetentionDays, kMaxRetentionDays));
 
   try {
     app.parse(argc, argv);

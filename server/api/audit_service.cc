@@ -188,6 +188,15 @@ absl::Status AuditService::DoUpdateAudit(const Call& call,
   if (!paths.ok()) return paths.status();
   bool sets_team =
       std::find(paths->begin(), paths->end(), "auditors") != paths->end();
+  // "*" means every field the caller may change: for the team's own
+  // auditors that is the plan, not the team.
+  if (sets_team && request.update_mask().paths_size() == 1 &&
+      request.update_mask().paths(0) == "*" &&
+      !domain::CheckAction(call.caller, domain::Action::kCommissionAudit)
+           .ok()) {
+    paths->erase(std::find(paths->begin(), paths->end(), "auditors"));
+    sets_team = false;
+  }
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
     auto location =
         LocateAudit(db, call.caller, (*ids)[0], domain::Action::kPlanAudit);

@@ -88,8 +88,8 @@ absl::Status AuditService::DoListSessions(
   const std::string& audit_uid = (*parent)[0];
   BREVIS_RETURN_IF_ERROR(
       deps_.db->Read([&](store::Connection& db) -> absl::Status {
-        auto location =
-            LocateAudit(db, call.caller, audit_uid, domain::Action::kReadAudit);
+        auto location = LocateAudit(db, call.caller, audit_uid,
+                                    domain::Action::kReadSessions);
         if (!location.ok()) return location.status();
         absl::StatusOr<store::Page<v1::Session>> page =
             store::SessionRepository(db).List(audit_uid, location->id,

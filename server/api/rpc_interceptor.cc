@@ -48,8 +48,13 @@ class RpcInterceptor : public grpc::experimental::Interceptor {
       }
       if (!ours_ || parse_failed_) {
         std::string peer = info_->server_context()->peer();
-        observer_->Finished({std::string_view(method_).substr(1), "",
-                             static_cast<int>(status.error_code()),
+        // Only known services get their own label: a caller inventing
+        // method names must not grow the metrics without bound.
+        bool known = ours_ || method_.starts_with("/grpc.health.v1.Health/") ||
+                     method_.starts_with("/grpc.reflection.");
+        observer_->Finished({known ? std::string_view(method_).substr(1)
+                                   : std::string_view("unknown"),
+                             "", static_cast<int>(status.error_code()),
                              absl::Now() - start_, "", peer});
       }
     }

@@ -25,6 +25,9 @@ std::string_view ActionName(Action action) {
       return "read the access log";
     case Action::kRespond:
       return "respond for the unit to this audit";
+    case Action::kReadSessions:
+      return "read this audit's interview sessions (the audit team only, "
+             "since small counts can point at people)";
   }
   return "do this";
 }
@@ -158,6 +161,7 @@ absl::Status CheckAuditAction(const Caller& caller, Action action,
                                         : Denied(caller, action);
     case Action::kPlanAudit:
     case Action::kWriteContent:
+    case Action::kReadSessions:
       if (caller.role == v1::ROLE_AUDITOR && audit.caller_on_team) {
         return absl::OkStatus();
       }

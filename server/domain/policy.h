@@ -41,6 +41,7 @@ enum class Action {
   kWriteContent,      // sessions and findings: create, update, delete
   kReadAccessLog,     // ListAccessLog
   kRespond,           // the unit's responses (and moving to IN_PROGRESS)
+  kReadSessions,      // interview sessions: small counts, the team only
 };
 
 // The facts about one audit that decide access to it.

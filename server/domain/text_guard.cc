@@ -97,6 +97,49 @@ size_t DigitRunEnd(std::string_view text, size_t pos) {
   return pos;
 }
 
+bool DigitAt(std::string_view text, size_t pos) {
+  return pos < text.size() && IsDigitByte(text[pos]);
+}
+
+bool NonZeroDigitAt(std::string_view text, size_t pos) {
+  return DigitAt(text, pos) && text[pos] != '0';
+}
+
+// What may stand between the digit groups of a number. Word processors and
+// phones turn '-' into other dashes and ' ' into no-break or thin spaces, so
+// those count as the same separator as the ASCII character they stand for.
+enum class SeparatorClass { kNone, kSpace, kDash, kDot };
+
+struct Separator {
+  SeparatorClass kind;
+  // Length in bytes; 0 for kNone.
+  size_t length;
+};
+
+// Space, no-break space, thin space and narrow no-break space.
+bool IsSpaceSeparator(char32_t c) {
+  return c == ' ' || c == 0xA0 || c == 0x2009 || c == 0x202F;
+}
+
+// Hyphen-minus, the dashes U+2010..U+2015 (hyphen, non-breaking hyphen,
+// figure dash, en dash, em dash, horizontal bar) and the minus sign.
+bool IsDashSeparator(char32_t c) {
+  return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
+}
+
+Separator SeparatorAt(std::string_view text, size_t pos) {
+  if (pos >= text.size()) return {SeparatorClass::kNone, 0};
+  const Decoded decoded = DecodeAt(text, pos);
+  if (IsSpaceSeparator(decoded.code_point)) {
+    return {SeparatorClass::kSpace, decoded.length};
+  }
+  if (IsDashSeparator(decoded.code_point)) {
+    return {SeparatorClass::kDash, decoded.length};
+  }
+  if (decoded.code_point == '.') return {SeparatorClass::kDot, 1};
+  return {SeparatorClass::kNone, 0};
+}
+
 // Checks the 10-digit form YYMMDDNNNC: a plausible month and day (day + 60
 // for coordination numbers) and the Luhn check digit C over YYMMDDNNN.
 bool IsValidPersonalNumber(const std::array<int, 10>& d) {
@@ -126,11 +169,14 @@ std::optional<size_t> PersonalNumberEndAt(std::string_view text, size_t pos) {
   size_t date_begin;
   size_t serial_begin;
   size_t end;
-  const char separator = run_end < text.size() ? text[run_end] : '\0';
   // Only the 10-digit form takes '+', which marks people aged 100 or more.
-  if ((run_length == 6 && (separator == '-' || separator == '+')) ||
-      (run_length == 8 && separator == '-')) {
-    serial_begin = run_end + 1;
+  const bool plus = run_end < text.size() && text[run_end] == '+';
+  const Separator separator = SeparatorAt(text, run_end);
+  const bool dash_or_space = separator.kind == SeparatorClass::kDash ||
+                             separator.kind == SeparatorClass::kSpace;
+  if ((run_length == 6 && (dash_or_space || plus)) ||
+      (run_length == 8 && dash_or_space)) {
+    serial_begin = run_end + (plus ? 1 : separator.length);
     end = DigitRunEnd(text, serial_begin);
     if (end - serial_begin != 4) return std::nullopt;
     date_begin = run_end - 6;
@@ -157,52 +203,132 @@ bool PersonalNumberStartsWithin(std::string_view text, Span span) {
   return false;
 }
 
+// Where the digit groups of a phone number starting at `pos` begin, and
+// how many digits the whole number may have.
+struct PhoneStart {
+  // First byte of the first digit group still to be read.
+  size_t cursor;
+  // Digits already read: a parenthesised area code such as "(08)".
+  size_t digit_count;
+  size_t min_digits;
+  size_t max_digits;
+  // International numbers may mark the dropped trunk 0 as "(0)".
+  bool international;
+};
+
+// Recognises the start of a phone number: "+" or "00" and a country code,
+// a trunk 0 and an area code, or a trunk 0 and an area code in parentheses.
+// A country code or an area code after the trunk 0 never starts with 0;
+// this also keeps "0-17 år" and "000" runs out.
+std::optional<PhoneStart> ParsePhoneStart(std::string_view text, size_t pos) {
+  if (text[pos] == '+') {
+    if (!NonZeroDigitAt(text, pos + 1)) return std::nullopt;
+    return PhoneStart{pos + 1, 0, 8, 15, true};
+  }
+  if (text[pos] == '0' && DigitAt(text, pos + 1) && text[pos + 1] == '0') {
+    const size_t country_code = pos + 2;
+    if (!NonZeroDigitAt(text, country_code)) return std::nullopt;
+    // Without a table of country codes, "00" and a short run cannot be told
+    // from a zero-padded number such as "00701234567", so only Sweden gets
+    // the limits of "+"; other countries need at least ten digits.
+    const bool sweden = text.substr(country_code, 2) == "46";
+    return PhoneStart{country_code, 0, sweden ? 8u : 10u, 15, true};
+  }
+  if (text[pos] == '0') {
+    if (!NonZeroDigitAt(text, pos + 1)) return std::nullopt;
+    return PhoneStart{pos, 0, 8, 11, false};
+  }
+  if (text[pos] == '(') {
+    // "(08) 123 45 67": a Swedish area code has two to four digits.
+    if (!DigitAt(text, pos + 1) || text[pos + 1] != '0' ||
+        !NonZeroDigitAt(text, pos + 2)) {
+      return std::nullopt;
+    }
+    const size_t close = DigitRunEnd(text, pos + 1);
+    const size_t area_digits = close - (pos + 1);
+    if (area_digits > 4 || close >= text.size() || text[close] != ')') {
+      return std::nullopt;
+    }
+    size_t cursor = close + 1;
+    const Separator separator = SeparatorAt(text, cursor);
+    if (separator.kind == SeparatorClass::kSpace) cursor += separator.length;
+    if (!DigitAt(text, cursor)) return std::nullopt;
+    return PhoneStart{cursor, area_digits, 8, 11, false};
+  }
+  return std::nullopt;
+}
+
+// After a country code, the " (0)" of "+46 (0)70-123 45 67": returns where
+// the area code begins, or std::nullopt when there is no such mark.
+std::optional<size_t> SkipTrunkZeroMark(std::string_view text, size_t pos) {
+  Separator separator = SeparatorAt(text, pos);
+  if (separator.kind == SeparatorClass::kSpace) pos += separator.length;
+  if (text.substr(pos, 3) != "(0)") return std::nullopt;
+  pos += 3;
+  separator = SeparatorAt(text, pos);
+  if (separator.kind == SeparatorClass::kSpace) pos += separator.length;
+  if (!NonZeroDigitAt(text, pos)) return std::nullopt;
+  return pos;
+}
+
 // End of a phone number starting at `pos`. Digit groups are taken greedily
 // and the match ends after the longest prefix of whole groups whose digit
 // count fits, so a trailing count ("070-123 45 67 2 gånger") cannot hide
 // the number, and a match never ends in the middle of a digit group.
+//
+// Groups are split by single spaces or dashes, or else only by dots: dots
+// never mix with other separators, which keeps times such as
+// "08.30-09.00" out, and "01.02.2026" is read as a date.
 std::optional<size_t> PhoneEndAt(std::string_view text, size_t pos) {
-  if (pos + 1 >= text.size() || AlnumBefore(text, pos)) return std::nullopt;
-  size_t min_digits;
-  size_t max_digits;
-  size_t cursor;
-  if (text[pos] == '+') {
-    min_digits = 8;
-    max_digits = 15;
-    cursor = pos + 1;
-  } else if (text[pos] == '0') {
-    min_digits = 8;
-    max_digits = 11;
-    cursor = pos;
-  } else {
-    return std::nullopt;
-  }
-  // A country code or an area code after the trunk 0 never starts with 0;
-  // this also keeps "0-17 år" and "00" runs out.
-  const char first = text[pos + 1];
-  if (!IsDigitByte(first) || first == '0') return std::nullopt;
+  if (AlnumBefore(text, pos)) return std::nullopt;
+  const std::optional<PhoneStart> start = ParsePhoneStart(text, pos);
+  if (!start.has_value()) return std::nullopt;
 
+  size_t cursor = start->cursor;
+  size_t digit_count = start->digit_count;
+  // A parenthesised area code is followed by a space or nothing, not a dot.
+  bool other_separators = start->digit_count > 0;
+  bool dots = false;
+  // Group sizes, for the date check; the digit limit bounds their number.
+  std::array<size_t, 16> group_sizes;
+  size_t group_count = 0;
+  if (start->digit_count > 0) group_sizes[group_count++] = start->digit_count;
   // At least eight digits per candidate end, so at most eight candidates.
   std::array<size_t, 16> candidate_ends;
   size_t candidate_count = 0;
-  size_t digit_count = 0;
-  bool too_long = false;
-  while (!too_long) {
-    while (cursor < text.size() && IsDigitByte(text[cursor])) {
+  while (true) {
+    const size_t group_begin = cursor;
+    while (DigitAt(text, cursor)) {
       ++cursor;
-      if (++digit_count > max_digits) {
-        too_long = true;
-        break;
+      if (++digit_count > start->max_digits) break;
+    }
+    if (digit_count > start->max_digits) break;
+    group_sizes[group_count++] = cursor - group_begin;
+    const bool dotted_date = dots && group_count == 3 && group_sizes[0] == 2 &&
+                             group_sizes[1] == 2 && group_sizes[2] == 4;
+    if (digit_count >= start->min_digits && !dotted_date) {
+      candidate_ends[candidate_count++] = cursor;
+    }
+    if (start->international && group_count == 1 && !dots) {
+      if (std::optional<size_t> area_code = SkipTrunkZeroMark(text, cursor)) {
+        cursor = *area_code;
+        other_separators = true;
+        continue;
       }
     }
-    if (too_long) break;
-    if (digit_count >= min_digits) candidate_ends[candidate_count++] = cursor;
-    const bool separator_follows =
-        cursor + 1 < text.size() &&
-        (text[cursor] == ' ' || text[cursor] == '-') &&
-        IsDigitByte(text[cursor + 1]);
-    if (!separator_follows) break;
-    ++cursor;
+    const Separator separator = SeparatorAt(text, cursor);
+    if (separator.kind == SeparatorClass::kNone ||
+        !DigitAt(text, cursor + separator.length)) {
+      break;
+    }
+    if (separator.kind == SeparatorClass::kDot) {
+      if (other_separators) break;
+      dots = true;
+    } else {
+      if (dots) break;
+      other_separators = true;
+    }
+    cursor += separator.length;
   }
 
   while (candidate_count > 0) {

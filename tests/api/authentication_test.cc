@@ -314,5 +314,48 @@ TEST_F(VisibilityTest, AuditorTeamMustBeActiveAuditors) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(VisibilityTest, TeamAuditorsStarMaskChangesThePlanNotTheTeam) {
+  v1::Audit audit = MustCreateAudit();
+  TestPrincipal auditor = NewPrincipal(v1::ROLE_AUDITOR);
+  {
+    grpc::ClientContext context;
+    v1::UpdateAuditRequest request;
+    request.mutable_audit()->set_name(audit.name());
+    request.mutable_audit()->add_auditors(auditor.name);
+    request.mutable_update_mask()->add_paths("auditors");
+    ASSERT_TRUE(audits_->UpdateAudit(&context, request, &audit).ok());
+  }
+  auto as_auditor = v1::AuditService::NewStub(ChannelFor(auditor.secret));
+  v1::Audit change = audit;
+  change.set_question_guide("Hur blev du bemött vid första besöket?");
+  change.clear_auditors();  // ignored: not theirs to change
+  grpc::ClientContext context;
+  v1::UpdateAuditRequest request;
+  *request.mutable_audit() = change;
+  request.mutable_update_mask()->add_paths("*");
+  v1::Audit updated;
+  grpc::Status status = as_auditor->UpdateAudit(&context, request, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.question_guide(), change.question_guide());
+  EXPECT_THAT(updated.auditors(), ::testing::ElementsAre(auditor.name));
+}
+
+TEST_F(VisibilityTest, SessionsAreForTheTeamEvenWhenPublished) {
+  v1::Audit audit = MustCreateAudit();
+  TestPrincipal viewer = NewPrincipal(v1::ROLE_VIEWER);
+  ASSERT_TRUE(db_->Write([](store::Connection& db) {
+                   return db.Exec("UPDATE audits SET state = 4");
+                 })
+                  .ok());
+  auto as_viewer = v1::AuditService::NewStub(ChannelFor(viewer.secret));
+  grpc::ClientContext context;
+  v1::ListSessionsRequest request;
+  request.set_parent(audit.name());
+  v1::ListSessionsResponse response;
+  grpc::Status status = as_viewer->ListSessions(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), HasSubstr("team"));
+}
+
 }  // namespace
 }  // namespace brevis::api

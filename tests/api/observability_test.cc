@@ -157,6 +157,35 @@ TEST_F(ObservabilityTest, CallsOutsideBrevisAreLoggedToo) {
   EXPECT_TRUE(logged);
 }
 
+TEST_F(ObservabilityTest, InventedMethodNamesShareOneLabel) {
+  for (int i = 0; i < 3; ++i) {
+    grpc::GenericStub stub(ChannelFor(""));
+    grpc::CompletionQueue queue;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(5));
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1);
+    auto call = stub.PrepareUnaryCall(
+        &context, "/made.Up/Method" + std::to_string(i), request, &queue);
+    call->StartCall();
+    grpc::ByteBuffer response;
+    grpc::Status status;
+    call->Finish(&response, &status, reinterpret_cast<void*>(1));
+    void* tag;
+    bool ok;
+    ASSERT_TRUE(queue.Next(&tag, &ok));
+    queue.Shutdown();
+    while (queue.Next(&tag, &ok)) {
+    }
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  }
+  std::string metrics = HttpGet(server_->metrics_port(), "/metrics");
+  EXPECT_THAT(metrics, Not(HasSubstr("made.Up")));
+  EXPECT_THAT(metrics,
+              HasSubstr("method=\"unknown\",code=\"UNIMPLEMENTED\"} 3"));
+}
+
 TEST(MetricsEndpointOptionsTest, NonLoopbackMetricsAddressIsRefused) {
   auto endpoint =
       MetricsEndpoint::Start("0.0.0.0:0", [] { return std::string(); });

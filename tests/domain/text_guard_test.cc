@@ -106,6 +106,41 @@ TEST(TextGuardTest, CoordinationNumberMatches) {
   ExpectMatch("19121272-1219", kPin, 0, 13);
 }
 
+TEST(TextGuardTest, PersonalNumberWithDashCharacters) {
+  ExpectMatch("121212\u20131212", kPin, 0, 11);  // en dash
+  ExpectMatch("121212\u20101212", kPin, 0, 11);  // hyphen
+  ExpectMatch("121212\u20111212", kPin, 0, 11);  // non-breaking hyphen
+  ExpectMatch("121212\u20121212", kPin, 0, 11);  // figure dash
+  ExpectMatch("121212\u20141212", kPin, 0, 11);  // em dash
+  ExpectMatch("121212\u20151212", kPin, 0, 11);  // horizontal bar
+  ExpectMatch("121212\u22121212", kPin, 0, 11);  // minus sign
+  ExpectMatch("19121212\u20131212", kPin, 0, 13);
+  ExpectMatch("121272\u20131219", kPin, 0, 11);
+  ExpectMatch("Pnr 121212\u20131212.", kPin, 4, 11);
+  ExpectNoMatch("121212\u20131213");
+  ExpectNoMatch("121212\u2013\u20131212");
+  ExpectNoMatch("121212\u2013-1212");
+  ExpectNoMatch("121212\u201312123");
+}
+
+TEST(TextGuardTest, PersonalNumberWithSpace) {
+  ExpectMatch("121212 1212", kPin, 0, 11);
+  ExpectMatch("19121212 1212", kPin, 0, 13);
+  ExpectMatch("121212\u00a01212", kPin, 0, 11);
+  ExpectMatch("121212\u202f1212", kPin, 0, 11);
+  ExpectMatch("121212\u20091212", kPin, 0, 11);
+  ExpectMatch("Pnr: 121272 1219", kPin, 5, 11);
+  // The Luhn check digit still decides.
+  ExpectNoMatch("121212 1213");
+  ExpectNoMatch("19121212 1213");
+  ExpectNoMatch("121212  1212");
+  ExpectNoMatch("121212 \u20131212");
+  ExpectNoMatch("121212 12123");
+  ExpectNoMatch("121212 1212x");
+  // '+' marks age 100 or more only when written directly.
+  ExpectNoMatch("121212 +1212");
+}
+
 TEST(TextGuardTest, PersonalNumberWithWrongCheckDigitIsNotMatched) {
   ExpectNoMatch("121212-1213");
   ExpectNoMatch("19121212-1213");
@@ -179,7 +214,87 @@ TEST(TextGuardTest, PhoneNeedsTrunkZeroThenNonZeroDigit) {
 TEST(TextGuardTest, PhoneSeparatorsMustBeSingle) {
   ExpectNoMatch("070  123  45  67");
   ExpectNoMatch("070--1234567");
-  ExpectNoMatch("070.123.45.67");
+  ExpectNoMatch("070..123.45.67");
+  ExpectNoMatch("070\u2013\u2013123 45 67");
+  ExpectNoMatch("070\u00a0\u00a0123\u00a045\u00a067");
+  ExpectNoMatch("070 \u2013 123 45 67");
+}
+
+TEST(TextGuardTest, PhoneWithNoBreakAndThinSpaces) {
+  ExpectMatch("070\u00a0123\u00a045\u00a067", kPhone, 0, 13);
+  ExpectMatch("070\u202f123\u202f45\u202f67", kPhone, 0, 13);
+  ExpectMatch("070\u2009123\u200945\u200967", kPhone, 0, 13);
+  ExpectMatch("08-123\u00a0456 78", kPhone, 0, 13);
+  ExpectMatch("+46\u00a070\u00a0123\u00a045\u00a067", kPhone, 0, 16);
+  ExpectMatch("Ring 070\u00a0123\u00a045\u00a067.", kPhone, 5, 13);
+}
+
+TEST(TextGuardTest, PhoneWithDashCharacters) {
+  ExpectMatch("070\u2013123 45 67", kPhone, 0, 13);  // en dash
+  ExpectMatch("070\u2010123 45 67", kPhone, 0, 13);  // hyphen
+  ExpectMatch("070\u2011123 45 67", kPhone, 0, 13);  // non-breaking hyphen
+  ExpectMatch("070\u2012123 45 67", kPhone, 0, 13);  // figure dash
+  ExpectMatch("070\u2014123 45 67", kPhone, 0, 13);  // em dash
+  ExpectMatch("070\u2015123 45 67", kPhone, 0, 13);  // horizontal bar
+  ExpectMatch("070\u22121234567", kPhone, 0, 11);    // minus sign
+  ExpectMatch("+4670\u20131234567", kPhone, 0, 13);
+  ExpectMatch("Ring 031\u201312 34 56.", kPhone, 5, 12);
+}
+
+TEST(TextGuardTest, PhoneWithDots) {
+  ExpectMatch("070.123.45.67", kPhone, 0, 13);
+  ExpectMatch("08.123.45.67", kPhone, 0, 12);
+  ExpectMatch("070.1234567", kPhone, 0, 11);
+  ExpectMatch("+46.70.123.45.67", kPhone, 0, 16);
+  ExpectMatch("Ring 070.123.45.67.", kPhone, 5, 13);
+}
+
+TEST(TextGuardTest, PhoneDotsDoNotMixWithOtherSeparators) {
+  // Dots never join groups split by spaces or dashes: times stay times.
+  ExpectNoMatch("070.123-45-67");
+  ExpectNoMatch("08.30-12.00");
+  ExpectNoMatch("kl. 08.30\u201309.00");
+  // The number before a sentence's final dot is still found.
+  ExpectMatch("070-123 45 67.8", kPhone, 0, 13);
+}
+
+TEST(TextGuardTest, PhoneWithDoubleZeroPrefix) {
+  ExpectMatch("0046 70 123 45 67", kPhone, 0, 17);
+  ExpectMatch("0046701234567", kPhone, 0, 13);
+  ExpectMatch("0046-8-123 45 67", kPhone, 0, 16);
+  ExpectMatch("tel. 0046\u00a070\u2013123\u00a045\u00a067", kPhone, 5, 17);
+  // Other countries need ten digits after "00".
+  ExpectMatch("0047 22 12 34 56", kPhone, 0, 16);
+  ExpectNoMatch("0047 22 12 34 5");
+  ExpectNoMatch("0046 70 12");
+  ExpectNoMatch("000046701234567");
+  ExpectNoMatch("x0046701234567");
+}
+
+TEST(TextGuardTest, PhoneWithAreaCodeInParentheses) {
+  ExpectMatch("(08) 123 45 67", kPhone, 0, 14);
+  ExpectMatch("(070) 123 45 67", kPhone, 0, 15);
+  ExpectMatch("(08)123 45 67", kPhone, 0, 13);
+  ExpectMatch("(08)\u00a0123\u00a045\u00a067", kPhone, 0, 14);
+  ExpectMatch("Ring (031) 12 34 56.", kPhone, 5, 14);
+  ExpectNoMatch("(08) 12 34");
+  ExpectNoMatch("(08)  123 45 67");
+  ExpectNoMatch("(00) 123 45 67");
+  ExpectNoMatch("(08123) 45 67");
+  ExpectNoMatch("(2026) 123 45 67");
+  ExpectNoMatch("x(08) 123 45 67");
+}
+
+TEST(TextGuardTest, PhoneWithTrunkZeroInParentheses) {
+  ExpectMatch("+46 (0)70-123 45 67", kPhone, 0, 19);
+  ExpectMatch("+46(0)8 123 456 78", kPhone, 0, 18);
+  ExpectMatch("+46 (0) 70 123 45 67", kPhone, 0, 20);
+  ExpectMatch("0046 (0)70-123 45 67", kPhone, 0, 20);
+  ExpectMatch("tel. +46\u00a0(0)70\u2013123 45 67", kPhone, 5, 19);
+  // The "(0)" is not dialled, so it does not count towards the digits.
+  ExpectNoMatch("+46 (0)70 12");
+  // A trunk 0 both marked and written: the national number is still found.
+  ExpectMatch("+46 (0)070 123 45 67", kPhone, 7, 13);
 }
 
 TEST(TextGuardTest, PhoneInsideLongerRunIsNotMatched) {
@@ -203,6 +318,28 @@ TEST(TextGuardTest, PhoneIgnoresDatesCountsRangesAndTimes) {
   ExpectNoMatch("0-17 år");
 }
 
+TEST(TextGuardTest, NewSeparatorsKeepDatesCountsRangesAndTimesOut) {
+  ExpectNoMatch("2026-02-01");
+  ExpectNoMatch("2026\u201302\u201301");
+  ExpectNoMatch("2026\u221202\u221201");
+  ExpectNoMatch("kl. 08.30");
+  ExpectNoMatch("kl. 08.30\u201309.00");
+  ExpectNoMatch("08.30-12.00, 13.00-16.30");
+  ExpectNoMatch("01.02.2026");
+  ExpectNoMatch("1.2.3");
+  ExpectNoMatch("1.2.3.4.5.6.7.8");
+  ExpectNoMatch("3.5");
+  ExpectNoMatch("0.5");
+  ExpectNoMatch("1 200 kr");
+  ExpectNoMatch("1\u00a0200\u00a0000 kr");
+  ExpectNoMatch("13\u201317 år");
+  ExpectNoMatch("6\u201312 år");
+  ExpectNoMatch("0\u201317 år");
+  ExpectNoMatch("4 och 3");
+  ExpectNoMatch("(4 och 3)");
+  ExpectNoMatch("(0\u201317 år)");
+}
+
 TEST(TextGuardTest, PersonalNumberWinsOverPhoneShape) {
   // 010101-1237 is valid and also looks like a national phone number.
   ExpectMatch("010101-1237", kPin, 0, 11);
@@ -210,6 +347,12 @@ TEST(TextGuardTest, PersonalNumberWinsOverPhoneShape) {
   ExpectMatch("010101-1230", kPhone, 0, 11);
   // A phone candidate that would swallow an identity number yields to it.
   ExpectMatch("08 121212-1212", kPin, 3, 11);
+  // The same with the new separators.
+  ExpectMatch("010101\u20131237", kPin, 0, 11);
+  ExpectMatch("010101\u20131230", kPhone, 0, 11);
+  ExpectMatch("010101 1237", kPin, 0, 11);
+  ExpectMatch("08 121212 1212", kPin, 3, 11);
+  ExpectMatch("(08) 121212\u20131212", kPin, 5, 11);
 }
 
 TEST(TextGuardTest, EmailMatches) {
@@ -246,6 +389,15 @@ TEST(TextGuardTest, OffsetsCountCodePointsNotBytes) {
   ExpectMatch("\xF0\x9F\x98\x80 +46 70 123 45 67", kPhone, 2, 16);
 }
 
+TEST(TextGuardTest, OffsetsCountMultiByteSeparatorsAsOneCodePoint) {
+  ExpectMatch("Tel\u00a0070\u2013123\u00a045\u00a067", kPhone, 4, 13);
+  ExpectMatch("åäö\u2009(08)\u2009123\u200945\u200967", kPhone, 4, 14);
+  ExpectMatch("\u2013\u2013 121212\u20131212", kPin, 3, 11);
+  ExpectMatch("Född\u00a0121212\u00a01212", kPin, 5, 11);
+  ExpectMatch("\u00a0+46\u00a0(0)70\u2013123\u00a045\u00a067", kPhone, 1, 19);
+  ExpectMatch("Mejla\u00a0anna@bup.se", kEmail, 6, 11);
+}
+
 TEST(TextGuardTest, LowestOffsetWins) {
   ExpectMatch("anna@bup.se eller 070-123 45 67", kEmail, 0, 11);
   ExpectMatch("070-123 45 67 eller anna@bup.se", kPhone, 0, 13);
@@ -271,6 +423,13 @@ TEST(TextGuardTest, RealisticFindingsHaveNoMatch) {
   ExpectNoMatch(
       "Intervjuer 2026-02-01 till 2026-05-15 med 6 unga 13-17 år och 2 "
       "fokusgrupper (4 och 3 barn 6-12 år), art. 12 och art. 24.");
+  ExpectNoMatch(
+      "Intervjuer 2026\u201302\u201301 till 2026\u201305\u201315 med 6 "
+      "unga 13\u201317 år och 2 fokusgrupper (4 och 3 barn 6\u201312 år), "
+      "art. 12 och art. 24.");
+  ExpectNoMatch(
+      "Fokusgrupp kl. 08.30\u201309.15 den 2026-03-04; enkät version 1.2.3 "
+      "gav medelvärdet 3.5 av 5. Ersättning 1\u00a0200 kr per familj.");
 }
 
 }  // namespace

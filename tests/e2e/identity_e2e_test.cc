@@ -131,6 +131,14 @@ TEST_F(IdentityTest, NonLoopbackWithoutTlsIsRefusedWithTheReason) {
   EXPECT_THAT(serve.err, HasSubstr("--tls-cert"));
 }
 
+TEST_F(IdentityTest, AccessLogIsKeptAtLeastFiveYears) {
+  ProcessResult serve =
+      RunBrevisd({"serve", "--db", db_, "--listen", "127.0.0.1:0",
+                  "--access-log-retention-days", "30"});
+  EXPECT_EQ(serve.exit_code, 2);
+  EXPECT_THAT(serve.err, HasSubstr("access-log-retention-days"));
+}
+
 TEST_F(IdentityTest, TlsFlagsMustComeInPairs) {
   ProcessResult serve = RunBrevisd(
       {"serve", "--db", db_, "--listen", "127.0.0.1:0", "--tls-cert", "x"});
