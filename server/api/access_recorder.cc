@@ -7,8 +7,7 @@
 namespace brevis::api {
 namespace {
 
-constexpr auto kFlushInterval = std::chrono::milliseconds(100);
-constexpr size_t kMaxQueued = 50000;
+constexpr size_t kMaxFailedBatches = 256;
 
 }  // namespace
 
@@ -28,16 +27,23 @@ AccessRecorder::~AccessRecorder() {
   thread_.join();
 }
 
-void AccessRecorder::Record(std::vector<v1::AccessLogEntry> entries) {
-  if (entries.empty()) return;
+absl::Status AccessRecorder::Record(std::vector<v1::AccessLogEntry> entries) {
+  if (entries.empty()) return absl::OkStatus();
   std::unique_lock<std::mutex> lock(mu_);
-  uint64_t mine = queued_total_ + entries.size();
+  uint64_t first = queued_total_;
+  uint64_t last = first + entries.size();
   for (auto& entry : entries) queue_.push_back(std::move(entry));
-  queued_total_ = mine;
-  if (queue_.size() >= kMaxQueued) {
-    wake_.notify_all();
-    flushed_.wait(lock, [&] { return written_total_ >= mine || stopping_; });
+  queued_total_ = last;
+  wake_.notify_all();
+  flushed_.wait(lock, [&] { return written_total_ >= last; });
+  for (const auto& [failed_first, failed_last] : failed_) {
+    if (first < failed_last && last > failed_first) {
+      return absl::UnavailableError(
+          "the access log cannot be written just now, so the audit content "
+          "is not shown; try again");
+    }
   }
+  return absl::OkStatus();
 }
 
 void AccessRecorder::Flush() {
@@ -50,48 +56,53 @@ void AccessRecorder::Flush() {
 void AccessRecorder::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    wake_.wait_for(lock, kFlushInterval);
+    // Wake at once for entries (readers are waiting), and now and then for
+    // the retention purge.
+    wake_.wait_for(lock, std::chrono::seconds(1),
+                   [this] { return !queue_.empty() || stopping_; });
     std::vector<v1::AccessLogEntry> batch;
     batch.swap(queue_);
+    uint64_t first = written_total_;
     uint64_t target = queued_total_;
     bool stopping = stopping_;
     lock.unlock();
-    WriteBatch(batch);
+    bool written = WriteBatch(batch);
     PurgeExpired();
     lock.lock();
+    if (!written) {
+      failed_.emplace_back(first, target);
+      if (failed_.size() > kMaxFailedBatches) failed_.pop_front();
+    }
     written_total_ = target;
     flushed_.notify_all();
     if (stopping && queue_.empty()) return;
   }
 }
 
-void AccessRecorder::WriteBatch(std::vector<v1::AccessLogEntry>& batch) {
-  if (batch.empty()) return;
-  // Retry until it is written: an access-log entry must not be dropped,
-  // and the database may be briefly busy or full.
-  for (int attempt = 0;; ++attempt) {
-    absl::Status status = db_->Write([&](store::Connection& connection) {
+bool AccessRecorder::WriteBatch(std::vector<v1::AccessLogEntry>& batch) {
+  if (batch.empty()) return true;
+  // A few quick retries ride out a busy moment; readers are waiting, so a
+  // lasting failure is reported to them rather than retried for long.
+  absl::Status status;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+    }
+    status = db_->Write([&](store::Connection& connection) {
       store::AccessLogRepository log(connection);
       for (const v1::AccessLogEntry& entry : batch) {
         if (absl::Status s = log.Append(entry); !s.ok()) return s;
       }
       return absl::OkStatus();
     });
-    if (status.ok()) return;
-    std::string reason(status.message());
-    if (attempt >= 60) {
-      JsonLog::Global().Write(JsonLog::Level::kError,
-                              "gave up writing access-log entries",
-                              {{"entries", static_cast<int64_t>(batch.size())},
-                               {"reason", reason}});
-      return;
-    }
-    JsonLog::Global().Write(
-        JsonLog::Level::kWarning, "writing access-log entries failed; retrying",
-        {{"entries", static_cast<int64_t>(batch.size())}, {"reason", reason}});
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 5))));
+    if (status.ok()) return true;
   }
+  std::string reason(status.message());
+  JsonLog::Global().Write(
+      JsonLog::Level::kError,
+      "access-log entries could not be written; those reads were refused",
+      {{"entries", static_cast<int64_t>(batch.size())}, {"reason", reason}});
+  return false;
 }
 
 void AccessRecorder::PurgeExpired() {

@@ -2,10 +2,13 @@
 #define BREVIS_SERVER_API_ACCESS_RECORDER_H_
 
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "brevis/v1/access_log.pb.h"
 #include "server/domain/clock.h"
@@ -14,10 +17,12 @@
 namespace brevis::api {
 
 // Records reads of audit content in the access log without a transaction
-// per read: entries queue here and a background thread writes them in
-// batches every 100 ms. Flush (also run by the destructor, after the server
-// has drained) writes what is queued, so a graceful shutdown loses nothing.
-// Writes of audit content are logged inside their own transaction instead
+// per read: concurrent readers' entries are written together by one
+// background thread, in one transaction (group commit), and each reader
+// waits until its entries are committed before its data is sent. A read
+// whose entries cannot be written is not served (fail closed), so no read
+// of audit content ever goes unlogged, crash or not. Writes of audit content
+// are logged inside their own transaction instead
 // (store::AccessLogRepository). The same thread applies retention: once at
 // start and then daily it deletes entries older than `retention` and logs
 // that it did. Thread-safe.
@@ -29,17 +34,17 @@ class AccessRecorder {
   AccessRecorder(const AccessRecorder&) = delete;
   AccessRecorder& operator=(const AccessRecorder&) = delete;
 
-  // Queues entries. When the queue is very long (the database is slow or
-  // failing), the caller waits for a flush: back-pressure instead of
-  // unbounded memory or dropped entries.
-  void Record(std::vector<v1::AccessLogEntry> entries);
+  // Queues entries and waits until they are committed. UNAVAILABLE when
+  // they could not be written (the caller must then not serve the read).
+  absl::Status Record(std::vector<v1::AccessLogEntry> entries);
 
   // Writes everything queued so far; returns once it is committed.
   void Flush();
 
  private:
   void Run();
-  void WriteBatch(std::vector<v1::AccessLogEntry>& batch);
+  // True when the batch was committed.
+  bool WriteBatch(std::vector<v1::AccessLogEntry>& batch);
   void PurgeExpired();
 
   store::Database* const db_;
@@ -52,7 +57,10 @@ class AccessRecorder {
   std::vector<v1::AccessLogEntry> queue_;  // guarded by mu_
   uint64_t queued_total_ = 0;              // guarded by mu_
   uint64_t written_total_ = 0;             // guarded by mu_
-  bool stopping_ = false;                  // guarded by mu_
+  // Ticket ranges [first, last) of the most recent batches that failed;
+  // bounded, since a waiter checks its range as soon as it wakes.
+  std::deque<std::pair<uint64_t, uint64_t>> failed_;  // guarded by mu_
+  bool stopping_ = false;                             // guarded by mu_
   std::thread thread_;
 };
 

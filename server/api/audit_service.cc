@@ -117,8 +117,8 @@ absl::Status AuditService::DoGetAudit(const Call& call,
         *response = std::move(*audit);
         return absl::OkStatus();
       }));
-  deps_.access->Record({call.Entry(v1::ACCESS_KIND_READ, response->name())});
-  return absl::OkStatus();
+  return deps_.access->Record(
+      {call.Entry(v1::ACCESS_KIND_READ, response->name())});
 }
 
 absl::Status AuditService::DoListAudits(const Call& call,
@@ -167,8 +167,7 @@ absl::Status AuditService::DoListAudits(const Call& call,
             NextPageToken(*deps_.page_tokens, *window, *page));
         return absl::OkStatus();
       }));
-  RecordReads(*deps_.access, call, response->audits());
-  return absl::OkStatus();
+  return RecordReads(*deps_.access, call, response->audits());
 }
 
 absl::Status AuditService::DoUpdateAudit(const Call& call,

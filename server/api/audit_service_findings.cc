@@ -121,8 +121,8 @@ absl::Status AuditService::DoGetFinding(const Call& call,
         *response = std::move(*finding);
         return absl::OkStatus();
       }));
-  deps_.access->Record({call.Entry(v1::ACCESS_KIND_READ, response->name())});
-  return absl::OkStatus();
+  return deps_.access->Record(
+      {call.Entry(v1::ACCESS_KIND_READ, response->name())});
 }
 
 absl::Status AuditService::DoListFindings(
@@ -167,8 +167,7 @@ absl::Status AuditService::DoListFindings(
             NextPageToken(*deps_.page_tokens, *window, *page));
         return absl::OkStatus();
       }));
-  RecordReads(*deps_.access, call, response->findings());
-  return absl::OkStatus();
+  return RecordReads(*deps_.access, call, response->findings());
 }
 
 absl::Status AuditService::DoUpdateFinding(

@@ -238,8 +238,7 @@ absl::Status AuditService::DoListFeedback(
             NextPageToken(*deps_.page_tokens, *window, *page));
         return absl::OkStatus();
       }));
-  RecordReads(*deps_.access, call, response->feedback());
-  return absl::OkStatus();
+  return RecordReads(*deps_.access, call, response->feedback());
 }
 
 }  // namespace brevis::api

@@ -125,8 +125,8 @@ absl::Status AuditService::DoGetRecommendation(
         *response = std::move(*recommendation);
         return absl::OkStatus();
       }));
-  deps_.access->Record({call.Entry(v1::ACCESS_KIND_READ, response->name())});
-  return absl::OkStatus();
+  return deps_.access->Record(
+      {call.Entry(v1::ACCESS_KIND_READ, response->name())});
 }
 
 absl::Status AuditService::DoListRecommendations(
@@ -154,8 +154,7 @@ absl::Status AuditService::DoListRecommendations(
             NextPageToken(*deps_.page_tokens, *window, *page));
         return absl::OkStatus();
       }));
-  RecordReads(*deps_.access, call, response->recommendations());
-  return absl::OkStatus();
+  return RecordReads(*deps_.access, call, response->recommendations());
 }
 
 absl::Status AuditService::DoUpdateRecommendation(

@@ -102,8 +102,7 @@ absl::Status AuditService::DoListSessions(
             NextPageToken(*deps_.page_tokens, *window, *page));
         return absl::OkStatus();
       }));
-  RecordReads(*deps_.access, call, response->sessions());
-  return absl::OkStatus();
+  return RecordReads(*deps_.access, call, response->sessions());
 }
 
 absl::Status AuditService::DoDeleteSession(

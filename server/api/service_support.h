@@ -73,16 +73,17 @@ absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
                                           std::string scope, int32_t page_size,
                                           std::string_view page_token);
 
-// Queues an access-log READ entry for every resource in `items` (anything
-// with a name()): lists record each record the caller saw.
+// Records an access-log READ entry for every resource in `items` (anything
+// with a name()): lists record each record the caller saw. Not OK means
+// the read must not be served.
 template <typename Items>
-void RecordReads(AccessRecorder& recorder, const Call& call,
-                 const Items& items) {
+absl::Status RecordReads(AccessRecorder& recorder, const Call& call,
+                         const Items& items) {
   std::vector<v1::AccessLogEntry> entries;
   for (const auto& item : items) {
     entries.push_back(call.Entry(v1::ACCESS_KIND_READ, item.name()));
   }
-  recorder.Record(std::move(entries));
+  return recorder.Record(std::move(entries));
 }
 
 // A list's page-token scope: the method, the caller (so a token never

@@ -113,6 +113,31 @@ TEST_F(AccessLogTest, ListingRecordsEveryItemRead) {
   EXPECT_EQ(reads, 3);
 }
 
+TEST_F(AccessLogTest, ReadThatCannotBeLoggedIsNotServed) {
+  v1::Finding finding = MustCreateFinding(audit_.name(), ExampleFinding());
+  // The access log stops taking entries, as a full or failing disk would.
+  ASSERT_TRUE(db_->Write([](store::Connection& db) {
+                   return db.Exec(
+                       "CREATE TRIGGER refuse BEFORE INSERT ON access_log "
+                       "BEGIN SELECT RAISE(ABORT, 'no room'); END");
+                 })
+                  .ok());
+  grpc::ClientContext context;
+  v1::GetFindingRequest get;
+  get.set_name(finding.name());
+  v1::Finding read;
+  grpc::Status status = audits_->GetFinding(&context, get, &read);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(read.text().empty()) << "no content without a log entry";
+
+  ASSERT_TRUE(db_->Write([](store::Connection& db) {
+                   return db.Exec("DROP TRIGGER refuse");
+                 })
+                  .ok());
+  grpc::ClientContext again;
+  EXPECT_TRUE(audits_->GetFinding(&again, get, &read).ok());
+}
+
 TEST_F(AccessLogTest, GracefulShutdownWritesQueuedReads) {
   v1::Finding finding = MustCreateFinding(audit_.name(), ExampleFinding());
   grpc::ClientContext context;
