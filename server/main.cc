@@ -17,6 +17,7 @@
 #include "server/operator_tokens.h"
 #include "server/store/backup.h"
 #include "server/store/database.h"
+#include "server/store/database_lock.h"
 #include "server/store/migrator.h"
 
 namespace {
@@ -61,8 +62,11 @@ int RunInit(const std::string& db_path, std::string token_file) {
   if (!db.ok()) return Fail(db.status());
   if (token_file.empty()) token_file = brevis::DefaultTokenFile(db_path);
   brevis::domain::SystemClock clock;
-  auto token = brevis::IssueOperatorToken(**db, clock, std::nullopt, token_file,
-                                          kOperatorTokenLifetime);
+  // A new database gets a new admin: a token file left from an earlier
+  // one is useless and is replaced.
+  auto token =
+      brevis::IssueOperatorToken(**db, clock, std::nullopt, token_file,
+                                 kOperatorTokenLifetime, /*replace_file=*/true);
   if (!token.ok()) return Fail(token.status());
   std::cout << "brevisd: created " << db_path << " at schema version "
             << (*db)->schema_version() << "\n"
@@ -72,7 +76,7 @@ int RunInit(const std::string& db_path, std::string token_file) {
 }
 
 int RunTokenCreate(const std::string& db_path, const std::string& principal,
-                   std::string token_file) {
+                   std::string token_file, bool force) {
   auto db = OpenDatabase(db_path);
   if (!db.ok()) return Fail(db.status());
   if (token_file.empty()) token_file = brevis::DefaultTokenFile(db_path);
@@ -80,7 +84,7 @@ int RunTokenCreate(const std::string& db_path, const std::string& principal,
   auto token = brevis::IssueOperatorToken(
       **db, clock,
       principal.empty() ? std::nullopt : std::optional<std::string>(principal),
-      token_file, kOperatorTokenLifetime);
+      token_file, kOperatorTokenLifetime, force);
   if (!token.ok()) return Fail(token.status());
   std::cout << "brevisd: created token " << *token << "; the secret is in "
             << token_file << ", readable by you only\n";
@@ -114,6 +118,10 @@ int RunTokenRevoke(const std::string& db_path, const std::string& name) {
 }
 
 int RunMigrate(const std::string& db_path, bool check_only) {
+  // Migrating under a serving brevisd would change its schema beneath it.
+  absl::StatusOr<brevis::store::DatabaseLock> lock =
+      brevis::store::DatabaseLock::Acquire(db_path, /*exclusive=*/!check_only);
+  if (!lock.ok()) return Fail(lock.status());
   auto connection =
       brevis::store::Connection::Open(db_path, /*create=*/false, false);
   if (!connection.ok()) return Fail(connection.status());
@@ -234,8 +242,12 @@ int main(int argc, char** argv) {
       "principals/{principal} to issue for; default: the first active "
       "admin (one is created if there is none)");
   token_create->add_option("--out", token_file,
-                           "File for the secret; default: admin.token beside "
-                           "the database");
+                           "New file for the secret; default: admin.token "
+                           "beside the database");
+  bool force = false;
+  token_create->add_flag("--force", force,
+                         "Replace --out if it exists (its old token stays "
+                         "valid until revoked)");
   CLI::App* token_revoke = token->add_subcommand(
       "revoke",
       "Revoke a token; effective on the server's next call.\n"
@@ -349,7 +361,7 @@ int main(int argc, char** argv) {
   if (init->parsed()) return RunInit(db_path, token_file);
   if (migrate->parsed()) return RunMigrate(db_path, check_only);
   if (token_create->parsed()) {
-    return RunTokenCreate(db_path, token_principal, token_file);
+    return RunTokenCreate(db_path, token_principal, token_file, force);
   }
   if (token_revoke->parsed()) return RunTokenRevoke(db_path, token_name);
   if (backup->parsed()) return RunBackup(db_path, backup_to);

@@ -17,26 +17,37 @@
 namespace brevis {
 namespace {
 
-absl::Status WriteSecretFile(const std::string& path,
-                             const std::string& secret) {
-  std::error_code ignored;
+absl::Status WriteSecretFile(const std::string& path, const std::string& secret,
+                             bool replace) {
+  std::error_code error;
+  if (!replace && std::filesystem::symlink_status(path, error).type() !=
+                      std::filesystem::file_type::not_found) {
+    return absl::AlreadyExistsError(
+        StrCat(path, " exists; choose another --out, or remove it first"));
+  }
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
-  // Created 0600 from the start, so the secret is never readable by others,
-  // not even for a moment.
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (!parent.empty()) std::filesystem::create_directories(parent, error);
+  // A new file, created 0600 and never through a link, then renamed into
+  // place: the secret is never readable by others, never written where a
+  // symbolic link points, and the file is either whole or absent.
+  std::string temporary = path + ".new";
+  unlink(temporary.c_str());
+  int fd = open(temporary.c_str(),
+                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
     return absl::FailedPreconditionError(
-        StrCat("cannot write ", path, ": ", std::strerror(errno)));
+        StrCat("cannot write ", temporary, ": ", std::strerror(errno)));
   }
   std::string line = secret + "\n";
-  bool ok = fchmod(fd, 0600) == 0 &&
-            write(fd, line.data(), line.size()) ==
+  bool ok = write(fd, line.data(), line.size()) ==
                 static_cast<ssize_t>(line.size()) &&
             fsync(fd) == 0;
   int saved = errno;
   close(fd);
+  if (ok) ok = rename(temporary.c_str(), path.c_str()) == 0;
   if (!ok) {
+    if (saved == 0) saved = errno;
+    unlink(temporary.c_str());
     return absl::FailedPreconditionError(
         StrCat("cannot write ", path, ": ", std::strerror(saved)));
   }
@@ -74,7 +85,7 @@ std::string DefaultTokenFile(const std::string& db_path) {
 absl::StatusOr<std::string> IssueOperatorToken(
     store::Database& db, const domain::Clock& clock,
     std::optional<std::string> principal, const std::string& out_path,
-    absl::Duration lifetime) {
+    absl::Duration lifetime, bool replace_file) {
   absl::Time now = clock.Now();
   std::string secret = auth::NewTokenSecret();
   std::string token_name;
@@ -109,7 +120,7 @@ absl::StatusOr<std::string> IssueOperatorToken(
         token_name = token.name();
         // Written before the commit: if the file cannot be written, the token
         // is rolled back rather than left unusable.
-        return WriteSecretFile(out_path, secret);
+        return WriteSecretFile(out_path, secret, replace_file);
       });
   if (!status.ok()) return status;
   return token_name;

@@ -21,12 +21,14 @@ std::string DefaultTokenFile(const std::string& db_path);
 
 // Issues a token for `principal` (principals/{p}), or, when unset, for the
 // first active admin, creating an admin named "Administratör" when there is
-// none. Writes the secret to `out_path` (mode 0600, replacing the file) and
-// returns the token's name. The secret is never printed.
+// none. Writes the secret to a new file `out_path` (mode 0600; an existing
+// file is replaced only when `replace_file`, never written through a link)
+// and returns the token's name. The secret is never printed.
+// ALREADY_EXISTS when `out_path` exists and may not be replaced.
 absl::StatusOr<std::string> IssueOperatorToken(
     store::Database& db, const domain::Clock& clock,
     std::optional<std::string> principal, const std::string& out_path,
-    absl::Duration lifetime);
+    absl::Duration lifetime, bool replace_file);
 
 // Revokes token `name` (principals/{p}/tokens/{t}). NOT_FOUND.
 absl::Status RevokeOperatorToken(store::Database& db,

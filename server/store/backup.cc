@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "server/domain/str_cat.h"
+#include "server/store/database_lock.h"
 #include "server/store/sqlite.h"
 
 namespace brevis::store {
@@ -94,6 +95,11 @@ absl::Status BackupDatabase(const std::string& db_path,
 
 absl::Status RestoreDatabase(const std::string& from_path,
                              const std::string& db_path) {
+  // Nobody may use the database while it is replaced: a serving brevisd
+  // would go on writing to the file that is about to disappear.
+  absl::StatusOr<DatabaseLock> lock =
+      DatabaseLock::Acquire(db_path, /*exclusive=*/true);
+  if (!lock.ok()) return lock.status();
   auto backup = Connection::Open(from_path, /*create=*/false, false);
   if (!backup.ok()) return backup.status();
   if (auto s = CheckIntegrity(**backup, from_path); !s.ok()) return s;
@@ -105,16 +111,25 @@ absl::Status RestoreDatabase(const std::string& from_path,
     RemoveQuietly(partial);
     return status;
   }
-  // The old WAL belongs to the old database; left behind it would be
-  // replayed onto the restored one.
   std::error_code error;
-  std::filesystem::remove(db_path + "-wal", error);
-  std::filesystem::remove(db_path + "-shm", error);
+  if (std::filesystem::exists(db_path, error)) {
+    // Fold the old WAL into the old file first: if anything below fails,
+    // the old database is whole on its own.
+    auto old = Connection::Open(db_path, /*create=*/false, false);
+    if (old.ok()) {
+      (*old)->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IgnoreError();
+    }
+  }
   std::filesystem::rename(partial, db_path, error);
   if (error) {
+    RemoveQuietly(partial);
     return absl::InternalError(StrCat("cannot rename ", partial, " to ",
                                       db_path, ": ", error.message()));
   }
+  // The old WAL (empty now) belongs to the old file; left behind it could
+  // be replayed onto the restored one.
+  std::filesystem::remove(db_path + "-wal", error);
+  std::filesystem::remove(db_path + "-shm", error);
   return absl::OkStatus();
 }
 

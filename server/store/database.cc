@@ -37,7 +37,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     return absl::InvalidArgumentError(
         "reader_count: at least one reader connection is needed");
   }
+  absl::StatusOr<DatabaseLock> lock =
+      DatabaseLock::Acquire(options.path, /*exclusive=*/false);
+  if (!lock.ok()) return lock.status();
   std::unique_ptr<Database> db(new Database());
+  db->lock_ = std::move(*lock);
   db->path_ = options.path;
   auto writer = Connection::Open(options.path, /*create=*/false, false);
   if (!writer.ok()) return writer.status();

@@ -5,12 +5,14 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "server/store/database_lock.h"
 #include "server/store/embedded_migrations.h"
 #include "server/store/sqlite.h"
 
@@ -68,6 +70,9 @@ class Database {
 
   std::string path_;
   int schema_version_ = 0;
+  // Held shared for the database's life: restore and migrate wait for none
+  // of us.
+  std::optional<DatabaseLock> lock_;
   std::atomic<int> writers_queued_{0};
   std::atomic<uint64_t> write_transactions_{0};
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -121,6 +122,26 @@ TEST_F(IdentityTest, OperatorMakesAndRevokesTokensOnTheDatabase) {
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("not found"));
   Stop();
+}
+
+TEST_F(IdentityTest, TokenFilesAreNeverOverwrittenOrWrittenThroughALink) {
+  std::string old = FirstLine(token_file_);
+  ProcessResult again = RunBrevisd({"token", "create", "--db", db_});
+  EXPECT_EQ(again.exit_code, 1) << "admin.token exists";
+  EXPECT_EQ(FirstLine(token_file_), old);
+
+  std::string target = dir_.File("elsewhere");
+  ASSERT_TRUE(WriteFile(target, "keep\n"));
+  std::string link = dir_.File("link.token");
+  ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
+  ProcessResult linked =
+      RunBrevisd({"token", "create", "--db", db_, "--out", link, "--force"});
+  ASSERT_EQ(linked.exit_code, 0) << linked.Describe();
+  EXPECT_EQ(FirstLine(target), "keep") << "the link's target is untouched";
+  struct stat info;
+  ASSERT_EQ(lstat(link.c_str(), &info), 0);
+  EXPECT_TRUE(S_ISREG(info.st_mode)) << "the link was replaced by a file";
+  EXPECT_EQ(info.st_mode & 0777, 0600);
 }
 
 TEST_F(IdentityTest, NonLoopbackWithoutTlsIsRefusedWithTheReason) {

@@ -157,6 +157,13 @@ TEST_F(OperationsTest, BackupWhileServingRestoresEverythingBeforeIt) {
   made = RunBrevisd({"backup", "--db", db_, "--to", backup});
   ASSERT_EQ(made.exit_code, 0) << made.Describe();
   CreateUnit(*server, "BUP efter backupen");
+  ProcessResult refused =
+      RunBrevisd({"restore", "--from", backup, "--db", db_});
+  EXPECT_EQ(refused.exit_code, 1) << "never under a serving brevisd";
+  EXPECT_THAT(refused.err, HasSubstr("stop it first"));
+  ProcessResult migrate = RunBrevisd({"migrate", "--db", db_});
+  EXPECT_EQ(migrate.exit_code, 1);
+  EXPECT_THAT(migrate.err, HasSubstr("stop it first"));
   EXPECT_NE(RunBrevisd({"backup", "--db", db_, "--to", backup}).exit_code, 0)
       << "a backup never overwrites";
   server->SendSignal(SIGTERM);

@@ -107,6 +107,19 @@ TEST(BackupTest, DamagedBackupIsNotRestored) {
   EXPECT_FALSE(std::filesystem::exists(dir.File("restored.db")));
 }
 
+TEST(BackupTest, RestoreRefusesADatabaseInUse) {
+  testing::TempDir dir;
+  ASSERT_TRUE(CreateDatabase(dir.File("db"), kOne).ok());
+  ASSERT_TRUE(BackupDatabase(dir.File("db"), dir.File("backup.db")).ok());
+  auto serving = Open(dir.File("db"));
+  ASSERT_NE(serving, nullptr);
+  absl::Status status = RestoreDatabase(dir.File("backup.db"), dir.File("db"));
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("stop it first"));
+  serving.reset();
+  EXPECT_TRUE(RestoreDatabase(dir.File("backup.db"), dir.File("db")).ok());
+}
+
 TEST(BackupTest, MissingDatabaseIsNotFound) {
   testing::TempDir dir;
   EXPECT_EQ(BackupDatabase(dir.File("none"), dir.File("b")).code(),
