@@ -7,7 +7,7 @@ DB ?= var/brevis.db
 LISTEN ?= 127.0.0.1:50051
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test format clean
+.PHONY: all deps build run test package format clean
 
 all: build
 
@@ -29,6 +29,15 @@ run: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The Debian package (cmake/Packaging.cmake), always a Release build; the
+# .deb is left in $(BUILD_DIR). docs/operations.md says how to install it.
+package: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@cd $(BUILD_DIR) && rm -f brevis_*.deb && \
+	  { cpack -G DEB >cpack.log 2>&1 || { cat cpack.log; exit 1; }; } && \
+	  ls "$$PWD"/brevis_*.deb
 
 format:
 	@clang-format --style=Google -i $$(git ls-files '*.cc' '*.h')

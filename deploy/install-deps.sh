@@ -12,6 +12,10 @@ packages=(
   libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev
   python3-grpcio
+  # Packaging and its tests: cpack's DEB generator computes dependencies with
+  # dpkg-shlibdeps (dpkg-dev) and tells ELF files apart with file; lintian
+  # checks the .deb; systemd-analyze (systemd) checks the units.
+  dpkg-dev file lintian systemd
 )
 
 missing=()
@@ -41,7 +45,7 @@ if [[ $(id -u) -ne 0 ]]; then
   fi
 fi
 
-export DEBIAN_FRONTEND=noninteractive
+export DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes
 "${sudo_cmd[@]}" apt-get update -qq >/dev/null
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps: done" >&2
