@@ -122,8 +122,10 @@ int RunMigrate(const std::string& db_path, bool check_only) {
   absl::StatusOr<brevis::store::DatabaseLock> lock =
       brevis::store::DatabaseLock::Acquire(db_path, /*exclusive=*/!check_only);
   if (!lock.ok()) return Fail(lock.status());
-  auto connection =
-      brevis::store::Connection::Open(db_path, /*create=*/false, false);
+  // A check only reads: opened read-only, it leaves the file (a backup,
+  // say) exactly as it was.
+  auto connection = brevis::store::Connection::Open(
+      db_path, /*create=*/false, /*read_only=*/check_only);
   if (!connection.ok()) return Fail(connection.status());
   auto migrations = brevis::store::EmbeddedMigrations();
   auto schema = brevis::store::InspectSchema(**connection, migrations);
@@ -307,8 +309,8 @@ int main(int argc, char** argv) {
   serve->add_option("--db", db_path, "Database file")->capture_default_str();
   serve
       ->add_option("--listen", server_options.listen_address,
-                   "host:port to listen on (loopback only until TLS exists; "
-                   "port 0 picks a free port)")
+                   "host:port to listen on; a non-loopback address needs "
+                   "--tls-cert and --tls-key; port 0 picks a free port")
       ->capture_default_str();
   serve
       ->add_option("--max-message-bytes", server_options.max_message_bytes,
