@@ -3,6 +3,7 @@
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
 #include "server/store/access_log_repository.h"
+#include "server/store/create_request_log.h"
 
 namespace brevis::api {
 namespace {
@@ -111,6 +112,11 @@ void AccessRecorder::PurgeExpired() {
   last_purge_ = now;
   absl::Time cutoff = now - retention_;
   absl::Status status = db_->Write([&](store::Connection& connection) {
+    // Remembered creates serve retries, which come within minutes; a day
+    // is plenty, and nothing of a deleted resource lingers longer.
+    auto forgotten =
+        store::CreateRequestLog(connection).PurgeBefore(now - absl::Hours(24));
+    if (!forgotten.ok()) return forgotten.status();
     store::AccessLogRepository log(connection);
     absl::StatusOr<int64_t> purged = log.PurgeBefore(cutoff);
     if (!purged.ok()) return purged.status();

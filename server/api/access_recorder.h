@@ -25,7 +25,8 @@ namespace brevis::api {
 // are logged inside their own transaction instead
 // (store::AccessLogRepository). The same thread applies retention: once at
 // start and then daily it deletes entries older than `retention` and logs
-// that it did. Thread-safe.
+// that it did, and forgets remembered creates older than a day.
+// Thread-safe.
 class AccessRecorder {
  public:
   AccessRecorder(store::Database* db, const domain::Clock* clock,

@@ -65,37 +65,41 @@ absl::Status AuditService::DoCreateAudit(const Call& call,
   if (!unit_ids.ok()) return unit_ids.status();
   BREVIS_RETURN_IF_ERROR(domain::ValidateAudit(request.audit()));
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    BREVIS_RETURN_IF_ERROR(
-        CreateOnce(db, kCreateAudit, request.request_id(), call.time, response,
-                   [&]() -> absl::Status {
-                     store::UnitRepository units(db);
-                     const std::string& unit_uid = (*unit_ids)[0];
-                     absl::StatusOr<v1::Unit> unit = units.Get(unit_uid);
-                     if (!unit.ok()) return unit.status();
-                     if (!unit->active()) {
-                       return absl::FailedPreconditionError(
-                           brevis::StrCat("audit.unit: unit ", unit->name(),
-                                          " is inactive; reactivate it before "
-                                          "commissioning an audit of it"));
-                     }
-                     absl::StatusOr<int64_t> unit_id = units.RowId(unit_uid);
-                     if (!unit_id.ok()) return unit_id.status();
-                     absl::StatusOr<std::vector<int64_t>> team =
-                         AuditorIds(db, request.audit());
-                     if (!team.ok()) return team.status();
-                     v1::Audit audit = request.audit();
-                     std::string uid = domain::NewResourceId();
-                     store::AuditRepository audits(db);
-                     BREVIS_RETURN_IF_ERROR(
-                         audits.Create(uid, *unit_id, call.time, &audit));
-                     absl::StatusOr<int64_t> id = audits.RowId(uid);
-                     if (!id.ok()) return id.status();
-                     BREVIS_RETURN_IF_ERROR(audits.SetTeam(*id, *team));
-                     absl::StatusOr<v1::Audit> created = audits.Get(uid);
-                     if (!created.ok()) return created.status();
-                     *response = std::move(*created);
-                     return absl::OkStatus();
-                   }));
+    BREVIS_RETURN_IF_ERROR(CreateOnce(
+        db, call, kCreateAudit, request.request_id(), request, response,
+        [&]() -> absl::Status {
+          store::UnitRepository units(db);
+          const std::string& unit_uid = (*unit_ids)[0];
+          absl::StatusOr<v1::Unit> unit = units.Get(unit_uid);
+          if (!unit.ok()) return unit.status();
+          if (!unit->active()) {
+            return absl::FailedPreconditionError(
+                brevis::StrCat("audit.unit: unit ", unit->name(),
+                               " is inactive; reactivate it before "
+                               "commissioning an audit of it"));
+          }
+          absl::StatusOr<int64_t> unit_id = units.RowId(unit_uid);
+          if (!unit_id.ok()) return unit_id.status();
+          absl::StatusOr<std::vector<int64_t>> team =
+              AuditorIds(db, request.audit());
+          if (!team.ok()) return team.status();
+          v1::Audit audit = request.audit();
+          std::string uid = domain::NewResourceId();
+          store::AuditRepository audits(db);
+          BREVIS_RETURN_IF_ERROR(
+              audits.Create(uid, *unit_id, call.time, &audit));
+          absl::StatusOr<int64_t> id = audits.RowId(uid);
+          if (!id.ok()) return id.status();
+          BREVIS_RETURN_IF_ERROR(audits.SetTeam(*id, *team));
+          absl::StatusOr<v1::Audit> created = audits.Get(uid);
+          if (!created.ok()) return created.status();
+          *response = std::move(*created);
+          return absl::OkStatus();
+        },
+        [&](std::string_view name) {
+          return Assign(store::AuditRepository(db).Get(LastSegment(name)),
+                        response);
+        }));
     return store::AccessLogRepository(db).Append(
         call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
   });

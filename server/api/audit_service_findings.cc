@@ -92,13 +92,19 @@ absl::Status AuditService::DoCreateFinding(
     auto location =
         LocateAudit(db, call.caller, audit_uid, domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
-    BREVIS_RETURN_IF_ERROR(
-        CreateOnce(db, method, request.request_id(), call.time, response, [&] {
+    BREVIS_RETURN_IF_ERROR(CreateOnce(
+        db, call, method, request.request_id(), request, response,
+        [&] {
           *response = request.finding();
           ClearOutputOnly(response);
           return store::FindingRepository(db).Create(audit_uid, location->id,
                                                      domain::NewResourceId(),
                                                      call.time, response);
+        },
+        [&](std::string_view name) {
+          return Assign(store::FindingRepository(db).Get(
+                            audit_uid, location->id, LastSegment(name)),
+                        response);
         }));
     return store::AccessLogRepository(db).Append(
         call.Entry(v1::ACCESS_KIND_WRITE, response->name()));

@@ -199,14 +199,20 @@ absl::Status AuditService::DoCreateFeedback(
                 {v1::AUDIT_STATE_PUBLISHED, v1::AUDIT_STATE_IN_PROGRESS,
                  v1::AUDIT_STATE_FOLLOW_UP},
                 "feedback to service users follows the published report"));
-    BREVIS_RETURN_IF_ERROR(
-        CreateOnce(db, method, request.request_id(), call.time, response, [&] {
+    BREVIS_RETURN_IF_ERROR(CreateOnce(
+        db, call, method, request.request_id(), request, response,
+        [&] {
           *response = request.feedback();
           response->clear_name();
           response->clear_create_time();
           return store::LifecycleRepository(db).CreateFeedback(
               audit_uid, location->id, domain::NewResourceId(), call.time,
               response);
+        },
+        [&](std::string_view name) {
+          return Assign(store::LifecycleRepository(db).GetFeedback(
+                            audit_uid, location->id, LastSegment(name)),
+                        response);
         }));
     return store::AccessLogRepository(db).Append(
         call.Entry(v1::ACCESS_KIND_WRITE, response->name()));

@@ -91,7 +91,7 @@ absl::Status AuditService::DoCreateRecommendation(
         LocateAudit(db, call.caller, audit_uid, domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
     BREVIS_RETURN_IF_ERROR(CreateOnce(
-        db, method, request.request_id(), call.time, response,
+        db, call, method, request.request_id(), request, response,
         [&]() -> absl::Status {
           store::RecommendationRepository recommendations(db);
           auto finding_ids = recommendations.FindingIds(
@@ -103,6 +103,11 @@ absl::Status AuditService::DoCreateRecommendation(
           return recommendations.Create(audit_uid, location->id,
                                         domain::NewResourceId(), *finding_ids,
                                         call.time, response);
+        },
+        [&](std::string_view name) {
+          return Assign(store::RecommendationRepository(db).Get(
+                            audit_uid, location->id, LastSegment(name)),
+                        response);
         }));
     return store::AccessLogRepository(db).Append(
         call.Entry(v1::ACCESS_KIND_WRITE, response->name()));

@@ -59,8 +59,9 @@ absl::Status AuditService::DoCreateSession(
     auto location =
         LocateAudit(db, call.caller, audit_uid, domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
-    BREVIS_RETURN_IF_ERROR(
-        CreateOnce(db, method, request.request_id(), call.time, response, [&] {
+    BREVIS_RETURN_IF_ERROR(CreateOnce(
+        db, call, method, request.request_id(), request, response,
+        [&] {
           response->Clear();
           response->set_kind(request.session().kind());
           response->set_informant_group(request.session().informant_group());
@@ -70,6 +71,11 @@ absl::Status AuditService::DoCreateSession(
           return store::SessionRepository(db).Create(audit_uid, location->id,
                                                      domain::NewResourceId(),
                                                      call.time, response);
+        },
+        [&](std::string_view name) {
+          return Assign(store::SessionRepository(db).Get(
+                            audit_uid, location->id, LastSegment(name)),
+                        response);
         }));
     return store::AccessLogRepository(db).Append(
         call.Entry(v1::ACCESS_KIND_WRITE, response->name()));

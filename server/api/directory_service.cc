@@ -83,12 +83,17 @@ absl::Status DirectoryService::DoCreateUnit(
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidateUnit(request.unit()));
   return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(db, kCreateUnit, request.request_id(), call.time,
-                      response, [&] {
-                        *response = request.unit();
-                        return store::UnitRepository(db).Create(
-                            domain::NewResourceId(), call.time, response);
-                      });
+    return CreateOnce(
+        db, call, kCreateUnit, request.request_id(), request, response,
+        [&] {
+          *response = request.unit();
+          return store::UnitRepository(db).Create(domain::NewResourceId(),
+                                                  call.time, response);
+        },
+        [&](std::string_view name) {
+          return Assign(store::UnitRepository(db).Get(LastSegment(name)),
+                        response);
+        });
   });
 }
 

@@ -100,16 +100,22 @@ absl::Status DirectoryService::DoCreatePrincipal(
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidatePrincipal(request.principal()));
   return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(db, kCreatePrincipal, request.request_id(), call.time,
-                      response, [&]() -> absl::Status {
-                        absl::StatusOr<std::vector<int64_t>> unit_ids =
-                            UnitIds(db, request.principal());
-                        if (!unit_ids.ok()) return unit_ids.status();
-                        *response = request.principal();
-                        return store::PrincipalRepository(db).Create(
-                            domain::NewResourceId(), *unit_ids, call.time,
-                            response);
-                      });
+    return CreateOnce(
+        db, call, kCreatePrincipal, request.request_id(), request, response,
+        [&]() -> absl::Status {
+          absl::StatusOr<std::vector<int64_t>> unit_ids =
+              UnitIds(db, request.principal());
+          if (!unit_ids.ok()) return unit_ids.status();
+          *response = request.principal();
+          return store::PrincipalRepository(db).Create(
+              domain::NewResourceId(), *unit_ids, call.time, response);
+        },
+        [&](std::string_view name) -> absl::Status {
+          auto record = store::PrincipalRepository(db).Get(LastSegment(name));
+          if (!record.ok()) return record.status();
+          *response = std::move(record->principal);
+          return absl::OkStatus();
+        });
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/auth/token_secret.h"
 #include "server/domain/str_cat.h"
 #include "server/store/create_request_log.h"
 
@@ -93,25 +94,37 @@ absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
   return window;
 }
 
-absl::Status CreateOnce(store::Connection& connection, std::string_view method,
-                        std::string_view request_id, absl::Time now,
-                        google::protobuf::Message* response,
-                        absl::FunctionRef<absl::Status()> create) {
+absl::Status CreateOnce(
+    store::Connection& connection, const Call& call, std::string_view method,
+    std::string_view request_id, const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    absl::FunctionRef<absl::Status()> create,
+    absl::FunctionRef<absl::Status(std::string_view)> reread) {
+  if (request_id.empty()) return create();
   store::CreateRequestLog log(connection);
-  if (!request_id.empty()) {
-    absl::StatusOr<std::optional<std::string>> earlier =
-        log.Find(method, request_id);
-    if (!earlier.ok()) return earlier.status();
-    if (earlier->has_value()) {
-      if (!response->ParseFromString(**earlier)) {
-        return absl::InternalError("stored create response is unreadable");
-      }
-      return absl::OkStatus();
+  std::string hash = auth::HashTokenSecret(request.SerializeAsString());
+  auto earlier = log.Find(method, call.caller.name, request_id);
+  if (!earlier.ok()) return earlier.status();
+  if (earlier->has_value()) {
+    if (!auth::SameHash((*earlier)->request_hash, hash)) {
+      return absl::InvalidArgumentError(
+          "request_id: already used for a different request; a retry must "
+          "send the same request, a new request a new request_id");
     }
+    return reread((*earlier)->resource);
   }
   if (absl::Status s = create(); !s.ok()) return s;
-  if (request_id.empty()) return absl::OkStatus();
-  return log.Record(method, request_id, response->SerializeAsString(), now);
+  const google::protobuf::FieldDescriptor* name =
+      response->GetDescriptor()->FindFieldByName("name");
+  std::string resource =
+      name != nullptr ? response->GetReflection()->GetString(*response, name)
+                      : std::string();
+  return log.Record(method, call.caller.name, request_id,
+                    store::CreateRecord{hash, resource}, call.time);
+}
+
+std::string_view LastSegment(std::string_view name) {
+  return name.substr(name.rfind('/') + 1);
 }
 
 }  // namespace brevis::api

@@ -98,13 +98,29 @@ std::string NextPageToken(const auth::PageTokenCodec& codec,
   return page.more ? codec.Encode(window.scope, page.last_id) : std::string();
 }
 
-// Runs `create`, which fills `response`, unless an earlier call of `method`
-// with the same non-empty `request_id` succeeded: then `response` is that
-// call's result and nothing is created. Call inside the write transaction.
-absl::Status CreateOnce(store::Connection& connection, std::string_view method,
-                        std::string_view request_id, absl::Time now,
-                        google::protobuf::Message* response,
-                        absl::FunctionRef<absl::Status()> create);
+// Runs `create`, which fills `response`, unless the same caller already
+// made a create of `method` with the same non-empty `request_id`: then
+// nothing is created and `reread` fills `response` with that first result
+// as it is now (NOT_FOUND if it was deleted since). A request_id reused for
+// a different `request` is INVALID_ARGUMENT. Call inside the write
+// transaction.
+absl::Status CreateOnce(
+    store::Connection& connection, const Call& call, std::string_view method,
+    std::string_view request_id, const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    absl::FunctionRef<absl::Status()> create,
+    absl::FunctionRef<absl::Status(std::string_view)> reread);
+
+// Copies what a repository read into `out`, or returns why it could not.
+template <typename Resource>
+absl::Status Assign(absl::StatusOr<Resource> read, Resource* out) {
+  if (!read.ok()) return read.status();
+  *out = std::move(*read);
+  return absl::OkStatus();
+}
+
+// The last segment of a resource name: its own id.
+std::string_view LastSegment(std::string_view name);
 
 }  // namespace brevis::api
 

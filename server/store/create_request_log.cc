@@ -4,33 +4,45 @@
 
 namespace brevis::store {
 
-absl::StatusOr<std::optional<std::string>> CreateRequestLog::Find(
-    std::string_view method, std::string_view request_id) {
+absl::StatusOr<std::optional<CreateRecord>> CreateRequestLog::Find(
+    std::string_view method, std::string_view caller,
+    std::string_view request_id) {
   auto select = db_.Prepare(
-      "SELECT response FROM create_requests WHERE method = ? AND "
-      "request_id = ?");
+      "SELECT request_hash, resource FROM create_requests WHERE method = ? "
+      "AND caller = ? AND request_id = ?");
   if (!select.ok()) return select.status();
-  (*select)->Bind(1, method).Bind(2, request_id);
+  (*select)->Bind(1, method).Bind(2, caller).Bind(3, request_id);
   absl::StatusOr<bool> row = (*select)->Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::nullopt;
-  return (*select)->Text(0);
+  return CreateRecord{(*select)->Text(0), (*select)->Text(1)};
 }
 
 absl::Status CreateRequestLog::Record(std::string_view method,
+                                      std::string_view caller,
                                       std::string_view request_id,
-                                      std::string_view response,
+                                      const CreateRecord& record,
                                       absl::Time now) {
   auto insert = db_.Prepare(
-      "INSERT INTO create_requests (method, request_id, response, "
-      "create_time) VALUES (?, ?, ?, ?)");
+      "INSERT INTO create_requests (method, caller, request_id, "
+      "request_hash, resource, create_time) VALUES (?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.status();
   return (*insert)
       ->Bind(1, method)
-      .Bind(2, request_id)
-      .BindBlob(3, response)
-      .Bind(4, ToMicros(now))
+      .Bind(2, caller)
+      .Bind(3, request_id)
+      .BindBlob(4, record.request_hash)
+      .Bind(5, record.resource)
+      .Bind(6, ToMicros(now))
       .Run();
+}
+
+absl::StatusOr<int64_t> CreateRequestLog::PurgeBefore(absl::Time cutoff) {
+  auto remove =
+      db_.Prepare("DELETE FROM create_requests WHERE create_time < ?");
+  if (!remove.ok()) return remove.status();
+  if (auto s = (*remove)->Bind(1, ToMicros(cutoff)).Run(); !s.ok()) return s;
+  return db_.Changes();
 }
 
 absl::StatusOr<std::string> ServerKeyRepository::GetOrCreate(

@@ -11,20 +11,29 @@
 
 namespace brevis::store {
 
-// Remembers the response of every create that carried a request_id, so a
-// retry gets the first result back instead of creating a duplicate. Works
-// inside the caller's transaction, which makes the remembered response and
-// the created row one atomic write.
+// A create that carried a request_id: what was asked (as a hash) and what
+// it made.
+struct CreateRecord {
+  std::string request_hash;
+  std::string resource;  // the created resource's name
+};
+
+// Remembers every create that carried a request_id, so a retry gets the
+// first result back instead of creating a duplicate. Works inside the
+// caller's transaction, which makes the record and the created row one
+// atomic write. Records older than a day are purged (see PurgeBefore).
 class CreateRequestLog {
  public:
   explicit CreateRequestLog(Connection& connection) : db_(connection) {}
 
-  // The serialized response of an earlier create with the same method and
-  // request_id, if there was one.
-  absl::StatusOr<std::optional<std::string>> Find(std::string_view method,
-                                                  std::string_view request_id);
-  absl::Status Record(std::string_view method, std::string_view request_id,
-                      std::string_view response, absl::Time now);
+  absl::StatusOr<std::optional<CreateRecord>> Find(std::string_view method,
+                                                   std::string_view caller,
+                                                   std::string_view request_id);
+  absl::Status Record(std::string_view method, std::string_view caller,
+                      std::string_view request_id, const CreateRecord& record,
+                      absl::Time now);
+  // Forgets records made before `cutoff`; returns how many.
+  absl::StatusOr<int64_t> PurgeBefore(absl::Time cutoff);
 
  private:
   Connection& db_;

@@ -125,6 +125,37 @@ absl::Status LifecycleRepository::CreateFeedback(std::string_view audit_uid,
   return absl::OkStatus();
 }
 
+namespace {
+
+v1::Feedback ReadFeedback(std::string_view audit_uid, const Statement& row) {
+  v1::Feedback feedback;
+  feedback.set_name(StrCat("audits/", audit_uid, "/feedback/", row.Text(1)));
+  SetDate(row.Text(2), feedback.mutable_date());
+  FromMask(row.Int(3), feedback.mutable_audiences());
+  feedback.set_form(static_cast<v1::FeedbackForm>(row.Int(4)));
+  feedback.set_note(row.Text(5));
+  SetTimestamp(row.Int(6), feedback.mutable_create_time());
+  return feedback;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Feedback> LifecycleRepository::GetFeedback(
+    std::string_view audit_uid, int64_t audit_id, std::string_view uid) {
+  auto select = db_.Prepare(
+      "SELECT id, uid, feedback_date, audiences, form, note, create_time "
+      "FROM feedback WHERE audit_id = ? AND uid = ?");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, audit_id).Bind(2, uid);
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return absl::NotFoundError(
+        StrCat("feedback audits/", audit_uid, "/feedback/", uid, " not found"));
+  }
+  return ReadFeedback(audit_uid, **select);
+}
+
 absl::StatusOr<Page<v1::Feedback>> LifecycleRepository::ListFeedback(
     std::string_view audit_uid, int64_t audit_id, int64_t after_id, int limit) {
   auto select = db_.Prepare(
@@ -134,14 +165,7 @@ absl::StatusOr<Page<v1::Feedback>> LifecycleRepository::ListFeedback(
   Statement& stmt = **select;
   stmt.Bind(1, audit_id).Bind(2, after_id).Bind(3, int64_t{limit} + 1);
   return CollectPage<v1::Feedback>(stmt, limit, [&](const Statement& row) {
-    v1::Feedback feedback;
-    feedback.set_name(StrCat("audits/", audit_uid, "/feedback/", row.Text(1)));
-    SetDate(row.Text(2), feedback.mutable_date());
-    FromMask(row.Int(3), feedback.mutable_audiences());
-    feedback.set_form(static_cast<v1::FeedbackForm>(row.Int(4)));
-    feedback.set_note(row.Text(5));
-    SetTimestamp(row.Int(6), feedback.mutable_create_time());
-    return feedback;
+    return ReadFeedback(audit_uid, row);
   });
 }
 

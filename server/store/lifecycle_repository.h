@@ -31,6 +31,10 @@ class LifecycleRepository {
   absl::Status CreateFeedback(std::string_view audit_uid, int64_t audit_id,
                               std::string_view uid, absl::Time now,
                               v1::Feedback* feedback);
+  // NOT_FOUND when the audit has no such feedback.
+  absl::StatusOr<v1::Feedback> GetFeedback(std::string_view audit_uid,
+                                           int64_t audit_id,
+                                           std::string_view uid);
   absl::StatusOr<Page<v1::Feedback>> ListFeedback(std::string_view audit_uid,
                                                   int64_t audit_id,
                                                   int64_t after_id, int limit);

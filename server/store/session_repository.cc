@@ -29,6 +29,39 @@ absl::Status SessionRepository::Create(std::string_view audit_uid,
   return absl::OkStatus();
 }
 
+namespace {
+
+v1::Session ReadSession(std::string_view audit_uid, const Statement& row) {
+  v1::Session session;
+  session.set_name(domain::SessionName(audit_uid, row.Text(1)));
+  SetDate(row.Text(2), session.mutable_date());
+  session.set_kind(static_cast<v1::SessionKind>(row.Int(3)));
+  session.set_informant_group(static_cast<v1::InformantGroup>(row.Int(4)));
+  session.set_participant_count(static_cast<int32_t>(row.Int(5)));
+  SetTimestamp(row.Int(6), session.mutable_create_time());
+  return session;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Session> SessionRepository::Get(std::string_view audit_uid,
+                                                   int64_t audit_id,
+                                                   std::string_view uid) {
+  auto select = db_.Prepare(
+      "SELECT id, uid, session_date, kind, informant_group, "
+      "participant_count, create_time FROM sessions "
+      "WHERE audit_id = ? AND uid = ?");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, audit_id).Bind(2, uid);
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return absl::NotFoundError(
+        StrCat("session ", domain::SessionName(audit_uid, uid), " not found"));
+  }
+  return ReadSession(audit_uid, **select);
+}
+
 absl::StatusOr<Page<v1::Session>> SessionRepository::List(
     std::string_view audit_uid, int64_t audit_id, int64_t after_id, int limit) {
   auto select = db_.Prepare(
@@ -39,14 +72,7 @@ absl::StatusOr<Page<v1::Session>> SessionRepository::List(
   Statement& stmt = **select;
   stmt.Bind(1, audit_id).Bind(2, after_id).Bind(3, int64_t{limit} + 1);
   return CollectPage<v1::Session>(stmt, limit, [&](const Statement& row) {
-    v1::Session session;
-    session.set_name(domain::SessionName(audit_uid, row.Text(1)));
-    SetDate(row.Text(2), session.mutable_date());
-    session.set_kind(static_cast<v1::SessionKind>(row.Int(3)));
-    session.set_informant_group(static_cast<v1::InformantGroup>(row.Int(4)));
-    session.set_participant_count(static_cast<int32_t>(row.Int(5)));
-    SetTimestamp(row.Int(6), session.mutable_create_time());
-    return session;
+    return ReadSession(audit_uid, row);
   });
 }
 
@@ -59,8 +85,8 @@ absl::Status SessionRepository::Delete(std::string_view audit_uid,
     return s;
   }
   if (db_.Changes() == 0) {
-    return absl::NotFoundError(brevis::StrCat(
-        "session ", domain::SessionName(audit_uid, uid), " not found"));
+    return absl::NotFoundError(
+        StrCat("session ", domain::SessionName(audit_uid, uid), " not found"));
   }
   return absl::OkStatus();
 }

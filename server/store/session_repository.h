@@ -22,6 +22,9 @@ class SessionRepository {
   absl::Status Create(std::string_view audit_uid, int64_t audit_id,
                       std::string_view uid, absl::Time now,
                       v1::Session* session);
+  // NOT_FOUND when the audit has no session `uid`.
+  absl::StatusOr<v1::Session> Get(std::string_view audit_uid, int64_t audit_id,
+                                  std::string_view uid);
   // Sessions of one audit with row id above `after_id`, in id order.
   absl::StatusOr<Page<v1::Session>> List(std::string_view audit_uid,
                                          int64_t audit_id, int64_t after_id,

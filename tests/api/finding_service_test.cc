@@ -124,6 +124,63 @@ TEST_F(FindingServiceTest, RepeatedRequestIdCreatesOneFinding) {
   EXPECT_EQ(CountFindings(audit_.name()), 1);
 }
 
+TEST_F(FindingServiceTest, RetryOfADeletedFindingDoesNotBringItBack) {
+  v1::Finding first;
+  ASSERT_TRUE(
+      CreateFinding(audit_.name(), ExampleFinding(), &first, "retry-2").ok());
+  grpc::ClientContext context;
+  v1::DeleteFindingRequest remove;
+  remove.set_name(first.name());
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(audits_->DeleteFinding(&context, remove, &empty).ok());
+  v1::Finding again;
+  grpc::Status status =
+      CreateFinding(audit_.name(), ExampleFinding(), &again, "retry-2");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(CountFindings(audit_.name()), 0);
+  // Nothing of the deleted text is kept for retries.
+  int64_t kept = -1;
+  ASSERT_TRUE(db_->Read([&](store::Connection& db) -> absl::Status {
+                   auto select = db.Prepare(
+                       "SELECT count(*) FROM create_requests WHERE "
+                       "instr(resource, 'Flera unga') > 0");
+                   if (!select.ok()) return select.status();
+                   if (auto row = (*select)->Step(); !row.ok()) {
+                     return row.status();
+                   }
+                   kept = (*select)->Int(0);
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_EQ(kept, 0);
+}
+
+TEST_F(FindingServiceTest, RequestIdReusedForAnotherRequestIsRefused) {
+  ASSERT_TRUE(
+      CreateFinding(audit_.name(), ExampleFinding(), nullptr, "retry-3").ok());
+  v1::Finding other = ExampleFinding();
+  other.set_sip(true);
+  grpc::Status status = CreateFinding(audit_.name(), other, nullptr, "retry-3");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), StartsWith("request_id: "));
+  EXPECT_EQ(CountFindings(audit_.name()), 1);
+}
+
+TEST_F(FindingServiceTest, RequestIdsOfDifferentCallersDoNotMix) {
+  ASSERT_TRUE(
+      CreateFinding(audit_.name(), ExampleFinding(), nullptr, "shared").ok());
+  TestPrincipal other_admin = NewPrincipal(v1::ROLE_ADMIN);
+  auto stub = v1::AuditService::NewStub(ChannelFor(other_admin.secret));
+  grpc::ClientContext context;
+  v1::CreateFindingRequest request;
+  request.set_parent(audit_.name());
+  *request.mutable_finding() = ExampleFinding();
+  request.set_request_id("shared");
+  v1::Finding created;
+  ASSERT_TRUE(stub->CreateFinding(&context, request, &created).ok());
+  EXPECT_EQ(CountFindings(audit_.name()), 2);
+}
+
 TEST_F(FindingServiceTest, UpdateReplacesRepeatedFieldsAndChecksEtag) {
   v1::Finding created = MustCreateFinding(audit_.name(), ExampleFinding());
   v1::Finding change;
