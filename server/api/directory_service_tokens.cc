@@ -49,6 +49,27 @@ absl::Status DirectoryService::DoCreateToken(
       PrincipalIdFor(call, request.parent(), "parent");
   if (!principal_uid.ok()) return principal_uid.status();
   BREVIS_RETURN_IF_ERROR(domain::ValidateToken(request.token(), call.time));
+  // A stolen token must not buy a longer-lived one: only admins mint
+  // freely; anyone else only with a token, and never past its expiry.
+  bool limited = call.caller.role != v1::ROLE_ADMIN;
+  if (limited && call.caller.token.empty()) {
+    return absl::PermissionDeniedError(
+        "a principal signed in with a client certificate may not make "
+        "bearer tokens; ask an admin");
+  }
+  absl::Time expire = call.time + domain::kDefaultTokenLifetime;
+  if (request.token().has_expire_time()) {
+    expire = absl::FromUnixSeconds(request.token().expire_time().seconds());
+    if (limited && expire > call.caller.token_expire) {
+      return absl::InvalidArgumentError(brevis::StrCat(
+          "token.expire_time: must not be after the expiry of the token you "
+          "call with (",
+          absl::FormatTime(call.caller.token_expire, absl::UTCTimeZone()),
+          ")"));
+    }
+  } else if (limited) {
+    expire = std::min(expire, call.caller.token_expire);
+  }
   std::string secret = auth::NewTokenSecret();
   return deps_.db->Write([&](store::Connection& db) -> absl::Status {
     auto principal = store::PrincipalRepository(db).Get(*principal_uid);
@@ -60,12 +81,7 @@ absl::Status DirectoryService::DoCreateToken(
     }
     v1::Token* token = response->mutable_token();
     token->set_display_name(request.token().display_name());
-    if (request.token().has_expire_time()) {
-      *token->mutable_expire_time() = request.token().expire_time();
-    } else {
-      token->mutable_expire_time()->set_seconds(
-          absl::ToUnixSeconds(call.time + domain::kDefaultTokenLifetime));
-    }
+    token->mutable_expire_time()->set_seconds(absl::ToUnixSeconds(expire));
     BREVIS_RETURN_IF_ERROR(store::TokenRepository(db).Create(
         *principal_uid, principal->id, domain::NewResourceId(),
         auth::HashTokenSecret(secret), call.time, token));

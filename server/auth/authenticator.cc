@@ -77,6 +77,7 @@ absl::StatusOr<domain::Caller> Authenticator::FromToken(
   RecordUse(token->id);
   domain::Caller caller = ToCaller(*principal);
   caller.token = token->name;
+  caller.token_expire = token->expire_time;
   return caller;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "brevis/v1/audit.pb.h"
 #include "brevis/v1/principal.pb.h"
 
@@ -24,6 +25,7 @@ struct Caller {
   std::set<int64_t> unit_ids;  // unit scopes; empty = none given
   uint64_t scopes = 0;         // bit n set = v1::Scope n granted
   std::string token;           // principals/{p}/tokens/{t}; empty for mTLS
+  absl::Time token_expire = absl::InfiniteFuture();  // of `token`
 
   bool HasScope(v1::Scope scope) const {
     return (scopes >> static_cast<int>(scope)) & 1;

@@ -112,6 +112,27 @@ TEST_F(AuthenticationTest, RevocationTakesEffectOnTheNextCall) {
   EXPECT_TRUE(WhoAmI(auditor.secret).ok()) << "other tokens keep working";
 }
 
+TEST_F(AuthenticationTest, NonAdminTokensNeverOutliveTheTokenThatMadeThem) {
+  TestPrincipal auditor = NewPrincipal(v1::ROLE_AUDITOR);  // 24 h token
+  v1::CreateTokenResponse minted = CreateToken(auditor.name, auditor.secret);
+  EXPECT_LE(minted.token().expire_time().seconds(),
+            absl::ToUnixSeconds(clock_.Now() + absl::Hours(24)));
+  auto stub = v1::DirectoryService::NewStub(ChannelFor(auditor.secret));
+  grpc::ClientContext context;
+  v1::CreateTokenRequest request;
+  request.set_parent(auditor.name);
+  request.mutable_token()->mutable_expire_time()->set_seconds(
+      absl::ToUnixSeconds(clock_.Now() + absl::Hours(24 * 30)));
+  v1::CreateTokenResponse response;
+  grpc::Status status = stub->CreateToken(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("token.expire_time"));
+  // Admins are not limited.
+  v1::CreateTokenResponse admin_made = CreateToken(auditor.name, admin_.secret);
+  EXPECT_EQ(admin_made.token().expire_time().seconds(),
+            absl::ToUnixSeconds(clock_.Now() + absl::Hours(24 * 90)));
+}
+
 TEST_F(AuthenticationTest, DeactivationShutsOutAtOnceAndReactivationLetsIn) {
   TestPrincipal auditor = NewPrincipal(v1::ROLE_AUDITOR);
   ASSERT_TRUE(WhoAmI(auditor.secret).ok());

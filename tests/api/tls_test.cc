@@ -138,6 +138,17 @@ TEST_F(TlsTest, ClientCertificateMapsToItsIntegration) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(TlsTest, CertificateCallerCannotMintBearerTokens) {
+  std::string integration = NewCertificatePrincipal();
+  auto stub = v1::DirectoryService::NewStub(TlsChannel("client", ""));
+  grpc::ClientContext context;
+  v1::CreateTokenRequest request;
+  request.set_parent(integration);
+  v1::CreateTokenResponse response;
+  EXPECT_EQ(stub->CreateToken(&context, request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(TlsTest, CertificateOfNoPrincipalIsUnauthenticated) {
   v1::WhoAmIResponse response;
   EXPECT_EQ(WhoAmI(TlsChannel("client", ""), &response).error_code(),
