@@ -4,6 +4,7 @@
 
 #include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
+#include "server/domain/validation.h"
 #include "server/store/principal_repository.h"
 
 namespace brevis::api {
@@ -31,6 +32,31 @@ absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
     return s;
   }
   return location;
+}
+
+absl::Status CheckNotFrozen(const domain::AuditFacts& audit,
+                            std::string_view what) {
+  if (!domain::IsPublished(audit.state)) return absl::OkStatus();
+  return absl::FailedPreconditionError(brevis::StrCat(
+      "the audit is ", v1::AuditState_Name(audit.state),
+      ": its findings and recommendations are frozen, so you cannot ", what,
+      "; correct one with an update and a revision_reason"));
+}
+
+absl::Status CheckRevisionReason(const domain::AuditFacts& audit,
+                                 std::string_view reason) {
+  if (!domain::IsPublished(audit.state)) {
+    if (reason.empty()) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        "revision_reason: only for corrections after the audit is published");
+  }
+  if (reason.empty()) {
+    return absl::FailedPreconditionError(brevis::StrCat(
+        "revision_reason: the audit is ", v1::AuditState_Name(audit.state),
+        ", so this is a correction of published text; say why in "
+        "revision_reason"));
+  }
+  return domain::CheckText("revision_reason", reason, 2000, true, true);
 }
 
 absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,

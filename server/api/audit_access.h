@@ -20,6 +20,18 @@ absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
                                                  std::string_view uid,
                                                  domain::Action action);
 
+// From PUBLISHED on, findings and recommendations are frozen: nothing is
+// added or removed, and a change is a correction with a reason.
+// FAILED_PRECONDITION, saying so, when `audit` is published and `what`
+// (for example "add findings") is asked.
+absl::Status CheckNotFrozen(const domain::AuditFacts& audit,
+                            std::string_view what);
+
+// The reason a correction carries: required once the audit is published
+// (FAILED_PRECONDITION without it), refused before (INVALID_ARGUMENT).
+absl::Status CheckRevisionReason(const domain::AuditFacts& audit,
+                                 std::string_view reason);
+
 // Row ids of the auditor team named in `audit.auditors`. NOT_FOUND for a
 // principal that does not exist, INVALID_ARGUMENT for one that is not an
 // active auditor or is named twice.

@@ -11,7 +11,8 @@ namespace brevis::api {
 // audit_service_sessions.cc, the findings in audit_service_findings.cc, the
 // recommendations in audit_service_recommendations.cc, the lifecycle
 // (transitions, responses, verdicts, feedback) in
-// audit_service_lifecycle.cc.
+// audit_service_lifecycle.cc, the revision history in
+// audit_service_revisions.cc.
 class AuditService final : public v1::AuditService::CallbackService {
  public:
   explicit AuditService(ServiceDeps deps) : deps_(deps) {}
@@ -96,6 +97,14 @@ class AuditService final : public v1::AuditService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListFeedbackRequest* request,
       v1::ListFeedbackResponse* response) override;
+  grpc::ServerUnaryReactor* ListFindingRevisions(
+      grpc::CallbackServerContext* context,
+      const v1::ListRevisionsRequest* request,
+      v1::ListFindingRevisionsResponse* response) override;
+  grpc::ServerUnaryReactor* ListRecommendationRevisions(
+      grpc::CallbackServerContext* context,
+      const v1::ListRevisionsRequest* request,
+      v1::ListRecommendationRevisionsResponse* response) override;
 
  private:
   // Each RPC's work for an authenticated call, returning a domain status;
@@ -165,6 +174,12 @@ class AuditService final : public v1::AuditService::CallbackService {
   absl::Status DoListFeedback(const Call& call,
                               const v1::ListFeedbackRequest& request,
                               v1::ListFeedbackResponse* response);
+  absl::Status DoListFindingRevisions(
+      const Call& call, const v1::ListRevisionsRequest& request,
+      v1::ListFindingRevisionsResponse* response);
+  absl::Status DoListRecommendationRevisions(
+      const Call& call, const v1::ListRevisionsRequest& request,
+      v1::ListRecommendationRevisionsResponse* response);
 
   const ServiceDeps deps_;
 };

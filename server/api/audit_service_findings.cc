@@ -9,6 +9,7 @@
 #include "server/store/access_log_repository.h"
 #include "server/store/finding_repository.h"
 #include "server/store/recommendation_repository.h"
+#include "server/store/revision_repository.h"
 
 namespace brevis::api {
 namespace {
@@ -92,6 +93,7 @@ absl::Status AuditService::DoCreateFinding(
     auto location =
         LocateAudit(db, call.caller, audit_uid, domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
+    BREVIS_RETURN_IF_ERROR(CheckNotFrozen(location->facts, "add findings"));
     BREVIS_RETURN_IF_ERROR(CreateOnce(
         db, call, method, request.request_id(), request, response,
         [&] {
@@ -193,17 +195,32 @@ absl::Status AuditService::DoUpdateFinding(
     auto location =
         LocateAudit(db, call.caller, (*ids)[0], domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
+    BREVIS_RETURN_IF_ERROR(
+        CheckRevisionReason(location->facts, request.revision_reason()));
     store::FindingRepository findings(db);
     absl::StatusOr<v1::Finding> current =
         findings.Get((*ids)[0], location->id, (*ids)[1]);
     if (!current.ok()) return current.status();
     BREVIS_RETURN_IF_ERROR(domain::CheckEtag(
         "finding", request.finding().etag(), current->etag()));
+    v1::Finding before = *current;
     domain::ApplyUpdateMask(request.finding(), *paths, &*current);
     BREVIS_RETURN_IF_ERROR(domain::ValidateFinding(*current));
     BREVIS_RETURN_IF_ERROR(findings.Update((*ids)[0], location->id, (*ids)[1],
                                            call.time, &*current));
-    *response = std::move(*current);
+    if (!request.revision_reason().empty()) {
+      // A correction of published text: the version it replaces is kept.
+      store::RevisionRepository revisions(db);
+      auto row = revisions.RowId(store::RevisionRepository::Kind::kFinding,
+                                 location->id, (*ids)[1]);
+      if (!row.ok()) return row.status();
+      BREVIS_RETURN_IF_ERROR(revisions.Correct(
+          store::RevisionRepository::Kind::kFinding, *row, before,
+          before.revision(), request.revision_reason()));
+    }
+    auto updated = findings.Get((*ids)[0], location->id, (*ids)[1]);
+    if (!updated.ok()) return updated.status();
+    *response = std::move(*updated);
     return store::AccessLogRepository(db).Append(
         call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
   });
@@ -218,6 +235,7 @@ absl::Status AuditService::DoDeleteFinding(
     auto location =
         LocateAudit(db, call.caller, (*ids)[0], domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
+    BREVIS_RETURN_IF_ERROR(CheckNotFrozen(location->facts, "delete findings"));
     store::FindingRepository findings(db);
     if (!request.etag().empty()) {
       absl::StatusOr<v1::Finding> current =

@@ -7,6 +7,7 @@
 #include "server/domain/validation.h"
 #include "server/store/access_log_repository.h"
 #include "server/store/recommendation_repository.h"
+#include "server/store/revision_repository.h"
 
 namespace brevis::api {
 namespace {
@@ -90,6 +91,8 @@ absl::Status AuditService::DoCreateRecommendation(
     auto location =
         LocateAudit(db, call.caller, audit_uid, domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
+    BREVIS_RETURN_IF_ERROR(
+        CheckNotFrozen(location->facts, "add recommendations"));
     BREVIS_RETURN_IF_ERROR(CreateOnce(
         db, call, method, request.request_id(), request, response,
         [&]() -> absl::Status {
@@ -180,10 +183,13 @@ absl::Status AuditService::DoUpdateRecommendation(
         LocateAudit(db, call.caller, (*ids)[0], domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
     store::RecommendationRepository recommendations(db);
+    BREVIS_RETURN_IF_ERROR(
+        CheckRevisionReason(location->facts, request.revision_reason()));
     auto current = recommendations.Get((*ids)[0], location->id, (*ids)[1]);
     if (!current.ok()) return current.status();
     BREVIS_RETURN_IF_ERROR(domain::CheckEtag(
         "recommendation", request.recommendation().etag(), current->etag()));
+    v1::Recommendation before = *current;
     domain::ApplyUpdateMask(request.recommendation(), *paths, &*current);
     BREVIS_RETURN_IF_ERROR(domain::ValidateRecommendation(*current, (*ids)[0]));
     auto finding_ids =
@@ -192,7 +198,20 @@ absl::Status AuditService::DoUpdateRecommendation(
     BREVIS_RETURN_IF_ERROR(recommendations.Update((*ids)[0], location->id,
                                                   (*ids)[1], *finding_ids,
                                                   call.time, &*current));
-    *response = std::move(*current);
+    if (!request.revision_reason().empty()) {
+      // A correction of published text: the version it replaces is kept.
+      store::RevisionRepository revisions(db);
+      auto row =
+          revisions.RowId(store::RevisionRepository::Kind::kRecommendation,
+                          location->id, (*ids)[1]);
+      if (!row.ok()) return row.status();
+      BREVIS_RETURN_IF_ERROR(revisions.Correct(
+          store::RevisionRepository::Kind::kRecommendation, *row, before,
+          before.revision(), request.revision_reason()));
+    }
+    auto updated = recommendations.Get((*ids)[0], location->id, (*ids)[1]);
+    if (!updated.ok()) return updated.status();
+    *response = std::move(*updated);
     return store::AccessLogRepository(db).Append(
         call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
   });
@@ -207,6 +226,8 @@ absl::Status AuditService::DoDeleteRecommendation(
     auto location =
         LocateAudit(db, call.caller, (*ids)[0], domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
+    BREVIS_RETURN_IF_ERROR(
+        CheckNotFrozen(location->facts, "delete recommendations"));
     store::RecommendationRepository recommendations(db);
     if (!request.etag().empty()) {
       auto current = recommendations.Get((*ids)[0], location->id, (*ids)[1]);

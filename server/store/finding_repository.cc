@@ -6,10 +6,10 @@
 namespace brevis::store {
 namespace {
 
-#define BREVIS_FINDING_SELECT                                       \
-  "SELECT id, uid, focus_area, kind, text, informant_groups, "      \
-  "child_rights_articles, sip, create_time, update_time, revision " \
-  "FROM findings "
+#define BREVIS_FINDING_SELECT                                        \
+  "SELECT id, uid, focus_area, kind, text, informant_groups, "       \
+  "child_rights_articles, sip, create_time, update_time, revision, " \
+  "correction, correction_reason FROM findings "
 
 v1::Finding ReadFinding(std::string_view audit_uid, const Statement& row) {
   v1::Finding finding;
@@ -23,6 +23,8 @@ v1::Finding ReadFinding(std::string_view audit_uid, const Statement& row) {
   SetTimestamp(row.Int(8), finding.mutable_create_time());
   SetTimestamp(row.Int(9), finding.mutable_update_time());
   finding.set_etag(Etag(row.Int(10)));
+  finding.set_revision(static_cast<int32_t>(row.Int(11)));
+  finding.set_revision_reason(row.Text(12));
   return finding;
 }
 

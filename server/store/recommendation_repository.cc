@@ -6,9 +6,9 @@
 namespace brevis::store {
 namespace {
 
-#define BREVIS_RECOMMENDATION_SELECT                                    \
-  "SELECT id, uid, text, priority, create_time, update_time, revision " \
-  "FROM recommendations "
+#define BREVIS_RECOMMENDATION_SELECT                                     \
+  "SELECT id, uid, text, priority, create_time, update_time, revision, " \
+  "correction, correction_reason FROM recommendations "
 
 v1::Recommendation ReadRow(std::string_view audit_uid, const Statement& row) {
   v1::Recommendation recommendation;
@@ -18,6 +18,8 @@ v1::Recommendation ReadRow(std::string_view audit_uid, const Statement& row) {
   SetTimestamp(row.Int(4), recommendation.mutable_create_time());
   SetTimestamp(row.Int(5), recommendation.mutable_update_time());
   recommendation.set_etag(Etag(row.Int(6)));
+  recommendation.set_revision(static_cast<int32_t>(row.Int(7)));
+  recommendation.set_revision_reason(row.Text(8));
   return recommendation;
 }
 

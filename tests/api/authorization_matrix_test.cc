@@ -177,6 +177,16 @@ Code WriteRefusedByState(Who who, Target target, Phase phase) {
   return code == Code::OK ? Code::FAILED_PRECONDITION : code;
 }
 
+// Findings and recommendations are frozen from PUBLISHED on: allowed
+// callers are refused by that rule (the matrix sends no revision_reason).
+Code ContentWrite(Who who, Target target, Phase phase) {
+  Code code = AuditWrite(who, target, phase);
+  if (code == Code::OK && phase == Phase::kPublished) {
+    return Code::FAILED_PRECONDITION;
+  }
+  return code;
+}
+
 // Feedback follows the published report.
 Code FeedbackWrite(Who who, Target target, Phase phase) {
   Code code = AuditWrite(who, target, phase);
@@ -356,20 +366,43 @@ class AuthorizationMatrixTest : public ServiceTest {
     return recommendation;
   }
 
-  // A fresh recommendation, made by the admin through the API.
+  // A fresh recommendation answering the target audit's finding, written
+  // in the store directly (the API refuses new ones once published).
   std::string FreshRecommendation(Target target) {
     if (target == Target::kMissing) {
       return std::string(kMissingAudit) + "/recommendations/0000000000000000";
     }
-    grpc::ClientContext context;
-    v1::CreateRecommendationRequest request;
-    request.set_parent(Audit(target));
-    *request.mutable_recommendation() = ExampleRecommendation(target);
-    v1::Recommendation created;
-    grpc::Status status =
-        audits_->CreateRecommendation(&context, request, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return created.name();
+    std::string audit = Audit(target);
+    std::string finding = finding_[target == Target::kOwn ? 0 : 1];
+    std::string uid = domain::NewResourceId();
+    EXPECT_TRUE(db_->Write([&](store::Connection& db) -> absl::Status {
+                     auto insert = db.Prepare(
+                         "INSERT INTO recommendations (uid, audit_id, text, "
+                         "priority, create_time, update_time, revision) "
+                         "SELECT ?, id, 'Inför en rutin.', 1, 0, 0, 1 FROM "
+                         "audits WHERE uid = ?");
+                     if (!insert.ok()) return insert.status();
+                     if (auto s =
+                             (*insert)
+                                 ->Bind(1, uid)
+                                 .Bind(2, audit.substr(audit.find('/') + 1))
+                                 .Run();
+                         !s.ok()) {
+                       return s;
+                     }
+                     auto link = db.Prepare(
+                         "INSERT INTO recommendation_findings "
+                         "(recommendation_id, finding_id) SELECT r.id, f.id "
+                         "FROM recommendations r, findings f WHERE r.uid = ? "
+                         "AND f.uid = ?");
+                     if (!link.ok()) return link.status();
+                     return (*link)
+                         ->Bind(1, uid)
+                         .Bind(2, finding.substr(finding.rfind('/') + 1))
+                         .Run();
+                   })
+                    .ok());
+    return audit + "/recommendations/" + uid;
   }
 
   std::string FreshToken(Who who, Target target) {
@@ -572,7 +605,7 @@ AuthorizationMatrixTest::MakeRows() {
         *r.mutable_finding() = ExampleFinding();
         return Invoke(s.audits.get(), &A::CreateFinding, r);
       },
-      AuditWrite};
+      ContentWrite};
   rows["brevis.v1.AuditService.GetFinding"] = {
       [&](Stubs& s, Who, Target t) {
         v1::GetFindingRequest r;
@@ -597,14 +630,14 @@ AuthorizationMatrixTest::MakeRows() {
         r.mutable_update_mask()->add_paths("sip");
         return Invoke(s.audits.get(), &A::UpdateFinding, r);
       },
-      AuditWrite};
+      ContentWrite};
   rows["brevis.v1.AuditService.DeleteFinding"] = {
       [&](Stubs& s, Who, Target t) {
         v1::DeleteFindingRequest r;
         r.set_name(self.FreshChild(t, "findings"));
         return Invoke(s.audits.get(), &A::DeleteFinding, r);
       },
-      AuditWrite};
+      ContentWrite};
 
   // AuditService: recommendations.
   rows["brevis.v1.AuditService.CreateRecommendation"] = {
@@ -614,7 +647,7 @@ AuthorizationMatrixTest::MakeRows() {
         *r.mutable_recommendation() = self.ExampleRecommendation(t);
         return Invoke(s.audits.get(), &A::CreateRecommendation, r);
       },
-      AuditWrite};
+      ContentWrite};
   rows["brevis.v1.AuditService.GetRecommendation"] = {
       [&](Stubs& s, Who, Target t) {
         v1::GetRecommendationRequest r;
@@ -637,14 +670,14 @@ AuthorizationMatrixTest::MakeRows() {
         r.mutable_update_mask()->add_paths("priority");
         return Invoke(s.audits.get(), &A::UpdateRecommendation, r);
       },
-      AuditWrite};
+      ContentWrite};
   rows["brevis.v1.AuditService.DeleteRecommendation"] = {
       [&](Stubs& s, Who, Target t) {
         v1::DeleteRecommendationRequest r;
         r.set_name(self.FreshRecommendation(t));
         return Invoke(s.audits.get(), &A::DeleteRecommendation, r);
       },
-      AuditWrite};
+      ContentWrite};
 
   // AuditService: the lifecycle.
   rows["brevis.v1.AuditService.TransitionAudit"] = {
@@ -692,6 +725,24 @@ AuthorizationMatrixTest::MakeRows() {
       },
       AuditRead};
 
+  // AuditService: revision history.
+  rows["brevis.v1.AuditService.ListFindingRevisions"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::ListRevisionsRequest r;
+        r.set_name(t == Target::kMissing
+                       ? std::string(kMissingAudit) + "/findings/00000000"
+                       : self.finding_[t == Target::kOwn ? 0 : 1]);
+        return Invoke(s.audits.get(), &A::ListFindingRevisions, r);
+      },
+      AuditRead};
+  rows["brevis.v1.AuditService.ListRecommendationRevisions"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::ListRevisionsRequest r;
+        r.set_name(self.FreshRecommendation(t));
+        return Invoke(s.audits.get(), &A::ListRecommendationRevisions, r);
+      },
+      AuditRead};
+
   // AccessLogService.
   rows["brevis.v1.AccessLogService.ListAccessLog"] = {
       [&](Stubs& s, Who, Target) {
@@ -727,7 +778,7 @@ std::vector<std::string> EveryRpc() {
 
 TEST_F(AuthorizationMatrixTest, EveryRpcHasARow) {
   std::vector<std::string> rpcs = EveryRpc();
-  EXPECT_GE(rpcs.size(), 35u);
+  EXPECT_GE(rpcs.size(), 37u);
   for (const std::string& rpc : rpcs) {
     EXPECT_TRUE(rows_.contains(rpc)) << rpc << " has no row in the matrix";
   }
@@ -756,7 +807,7 @@ void AuthorizationMatrixTest::RunMatrix(Phase phase) {
       }
     }
   }
-  EXPECT_GE(cells, 35 * 11 * 3);
+  EXPECT_GE(cells, 37 * 11 * 3);
   EXPECT_EQ(mismatches.size(), 0u) << "mismatches, the first of them:";
   for (size_t i = 0; i < mismatches.size() && i < 40; ++i) {
     ADD_FAILURE() << mismatches[i];

@@ -1,0 +1,80 @@
+#include "server/store/revision_repository.h"
+
+namespace brevis::store {
+namespace {
+
+// The statements per kind: fixed text, chosen, never built from input.
+struct KindSql {
+  const char* row_id;
+  const char* keep;
+  const char* mark;
+  const char* earlier;
+};
+
+const KindSql& SqlFor(RevisionRepository::Kind kind) {
+  static const KindSql kFinding = {
+      "SELECT id FROM findings WHERE audit_id = ? AND uid = ?",
+      "INSERT INTO finding_revisions (finding_id, correction, snapshot) "
+      "VALUES (?, ?, ?)",
+      "UPDATE findings SET correction = correction + 1, correction_reason = ? "
+      "WHERE id = ?",
+      "SELECT snapshot FROM finding_revisions WHERE finding_id = ? "
+      "ORDER BY correction"};
+  static const KindSql kRecommendation = {
+      "SELECT id FROM recommendations WHERE audit_id = ? AND uid = ?",
+      "INSERT INTO recommendation_revisions (recommendation_id, correction, "
+      "snapshot) VALUES (?, ?, ?)",
+      "UPDATE recommendations SET correction = correction + 1, "
+      "correction_reason = ? WHERE id = ?",
+      "SELECT snapshot FROM recommendation_revisions WHERE "
+      "recommendation_id = ? ORDER BY correction"};
+  return kind == RevisionRepository::Kind::kFinding ? kFinding
+                                                    : kRecommendation;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> RevisionRepository::RowId(Kind kind, int64_t audit_id,
+                                                  std::string_view uid) {
+  auto select = db_.Prepare(SqlFor(kind).row_id);
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, audit_id).Bind(2, uid);
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("not found");
+  return (*select)->Int(0);
+}
+
+absl::Status RevisionRepository::Correct(
+    Kind kind, int64_t row_id, const google::protobuf::Message& current,
+    int64_t correction, std::string_view reason) {
+  auto keep = db_.Prepare(SqlFor(kind).keep);
+  if (!keep.ok()) return keep.status();
+  if (auto s = (*keep)
+                   ->Bind(1, row_id)
+                   .Bind(2, correction)
+                   .BindBlob(3, current.SerializeAsString())
+                   .Run();
+      !s.ok()) {
+    return s;
+  }
+  auto mark = db_.Prepare(SqlFor(kind).mark);
+  if (!mark.ok()) return mark.status();
+  return (*mark)->Bind(1, reason).Bind(2, row_id).Run();
+}
+
+absl::StatusOr<std::vector<std::string>> RevisionRepository::Earlier(
+    Kind kind, int64_t row_id) {
+  auto select = db_.Prepare(SqlFor(kind).earlier);
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, row_id);
+  std::vector<std::string> snapshots;
+  while (true) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return snapshots;
+    snapshots.push_back((*select)->Text(0));
+  }
+}
+
+}  // namespace brevis::store

@@ -1,0 +1,40 @@
+#ifndef BREVIS_SERVER_STORE_REVISION_REPOSITORY_H_
+#define BREVIS_SERVER_STORE_REVISION_REPOSITORY_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "server/store/sqlite.h"
+
+namespace brevis::store {
+
+// The earlier versions of findings and recommendations corrected after
+// publication. Works inside the caller's transaction; not thread-safe.
+class RevisionRepository {
+ public:
+  enum class Kind { kFinding, kRecommendation };
+
+  explicit RevisionRepository(Connection& connection) : db_(connection) {}
+
+  // The row id of the finding or recommendation `uid` of audit `audit_id`.
+  // NOT_FOUND.
+  absl::StatusOr<int64_t> RowId(Kind kind, int64_t audit_id,
+                                std::string_view uid);
+  // Keeps `current` (the version about to be replaced, whose revision field
+  // numbers it) and marks the row as corrected once more, for `reason`.
+  absl::Status Correct(Kind kind, int64_t row_id,
+                       const google::protobuf::Message& current,
+                       int64_t correction, std::string_view reason);
+  // The kept versions, oldest first, serialized.
+  absl::StatusOr<std::vector<std::string>> Earlier(Kind kind, int64_t row_id);
+
+ private:
+  Connection& db_;
+};
+
+}  // namespace brevis::store
+
+#endif  // BREVIS_SERVER_STORE_REVISION_REPOSITORY_H_
