@@ -11,7 +11,7 @@ packages=(
   libsqlite3-dev sqlite3 libssl-dev openssl
   libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev
-  python3-grpcio
+  python3-grpcio tzdata
   # Packaging and its tests: cpack's DEB generator computes dependencies with
   # dpkg-shlibdeps (dpkg-dev) and tells ELF files apart with file; lintian
   # checks the .deb; systemd-analyze (systemd) checks the units.

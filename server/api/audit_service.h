@@ -12,7 +12,7 @@ namespace brevis::api {
 // recommendations in audit_service_recommendations.cc, the lifecycle
 // (transitions, responses, verdicts, feedback) in
 // audit_service_lifecycle.cc, the revision history in
-// audit_service_revisions.cc.
+// audit_service_revisions.cc, the unit's actions in audit_service_actions.cc.
 class AuditService final : public v1::AuditService::CallbackService {
  public:
   explicit AuditService(ServiceDeps deps) : deps_(deps) {}
@@ -105,6 +105,22 @@ class AuditService final : public v1::AuditService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListRevisionsRequest* request,
       v1::ListRecommendationRevisionsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateAction(grpc::CallbackServerContext* context,
+                                         const v1::CreateActionRequest* request,
+                                         v1::Action* response) override;
+  grpc::ServerUnaryReactor* GetAction(grpc::CallbackServerContext* context,
+                                      const v1::GetActionRequest* request,
+                                      v1::Action* response) override;
+  grpc::ServerUnaryReactor* UpdateAction(grpc::CallbackServerContext* context,
+                                         const v1::UpdateActionRequest* request,
+                                         v1::Action* response) override;
+  grpc::ServerUnaryReactor* AddProgressNote(
+      grpc::CallbackServerContext* context,
+      const v1::AddProgressNoteRequest* request, v1::Action* response) override;
+  grpc::ServerUnaryReactor* ListActions(
+      grpc::CallbackServerContext* context,
+      const v1::ListActionsRequest* request,
+      v1::ListActionsResponse* response) override;
 
  private:
   // Each RPC's work for an authenticated call, returning a domain status;
@@ -180,6 +196,21 @@ class AuditService final : public v1::AuditService::CallbackService {
   absl::Status DoListRecommendationRevisions(
       const Call& call, const v1::ListRevisionsRequest& request,
       v1::ListRecommendationRevisionsResponse* response);
+  absl::Status DoCreateAction(const Call& call,
+                              const v1::CreateActionRequest& request,
+                              v1::Action* response);
+  absl::Status DoGetAction(const Call& call,
+                           const v1::GetActionRequest& request,
+                           v1::Action* response);
+  absl::Status DoUpdateAction(const Call& call,
+                              const v1::UpdateActionRequest& request,
+                              v1::Action* response);
+  absl::Status DoAddProgressNote(const Call& call,
+                                 const v1::AddProgressNoteRequest& request,
+                                 v1::Action* response);
+  absl::Status DoListActions(const Call& call,
+                             const v1::ListActionsRequest& request,
+                             v1::ListActionsResponse* response);
 
   const ServiceDeps deps_;
 };

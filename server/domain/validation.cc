@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <set>
 
+#include "absl/time/time.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
 #include "server/domain/text_guard.h"
@@ -319,6 +320,39 @@ absl::Status ValidateRecommendation(const v1::Recommendation& recommendation,
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateAction(const v1::Action& action) {
+  if (auto s = CheckText("action.description", action.description(), 2000, true,
+                         true);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckText("action.responsible", action.responsible(),
+                         kMaxNameChars, true, true);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckDate("action.due_date", action.due_date(), true); !s.ok()) {
+    return s;
+  }
+  return CheckEnum("action.status", action.status(), v1::ActionStatus_IsValid,
+                   /*required=*/false);
+}
+
+absl::Status ValidateProgressNote(const v1::ProgressNote& note) {
+  return CheckText("note.text", note.text(), 2000, true, true);
+}
+
+std::string StockholmDate(absl::Time now) {
+  static const absl::TimeZone zone = [] {
+    absl::TimeZone stockholm;
+    if (!absl::LoadTimeZone("Europe/Stockholm", &stockholm)) {
+      return absl::UTCTimeZone();
+    }
+    return stockholm;
+  }();
+  return absl::FormatTime("%Y-%m-%d", now, zone);
 }
 
 absl::Status ValidateResponse(const v1::UnitResponse& response) {

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "brevis/v1/action.pb.h"
 #include "brevis/v1/audit.pb.h"
 #include "brevis/v1/feedback.pb.h"
 #include "brevis/v1/finding.pb.h"
@@ -61,6 +62,14 @@ absl::Status ValidatePrincipal(const v1::Principal& principal);
 absl::Status ValidateToken(const v1::Token& token, absl::Time now);
 inline constexpr absl::Duration kDefaultTokenLifetime = absl::Hours(24 * 90);
 inline constexpr absl::Duration kMaxTokenLifetime = absl::Hours(24 * 400);
+
+absl::Status ValidateAction(const v1::Action& action);
+absl::Status ValidateProgressNote(const v1::ProgressNote& note);
+
+// The date it is now in Stockholm, YYYY-MM-DD: due dates are Swedish
+// calendar days, so an action due on a day is overdue from the next
+// midnight there (UTC where no time zone data is installed).
+std::string StockholmDate(absl::Time now);
 
 absl::Status ValidateResponse(const v1::UnitResponse& response);
 absl::Status ValidateVerdict(const v1::FollowUpVerdict& verdict);

@@ -405,6 +405,34 @@ class AuthorizationMatrixTest : public ServiceTest {
     return audit + "/recommendations/" + uid;
   }
 
+  // A fresh action under a fresh recommendation, in the store directly.
+  std::string FreshAction(Target target) {
+    std::string recommendation = FreshRecommendation(target);
+    if (target == Target::kMissing) return recommendation + "/actions/00000000";
+    std::string uid = domain::NewResourceId();
+    EXPECT_TRUE(db_->Write([&](store::Connection& db) -> absl::Status {
+                     auto insert = db.Prepare(
+                         "INSERT INTO actions (uid, recommendation_id, "
+                         "audit_id, unit_id, description, responsible, "
+                         "due_date, status, create_time, update_time, "
+                         "revision) SELECT ?, r.id, r.audit_id, a.unit_id, "
+                         "'Rutin', 'enhetschef', '2026-06-01', 1, 0, 0, 1 "
+                         "FROM recommendations r JOIN audits a ON a.id = "
+                         "r.audit_id WHERE r.uid = ?");
+                     if (!insert.ok()) return insert.status();
+                     return (*insert)
+                         ->Bind(1, uid)
+                         .Bind(2, std::string(LastId(recommendation)))
+                         .Run();
+                   })
+                    .ok());
+    return recommendation + "/actions/" + uid;
+  }
+
+  static std::string_view LastId(const std::string& name) {
+    return std::string_view(name).substr(name.rfind('/') + 1);
+  }
+
   std::string FreshToken(Who who, Target target) {
     if (target == Target::kMissing) {
       return std::string(kMissingPrincipal) + "/tokens/0000000000000000";
@@ -743,6 +771,50 @@ AuthorizationMatrixTest::MakeRows() {
       },
       AuditRead};
 
+  // AuditService: the unit's actions.
+  rows["brevis.v1.AuditService.CreateAction"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::CreateActionRequest r;
+        r.set_parent(self.FreshRecommendation(t));
+        r.mutable_action()->set_description("Inför rutinen i teamen.");
+        r.mutable_action()->set_responsible("enhetschef");
+        r.mutable_action()->mutable_due_date()->set_year(2026);
+        r.mutable_action()->mutable_due_date()->set_month(9);
+        r.mutable_action()->mutable_due_date()->set_day(1);
+        return Invoke(s.audits.get(), &A::CreateAction, r);
+      },
+      UnitResponds};
+  rows["brevis.v1.AuditService.GetAction"] = {[&](Stubs& s, Who, Target t) {
+                                                v1::GetActionRequest r;
+                                                r.set_name(self.FreshAction(t));
+                                                return Invoke(s.audits.get(),
+                                                              &A::GetAction, r);
+                                              },
+                                              AuditRead};
+  rows["brevis.v1.AuditService.UpdateAction"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::UpdateActionRequest r;
+        r.mutable_action()->set_name(self.FreshAction(t));
+        r.mutable_action()->set_status(v1::ACTION_STATUS_IN_PROGRESS);
+        r.mutable_update_mask()->add_paths("status");
+        return Invoke(s.audits.get(), &A::UpdateAction, r);
+      },
+      UnitResponds};
+  rows["brevis.v1.AuditService.AddProgressNote"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::AddProgressNoteRequest r;
+        r.set_name(self.FreshAction(t));
+        r.mutable_note()->set_text("Rutinen är beslutad i ledningsgruppen.");
+        return Invoke(s.audits.get(), &A::AddProgressNote, r);
+      },
+      UnitResponds};
+  rows["brevis.v1.AuditService.ListActions"] = {
+      [&](Stubs& s, Who, Target) {
+        return Invoke(s.audits.get(), &A::ListActions,
+                      v1::ListActionsRequest());
+      },
+      ListRead};
+
   // AccessLogService.
   rows["brevis.v1.AccessLogService.ListAccessLog"] = {
       [&](Stubs& s, Who, Target) {
@@ -778,7 +850,7 @@ std::vector<std::string> EveryRpc() {
 
 TEST_F(AuthorizationMatrixTest, EveryRpcHasARow) {
   std::vector<std::string> rpcs = EveryRpc();
-  EXPECT_GE(rpcs.size(), 37u);
+  EXPECT_GE(rpcs.size(), 42u);
   for (const std::string& rpc : rpcs) {
     EXPECT_TRUE(rows_.contains(rpc)) << rpc << " has no row in the matrix";
   }
@@ -807,7 +879,7 @@ void AuthorizationMatrixTest::RunMatrix(Phase phase) {
       }
     }
   }
-  EXPECT_GE(cells, 37 * 11 * 3);
+  EXPECT_GE(cells, 42 * 11 * 3);
   EXPECT_EQ(mismatches.size(), 0u) << "mismatches, the first of them:";
   for (size_t i = 0; i < mismatches.size() && i < 40; ++i) {
     ADD_FAILURE() << mismatches[i];

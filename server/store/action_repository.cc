@@ -1,0 +1,211 @@
+#include "server/store/action_repository.h"
+
+#include "server/domain/str_cat.h"
+
+namespace brevis::store {
+namespace {
+
+#define BREVIS_ACTION_SELECT                                                 \
+  "SELECT a.id, a.uid, au.uid, r.uid, u.uid, a.description, a.responsible, " \
+  "a.due_date, a.status, a.create_time, a.update_time, a.revision "          \
+  "FROM actions a JOIN audits au ON au.id = a.audit_id JOIN "                \
+  "recommendations r ON r.id = a.recommendation_id JOIN units u ON "         \
+  "u.id = a.unit_id "
+
+// Open actions whose due date has passed.
+constexpr char kOverdue[] = "(a.status IN (1, 2) AND a.due_date < ?9)";
+
+bool IsOpen(v1::ActionStatus status) {
+  return status == v1::ACTION_STATUS_PLANNED ||
+         status == v1::ACTION_STATUS_IN_PROGRESS;
+}
+
+}  // namespace
+
+v1::Action ActionRepository::ReadRow(const Statement& row) const {
+  v1::Action action;
+  action.set_name(StrCat("audits/", row.Text(2), "/recommendations/",
+                         row.Text(3), "/actions/", row.Text(1)));
+  action.set_unit(StrCat("units/", row.Text(4)));
+  action.set_description(row.Text(5));
+  action.set_responsible(row.Text(6));
+  SetDate(row.Text(7), action.mutable_due_date());
+  action.set_status(static_cast<v1::ActionStatus>(row.Int(8)));
+  SetTimestamp(row.Int(9), action.mutable_create_time());
+  SetTimestamp(row.Int(10), action.mutable_update_time());
+  action.set_etag(Etag(row.Int(11)));
+  action.set_overdue(IsOpen(action.status()) && row.Text(7) < today_);
+  return action;
+}
+
+absl::Status ActionRepository::FillNotes(int64_t id, v1::Action* action) {
+  action->clear_notes();
+  auto select = db_.Prepare(
+      "SELECT text, author, time FROM action_notes WHERE action_id = ? "
+      "ORDER BY id");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, id);
+  while (true) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    v1::ProgressNote* note = action->add_notes();
+    note->set_text((*select)->Text(0));
+    note->set_author((*select)->Text(1));
+    SetTimestamp((*select)->Int(2), note->mutable_time());
+  }
+}
+
+absl::Status ActionRepository::Create(const ActionParent& parent,
+                                      std::string_view uid, absl::Time now,
+                                      v1::Action* action) {
+  auto insert = db_.Prepare(
+      "INSERT INTO actions (uid, recommendation_id, audit_id, unit_id, "
+      "description, responsible, due_date, status, create_time, "
+      "update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
+      "RETURNING id");
+  if (!insert.ok()) return insert.status();
+  if (action->status() == v1::ACTION_STATUS_UNSPECIFIED) {
+    action->set_status(v1::ACTION_STATUS_PLANNED);
+  }
+  int64_t micros = ToMicros(now);
+  Statement& stmt = **insert;
+  stmt.Bind(1, uid)
+      .Bind(2, parent.recommendation_id)
+      .Bind(3, parent.audit_id)
+      .Bind(4, parent.unit_id)
+      .Bind(5, action->description())
+      .Bind(6, action->responsible())
+      .BindOptional(7, DateColumn(action->due_date()))
+      .Bind(8, int64_t{action->status()})
+      .Bind(9, micros)
+      .Bind(10, micros);
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  int64_t id = stmt.Int(0);
+  insert->reset();
+  absl::StatusOr<v1::Action> created = Get(parent.recommendation_id, uid);
+  if (!created.ok()) return created.status();
+  (void)id;
+  *action = std::move(*created);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Action> ActionRepository::Get(int64_t recommendation_id,
+                                                 std::string_view uid) {
+  auto select = db_.Prepare(BREVIS_ACTION_SELECT
+                            "WHERE a.recommendation_id = ? AND a.uid = ?");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, recommendation_id).Bind(2, uid);
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(StrCat("action ", uid, " not found"));
+  v1::Action action = ReadRow(**select);
+  int64_t id = (*select)->Int(0);
+  select->reset();
+  if (auto s = FillNotes(id, &action); !s.ok()) return s;
+  return action;
+}
+
+absl::StatusOr<int64_t> ActionRepository::RowId(int64_t recommendation_id,
+                                                std::string_view uid) {
+  auto select = db_.Prepare(
+      "SELECT id FROM actions WHERE recommendation_id = ? AND uid = ?");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, recommendation_id).Bind(2, uid);
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(StrCat("action ", uid, " not found"));
+  return (*select)->Int(0);
+}
+
+absl::Status ActionRepository::Update(int64_t id, absl::Time now,
+                                      const v1::Action& action) {
+  auto update = db_.Prepare(
+      "UPDATE actions SET description = ?, responsible = ?, due_date = ?, "
+      "status = ?, update_time = ?, revision = revision + 1 WHERE id = ?");
+  if (!update.ok()) return update.status();
+  return (*update)
+      ->Bind(1, action.description())
+      .Bind(2, action.responsible())
+      .BindOptional(3, DateColumn(action.due_date()))
+      .Bind(4, int64_t{action.status()})
+      .Bind(5, ToMicros(now))
+      .Bind(6, id)
+      .Run();
+}
+
+absl::Status ActionRepository::AddNote(int64_t id, std::string_view text,
+                                       std::string_view author,
+                                       absl::Time now) {
+  auto insert = db_.Prepare(
+      "INSERT INTO action_notes (action_id, text, author, time) VALUES (?, "
+      "?, ?, ?)");
+  if (!insert.ok()) return insert.status();
+  if (auto s = (*insert)
+                   ->Bind(1, id)
+                   .Bind(2, text)
+                   .Bind(3, author)
+                   .Bind(4, ToMicros(now))
+                   .Run();
+      !s.ok()) {
+    return s;
+  }
+  auto touch = db_.Prepare(
+      "UPDATE actions SET update_time = ?, revision = revision + 1 WHERE "
+      "id = ?");
+  if (!touch.ok()) return touch.status();
+  return (*touch)->Bind(1, ToMicros(now)).Bind(2, id).Run();
+}
+
+absl::StatusOr<Page<v1::Action>> ActionRepository::List(
+    const ActionFilter& filter, const domain::AuditVisibility& visibility,
+    int64_t caller_id, int64_t after_id, int limit) {
+  Page<v1::Action> empty;
+  if (visibility.nothing) return empty;
+  // Assembled from fixed fragments only; every value is bound.
+  std::string sql = BREVIS_ACTION_SELECT "WHERE a.id > ?1";
+  if (filter.unit_id) sql += " AND a.unit_id = ?2";
+  if (filter.audit_id) sql += " AND a.audit_id = ?3";
+  if (filter.status) sql += " AND a.status = ?4";
+  if (filter.due_before) sql += " AND a.due_date < ?5";
+  if (filter.overdue) {
+    sql += *filter.overdue ? StrCat(" AND ", kOverdue)
+                           : StrCat(" AND NOT ", kOverdue);
+  }
+  if (visibility.unit_ids) {
+    sql +=
+        " AND au.unit_id IN (SELECT unit_id FROM principal_units WHERE "
+        "principal_id = ?7)";
+  }
+  if (visibility.published_only) sql += " AND au.state IN (4, 5, 6, 7)";
+  if (visibility.team_member) {
+    sql +=
+        " AND au.id IN (SELECT audit_id FROM audit_auditors WHERE "
+        "principal_id = ?7)";
+  }
+  sql += " ORDER BY a.id LIMIT ?8";
+  auto select = db_.Prepare(sql);
+  if (!select.ok()) return select.status();
+  Statement& stmt = **select;
+  stmt.Bind(1, after_id).Bind(8, int64_t{limit} + 1);
+  if (filter.unit_id) stmt.Bind(2, *filter.unit_id);
+  if (filter.audit_id) stmt.Bind(3, *filter.audit_id);
+  if (filter.status) stmt.Bind(4, int64_t{*filter.status});
+  if (filter.due_before) stmt.Bind(5, std::string_view(*filter.due_before));
+  if (visibility.unit_ids || visibility.team_member) stmt.Bind(7, caller_id);
+  if (filter.overdue) stmt.Bind(9, std::string_view(today_));
+  std::vector<int64_t> ids;
+  auto page = CollectPage<v1::Action>(stmt, limit, [&](const Statement& row) {
+    ids.push_back(row.Int(0));
+    return ReadRow(row);
+  });
+  if (!page.ok()) return page;
+  select->reset();
+  for (size_t i = 0; i < page->items.size(); ++i) {
+    if (auto s = FillNotes(ids[i], &page->items[i]); !s.ok()) return s;
+  }
+  return page;
+}
+
+}  // namespace brevis::store

@@ -1,0 +1,69 @@
+#ifndef BREVIS_SERVER_STORE_ACTION_REPOSITORY_H_
+#define BREVIS_SERVER_STORE_ACTION_REPOSITORY_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "brevis/v1/action.pb.h"
+#include "server/domain/policy.h"
+#include "server/store/rows.h"
+#include "server/store/sqlite.h"
+
+namespace brevis::store {
+
+struct ActionFilter {
+  std::optional<int64_t> unit_id;
+  std::optional<int64_t> audit_id;
+  std::optional<int> status;
+  std::optional<bool> overdue;
+  std::optional<std::string> due_before;  // YYYY-MM-DD
+};
+
+// Where an action hangs: the recommendation and audit row ids.
+struct ActionParent {
+  int64_t recommendation_id = 0;
+  int64_t audit_id = 0;
+  int64_t unit_id = 0;
+};
+
+// The actions and action_notes tables. `today` (YYYY-MM-DD, the server's
+// local date) decides `overdue`. Works inside the caller's transaction; not
+// thread-safe.
+class ActionRepository {
+ public:
+  ActionRepository(Connection& connection, std::string today)
+      : db_(connection), today_(std::move(today)) {}
+
+  // Inserts `action` under id `uid`; fills in name, unit, times, etag,
+  // status (PLANNED when unset) and overdue.
+  absl::Status Create(const ActionParent& parent, std::string_view uid,
+                      absl::Time now, v1::Action* action);
+  // NOT_FOUND when the recommendation has no action `uid`.
+  absl::StatusOr<v1::Action> Get(int64_t recommendation_id,
+                                 std::string_view uid);
+  absl::StatusOr<int64_t> RowId(int64_t recommendation_id,
+                                std::string_view uid);
+  // Overwrites description, responsible, due date and status; bumps the
+  // revision.
+  absl::Status Update(int64_t id, absl::Time now, const v1::Action& action);
+  absl::Status AddNote(int64_t id, std::string_view text,
+                       std::string_view author, absl::Time now);
+  // Actions of the audits `visibility` lets principal `caller_id` see.
+  absl::StatusOr<Page<v1::Action>> List(
+      const ActionFilter& filter, const domain::AuditVisibility& visibility,
+      int64_t caller_id, int64_t after_id, int limit);
+
+ private:
+  absl::Status FillNotes(int64_t id, v1::Action* action);
+  v1::Action ReadRow(const Statement& row) const;
+
+  Connection& db_;
+  const std::string today_;
+};
+
+}  // namespace brevis::store
+
+#endif  // BREVIS_SERVER_STORE_ACTION_REPOSITORY_H_
