@@ -4,17 +4,9 @@
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/access_log_repository.h"
+#include "server/store/rows.h"
 
 namespace brevis::api {
-namespace {
-
-absl::Time ToTime(const google::protobuf::Timestamp& timestamp) {
-  return absl::FromUnixSeconds(timestamp.seconds()) +
-         absl::Nanoseconds(timestamp.nanos());
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* AccessLogService::ListAccessLog(
     grpc::CallbackServerContext* context,
     const v1::ListAccessLogRequest* request,
@@ -40,8 +32,11 @@ absl::Status AccessLogService::DoListAccessLog(
     filter.resource_prefix = request.resource_prefix();
   }
   if (request.has_start_time())
-    filter.start_time = ToTime(request.start_time());
-  if (request.has_end_time()) filter.end_time = ToTime(request.end_time());
+    filter.start_time =
+        absl::FromUnixMicros(store::TimestampMicros(request.start_time()));
+  if (request.has_end_time())
+    filter.end_time =
+        absl::FromUnixMicros(store::TimestampMicros(request.end_time()));
   if (filter.start_time && filter.end_time &&
       *filter.end_time < *filter.start_time) {
     return absl::InvalidArgumentError(

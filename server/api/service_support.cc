@@ -33,10 +33,7 @@ std::string CertificateSubject(grpc::CallbackServerContext* context) {
 v1::AccessLogEntry Call::Entry(v1::AccessKind kind,
                                std::string resource) const {
   v1::AccessLogEntry entry;
-  int64_t micros = absl::ToUnixMicros(time);
-  entry.mutable_time()->set_seconds(micros / 1000000);
-  entry.mutable_time()->set_nanos(static_cast<int32_t>(micros % 1000000) *
-                                  1000);
+  store::SetTimestamp(absl::ToUnixMicros(time), entry.mutable_time());
   entry.set_principal(caller.name);
   entry.set_method(method);
   entry.set_kind(kind);

@@ -3,10 +3,6 @@
 namespace brevis::store {
 namespace {
 
-int64_t TimestampMicros(const google::protobuf::Timestamp& timestamp) {
-  return timestamp.seconds() * 1000000 + timestamp.nanos() / 1000;
-}
-
 // The smallest string greater than every string starting with `prefix`, so
 // that a prefix match is a range the resource index can serve.
 std::string PrefixEnd(std::string prefix) {

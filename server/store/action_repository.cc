@@ -62,31 +62,28 @@ absl::Status ActionRepository::Create(const ActionParent& parent,
   auto insert = db_.Prepare(
       "INSERT INTO actions (uid, recommendation_id, audit_id, unit_id, "
       "description, responsible, due_date, status, create_time, "
-      "update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
-      "RETURNING id");
+      "update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
   if (!insert.ok()) return insert.status();
   if (action->status() == v1::ACTION_STATUS_UNSPECIFIED) {
     action->set_status(v1::ACTION_STATUS_PLANNED);
   }
   int64_t micros = ToMicros(now);
-  Statement& stmt = **insert;
-  stmt.Bind(1, uid)
-      .Bind(2, parent.recommendation_id)
-      .Bind(3, parent.audit_id)
-      .Bind(4, parent.unit_id)
-      .Bind(5, action->description())
-      .Bind(6, action->responsible())
-      .BindOptional(7, DateColumn(action->due_date()))
-      .Bind(8, int64_t{action->status()})
-      .Bind(9, micros)
-      .Bind(10, micros);
-  absl::StatusOr<bool> row = stmt.Step();
-  if (!row.ok()) return row.status();
-  int64_t id = stmt.Int(0);
+  absl::Status status = (*insert)
+                            ->Bind(1, uid)
+                            .Bind(2, parent.recommendation_id)
+                            .Bind(3, parent.audit_id)
+                            .Bind(4, parent.unit_id)
+                            .Bind(5, action->description())
+                            .Bind(6, action->responsible())
+                            .BindOptional(7, DateColumn(action->due_date()))
+                            .Bind(8, int64_t{action->status()})
+                            .Bind(9, micros)
+                            .Bind(10, micros)
+                            .Run();
+  if (!status.ok()) return status;
   insert->reset();
   absl::StatusOr<v1::Action> created = Get(parent.recommendation_id, uid);
   if (!created.ok()) return created.status();
-  (void)id;
   *action = std::move(*created);
   return absl::OkStatus();
 }

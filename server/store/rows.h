@@ -52,6 +52,10 @@ absl::StatusOr<Page<Resource>> CollectPage(Statement& stmt, int limit,
 inline int64_t ToMicros(absl::Time time) { return absl::ToUnixMicros(time); }
 
 void SetTimestamp(int64_t micros, google::protobuf::Timestamp* timestamp);
+// The column encoding of a timestamp: Unix microseconds.
+inline int64_t TimestampMicros(const google::protobuf::Timestamp& timestamp) {
+  return timestamp.seconds() * 1000000 + timestamp.nanos() / 1000;
+}
 
 // NULL (nullopt) for an unset date.
 std::optional<std::string> DateColumn(const v1::Date& date);

@@ -21,10 +21,6 @@ v1::Token ReadToken(std::string_view principal_uid, const Statement& row) {
   return token;
 }
 
-int64_t TimestampMicros(const google::protobuf::Timestamp& timestamp) {
-  return timestamp.seconds() * 1000000 + timestamp.nanos() / 1000;
-}
-
 }  // namespace
 
 absl::Status TokenRepository::Create(std::string_view principal_uid,
