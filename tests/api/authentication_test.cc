@@ -1,11 +1,11 @@
 #include <gmock/gmock.h>
-#include <grpcpp/generic/generic_stub.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "tests/api/service_fixture.h"
+#include "tests/testing/raw_call.h"
 
 namespace brevis::api {
 namespace {
@@ -216,36 +216,12 @@ TEST_F(AuthenticationTest, RepeatedFailuresFromOneAddressAreSlowedDown) {
 }
 
 TEST_F(AuthenticationTest, HealthCheckNeedsNoToken) {
-  auto channel = ChannelFor("");
-  grpc::GenericStub stub(channel);
   // The health service is not ours; a raw call with an empty request (all
   // services) shows it answers without credentials.
-  grpc::CompletionQueue queue;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(5));
-  grpc::ByteBuffer request;
-  grpc::Slice empty("");
-  request = grpc::ByteBuffer(&empty, 1);
-  auto call = stub.PrepareUnaryCall(&context, "/grpc.health.v1.Health/Check",
-                                    request, &queue);
-  call->StartCall();
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  void* tag;
-  bool ok;
-  ASSERT_TRUE(queue.Next(&tag, &ok));
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  std::vector<grpc::Slice> slices;
-  ASSERT_TRUE(response.Dump(&slices).ok());
   std::string bytes;
-  for (auto& slice : slices) {
-    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  }
+  grpc::Status status = testing::RawUnaryCall(
+      ChannelFor(""), "/grpc.health.v1.Health/Check", "", &bytes);
+  EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(bytes, std::string("\x08\x01", 2)) << "status: SERVING";
 }
 

@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 
 #include "server/json_log.h"
 #include "tests/api/service_fixture.h"
+#include "tests/testing/raw_call.h"
 
 namespace brevis::api {
 namespace {
@@ -129,25 +129,8 @@ TEST_F(ObservabilityTest, EveryCallIsOneLogLineWithoutContentOrSecrets) {
 }
 
 TEST_F(ObservabilityTest, CallsOutsideBrevisAreLoggedToo) {
-  grpc::GenericStub stub(ChannelFor(""));
-  grpc::CompletionQueue queue;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(5));
-  grpc::Slice empty("");
-  grpc::ByteBuffer request(&empty, 1);
-  auto call = stub.PrepareUnaryCall(&context, "/grpc.health.v1.Health/Check",
-                                    request, &queue);
-  call->StartCall();
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  void* tag;
-  bool ok;
-  ASSERT_TRUE(queue.Next(&tag, &ok));
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
+  grpc::Status status =
+      testing::RawUnaryCall(ChannelFor(""), "/grpc.health.v1.Health/Check", "");
   ASSERT_TRUE(status.ok());
   bool logged = false;
   for (const std::string& line : LogLines()) {
@@ -159,25 +142,8 @@ TEST_F(ObservabilityTest, CallsOutsideBrevisAreLoggedToo) {
 
 TEST_F(ObservabilityTest, InventedMethodNamesShareOneLabel) {
   for (int i = 0; i < 3; ++i) {
-    grpc::GenericStub stub(ChannelFor(""));
-    grpc::CompletionQueue queue;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(5));
-    grpc::Slice empty("");
-    grpc::ByteBuffer request(&empty, 1);
-    auto call = stub.PrepareUnaryCall(
-        &context, "/made.Up/Method" + std::to_string(i), request, &queue);
-    call->StartCall();
-    grpc::ByteBuffer response;
-    grpc::Status status;
-    call->Finish(&response, &status, reinterpret_cast<void*>(1));
-    void* tag;
-    bool ok;
-    ASSERT_TRUE(queue.Next(&tag, &ok));
-    queue.Shutdown();
-    while (queue.Next(&tag, &ok)) {
-    }
+    grpc::Status status = testing::RawUnaryCall(
+        ChannelFor(""), "/made.Up/Method" + std::to_string(i), "");
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
   }
   std::string metrics = HttpGet(server_->metrics_port(), "/metrics");

@@ -2,9 +2,9 @@
 // not a valid request.
 
 #include <gmock/gmock.h>
-#include <grpcpp/generic/generic_stub.h>
 
 #include "tests/api/service_fixture.h"
+#include "tests/testing/raw_call.h"
 
 namespace brevis::api {
 namespace {
@@ -14,26 +14,7 @@ using ::testing::HasSubstr;
 class WireTest : public ServiceTest {
  protected:
   grpc::Status RawCall(const std::string& method, const std::string& bytes) {
-    grpc::GenericStub stub(channel_);
-    grpc::CompletionQueue queue;
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + admin_.secret);
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(10));
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer request(&slice, 1);
-    auto call = stub.PrepareUnaryCall(&context, method, request, &queue);
-    call->StartCall();
-    grpc::ByteBuffer response;
-    grpc::Status status;
-    call->Finish(&response, &status, reinterpret_cast<void*>(1));
-    void* tag = nullptr;
-    bool ok = false;
-    EXPECT_TRUE(queue.Next(&tag, &ok));
-    queue.Shutdown();
-    while (queue.Next(&tag, &ok)) {
-    }
-    return status;
+    return testing::RawUnaryCall(channel_, method, bytes);
   }
 };
 
