@@ -94,16 +94,20 @@ Database::~Database() = default;
 absl::Status Database::Write(
     absl::FunctionRef<absl::Status(Connection&)> work) {
   ++writers_queued_;
-  std::lock_guard<std::mutex> lock(writer_mu_);
-  absl::Status status = writer_->Exec("BEGIN IMMEDIATE");
-  if (status.ok()) status = work(*writer_);
-  if (status.ok()) status = writer_->Exec("COMMIT");
-  if (status.ok()) {
-    ++write_transactions_;
-  } else if (!sqlite3_get_autocommit(writer_->raw())) {
-    writer_->Exec("ROLLBACK").IgnoreError();
+  absl::Status status;
+  {
+    std::lock_guard<std::mutex> lock(writer_mu_);
+    status = writer_->Exec("BEGIN IMMEDIATE");
+    if (status.ok()) status = work(*writer_);
+    if (status.ok()) status = writer_->Exec("COMMIT");
+    if (status.ok()) {
+      ++write_transactions_;
+    } else if (!sqlite3_get_autocommit(writer_->raw())) {
+      writer_->Exec("ROLLBACK").IgnoreError();
+    }
   }
   --writers_queued_;
+  if (status.ok() && commit_listener_) commit_listener_();
   return status;
 }
 

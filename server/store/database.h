@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -55,6 +56,13 @@ class Database {
   // same snapshot.
   absl::Status Read(absl::FunctionRef<absl::Status(Connection&)> work);
 
+  // Calls `listener` after every committed write transaction, on the
+  // writing thread and outside the writer lock; it must be quick. Set it
+  // before the first Write (the event feed wakes its watchers with it).
+  void SetCommitListener(std::function<void()> listener) {
+    commit_listener_ = std::move(listener);
+  }
+
   int schema_version() const { return schema_version_; }
   // Write calls waiting for or holding the writer: the writer's queue.
   int writers_queued() const { return writers_queued_.load(); }
@@ -75,6 +83,8 @@ class Database {
   std::optional<DatabaseLock> lock_;
   std::atomic<int> writers_queued_{0};
   std::atomic<uint64_t> write_transactions_{0};
+
+  std::function<void()> commit_listener_;
 
   std::mutex writer_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
