@@ -100,6 +100,8 @@ const std::map<std::string, std::vector<Column>>& ListColumns() {
         {"OVERDUE", "overdue_actions"},
         {"OLDEST DUE", "oldest_due_date"},
         {"DAYS", "most_days_overdue"}}},
+      {"brevis.v1.WhoAmIResponse",
+       {{"PRINCIPAL", "principal.name"}, {"TOKEN", "token"}}},
       {"brevis.v1.AccessLogEntry",
        {{"SEQUENCE", "sequence"},
         {"TIME", "time"},

@@ -17,11 +17,11 @@ class WatchState {
   }
 
   // Opens one stream and hands every event to `handler`. Sets *delivered
-  // when a message arrived. Returns the stream's status, or OK when the
-  // handler or Stop() ended it.
+  // when a message arrived, and *ended when the handler or Stop() ended
+  // the stream (then OK is returned). Otherwise returns how it ended.
   absl::Status StreamOnce(const ClientCore& core, absl::Time deadline,
-                          const EventWatcher::Handler& handler,
-                          bool* delivered);
+                          const EventWatcher::Handler& handler, bool* delivered,
+                          bool* ended);
 
   // Waits `wait` unless Stop() comes first; true when stopped.
   bool WaitOrStop(absl::Duration wait) {
@@ -95,7 +95,7 @@ absl::Status Stream(
 
 absl::Status WatchState::StreamOnce(const ClientCore& core, absl::Time deadline,
                                     const EventWatcher::Handler& handler,
-                                    bool* delivered) {
+                                    bool* delivered, bool* ended) {
   v1::WatchEventsRequest request = request_;
   request.set_after_sequence(resume_after());
   bool handler_ended = false;
@@ -125,7 +125,8 @@ absl::Status WatchState::StreamOnce(const ClientCore& core, absl::Time deadline,
         if (context != nullptr) ++streams_opened_;
         return !stopped_;
       });
-  if (handler_ended || stopped()) return absl::OkStatus();
+  *ended = handler_ended || stopped();
+  if (*ended) return absl::OkStatus();
   return status;
 }
 
@@ -145,9 +146,10 @@ absl::Status EventWatcher::Run(const Handler& handler) {
   int failures = 0;
   while (true) {
     bool delivered = false;
+    bool ended = false;
     absl::Status status =
-        state_->StreamOnce(*core_, deadline, handler, &delivered);
-    if (status.ok() && state_->stopped()) return status;
+        state_->StreamOnce(*core_, deadline, handler, &delivered, &ended);
+    if (ended) return absl::OkStatus();
     if (delivered) failures = 0;
     // A stream ends by itself only when the server goes away (UNAVAILABLE,
     // or OK from a server that closed it cleanly); anything else is final.
