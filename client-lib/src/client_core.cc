@@ -1,6 +1,10 @@
 #include "client-lib/src/client_core.h"
 
+#include <grpcpp/generic/generic_stub.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -63,6 +67,12 @@ absl::Status CheckToken(const std::string& token) {
     }
   }
   return absl::OkStatus();
+}
+
+// A duration as whole milliseconds for a channel argument, 10 ms to 1 h.
+int ClampMs(absl::Duration duration) {
+  return static_cast<int>(std::clamp<int64_t>(
+      absl::ToInt64Milliseconds(duration), 10, 3600 * 1000));
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
@@ -141,6 +151,15 @@ absl::StatusOr<std::shared_ptr<const ClientCore>> ClientCore::Create(
   // Retries are this library's own (RetryOptions); gRPC's would multiply
   // them.
   arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+  // gRPC waits between attempts to reconnect a broken connection (1 s at
+  // first, growing to 2 min) and meanwhile fails calls at once; retries
+  // spaced by RetryOptions would then all fail. Reconnect at their pace.
+  // (GRPC_ARG_MIN_RECONNECT_BACKOFF_MS is left alone: it is also the
+  // connect timeout.)
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+                   ClampMs(options.retry.initial_backoff));
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+                   ClampMs(options.retry.max_backoff));
   if (!options.tls_server_name.empty()) {
     arguments.SetSslTargetNameOverride(options.tls_server_name);
   }
@@ -174,6 +193,53 @@ void ClientCore::Prepare(grpc::ClientContext* context,
   }
   if (!authorization_.empty()) {
     context->AddMetadata("authorization", authorization_);
+  }
+}
+
+void ClientCore::WaitToRetry(absl::Time until) const {
+  // A connected channel got UNAVAILABLE from the server itself: back off.
+  if (Connected() || !AwaitConnected(until)) {
+    absl::SleepFor(until - absl::Now());
+  }
+}
+
+bool ClientCore::AwaitConnected(
+    absl::Time deadline,
+    const std::function<bool(grpc::ClientContext*)>& hook) const {
+  if (channel_->GetState(/*try_to_connect=*/true) == GRPC_CHANNEL_READY) {
+    return true;
+  }
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(deadline));
+  context.set_wait_for_ready(true);
+  if (hook && !hook(&context)) return false;
+  grpc::GenericStub stub(channel_);
+  grpc::CompletionQueue queue;
+  grpc::ByteBuffer empty_request;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
+      stub.PrepareUnaryCall(&context, "/grpc.health.v1.Health/Check",
+                            empty_request, &queue);
+  call->StartCall();
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  call->Finish(&response, &status, /*tag=*/&status);
+  void* tag = nullptr;
+  bool ok = false;
+  // One event comes: the call's end, by the deadline at the latest.
+  bool finished = queue.Next(&tag, &ok);
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  if (hook) hook(nullptr);
+  if (!finished) return false;
+  // Any answer from a server, even UNIMPLEMENTED, means connected.
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::CANCELLED:
+      return false;
+    default:
+      return true;
   }
 }
 

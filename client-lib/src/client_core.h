@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -86,9 +87,29 @@ class ClientCore {
         return GaveUp(failure, attempt, true);
       }
       Notify(method, attempt, failure, backoff);
-      absl::SleepFor(backoff);
+      WaitToRetry(absl::Now() + backoff);
     }
   }
+
+  // Whether the channel has a connection now.
+  bool Connected() const {
+    return channel_->GetState(/*try_to_connect=*/false) == GRPC_CHANNEL_READY;
+  }
+
+  // Waits until `until` before a retry. While the channel is not connected
+  // it waits for it to connect instead and returns as soon as it does.
+  void WaitToRetry(absl::Time until) const;
+
+  // Waits until `deadline` for the channel to connect, and makes it try now.
+  // (gRPC 1.51 leaves a channel in TRANSIENT_FAILURE until a call that waits
+  // for it comes along: retries of calls that fail fast would never get
+  // through. The waiting call is a health check, which needs no token.)
+  // `hook`, when given, gets the call's context before it starts (return
+  // false to skip the wait) and nullptr after it ends, so that another
+  // thread can cancel it. True when connected.
+  bool AwaitConnected(
+      absl::Time deadline,
+      const std::function<bool(grpc::ClientContext*)>& hook = nullptr) const;
 
   // Tells RetryOptions::on_retry, if set.
   void Notify(const char* method, int attempt, const absl::Status& status,

@@ -23,10 +23,23 @@ class WatchState {
                           const EventWatcher::Handler& handler, bool* delivered,
                           bool* ended);
 
-  // Waits `wait` unless Stop() comes first; true when stopped.
-  bool WaitOrStop(absl::Duration wait) {
+  // Waits `wait` before the next stream, unless Stop() comes first; true
+  // when stopped. While the channel is not connected, it waits for it to
+  // connect instead (see ClientCore::AwaitConnected), cancelled by Stop().
+  bool WaitOrStop(const ClientCore& core, absl::Duration wait) {
+    absl::Time until = absl::Now() + wait;
+    // A connected channel got UNAVAILABLE from the server itself: back off.
+    bool reconnected =
+        !core.Connected() &&
+        core.AwaitConnected(until, [&](grpc::ClientContext* context) {
+          absl::MutexLock lock(&mu_);
+          context_ = context;
+          return !stopped_;
+        });
     absl::MutexLock lock(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(&stopped_), wait);
+    if (!reconnected) {
+      mu_.AwaitWithTimeout(absl::Condition(&stopped_), until - absl::Now());
+    }
     return stopped_;
   }
 
@@ -151,9 +164,12 @@ absl::Status EventWatcher::Run(const Handler& handler) {
         state_->StreamOnce(*core_, deadline, handler, &delivered, &ended);
     if (ended) return absl::OkStatus();
     if (delivered) failures = 0;
-    // A stream ends by itself only when the server goes away (UNAVAILABLE,
-    // or OK from a server that closed it cleanly); anything else is final.
-    if (!status.ok() && status.code() != absl::StatusCode::kUnavailable) {
+    // A stream ends by itself only when the server goes away: UNAVAILABLE,
+    // OK from a server that closed it cleanly, or CANCELLED when the server
+    // cut the stream before its status went out (we did not cancel it: that
+    // returned above). Anything else is final.
+    if (!status.ok() && status.code() != absl::StatusCode::kUnavailable &&
+        status.code() != absl::StatusCode::kCancelled) {
       return status;
     }
     if (status.ok()) {
@@ -171,7 +187,7 @@ absl::Status EventWatcher::Run(const Handler& handler) {
     }
     core_->Notify("/brevis.v1.EventService/WatchEvents", failures, status,
                   backoff);
-    if (state_->WaitOrStop(backoff)) return absl::OkStatus();
+    if (state_->WaitOrStop(*core_, backoff)) return absl::OkStatus();
   }
 }
 

@@ -241,6 +241,40 @@ TEST_F(BrevisctlTest, ConnectionFromFlagsEnvironmentAndDefaults) {
                 2, "/nonexistent/admin.token");
 }
 
+TEST_F(BrevisctlTest, EventsAreListedAndWatched) {
+  std::string first = NewUnit("BUP Prima Handen");
+  std::string second = NewUnit("BUP Södermalm");
+  // Table: one event per line; the units' creations among them.
+  std::string table = Ok({"events", "list", "--kind", "created"});
+  EXPECT_THAT(table, StartsWith("SEQUENCE "));
+  EXPECT_THAT(table, HasSubstr(first));
+  std::vector<std::string> sequences =
+      Lines(Ok({"events", "list", "--kind", "created", "-q"}));
+  ASSERT_GE(sequences.size(), 2u);
+  for (const std::string& sequence : sequences) {
+    EXPECT_TRUE(std::regex_match(sequence, std::regex("[0-9]+"))) << sequence;
+  }
+  // --after skips what was seen: only the last creation is left.
+  std::string before_last = sequences[sequences.size() - 2];
+  ProgramRun watch = Ctl({"events", "watch", "--after", before_last, "--kind",
+                          "created", "--count", "1", "--json"});
+  EXPECT_EQ(watch.exit_code, 0) << watch.Describe();
+  v1::Event event;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(watch.out, &event).ok())
+      << watch.out;
+  EXPECT_EQ(event.resource(), second);
+  EXPECT_EQ(event.kind(), v1::EVENT_KIND_CREATED);
+
+  // Nothing new: --for ends the watch, and that is not a failure.
+  auto start = std::chrono::steady_clock::now();
+  watch = Ctl({"events", "watch", "--after", sequences.back(), "--kind",
+               "created", "--for", "1"});
+  EXPECT_EQ(watch.exit_code, 0) << watch.Describe();
+  EXPECT_EQ(watch.out, "");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
 TEST_F(BrevisctlTest, EveryCommandHasHelpWithAnExample) {
   ProgramRun top = Ctl({"--help"});
   EXPECT_EQ(top.exit_code, 0);

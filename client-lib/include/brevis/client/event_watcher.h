@@ -37,7 +37,8 @@ class EventWatcher {
   // server refuses the watch (its status: UNAUTHENTICATED,
   // PERMISSION_DENIED, INVALID_ARGUMENT for a bad filter, ...), or
   // RetryOptions::watch_max_attempts streams in a row fail with UNAVAILABLE
-  // before delivering anything (UNAVAILABLE, saying how many). A stream that
+  // (or end without a status, or are cancelled by the server) before
+  // delivering anything (UNAVAILABLE, saying how many). A stream that
   // delivered at least one message resets that count. Call Run again to
   // continue.
   absl::Status Run(const Handler& handler);
