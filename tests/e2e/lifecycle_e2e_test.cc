@@ -163,9 +163,16 @@ TEST_F(LifecycleE2eTest, OneAuditFromCommissionToClosure) {
   EXPECT_THAT(report.markdown(), HasSubstr("genomförd"));
   EXPECT_THAT(report.html(), HasSubstr("<svg"));
 
+  // init's first admin and its token open the feed, made by the operator.
+  std::vector<v1::Event> feed = ListAllEvents();
+  ASSERT_GE(feed.size(), 2u);
+  EXPECT_EQ(feed[0].actor(), "operator");
+  EXPECT_THAT(feed[0].resource(), ::testing::StartsWith("principals/"));
+  EXPECT_EQ(feed[1].kind(), v1::EVENT_KIND_CREATED);
+  EXPECT_THAT(feed[1].resource(), HasSubstr("/tokens/"));
   // Every step of the lifecycle is in the feed, in order.
   int steps = 0;
-  for (const v1::Event& event : ListAllEvents()) {
+  for (const v1::Event& event : feed) {
     if (event.kind() == v1::EVENT_KIND_STATE_CHANGED) {
       EXPECT_EQ(event.resource(), scenario.audit().name());
       ++steps;
