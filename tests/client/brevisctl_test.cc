@@ -275,6 +275,70 @@ TEST_F(BrevisctlTest, EventsAreListedAndWatched) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
+// Commission to published report, all through brevisctl, as the README
+// walkthrough does it.
+TEST_F(BrevisctlTest, FromCommissionToAPublishedReportAndItsExport) {
+  std::string unit = NewUnit("BUP Prima Handen");
+  std::string auditor =
+      Lines(Ok({"-q", "principals", "create", "--display-name",
+                "Brukarrevisor A", "--role", "auditor"}))[0];
+  std::string audit =
+      Lines(Ok({"-q", "audits", "create", "--unit", unit, "--title",
+                "Brukarrevision BUP Prima Handen 2026", "--commissioned-by",
+                "Regionala programmet för psykisk hälsa", "--focus",
+                "participation,information", "--start", "2026-02-01",
+                "--report", "2026-05-15", "--auditor", auditor}))[0];
+  Ok({"audits", "transition", audit, "fieldwork"});
+  Ok({"sessions", "add", audit, "--date", "2026-03-02", "--kind", "interview",
+      "--group", "young_person", "--participants", "6"});
+  Ok({"sessions", "add", audit, "--date", "2026-03-09", "--kind", "focus_group",
+      "--group", "guardian", "--participants", "3"});
+  std::string finding =
+      Lines(Ok({"-q", "findings", "add", audit, "--focus", "participation",
+                "--kind", "improvement_area", "--group", "young_person",
+                "--article", "12", "--text",
+                "Flera unga säger att de inte får vara med när beslut om deras "
+                "behandling fattas."}))[0];
+  std::string recommendation =
+      Lines(Ok({"-q", "recommendations", "add", audit, "--priority", "high",
+                "--finding", finding, "--text",
+                "Inför en rutin där den unge själv får ge sin syn innan beslut "
+                "om behandling."}))[0];
+  Ok({"audits", "transition", audit, "reporting"});
+  std::string published =
+      Ok({"--json", "audits", "transition", audit, "published"});
+  EXPECT_THAT(published, HasSubstr("\"state\": \"AUDIT_STATE_PUBLISHED\""));
+
+  std::string markdown = Ok({"report", audit});
+  EXPECT_THAT(markdown, HasSubstr("Brukarrevision BUP Prima Handen 2026"));
+  EXPECT_THAT(markdown, HasSubstr("får vara med när beslut"));
+  // Three guardians are fewer than the minimum group: not shown.
+  EXPECT_THAT(markdown, HasSubstr("färre än 5"));
+
+  std::string html_file = dir_.File("rapport.html");
+  ProgramRun html = Ctl({"report", audit, "--format", "html", "--out",
+                         html_file, "--language", "en"});
+  EXPECT_EQ(html.exit_code, 0) << html.Describe();
+  std::optional<std::string> page = e2e::ReadFile(html_file);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_THAT(*page, HasSubstr("<svg"));
+  EXPECT_THAT(*page, HasSubstr("Brukarrevision BUP Prima Handen 2026"));
+
+  v1::AuditReport report;
+  std::string json = Ok({"report", audit, "--format", "json"});
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &report).ok())
+      << json;
+  EXPECT_EQ(report.audit().name(), audit);
+  ASSERT_EQ(report.recommendations_size(), 1);
+  EXPECT_EQ(report.recommendations(0).recommendation().name(), recommendation);
+
+  // The export: a header row and one row per recommendation.
+  std::vector<std::string> csv = Lines(Ok({"export", "--unit", unit}));
+  ASSERT_EQ(csv.size(), 2u);
+  EXPECT_THAT(csv[1], HasSubstr(audit));
+  ExpectFailure(Ctl({"report", audit, "--format", "pdf"}), 2, "--format");
+}
+
 TEST_F(BrevisctlTest, EveryCommandHasHelpWithAnExample) {
   ProgramRun top = Ctl({"--help"});
   EXPECT_EQ(top.exit_code, 0);
