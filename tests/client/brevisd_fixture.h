@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "brevis/client/client.h"
 #include "tests/e2e/brevisd_process.h"
@@ -26,14 +27,19 @@ class BrevisdFixture : public ::testing::Test {
     e2e::ProcessResult init = e2e::RunBrevisd({"init", "--db", db_});
     ASSERT_EQ(init.exit_code, 0) << init.Describe();
     std::string error;
-    server_ = e2e::BrevisdProcess::Start(
-        {"serve", "--db", db_, "--listen", "127.0.0.1:0"}, &error);
+    std::vector<std::string> args = {"serve", "--db", db_, "--listen",
+                                     "127.0.0.1:0"};
+    for (const std::string& arg : ExtraServeArgs()) args.push_back(arg);
+    server_ = e2e::BrevisdProcess::Start(args, &error);
     ASSERT_NE(server_, nullptr) << error;
     ASSERT_TRUE(server_->WaitForListening().has_value())
         << "brevisd did not listen:\n"
         << server_->err();
     address_ = server_->address();
   }
+
+  // More flags for `brevisd serve` (TLS, for example).
+  virtual std::vector<std::string> ExtraServeArgs() const { return {}; }
 
   // Options for the admin on this server.
   client::ClientOptions AdminOptions() const {
