@@ -38,7 +38,8 @@ test: build
 BENCH_ARGS ?=
 bench: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target brevis-bench brevisd
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target brevis-bench brevisd \
+	  >$(BUILD_DIR)/bench-build.log || { cat $(BUILD_DIR)/bench-build.log; exit 1; }
 	@$(BUILD_DIR)/tests/bench/brevis-bench \
 	  --brevisd $(BUILD_DIR)/server/brevisd \
 	  --json $(BUILD_DIR)/bench.json $(BENCH_ARGS)

@@ -184,6 +184,32 @@ v1::AuditState DrawState(std::mt19937_64& rng) {
   return v1::AUDIT_STATE_CLOSED;
 }
 
+// How many days ago an audit in `state` began (negative: it is planned to
+// begin then): an audit spends a few months from fieldwork to publication,
+// a year on its actions, and is followed up about a year after publication.
+int AgeDays(std::mt19937_64& rng, v1::AuditState state) {
+  struct Range {
+    v1::AuditState state;
+    int from, to;
+  };
+  constexpr std::array<Range, 8> kRanges = {{
+      {v1::AUDIT_STATE_PLANNED, -90, -1},
+      {v1::AUDIT_STATE_FIELDWORK, 50, 100},
+      {v1::AUDIT_STATE_REPORTING, 95, 150},
+      {v1::AUDIT_STATE_PUBLISHED, 140, 220},
+      {v1::AUDIT_STATE_IN_PROGRESS, 200, 520},
+      {v1::AUDIT_STATE_FOLLOW_UP, 420, 650},
+      {v1::AUDIT_STATE_CLOSED, 560, 1800},
+      {v1::AUDIT_STATE_CANCELLED, 100, 1000},
+  }};
+  for (const Range& range : kRanges) {
+    if (range.state == state) {
+      return range.from + static_cast<int>(rng() % (range.to - range.from));
+    }
+  }
+  return 365;
+}
+
 // The status of an action of an audit in `state`: the further the audit
 // has come, the more of its actions are done.
 v1::ActionStatus DrawActionStatus(std::mt19937_64& rng, v1::AuditState state) {
@@ -340,12 +366,7 @@ class Seeder {
       row.uid = Uid(rng_);
       row.unit = static_cast<int>(i % size_.units);
       row.state = i == 0 ? v1::AUDIT_STATE_REPORTING : DrawState(rng_);
-      // Later states began longer ago.
-      int age_days =
-          row.state == v1::AUDIT_STATE_CANCELLED
-              ? 200 + static_cast<int>(rng_() % 900)
-              : 30 + 150 * (row.state - 1) + static_cast<int>(rng_() % 300);
-      row.start = now_ - absl::Hours(24 * age_days);
+      row.start = now_ - absl::Hours(24 * AgeDays(rng_, row.state));
       int year = static_cast<int>(
           absl::ToCivilYear(row.start, absl::UTCTimeZone()).year());
       v1::Audit audit;
@@ -370,8 +391,8 @@ class Seeder {
       *audit.mutable_planned_follow_up_date() =
           ToDate(row.start + absl::Hours(24 * 290));
       store::AuditRepository repository(connection);
-      if (auto s = repository.Create(row.uid, unit_ids_[row.unit],
-                                     row.start - absl::Hours(24 * 30), &audit);
+      if (auto s = repository.Create(row.uid, unit_ids_[row.unit], At(row, -30),
+                                     &audit);
           !s.ok()) {
         return s;
       }
@@ -400,9 +421,9 @@ class Seeder {
     }
     for (int step = v1::AUDIT_STATE_FIELDWORK; step <= target; ++step) {
       auto next = static_cast<v1::AuditState>(step);
-      if (auto s = lifecycle.Transition(
-              row.id, last, next, "", "principals/admin",
-              row.start + absl::Hours(24 * 45 * (step - 1)));
+      if (auto s =
+              lifecycle.Transition(row.id, last, next, "", "principals/admin",
+                                   At(row, 45 * (step - 1)));
           !s.ok()) {
         return s;
       }
@@ -412,7 +433,7 @@ class Seeder {
       if (auto s = lifecycle.Transition(
               row.id, last, v1::AUDIT_STATE_CANCELLED,
               "Enheten har slagits samman med en annan mottagning.",
-              "principals/admin", row.start + absl::Hours(24 * 200));
+              "principals/admin", At(row, 45 * target + 10));
           !s.ok()) {
         return s;
       }
@@ -439,14 +460,12 @@ class Seeder {
                        4 + static_cast<int>(rng_() % 4)});
     for (size_t k = 0; k < planned.size(); ++k) {
       v1::Session session;
-      *session.mutable_date() =
-          ToDate(row.start + absl::Hours(24 * (10 + 3 * k)));
+      *session.mutable_date() = ToDate(At(row, 10 + 3 * k));
       session.set_kind(planned[k].kind);
       session.set_informant_group(planned[k].group);
       session.set_participant_count(planned[k].participants);
       if (auto s = sessions.Create(row.uid, row.id, Uid(rng_),
-                                   row.start + absl::Hours(24 * (10 + 3 * k)),
-                                   &session);
+                                   At(row, 10 + 3 * k), &session);
           !s.ok()) {
         return s;
       }
@@ -495,8 +514,7 @@ class Seeder {
           if (r % 4 == 0) finding.add_child_rights_articles(12);
           if (r % 7 == 0) finding.add_child_rights_articles(3);
           finding.set_sip(r % 9 == 0);
-          absl::Time created =
-              row.start + absl::Hours(24 * 20) + absl::Minutes(rng_() % 60000);
+          absl::Time created = At(row, 20 + (rng_() % 60000) / 1440.0);
           if (auto s =
                   store::FindingRepository(connection)
                       .Create(row.uid, row.id, Uid(rng_), created, &finding);
@@ -522,7 +540,7 @@ class Seeder {
       store::RecommendationRepository repository(connection);
       int count = std::min<int>(2 + static_cast<int>(rng_() % 7),
                                 row.improvement_findings.size());
-      absl::Time written = row.start + absl::Hours(24 * 80);
+      absl::Time written = At(row, 80);
       for (int r = 0; r < count; ++r) {
         v1::Recommendation recommendation;
         recommendation.set_text(Pick(rng_, kRecommendations));
@@ -547,9 +565,8 @@ class Seeder {
                               : d < 9 ? v1::RESPONSE_DECISION_PARTLY_ACCEPTED
                                       : v1::RESPONSE_DECISION_DECLINED);
         response.set_rationale(Pick(rng_, kRationales));
-        if (auto s =
-                repository.SetResponse(id, response, "principals/enhetschef",
-                                       written + absl::Hours(24 * 60));
+        if (auto s = repository.SetResponse(
+                id, response, "principals/enhetschef", At(row, 140));
             !s.ok()) {
           return s;
         }
@@ -578,7 +595,7 @@ class Seeder {
           action.set_responsible(Pick(rng_, kResponsibles));
           // Due within a year of publication; later states are older, so
           // more of their due dates have passed.
-          absl::Time published = row.start + absl::Hours(24 * 135);
+          absl::Time published = At(row, 135);
           absl::Time due =
               published +
               absl::Hours(24 * (30 + static_cast<int>(rng_() % 330)));
@@ -608,9 +625,9 @@ class Seeder {
           }
           if (k % 4 == 0) {
             int64_t id = sqlite3_last_insert_rowid(connection.raw());
-            if (auto st = actions.AddNote(id, Pick(rng_, kNotes),
-                                          "principals/enhetschef",
-                                          published + absl::Hours(24 * 40));
+            if (auto st =
+                    actions.AddNote(id, Pick(rng_, kNotes),
+                                    "principals/enhetschef", At(row, 175));
                 !st.ok()) {
               return st;
             }
@@ -628,6 +645,13 @@ class Seeder {
       data_.busiest_unit = brevis::StrCat("units/", unit_uids_[0]);
     }
     return absl::OkStatus();
+  }
+
+  // `days` after the audit's planned start, but never in the future: a
+  // recent audit has not yet done what an older one did at that age.
+  absl::Time At(const AuditRow& row, double days) const {
+    return std::min(row.start + absl::Seconds(86400 * days),
+                    now_ - absl::Hours(1));
   }
 
   static std::string DateText(const v1::Date& date) {
@@ -652,9 +676,9 @@ class Seeder {
               v1::FollowUpVerdict verdict;
               verdict.set_verdict(static_cast<v1::Verdict>(1 + rng_() % 4));
               verdict.set_comment(Pick(rng_, kVerdictComments));
-              if (auto s = repository.SetVerdict(
-                      row.recommendations[r], verdict, "principals/revisor",
-                      row.start + absl::Hours(24 * 300));
+              if (auto s =
+                      repository.SetVerdict(row.recommendations[r], verdict,
+                                            "principals/revisor", At(row, 300));
                   !s.ok()) {
                 return s;
               }
@@ -662,8 +686,7 @@ class Seeder {
           }
           if (row.state == v1::AUDIT_STATE_CLOSED) {
             v1::Feedback feedback;
-            *feedback.mutable_date() =
-                ToDate(row.start + absl::Hours(24 * 120));
+            *feedback.mutable_date() = ToDate(At(row, 120));
             feedback.add_audiences(v1::INFORMANT_GROUP_YOUNG_PERSON);
             feedback.add_audiences(v1::INFORMANT_GROUP_GUARDIAN);
             feedback.set_form(v1::FEEDBACK_FORM_EASY_READ_LETTER);
@@ -671,8 +694,7 @@ class Seeder {
                 "Ett brev på lättläst svenska skickades till alla som deltog.");
             if (auto s = store::LifecycleRepository(connection)
                              .CreateFeedback(row.uid, row.id, Uid(rng_),
-                                             row.start + absl::Hours(24 * 121),
-                                             &feedback);
+                                             At(row, 121), &feedback);
                 !s.ok()) {
               return s;
             }
