@@ -133,8 +133,15 @@ CellResult FlatnessCell(LoadClient& client, const Flags& flags) {
 
 // `transactions` reads the server's committed write transactions (nullptr
 // for a server whose metrics are out of reach).
+double LoadAverage() {
+  double load = -1;
+  std::ifstream("/proc/loadavg") >> load;
+  return load;
+}
+
 void RunCells(LoadClient& client, const Flags& flags, Report& report,
               const std::function<double()>& transactions) {
+  report.load_before = LoadAverage();
   auto duration = milliseconds(static_cast<int64_t>(flags.seconds * 1000));
   auto warmup = std::min(milliseconds(1000), duration / 5);
   for (int concurrency : flags.concurrency) {
@@ -159,6 +166,7 @@ void RunCells(LoadClient& client, const Flags& flags, Report& report,
       report.cells.push_back(cell);
     }
   }
+  report.load_after = LoadAverage();
 }
 
 absl::Status RunLocal(const Flags& flags, Report& report) {

@@ -89,7 +89,9 @@ std::string MarkdownReport(const Report& report) {
     out << " (seeded in " << Fixed(report.seed_seconds, 1) << " s)";
   }
   out << ". " << Fixed(report.cell_seconds, 1)
-      << " s per cell, closed loop, plaintext loopback.\n\n"
+      << " s per cell, closed loop, plaintext loopback. Load average "
+      << Fixed(report.load_before, 2) << " before the cells, "
+      << Fixed(report.load_after, 2) << " after.\n\n"
       << "| workload | conc. | QPS | p50 ms | p99 ms | QPS / baseline | "
          "writes / txn | errors |\n"
       << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
@@ -150,6 +152,8 @@ std::string JsonReport(const Report& report) {
       << ", \"deep_audit_findings\": " << report.size.deep_audit_findings
       << ", \"seed_seconds\": " << Fixed(report.seed_seconds, 3) << "}"
       << ",\n  \"cell_seconds\": " << Fixed(report.cell_seconds, 3)
+      << ",\n  \"load_average\": {\"before\": " << Fixed(report.load_before, 2)
+      << ", \"after\": " << Fixed(report.load_after, 2) << "}"
       << ",\n  \"server\": {\"startup_seconds\": "
       << Fixed(report.startup_seconds, 3)
       << ", \"peak_rss_bytes\": " << report.peak_rss_bytes

@@ -26,6 +26,10 @@ struct Report {
   double seed_seconds = 0;
   double cell_seconds = 0;
   std::string server_address;
+  // /proc/loadavg's 1-minute figure before and after the cells: other work
+  // on the machine skews absolute figures (ratios less so).
+  double load_before = -1;
+  double load_after = -1;
   double startup_seconds = -1;  // -1: not measured (a remote server)
   int64_t peak_rss_bytes = -1;
   int64_t db_bytes_seeded = -1;
