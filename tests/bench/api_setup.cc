@@ -175,8 +175,13 @@ class ApiSetup {
 
 absl::StatusOr<Targets> SetUpThroughApi(std::shared_ptr<grpc::Channel> channel,
                                         const std::string& token,
-                                        const SeedSize& size) {
-  return ApiSetup(channel, token).Run(size);
+                                        SeedSize& size) {
+  absl::StatusOr<Targets> targets = ApiSetup(channel, token).Run(size);
+  size.units = 1;
+  size.audits = static_cast<int>(targets.ok() ? targets->audits.size() : 0);
+  size.findings = size.deep_audit_findings;
+  size.actions = targets.ok() ? targets->open_actions.size() : 0;
+  return targets;
 }
 
 }  // namespace brevis::bench

@@ -18,9 +18,11 @@
 
 namespace brevis::bench {
 
+// Makes the working set; `size` gives the deep audit's findings, and is set
+// to what was made.
 absl::StatusOr<Targets> SetUpThroughApi(std::shared_ptr<grpc::Channel> channel,
                                         const std::string& token,
-                                        const SeedSize& size);
+                                        SeedSize& size);
 
 }  // namespace brevis::bench
 
