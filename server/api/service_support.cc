@@ -4,6 +4,7 @@
 
 #include "server/auth/token_secret.h"
 #include "server/domain/str_cat.h"
+#include "server/store/call_deadline.h"
 #include "server/store/create_request_log.h"
 
 namespace brevis::api {
@@ -62,6 +63,8 @@ grpc::ServerUnaryReactor* Serve(
   if (caller.ok()) {
     call.caller = std::move(*caller);
     call.time = deps.clock->Now();
+    // A write still running when the client gives up is rolled back.
+    store::ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
     status = work(call);
   }
   deps.observer->Finished({call.method, call.caller.name,

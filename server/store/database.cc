@@ -3,9 +3,22 @@
 #include <filesystem>
 
 #include "server/domain/str_cat.h"
+#include "server/store/call_deadline.h"
 #include "server/store/migrator.h"
 
 namespace brevis::store {
+namespace {
+
+// A write whose caller has stopped waiting is not made: the client was told
+// DEADLINE_EXCEEDED and must be able to trust that nothing happened.
+absl::Status CheckCallDeadline(absl::Time deadline) {
+  if (absl::Now() < deadline) return absl::OkStatus();
+  return absl::DeadlineExceededError(
+      "the call's deadline passed before its write could be committed; "
+      "nothing was written");
+}
+
+}  // namespace
 
 absl::Status CreateDatabase(const std::string& path,
                             std::span<const Migration> migrations) {
@@ -94,11 +107,14 @@ Database::~Database() = default;
 absl::Status Database::Write(
     absl::FunctionRef<absl::Status(Connection&)> work) {
   ++writers_queued_;
+  const absl::Time deadline = ScopedCallDeadline::Current();
   absl::Status status;
   {
     std::lock_guard<std::mutex> lock(writer_mu_);
     status = writer_->Exec("BEGIN IMMEDIATE");
+    if (status.ok()) status = CheckCallDeadline(deadline);
     if (status.ok()) status = work(*writer_);
+    if (status.ok()) status = CheckCallDeadline(deadline);
     if (status.ok()) status = writer_->Exec("COMMIT");
     if (status.ok()) {
       ++write_transactions_;
