@@ -68,8 +68,58 @@ class Ledger {
   std::vector<Write> unknown_;
 };
 
+// Text -> the names of the rows that hold it.
+using Stored = std::map<std::string, std::vector<std::string>>;
+
 class KillTest : public FaultTest {
  protected:
+  Stored StoredInFile() {
+    Stored stored;
+    std::string error;
+    auto rows = QueryColumn(
+        db_path_,
+        "SELECT 'audits/' || a.uid || '/findings/' || f.uid || char(9) || "
+        "f.text FROM findings f JOIN audits a ON a.id = f.audit_id "
+        "UNION ALL SELECT 'units/' || uid || char(9) || display_name "
+        "FROM units",
+        &error);
+    EXPECT_TRUE(rows.has_value()) << error;
+    for (const std::string& row : rows.value_or(std::vector<std::string>())) {
+      size_t tab = row.find('\t');
+      stored[row.substr(tab + 1)].push_back(row.substr(0, tab));
+    }
+    return stored;
+  }
+
+  Stored StoredByServer(const std::string& audit) {
+    Stored stored;
+    for (const v1::Finding& finding : ListAllFindings(audit)) {
+      stored[finding.text()].push_back(finding.name());
+    }
+    for (const v1::Unit& unit : ListAllUnits()) {
+      stored[unit.display_name()].push_back(unit.name());
+    }
+    return stored;
+  }
+
+  static void ExpectExactly(const std::vector<Write>& acknowledged,
+                            const Stored& stored, const std::string& where) {
+    size_t missing = 0;
+    for (const Write& write : acknowledged) {
+      auto it = stored.find(write.text);
+      if (it == stored.end()) {
+        if (++missing <= 5)
+          ADD_FAILURE() << "lost " << where << ": " << write.text;
+        continue;
+      }
+      EXPECT_EQ(it->second, std::vector<std::string>{write.name})
+          << write.text << " " << where;
+    }
+    ASSERT_EQ(missing, 0u) << "acknowledged writes lost " << where;
+    ASSERT_EQ(stored.size(), acknowledged.size())
+        << "rows " << where << " that were never acknowledged nor retried";
+  }
+
   // Sends `write` once; fills write->name when acknowledged.
   static grpc::Status Send(v1::DirectoryService::Stub& directory,
                            v1::AuditService::Stub& audits,
@@ -186,27 +236,14 @@ TEST_F(KillTest, AcknowledgedWritesSurviveSigkillAtRandomInstants) {
     }
 
     // Every acknowledged write is there exactly once with its own name,
-    // and nothing else is.
-    std::map<std::string, std::vector<std::string>> stored;  // text -> names
-    for (const v1::Finding& finding : ListAllFindings(audit)) {
-      stored[finding.text()].push_back(finding.name());
+    // and nothing else is: read from the file each round (cheap), and
+    // through the restarted server after the last.
+    ASSERT_NO_FATAL_FAILURE(
+        ExpectExactly(ledger.acknowledged(), StoredInFile(), "in the file"));
+    if (round == rounds - 1) {
+      ASSERT_NO_FATAL_FAILURE(ExpectExactly(
+          ledger.acknowledged(), StoredByServer(audit), "through the API"));
     }
-    for (const v1::Unit& unit : ListAllUnits()) {
-      stored[unit.display_name()].push_back(unit.name());
-    }
-    std::vector<Write> acknowledged = ledger.acknowledged();
-    size_t missing = 0;
-    for (const Write& write : acknowledged) {
-      auto it = stored.find(write.text);
-      if (it == stored.end()) {
-        if (++missing <= 5) ADD_FAILURE() << "lost: " << write.text;
-        continue;
-      }
-      EXPECT_EQ(it->second, std::vector<std::string>{write.name}) << write.text;
-    }
-    ASSERT_EQ(missing, 0u) << "acknowledged writes lost";
-    ASSERT_EQ(stored.size(), acknowledged.size())
-        << "rows that were never acknowledged nor retried";
     if (HasFailure()) return;
   }
   std::cout << "[ kill test ] " << rounds << " kills, "
