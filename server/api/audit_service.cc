@@ -1,6 +1,7 @@
 #include "server/api/audit_service.h"
 
 #include "server/api/audit_access.h"
+#include "server/api/change_feed.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -94,7 +95,10 @@ absl::Status AuditService::DoCreateAudit(const Call& call,
           absl::StatusOr<v1::Audit> created = audits.Get(uid);
           if (!created.ok()) return created.status();
           *response = std::move(*created);
-          return absl::OkStatus();
+          store::AuditLocation location{
+              *id, {*unit_id, v1::AUDIT_STATE_PLANNED, false}};
+          return RecordEvent(db, call, AuditScope(location),
+                             {v1::EVENT_KIND_CREATED, response->name()});
         },
         [&](std::string_view name) {
           return Assign(store::AuditRepository(db).Get(LastSegment(name)),
@@ -224,8 +228,8 @@ absl::Status AuditService::DoUpdateAudit(const Call& call,
     absl::StatusOr<v1::Audit> updated = audits.Get((*ids)[0]);
     if (!updated.ok()) return updated.status();
     *response = std::move(*updated);
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
+    return RecordAuditWrite(db, call, *location,
+                            {v1::EVENT_KIND_UPDATED, response->name(), *paths});
   });
 }
 

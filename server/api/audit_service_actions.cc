@@ -1,5 +1,6 @@
 #include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
+#include "server/api/change_feed.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -109,8 +110,10 @@ absl::Status AuditService::DoCreateAction(
         db, call, method, request.request_id(), request, response,
         [&] {
           *response = request.action();
-          return actions.Create(where, domain::NewResourceId(), call.time,
-                                response);
+          BREVIS_RETURN_IF_ERROR(actions.Create(where, domain::NewResourceId(),
+                                                call.time, response));
+          return RecordEvent(db, call, AuditScope(*location),
+                             {v1::EVENT_KIND_CREATED, response->name()});
         },
         [&](std::string_view name) {
           return Assign(actions.Get(*recommendation, LastSegment(name)),
@@ -179,8 +182,8 @@ absl::Status AuditService::DoUpdateAction(
     BREVIS_RETURN_IF_ERROR(actions.Update(*id, call.time, *current));
     BREVIS_RETURN_IF_ERROR(
         Assign(actions.Get(*recommendation, (*ids)[2]), response));
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
+    return RecordAuditWrite(db, call, *location,
+                            {v1::EVENT_KIND_UPDATED, response->name(), *paths});
   });
 }
 
@@ -206,8 +209,9 @@ absl::Status AuditService::DoAddProgressNote(
                                            call.caller.name, call.time));
     BREVIS_RETURN_IF_ERROR(
         Assign(actions.Get(*recommendation, (*ids)[2]), response));
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
+    return RecordAuditWrite(
+        db, call, *location,
+        {v1::EVENT_KIND_NOTE_ADDED, response->name(), {"notes"}});
   });
 }
 

@@ -1,5 +1,6 @@
 #include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
+#include "server/api/change_feed.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -99,9 +100,11 @@ absl::Status AuditService::DoCreateFinding(
         [&] {
           *response = request.finding();
           ClearOutputOnly(response);
-          return store::FindingRepository(db).Create(audit_uid, location->id,
-                                                     domain::NewResourceId(),
-                                                     call.time, response);
+          BREVIS_RETURN_IF_ERROR(store::FindingRepository(db).Create(
+              audit_uid, location->id, domain::NewResourceId(), call.time,
+              response));
+          return RecordEvent(db, call, AuditScope(*location),
+                             {v1::EVENT_KIND_CREATED, response->name()});
         },
         [&](std::string_view name) {
           return Assign(store::FindingRepository(db).Get(
@@ -221,8 +224,9 @@ absl::Status AuditService::DoUpdateFinding(
     auto updated = findings.Get((*ids)[0], location->id, (*ids)[1]);
     if (!updated.ok()) return updated.status();
     *response = std::move(*updated);
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
+    return RecordAuditWrite(db, call, *location,
+                            {v1::EVENT_KIND_UPDATED, response->name(),
+                             UpdatedFields(*paths, request.revision_reason())});
   });
 }
 
@@ -254,8 +258,8 @@ absl::Status AuditService::DoDeleteFinding(
                          "; change or delete those recommendations first"));
     }
     BREVIS_RETURN_IF_ERROR(findings.Delete((*ids)[0], location->id, (*ids)[1]));
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, request.name()));
+    return RecordAuditWrite(db, call, *location,
+                            {v1::EVENT_KIND_DELETED, request.name()});
   });
 }
 

@@ -1,5 +1,6 @@
 #include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
+#include "server/api/change_feed.h"
 #include "server/domain/audit_lifecycle.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -118,8 +119,12 @@ absl::Status AuditService::DoTransitionAudit(
     auto updated = audits.Get(audit_uid);
     if (!updated.ok()) return updated.status();
     *response = std::move(*updated);
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
+    // The publication itself is the first event everyone may see.
+    store::AuditLocation after = *location;
+    after.facts.state = request.state();
+    return RecordAuditWrite(
+        db, call, after,
+        {v1::EVENT_KIND_STATE_CHANGED, response->name(), {"state"}});
   });
 }
 
@@ -146,8 +151,9 @@ absl::Status AuditService::DoRespondToRecommendation(
     auto updated = recommendations.Get((*ids)[0], location->id, (*ids)[1]);
     if (!updated.ok()) return updated.status();
     *response = std::move(*updated);
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
+    return RecordAuditWrite(
+        db, call, *location,
+        {v1::EVENT_KIND_RESPONDED, response->name(), {"response"}});
   });
 }
 
@@ -173,8 +179,9 @@ absl::Status AuditService::DoRecordVerdict(
     auto updated = recommendations.Get((*ids)[0], location->id, (*ids)[1]);
     if (!updated.ok()) return updated.status();
     *response = std::move(*updated);
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
+    return RecordAuditWrite(
+        db, call, *location,
+        {v1::EVENT_KIND_VERDICT_RECORDED, response->name(), {"verdict"}});
   });
 }
 
@@ -205,9 +212,11 @@ absl::Status AuditService::DoCreateFeedback(
           *response = request.feedback();
           response->clear_name();
           response->clear_create_time();
-          return store::LifecycleRepository(db).CreateFeedback(
+          BREVIS_RETURN_IF_ERROR(store::LifecycleRepository(db).CreateFeedback(
               audit_uid, location->id, domain::NewResourceId(), call.time,
-              response);
+              response));
+          return RecordEvent(db, call, AuditScope(*location),
+                             {v1::EVENT_KIND_CREATED, response->name()});
         },
         [&](std::string_view name) {
           return Assign(store::LifecycleRepository(db).GetFeedback(

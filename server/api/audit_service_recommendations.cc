@@ -1,5 +1,6 @@
 #include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
+#include "server/api/change_feed.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
@@ -103,9 +104,11 @@ absl::Status AuditService::DoCreateRecommendation(
           response->Clear();
           response->set_text(request.recommendation().text());
           response->set_priority(request.recommendation().priority());
-          return recommendations.Create(audit_uid, location->id,
-                                        domain::NewResourceId(), *finding_ids,
-                                        call.time, response);
+          BREVIS_RETURN_IF_ERROR(recommendations.Create(
+              audit_uid, location->id, domain::NewResourceId(), *finding_ids,
+              call.time, response));
+          return RecordEvent(db, call, AuditScope(*location),
+                             {v1::EVENT_KIND_CREATED, response->name()});
         },
         [&](std::string_view name) {
           return Assign(store::RecommendationRepository(db).Get(
@@ -212,8 +215,9 @@ absl::Status AuditService::DoUpdateRecommendation(
     auto updated = recommendations.Get((*ids)[0], location->id, (*ids)[1]);
     if (!updated.ok()) return updated.status();
     *response = std::move(*updated);
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, response->name()));
+    return RecordAuditWrite(db, call, *location,
+                            {v1::EVENT_KIND_UPDATED, response->name(),
+                             UpdatedFields(*paths, request.revision_reason())});
   });
 }
 
@@ -237,8 +241,8 @@ absl::Status AuditService::DoDeleteRecommendation(
     }
     BREVIS_RETURN_IF_ERROR(
         recommendations.Delete((*ids)[0], location->id, (*ids)[1]));
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, request.name()));
+    return RecordAuditWrite(db, call, *location,
+                            {v1::EVENT_KIND_DELETED, request.name()});
   });
 }
 

@@ -1,5 +1,6 @@
 #include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
+#include "server/api/change_feed.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
@@ -68,9 +69,11 @@ absl::Status AuditService::DoCreateSession(
           response->set_participant_count(
               request.session().participant_count());
           *response->mutable_date() = request.session().date();
-          return store::SessionRepository(db).Create(audit_uid, location->id,
-                                                     domain::NewResourceId(),
-                                                     call.time, response);
+          BREVIS_RETURN_IF_ERROR(store::SessionRepository(db).Create(
+              audit_uid, location->id, domain::NewResourceId(), call.time,
+              response));
+          return RecordEvent(db, call, AuditScope(*location, true),
+                             {v1::EVENT_KIND_CREATED, response->name()});
         },
         [&](std::string_view name) {
           return Assign(store::SessionRepository(db).Get(
@@ -122,8 +125,8 @@ absl::Status AuditService::DoDeleteSession(
     if (!location.ok()) return location.status();
     BREVIS_RETURN_IF_ERROR(store::SessionRepository(db).Delete(
         (*ids)[0], location->id, (*ids)[1]));
-    return store::AccessLogRepository(db).Append(
-        call.Entry(v1::ACCESS_KIND_WRITE, request.name()));
+    return RecordAuditWrite(db, call, *location,
+                            {v1::EVENT_KIND_DELETED, request.name()}, true);
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/api/change_feed.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -87,8 +88,13 @@ absl::Status DirectoryService::DoCreateUnit(
         db, call, kCreateUnit, request.request_id(), request, response,
         [&] {
           *response = request.unit();
-          return store::UnitRepository(db).Create(domain::NewResourceId(),
-                                                  call.time, response);
+          store::UnitRepository units(db);
+          std::string uid = domain::NewResourceId();
+          BREVIS_RETURN_IF_ERROR(units.Create(uid, call.time, response));
+          absl::StatusOr<int64_t> id = units.RowId(uid);
+          if (!id.ok()) return id.status();
+          return RecordEvent(db, call, UnitScope(*id),
+                             {v1::EVENT_KIND_CREATED, response->name()});
         },
         [&](std::string_view name) {
           return Assign(store::UnitRepository(db).Get(LastSegment(name)),
@@ -176,7 +182,10 @@ absl::Status DirectoryService::DoUpdateUnit(
     BREVIS_RETURN_IF_ERROR(domain::ValidateUnit(*current));
     BREVIS_RETURN_IF_ERROR(units.Update(*uid, call.time, &*current));
     *response = std::move(*current);
-    return absl::OkStatus();
+    absl::StatusOr<int64_t> id = units.RowId(*uid);
+    if (!id.ok()) return id.status();
+    return RecordEvent(db, call, UnitScope(*id),
+                       {v1::EVENT_KIND_UPDATED, response->name(), *paths});
   });
 }
 

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "server/api/change_feed.h"
 #include "server/api/directory_service.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
@@ -107,8 +108,10 @@ absl::Status DirectoryService::DoCreatePrincipal(
               UnitIds(db, request.principal());
           if (!unit_ids.ok()) return unit_ids.status();
           *response = request.principal();
-          return store::PrincipalRepository(db).Create(
-              domain::NewResourceId(), *unit_ids, call.time, response);
+          BREVIS_RETURN_IF_ERROR(store::PrincipalRepository(db).Create(
+              domain::NewResourceId(), *unit_ids, call.time, response));
+          return RecordEvent(db, call, AdminScope(),
+                             {v1::EVENT_KIND_CREATED, response->name()});
         },
         [&](std::string_view name) -> absl::Status {
           auto record = store::PrincipalRepository(db).Get(LastSegment(name));
@@ -206,7 +209,8 @@ absl::Status DirectoryService::DoUpdatePrincipal(
     BREVIS_RETURN_IF_ERROR(
         principals.Update(current->id, *unit_ids, call.time, &merged));
     *response = std::move(merged);
-    return absl::OkStatus();
+    return RecordEvent(db, call, AdminScope(),
+                       {v1::EVENT_KIND_UPDATED, response->name(), *paths});
   });
 }
 

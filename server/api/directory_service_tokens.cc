@@ -1,3 +1,4 @@
+#include "server/api/change_feed.h"
 #include "server/api/directory_service.h"
 #include "server/auth/token_secret.h"
 #include "server/domain/resource_name.h"
@@ -86,7 +87,8 @@ absl::Status DirectoryService::DoCreateToken(
         *principal_uid, principal->id, domain::NewResourceId(),
         auth::HashTokenSecret(secret), call.time, token));
     response->set_secret(secret);
-    return absl::OkStatus();
+    return RecordEvent(db, call, AdminScope(),
+                       {v1::EVENT_KIND_CREATED, token->name()});
   });
 }
 
@@ -131,7 +133,8 @@ absl::Status DirectoryService::DoRevokeToken(
         *principal_uid, principal->id, (*ids)[1], call.time);
     if (!token.ok()) return token.status();
     *response = std::move(*token);
-    return absl::OkStatus();
+    return RecordEvent(db, call, AdminScope(),
+                       {v1::EVENT_KIND_REVOKED, response->name()});
   });
 }
 

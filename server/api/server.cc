@@ -11,6 +11,7 @@
 #include "server/api/access_log_service.h"
 #include "server/api/audit_service.h"
 #include "server/api/directory_service.h"
+#include "server/api/event_service.h"
 #include "server/api/rpc_interceptor.h"
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
@@ -147,6 +148,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
       std::make_unique<auth::PageTokenCodec>(std::move(*key));
   server->authenticator_ = std::make_unique<auth::Authenticator>(
       db, clock, options.auth_failures_per_minute);
+  // Before anything writes: the feed listens to every commit.
+  server->events_ = std::make_unique<EventFeed>(db, options.max_watchers);
   server->access_ =
       std::make_unique<AccessRecorder>(db, clock, options.access_log_retention);
   server->calls_ = std::make_unique<CallTracker>();
@@ -154,6 +157,10 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->observer_ =
       std::make_unique<RpcObserver>(server->metrics_.get(), &JsonLog::Global());
   AddStoreMetrics(*db, *server->calls_, *server->metrics_);
+  EventFeed* feed = server->events_.get();
+  server->metrics_->AddGauge(
+      "brevis_event_watchers", "Open WatchEvents streams.",
+      [feed] { return static_cast<double>(feed->watchers()); });
   ServiceDeps deps{db,
                    clock,
                    server->page_tokens_.get(),
@@ -164,6 +171,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->directory_ = std::make_unique<DirectoryService>(deps);
   server->audits_ = std::make_unique<AuditService>(deps);
   server->access_log_ = std::make_unique<AccessLogService>(deps);
+  server->event_service_ =
+      std::make_unique<EventService>(deps, server->events_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -173,6 +182,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   builder.RegisterService(server->directory_.get());
   builder.RegisterService(server->audits_.get());
   builder.RegisterService(server->access_log_.get());
+  builder.RegisterService(server->event_service_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
@@ -220,6 +230,12 @@ ApiServer::~ApiServer() {
 
 void ApiServer::Shutdown(absl::Duration drain) {
   absl::Time deadline = absl::Now() + drain;
+  // Watches never end by themselves: end them first, with a status that
+  // tells the client to resume later.
+  events_->Shutdown(
+      absl::UnavailableError("brevisd is shutting down; watch again from your "
+                             "last resume_after"),
+      deadline);
   // gRPC's Shutdown stops new calls at once but then waits out the whole
   // deadline while any client keeps an idle connection open. So it runs on
   // a helper thread, and as soon as our last call is answered the

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "server/api/access_recorder.h"
 #include "server/api/call_tracker.h"
+#include "server/api/event_feed.h"
 #include "server/api/metrics.h"
 #include "server/api/metrics_endpoint.h"
 #include "server/api/rpc_observer.h"
@@ -47,6 +48,8 @@ struct ServerOptions {
   // How long access-log entries are kept (Swedish health care: at least
   // five years).
   absl::Duration access_log_retention = absl::Hours(24 * 1827);
+  // Open WatchEvents streams at most; more get RESOURCE_EXHAUSTED.
+  int max_watchers = 256;
 };
 
 // True when `address` (host:port, [v6]:port) is on this machine only:
@@ -84,6 +87,7 @@ class ApiServer {
 
   std::unique_ptr<auth::PageTokenCodec> page_tokens_;
   std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<EventFeed> events_;
   std::unique_ptr<AccessRecorder> access_;
   std::unique_ptr<CallTracker> calls_;
   std::unique_ptr<Metrics> metrics_;
@@ -92,6 +96,7 @@ class ApiServer {
   std::unique_ptr<grpc::Service> directory_;
   std::unique_ptr<grpc::Service> audits_;
   std::unique_ptr<grpc::Service> access_log_;
+  std::unique_ptr<grpc::Service> event_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -44,6 +44,29 @@ v1::AccessLogEntry Call::Entry(v1::AccessKind kind,
   return entry;
 }
 
+absl::Status OpenCall(grpc::CallbackServerContext* context,
+                      const ServiceDeps& deps, std::string_view method,
+                      Call* call) {
+  call->peer = context->peer();
+  call->method = std::string(method);
+  call->request_id =
+      std::string(Metadata(context, "x-request-id").substr(0, 100));
+  absl::StatusOr<domain::Caller> caller =
+      deps.authenticator->Authenticate(Metadata(context, "authorization"),
+                                       CertificateSubject(context), call->peer);
+  if (!caller.ok()) return caller.status();
+  call->caller = std::move(*caller);
+  call->time = deps.clock->Now();
+  return absl::OkStatus();
+}
+
+void ObserveFinished(const ServiceDeps& deps, const Call& call,
+                     const absl::Status& status, absl::Time start) {
+  deps.observer->Finished({call.method, call.caller.name,
+                           static_cast<int>(status.code()), absl::Now() - start,
+                           call.request_id, call.peer});
+}
+
 grpc::ServerUnaryReactor* Serve(
     grpc::CallbackServerContext* context, const ServiceDeps& deps,
     std::string_view method,
@@ -52,24 +75,13 @@ grpc::ServerUnaryReactor* Serve(
   absl::Time start = absl::Now();
   deps.calls->Begin();
   Call call;
-  call.peer = context->peer();
-  call.method = std::string(method);
-  call.request_id =
-      std::string(Metadata(context, "x-request-id").substr(0, 100));
-  absl::StatusOr<domain::Caller> caller =
-      deps.authenticator->Authenticate(Metadata(context, "authorization"),
-                                       CertificateSubject(context), call.peer);
-  absl::Status status = caller.status();
-  if (caller.ok()) {
-    call.caller = std::move(*caller);
-    call.time = deps.clock->Now();
+  absl::Status status = OpenCall(context, deps, method, &call);
+  if (status.ok()) {
     // A write still running when the client gives up is rolled back.
     store::ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
     status = work(call);
   }
-  deps.observer->Finished({call.method, call.caller.name,
-                           static_cast<int>(status.code()), absl::Now() - start,
-                           call.request_id, call.peer});
+  ObserveFinished(deps, call, status, start);
   return deps.calls->FinishUnary(status);
 }
 

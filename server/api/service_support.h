@@ -49,6 +49,17 @@ struct Call {
   v1::AccessLogEntry Entry(v1::AccessKind kind, std::string resource) const;
 };
 
+// Fills `call` for a new call of `method` and authenticates it (token or
+// client certificate); not OK, with `call` lacking its caller, when that
+// fails.
+absl::Status OpenCall(grpc::CallbackServerContext* context,
+                      const ServiceDeps& deps, std::string_view method,
+                      Call* call);
+
+// Logs and counts a finished call that began at `start`.
+void ObserveFinished(const ServiceDeps& deps, const Call& call,
+                     const absl::Status& status, absl::Time start);
+
 // Authenticates the call (token or client certificate) and runs `work` with
 // it, then finishes the call with work's status; an authentication failure
 // finishes it without running `work`.

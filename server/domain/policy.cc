@@ -25,6 +25,8 @@ std::string_view ActionName(Action action) {
       return "read the access log";
     case Action::kRespond:
       return "respond for the unit to this audit";
+    case Action::kWatchEvents:
+      return "follow the change feed";
     case Action::kReadSessions:
       return "read this audit's interview sessions (the audit team only, "
              "since small counts can point at people)";
@@ -79,11 +81,16 @@ absl::Status CheckAction(const Caller& caller, Action action) {
     case v1::ROLE_AUDITOR:
     case v1::ROLE_UNIT_MANAGER:
     case v1::ROLE_VIEWER:
-      if (action == Action::kReadUnits || action == Action::kReadAudit) {
+      if (action == Action::kReadUnits || action == Action::kReadAudit ||
+          action == Action::kWatchEvents) {
         return absl::OkStatus();
       }
       return Denied(caller, action);
     case v1::ROLE_INTEGRATION:
+      if (action == Action::kWatchEvents &&
+          caller.HasScope(v1::SCOPE_WATCH_EVENTS)) {
+        return absl::OkStatus();
+      }
       if (action == Action::kReadUnits &&
           caller.HasScope(v1::SCOPE_READ_UNITS)) {
         return absl::OkStatus();
@@ -132,6 +139,15 @@ AuditVisibility VisibleAudits(const Caller& caller) {
     default:
       visibility.nothing = true;
   }
+  return visibility;
+}
+
+EventVisibility VisibleEvents(const Caller& caller) {
+  EventVisibility visibility;
+  visibility.everything = caller.role == v1::ROLE_ADMIN;
+  visibility.audits = VisibleAudits(caller);
+  visibility.units = CheckAction(caller, Action::kReadUnits).ok();
+  visibility.unit_ids = VisibleUnits(caller);
   return visibility;
 }
 

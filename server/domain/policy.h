@@ -44,6 +44,7 @@ enum class Action {
   kReadAccessLog,     // ListAccessLog
   kRespond,           // the unit's responses (and moving to IN_PROGRESS)
   kReadSessions,      // interview sessions: small counts, the team only
+  kWatchEvents,       // the change feed: ListEvents, WatchEvents
 };
 
 // The facts about one audit that decide access to it.
@@ -66,6 +67,17 @@ struct AuditVisibility {
 // The units a caller may see: every unit (nullopt) or only these.
 using UnitVisibility = std::optional<std::set<int64_t>>;
 
+// Which events of the change feed a caller may see (kWatchEvents must be
+// allowed). An event is visible when its resource is: audit events follow
+// the audit's visibility now, but events of interview sessions and from
+// before publication reach only the audit's team (and admins).
+struct EventVisibility {
+  bool everything = false;  // admins: principals and tokens too
+  AuditVisibility audits;   // audit events of these audits
+  bool units = false;       // unit events at all
+  UnitVisibility unit_ids;  // and then of these units
+};
+
 // True from PUBLISHED on, except CANCELLED: what is no longer a draft.
 bool IsPublished(v1::AuditState state);
 
@@ -78,6 +90,9 @@ UnitVisibility VisibleUnits(const Caller& caller);
 
 // Which audits the caller may see.
 AuditVisibility VisibleAudits(const Caller& caller);
+
+// Which events the caller may see.
+EventVisibility VisibleEvents(const Caller& caller);
 
 // Whether the caller may see this audit at all. When false, the audit and
 // everything under it must look exactly as if it did not exist.

@@ -12,6 +12,8 @@
 #include <map>
 
 #include "brevis/v1/access_log_service.grpc.pb.h"
+#include "brevis/v1/event_service.grpc.pb.h"
+#include "brevis/v1/report_service.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "server/domain/resource_name.h"
 #include "tests/api/service_fixture.h"
@@ -215,12 +217,20 @@ Code ListRead(Who who, Target, Phase) {
   return Code::OK;
 }
 
+// The change feed: everyone signed in, integrations with the watch scope.
+Code WatchRead(Who who, Target, Phase) {
+  if (Unauthenticated(who)) return Code::UNAUTHENTICATED;
+  if (who == Who::kIntegrationWithScope) return Code::PERMISSION_DENIED;
+  return Code::OK;
+}
+
 class AuthorizationMatrixTest : public ServiceTest {
  protected:
   struct Stubs {
     std::unique_ptr<v1::DirectoryService::Stub> directory;
     std::unique_ptr<v1::AuditService::Stub> audits;
     std::unique_ptr<v1::AccessLogService::Stub> access_log;
+    std::unique_ptr<v1::EventService::Stub> events;
   };
   struct Row {
     std::function<grpc::Status(Stubs&, Who, Target)> call;
@@ -268,6 +278,7 @@ class AuthorizationMatrixTest : public ServiceTest {
       stubs.directory = v1::DirectoryService::NewStub(channel);
       stubs.audits = v1::AuditService::NewStub(channel);
       stubs.access_log = v1::AccessLogService::NewStub(channel);
+      stubs.events = v1::EventService::NewStub(channel);
     }
     rows_ = MakeRows();
   }
@@ -476,6 +487,27 @@ grpc::Status Invoke(Stub* stub,
                        std::chrono::seconds(10));
   Response response;
   return (stub->*method)(&context, request, &response);
+}
+
+// Opens a watch: OK once it delivers a message or is still open when a
+// short deadline passes (a caller may see no event yet); a refusal comes
+// at once as the stream's status.
+grpc::Status OpenWatch(v1::EventService::Stub& stub) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(300));
+  auto reader = stub.WatchEvents(&context, v1::WatchEventsRequest());
+  v1::WatchEventsResponse response;
+  if (reader->Read(&response)) {
+    context.TryCancel();
+    reader->Finish().IgnoreError();
+    return grpc::Status::OK;
+  }
+  grpc::Status status = reader->Finish();
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return grpc::Status::OK;
+  }
+  return status;
 }
 
 std::map<std::string, AuthorizationMatrixTest::Row>
@@ -823,6 +855,16 @@ AuthorizationMatrixTest::MakeRows() {
                       v1::ListAccessLogRequest());
       },
       [](Who w, Target, Phase p) { return AdminOnly(w, Target::kOwn, p); }};
+
+  // EventService.
+  rows["brevis.v1.EventService.ListEvents"] = {
+      [&](Stubs& s, Who, Target) {
+        return Invoke(s.events.get(), &v1::EventService::Stub::ListEvents,
+                      v1::ListEventsRequest());
+      },
+      WatchRead};
+  rows["brevis.v1.EventService.WatchEvents"] = {
+      [&](Stubs& s, Who, Target) { return OpenWatch(*s.events); }, WatchRead};
   return rows;
 }
 

@@ -1,0 +1,87 @@
+#ifndef BREVIS_SERVER_API_EVENT_FEED_H_
+#define BREVIS_SERVER_API_EVENT_FEED_H_
+
+// Schedules the watchers of the change feed. Watchers pull: each keeps its
+// own cursor and reads the next batch from the database when it has sent
+// the previous one, so a slow reader costs one batch of memory and never
+// holds up a writer. A commit only wakes the watchers that are waiting for
+// news; one thread does every watcher's reading, one batch at a time.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "server/store/database.h"
+
+namespace brevis::api {
+
+class EventFeed {
+ public:
+  // One open watch. Pump and End are called by the feed.
+  class Watcher {
+   public:
+    virtual ~Watcher() = default;
+    // On the feed's thread: read and send what there is, then Schedule
+    // again once sent, or Park when there is nothing new.
+    virtual void Pump() = 0;
+    // The feed is shutting down: finish with `status`.
+    virtual void End(const absl::Status& status) = 0;
+  };
+
+  // Wakes parked watchers on every commit of `db`, which must outlive
+  // neither the feed's users nor be written before this is built.
+  EventFeed(store::Database* db, int max_watchers);
+  ~EventFeed();
+  EventFeed(const EventFeed&) = delete;
+  EventFeed& operator=(const EventFeed&) = delete;
+
+  // RESOURCE_EXHAUSTED when max_watchers are open, UNAVAILABLE once the
+  // feed is shutting down.
+  absl::Status Add(Watcher* watcher);
+  // After Remove returns the feed never calls `watcher` again.
+  void Remove(Watcher* watcher);
+  // Pump `watcher` soon.
+  void Schedule(Watcher* watcher);
+  // Pump `watcher` after the next commit, or soon if one came after
+  // `generation` (read before the watcher looked at the database).
+  void Park(Watcher* watcher, uint64_t generation);
+  // Counts commits.
+  uint64_t generation() const;
+  int watchers() const;
+
+  // Ends every watcher with `status` and waits until each is removed or
+  // `deadline` passes; later Adds fail.
+  void Shutdown(const absl::Status& status, absl::Time deadline);
+
+ private:
+  // Shared with the database's commit listener, which may outlive the feed.
+  struct State {
+    mutable std::mutex mu;
+    std::condition_variable changed;
+    uint64_t generation = 0;  // guarded by mu
+  };
+
+  void Run();
+
+  std::shared_ptr<State> state_;
+  const int max_watchers_;
+  // All guarded by state_->mu.
+  std::set<Watcher*> watchers_;
+  std::set<Watcher*> parked_;
+  std::deque<Watcher*> ready_;
+  uint64_t parked_generation_ = 0;  // the generation parked_ waits past
+  Watcher* pumping_ = nullptr;
+  bool stopping_ = false;
+  bool closed_ = false;
+  std::thread thread_;
+};
+
+}  // namespace brevis::api
+
+#endif  // BREVIS_SERVER_API_EVENT_FEED_H_

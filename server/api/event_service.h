@@ -1,0 +1,35 @@
+#ifndef BREVIS_SERVER_API_EVENT_SERVICE_H_
+#define BREVIS_SERVER_API_EVENT_SERVICE_H_
+
+#include "brevis/v1/event_service.grpc.pb.h"
+#include "server/api/event_feed.h"
+#include "server/api/service_support.h"
+
+namespace brevis::api {
+
+// brevis.v1.EventService: the change feed, listed and watched.
+// Thread-safe; the feed must outlive every watch.
+class EventService final : public v1::EventService::CallbackService {
+ public:
+  EventService(ServiceDeps deps, EventFeed* feed) : deps_(deps), feed_(feed) {}
+
+  grpc::ServerUnaryReactor* ListEvents(
+      grpc::CallbackServerContext* context,
+      const v1::ListEventsRequest* request,
+      v1::ListEventsResponse* response) override;
+  grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
+      grpc::CallbackServerContext* context,
+      const v1::WatchEventsRequest* request) override;
+
+ private:
+  absl::Status DoListEvents(const Call& call,
+                            const v1::ListEventsRequest& request,
+                            v1::ListEventsResponse* response);
+
+  const ServiceDeps deps_;
+  EventFeed* const feed_;
+};
+
+}  // namespace brevis::api
+
+#endif  // BREVIS_SERVER_API_EVENT_SERVICE_H_

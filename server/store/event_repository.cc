@@ -1,0 +1,138 @@
+#include "server/store/event_repository.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+
+namespace brevis::store {
+namespace {
+
+// The SQL condition of the events `visibility` lets ?7 (the caller) see.
+// Built from fixed fragments only.
+std::string VisibleCondition(const domain::EventVisibility& visibility) {
+  if (visibility.everything) return "1";
+  std::string units = "0";
+  if (visibility.units) {
+    units = visibility.unit_ids
+                ? "e.unit_id IN (SELECT unit_id FROM principal_units "
+                  "WHERE principal_id = ?7)"
+                : "1";
+  }
+  std::string audits = "0";
+  const domain::AuditVisibility& seen = visibility.audits;
+  if (!seen.nothing) {
+    std::string which = "1";
+    if (seen.published_only) which += " AND state IN (4, 5, 6, 7)";
+    if (seen.unit_ids) {
+      which +=
+          " AND unit_id IN (SELECT unit_id FROM principal_units "
+          "WHERE principal_id = ?7)";
+    }
+    if (seen.team_member) {
+      which +=
+          " AND id IN (SELECT audit_id FROM audit_auditors "
+          "WHERE principal_id = ?7)";
+    }
+    // Team members see the drafts and the sessions; everyone else only
+    // what was published.
+    audits = "e.audit_id IN (SELECT id FROM audits WHERE " + which + ")";
+    if (!seen.team_member) audits += " AND e.audience = 0 AND e.published = 1";
+  }
+  return "((e.audience = 3 AND " + units + ") OR (e.audience IN (0, 1) AND " +
+         audits + "))";
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> EventRepository::Append(const v1::Event& event,
+                                                const EventScope& scope) {
+  auto insert = db_.Prepare(
+      "INSERT INTO events (time, actor, resource, kind, changed_fields, "
+      "audit_id, unit_id, audience, published) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence");
+  if (!insert.ok()) return insert.status();
+  Statement& stmt = **insert;
+  std::string fields;
+  for (const std::string& field : event.changed_fields()) {
+    if (!fields.empty()) fields += ',';
+    fields += field;
+  }
+  stmt.Bind(1, TimestampMicros(event.time()))
+      .Bind(2, event.actor())
+      .Bind(3, event.resource())
+      .Bind(4, int64_t{event.kind()})
+      .Bind(5, fields)
+      .Bind(8, static_cast<int64_t>(scope.audience))
+      .Bind(9, int64_t{scope.published ? 1 : 0});
+  if (scope.audit_id) {
+    stmt.Bind(6, *scope.audit_id);
+  } else {
+    stmt.BindNull(6);
+  }
+  if (scope.unit_id) {
+    stmt.Bind(7, *scope.unit_id);
+  } else {
+    stmt.BindNull(7);
+  }
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  int64_t sequence = stmt.Int(0);
+  // Finish the statement so the insert is complete before the next one.
+  if (absl::StatusOr<bool> done = stmt.Step(); !done.ok()) {
+    return done.status();
+  }
+  return sequence;
+}
+
+absl::StatusOr<Page<v1::Event>> EventRepository::List(
+    const EventFilter& filter, const domain::EventVisibility& visibility,
+    int64_t caller_id, int64_t after, int limit) {
+  std::string sql =
+      "SELECT e.sequence, e.time, e.actor, e.resource, e.kind, "
+      "e.changed_fields, a.uid, u.uid FROM events e "
+      "LEFT JOIN audits a ON a.id = e.audit_id "
+      "LEFT JOIN units u ON u.id = e.unit_id "
+      "WHERE e.sequence > ?1 AND e.sequence <= ?2";
+  if (filter.audit_id) sql += " AND e.audit_id = ?3";
+  if (filter.unit_id) sql += " AND e.unit_id = ?4";
+  if (filter.kind) sql += " AND e.kind = ?5";
+  sql += " AND " + VisibleCondition(visibility);
+  sql += " ORDER BY e.sequence LIMIT ?6";
+  auto select = db_.Prepare(sql);
+  if (!select.ok()) return select.status();
+  Statement& stmt = **select;
+  stmt.Bind(1, after).Bind(2, filter.until).Bind(6, int64_t{limit} + 1);
+  if (filter.audit_id) stmt.Bind(3, *filter.audit_id);
+  if (filter.unit_id) stmt.Bind(4, *filter.unit_id);
+  if (filter.kind) stmt.Bind(5, int64_t{*filter.kind});
+  if (sql.find("?7") != std::string::npos) stmt.Bind(7, caller_id);
+  return CollectPage<v1::Event>(stmt, limit, [](const Statement& row) {
+    v1::Event event;
+    event.set_sequence(row.Int(0));
+    SetTimestamp(row.Int(1), event.mutable_time());
+    event.set_actor(row.Text(2));
+    event.set_resource(row.Text(3));
+    event.set_kind(static_cast<v1::EventKind>(row.Int(4)));
+    std::string fields = row.Text(5);
+    if (!fields.empty()) {
+      std::vector<std::string> names = absl::StrSplit(fields, ',');
+      for (std::string& field : names) {
+        event.add_changed_fields(std::move(field));
+      }
+    }
+    if (!row.IsNull(6)) event.set_audit("audits/" + row.Text(6));
+    if (!row.IsNull(7)) event.set_unit("units/" + row.Text(7));
+    return event;
+  });
+}
+
+absl::StatusOr<int64_t> EventRepository::LastSequence() {
+  auto select = db_.Prepare("SELECT coalesce(max(sequence), 0) FROM events");
+  if (!select.ok()) return select.status();
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  return (*select)->Int(0);
+}
+
+}  // namespace brevis::store
