@@ -1,6 +1,7 @@
 // brevisd killed with SIGKILL at random instants while clients write: every
-// write it acknowledged must be there after the restart, exactly once, and
-// the file must be whole. 20 kills here, 200 with BREVIS_LONG_FAULTS=1.
+// write it acknowledged must be there after the restart, exactly once, with
+// exactly one event in a change feed without gaps, and the file must be
+// whole. 20 kills here, 200 with BREVIS_LONG_FAULTS=1.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -9,10 +10,12 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "brevis/v1/event.pb.h"
 #include "server/domain/str_cat.h"
 #include "tests/fault/fault_support.h"
 
@@ -100,6 +103,43 @@ class KillTest : public FaultTest {
       stored[unit.display_name()].push_back(unit.name());
     }
     return stored;
+  }
+
+  // The change feed: sequences 1..N with no gap or repeat, and exactly one
+  // "created" event for each acknowledged create, a retried one included.
+  void ExpectEvents(const std::vector<Write>& acknowledged) {
+    std::string error;
+    auto span =
+        QueryColumn(db_path_,
+                    "SELECT count(*) || ' ' || count(DISTINCT sequence) "
+                    "|| ' ' || coalesce(min(sequence), 0) || ' ' || "
+                    "coalesce(max(sequence), 0) FROM events",
+                    &error);
+    ASSERT_TRUE(span.has_value()) << error;
+    int64_t count = 0, distinct = 0, first = 0, last = 0;
+    std::istringstream(span->front()) >> count >> distinct >> first >> last;
+    ASSERT_GT(count, 0);
+    EXPECT_EQ(distinct, count) << "a repeated event sequence";
+    EXPECT_EQ(first, 1);
+    ASSERT_EQ(last - first + 1, count)
+        << "a gap in the event sequence: " << span->front();
+    auto created = QueryColumn(db_path_,
+                               "SELECT resource FROM events WHERE kind = " +
+                                   std::to_string(v1::EVENT_KIND_CREATED),
+                               &error);
+    ASSERT_TRUE(created.has_value()) << error;
+    std::map<std::string, int> events;
+    for (const std::string& resource : *created) ++events[resource];
+    size_t wrong = 0;
+    for (const Write& write : acknowledged) {
+      auto it = events.find(write.name);
+      int found = it == events.end() ? 0 : it->second;
+      if (found != 1 && ++wrong <= 5) {
+        ADD_FAILURE() << write.name << " (" << write.text << ") has " << found
+                      << " created events";
+      }
+    }
+    ASSERT_EQ(wrong, 0u);
   }
 
   static void ExpectExactly(const std::vector<Write>& acknowledged,
@@ -240,6 +280,7 @@ TEST_F(KillTest, AcknowledgedWritesSurviveSigkillAtRandomInstants) {
     // through the restarted server after the last.
     ASSERT_NO_FATAL_FAILURE(
         ExpectExactly(ledger.acknowledged(), StoredInFile(), "in the file"));
+    ASSERT_NO_FATAL_FAILURE(ExpectEvents(ledger.acknowledged()));
     if (round == rounds - 1) {
       ASSERT_NO_FATAL_FAILURE(ExpectExactly(
           ledger.acknowledged(), StoredByServer(audit), "through the API"));
