@@ -36,6 +36,10 @@ constexpr int kMaxReaders = 64;
 // Swedish health care keeps access logs at least five years.
 constexpr int kMinRetentionDays = 1827;
 constexpr int kMaxRetentionDays = 36500;
+// Suppressing groups of one would suppress nothing.
+constexpr int kMinGroupSize = 2;
+constexpr int kMaxGroupSize = 1000;
+constexpr int kMaxWatchers = 10000;
 
 int Fail(const absl::Status& status) {
   std::cerr << "brevisd: " << status.message() << "\n";
@@ -348,6 +352,19 @@ int main(int argc, char** argv) {
                    "(1827 days), as Swedish health care requires")
       ->capture_default_str()
       ->check(CLI::Range(kMinRetentionDays, kMaxRetentionDays));
+  serve
+      ->add_option("--min-group-size", server_options.minimum_group_size,
+                   "Reports and exports never show how many people of an "
+                   "informant group were heard when they were fewer than "
+                   "this")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinGroupSize, kMaxGroupSize));
+  serve
+      ->add_option("--max-watchers", server_options.max_watchers,
+                   "Open WatchEvents streams at most; more are refused with "
+                   "RESOURCE_EXHAUSTED")
+      ->capture_default_str()
+      ->check(CLI::Range(1, kMaxWatchers));
 
   try {
     app.parse(argc, argv);
@@ -387,6 +404,10 @@ int main(int argc, char** argv) {
          serve->count("--metrics-addr") > 0},
         {"access_log_retention_days", &retention_days,
          serve->count("--access-log-retention-days") > 0, 1, kMaxRetentionDays},
+        {"min_group_size", &server_options.minimum_group_size,
+         serve->count("--min-group-size") > 0, kMinGroupSize, kMaxGroupSize},
+        {"max_watchers", &server_options.max_watchers,
+         serve->count("--max-watchers") > 0, 1, kMaxWatchers},
     };
     absl::Status status = brevis::ApplyConfigFile(config_path, settings);
     if (!status.ok()) {

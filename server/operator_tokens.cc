@@ -11,6 +11,7 @@
 #include "server/auth/token_secret.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
+#include "server/store/event_repository.h"
 #include "server/store/principal_repository.h"
 #include "server/store/token_repository.h"
 
@@ -54,6 +55,21 @@ absl::Status WriteSecretFile(const std::string& path, const std::string& secret,
   return absl::OkStatus();
 }
 
+// Token changes made on the host go into the change feed like any other,
+// as the work of the operator rather than of a principal.
+absl::Status RecordOperatorEvent(store::Connection& connection, absl::Time now,
+                                 v1::EventKind kind,
+                                 const std::string& resource) {
+  v1::Event event;
+  store::SetTimestamp(store::ToMicros(now), event.mutable_time());
+  event.set_actor("operator");
+  event.set_resource(resource);
+  event.set_kind(kind);
+  return store::EventRepository(connection)
+      .Append(event, store::EventScope())
+      .status();
+}
+
 // The first active admin's row id, or a new admin's.
 absl::StatusOr<store::PrincipalRecord> FindOrCreateAdmin(
     store::Connection& connection, absl::Time now) {
@@ -72,6 +88,11 @@ absl::StatusOr<store::PrincipalRecord> FindOrCreateAdmin(
   admin.set_role(v1::ROLE_ADMIN);
   std::string uid = domain::NewResourceId();
   if (auto s = principals.Create(uid, {}, now, &admin); !s.ok()) return s;
+  if (auto s = RecordOperatorEvent(connection, now, v1::EVENT_KIND_CREATED,
+                                   admin.name());
+      !s.ok()) {
+    return s;
+  }
   return principals.Get(uid);
 }
 
@@ -118,6 +139,11 @@ absl::StatusOr<std::string> IssueOperatorToken(
           return s;
         }
         token_name = token.name();
+        if (auto s = RecordOperatorEvent(connection, now,
+                                         v1::EVENT_KIND_CREATED, token_name);
+            !s.ok()) {
+          return s;
+        }
         // Written before the commit: if the file cannot be written, the token
         // is rolled back rather than left unusable.
         return WriteSecretFile(out_path, secret, replace_file);
@@ -134,9 +160,12 @@ absl::Status RevokeOperatorToken(store::Database& db,
   return db.Write([&](store::Connection& connection) -> absl::Status {
     auto principal = store::PrincipalRepository(connection).Get((*ids)[0]);
     if (!principal.ok()) return principal.status();
-    return store::TokenRepository(connection)
-        .Revoke((*ids)[0], principal->id, (*ids)[1], clock.Now())
-        .status();
+    absl::Time now = clock.Now();
+    auto token = store::TokenRepository(connection)
+                     .Revoke((*ids)[0], principal->id, (*ids)[1], now);
+    if (!token.ok()) return token.status();
+    return RecordOperatorEvent(connection, now, v1::EVENT_KIND_REVOKED,
+                               token->name());
   });
 }
 

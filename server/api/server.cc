@@ -12,6 +12,7 @@
 #include "server/api/audit_service.h"
 #include "server/api/directory_service.h"
 #include "server/api/event_service.h"
+#include "server/api/report_service.h"
 #include "server/api/rpc_interceptor.h"
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
@@ -173,6 +174,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->access_log_ = std::make_unique<AccessLogService>(deps);
   server->event_service_ =
       std::make_unique<EventService>(deps, server->events_.get());
+  server->report_service_ =
+      std::make_unique<ReportService>(deps, options.minimum_group_size);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -183,6 +186,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   builder.RegisterService(server->audits_.get());
   builder.RegisterService(server->access_log_.get());
   builder.RegisterService(server->event_service_.get());
+  builder.RegisterService(server->report_service_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,

@@ -48,6 +48,9 @@ struct ServerOptions {
   // How long access-log entries are kept (Swedish health care: at least
   // five years).
   absl::Duration access_log_retention = absl::Hours(24 * 1827);
+  // Reports never show how many people of an informant group were heard
+  // when they were fewer than this (domain.md: default 5).
+  int minimum_group_size = 5;
   // Open WatchEvents streams at most; more get RESOURCE_EXHAUSTED.
   int max_watchers = 256;
 };
@@ -97,6 +100,7 @@ class ApiServer {
   std::unique_ptr<grpc::Service> audits_;
   std::unique_ptr<grpc::Service> access_log_;
   std::unique_ptr<grpc::Service> event_service_;
+  std::unique_ptr<grpc::Service> report_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

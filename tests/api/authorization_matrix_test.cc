@@ -231,6 +231,7 @@ class AuthorizationMatrixTest : public ServiceTest {
     std::unique_ptr<v1::AuditService::Stub> audits;
     std::unique_ptr<v1::AccessLogService::Stub> access_log;
     std::unique_ptr<v1::EventService::Stub> events;
+    std::unique_ptr<v1::ReportService::Stub> reports;
   };
   struct Row {
     std::function<grpc::Status(Stubs&, Who, Target)> call;
@@ -279,6 +280,7 @@ class AuthorizationMatrixTest : public ServiceTest {
       stubs.audits = v1::AuditService::NewStub(channel);
       stubs.access_log = v1::AccessLogService::NewStub(channel);
       stubs.events = v1::EventService::NewStub(channel);
+      stubs.reports = v1::ReportService::NewStub(channel);
     }
     rows_ = MakeRows();
   }
@@ -865,6 +867,35 @@ AuthorizationMatrixTest::MakeRows() {
       WatchRead};
   rows["brevis.v1.EventService.WatchEvents"] = {
       [&](Stubs& s, Who, Target) { return OpenWatch(*s.events); }, WatchRead};
+
+  // ReportService.
+  using R = v1::ReportService::Stub;
+  rows["brevis.v1.ReportService.GetAuditReport"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::GetAuditReportRequest r;
+        r.set_name(self.Audit(t));
+        return Invoke(s.reports.get(), &R::GetAuditReport, r);
+      },
+      AuditRead};
+  rows["brevis.v1.ReportService.GetUnitSummary"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::GetUnitSummaryRequest r;
+        r.set_name(self.Unit(t));
+        return Invoke(s.reports.get(), &R::GetUnitSummary, r);
+      },
+      UnitRead};
+  rows["brevis.v1.ReportService.ListOverdueActions"] = {
+      [&](Stubs& s, Who, Target) {
+        return Invoke(s.reports.get(), &R::ListOverdueActions,
+                      v1::ListOverdueActionsRequest());
+      },
+      ListRead};
+  rows["brevis.v1.ReportService.ExportAudits"] = {
+      [&](Stubs& s, Who, Target) {
+        return Invoke(s.reports.get(), &R::ExportAudits,
+                      v1::ExportAuditsRequest());
+      },
+      ListRead};
   return rows;
 }
 
@@ -892,7 +923,7 @@ std::vector<std::string> EveryRpc() {
 
 TEST_F(AuthorizationMatrixTest, EveryRpcHasARow) {
   std::vector<std::string> rpcs = EveryRpc();
-  EXPECT_GE(rpcs.size(), 42u);
+  EXPECT_GE(rpcs.size(), 48u);
   for (const std::string& rpc : rpcs) {
     EXPECT_TRUE(rows_.contains(rpc)) << rpc << " has no row in the matrix";
   }
@@ -921,7 +952,7 @@ void AuthorizationMatrixTest::RunMatrix(Phase phase) {
       }
     }
   }
-  EXPECT_GE(cells, 42 * 11 * 3);
+  EXPECT_GE(cells, 48 * 11 * 3);
   EXPECT_EQ(mismatches.size(), 0u) << "mismatches, the first of them:";
   for (size_t i = 0; i < mismatches.size() && i < 40; ++i) {
     ADD_FAILURE() << mismatches[i];

@@ -1,0 +1,293 @@
+#include "server/api/report_service.h"
+
+#include <cstdio>
+
+#include "absl/time/civil_time.h"
+#include "server/api/audit_access.h"
+#include "server/api/report_gathering.h"
+#include "server/domain/list_filter.h"
+#include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
+#include "server/domain/str_cat.h"
+#include "server/domain/validation.h"
+#include "server/report/export.h"
+#include "server/report/render.h"
+#include "server/store/action_repository.h"
+#include "server/store/report_repository.h"
+#include "server/store/unit_repository.h"
+
+namespace brevis::api {
+namespace {
+
+// The actions a digest names.
+constexpr int kMostOverdue = 5;
+
+absl::CivilDay ParseDay(const std::string& text) {
+  int year = 0, month = 0, day = 0;
+  std::sscanf(text.c_str(), "%d-%d-%d", &year, &month, &day);
+  return absl::CivilDay(year, month, day);
+}
+
+// Every resource the report shows, for the access log.
+std::vector<std::string> ResourcesIn(const v1::AuditReport& report) {
+  std::vector<std::string> names = {report.audit().name()};
+  for (const v1::Finding& finding : report.findings()) {
+    names.push_back(finding.name());
+  }
+  for (const v1::RecommendationReport& item : report.recommendations()) {
+    names.push_back(item.recommendation().name());
+    for (const v1::Action& action : item.actions()) {
+      names.push_back(action.name());
+    }
+  }
+  return names;
+}
+
+absl::Status RecordNames(AccessRecorder& recorder, const Call& call,
+                         const std::vector<std::string>& names) {
+  std::vector<v1::AccessLogEntry> entries;
+  for (const std::string& name : names) {
+    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, name));
+  }
+  return recorder.Record(std::move(entries));
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ReportService::GetAuditReport(
+    grpc::CallbackServerContext* context,
+    const v1::GetAuditReportRequest* request, v1::AuditReport* response) {
+  return Serve(context, deps_, "brevis.v1.ReportService/GetAuditReport",
+               [&](const Call& call) {
+                 return DoGetAuditReport(call, *request, response);
+               });
+}
+
+grpc::ServerUnaryReactor* ReportService::GetUnitSummary(
+    grpc::CallbackServerContext* context,
+    const v1::GetUnitSummaryRequest* request, v1::UnitSummary* response) {
+  return Serve(context, deps_, "brevis.v1.ReportService/GetUnitSummary",
+               [&](const Call& call) {
+                 return DoGetUnitSummary(call, *request, response);
+               });
+}
+
+grpc::ServerUnaryReactor* ReportService::ListOverdueActions(
+    grpc::CallbackServerContext* context,
+    const v1::ListOverdueActionsRequest* request,
+    v1::ListOverdueActionsResponse* response) {
+  return Serve(context, deps_, "brevis.v1.ReportService/ListOverdueActions",
+               [&](const Call& call) {
+                 return DoListOverdueActions(call, *request, response);
+               });
+}
+
+grpc::ServerUnaryReactor* ReportService::ExportAudits(
+    grpc::CallbackServerContext* context,
+    const v1::ExportAuditsRequest* request,
+    v1::ExportAuditsResponse* response) {
+  return Serve(context, deps_, "brevis.v1.ReportService/ExportAudits",
+               [&](const Call& call) {
+                 return DoExportAudits(call, *request, response);
+               });
+}
+
+absl::Status ReportService::DoGetAuditReport(
+    const Call& call, const v1::GetAuditReportRequest& request,
+    v1::AuditReport* response) {
+  auto ids = domain::ParseName(request.name(), {"audits"}, "name");
+  if (!ids.ok()) return ids.status();
+  report::Language language = report::FromProto(request.language());
+  BREVIS_RETURN_IF_ERROR(
+      deps_.db->Read([&](store::Connection& db) -> absl::Status {
+        auto where =
+            LocateAudit(db, call.caller, (*ids)[0], domain::Action::kReadAudit);
+        if (!where.ok()) return where.status();
+        return Assign(GatherAuditReport(db, call, (*ids)[0], *where,
+                                        minimum_group_size_, language),
+                      response);
+      }));
+  response->set_name(request.name() + "/report");
+  response->set_language(language == report::Language::kEnglish
+                             ? v1::REPORT_LANGUAGE_ENGLISH
+                             : v1::REPORT_LANGUAGE_SWEDISH);
+  store::SetTimestamp(store::ToMicros(call.time),
+                      response->mutable_generate_time());
+  response->set_markdown(
+      report::RenderMarkdown(*response, language, minimum_group_size_));
+  response->set_html(
+      report::RenderHtml(*response, language, minimum_group_size_));
+  return RecordNames(*deps_.access, call, ResourcesIn(*response));
+}
+
+absl::Status ReportService::DoGetUnitSummary(
+    const Call& call, const v1::GetUnitSummaryRequest& request,
+    v1::UnitSummary* response) {
+  auto ids = domain::ParseName(request.name(), {"units"}, "name");
+  if (!ids.ok()) return ids.status();
+  BREVIS_RETURN_IF_ERROR(
+      domain::CheckAction(call.caller, domain::Action::kReadUnits));
+  BREVIS_RETURN_IF_ERROR(
+      domain::CheckAction(call.caller, domain::Action::kReadAudit));
+  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
+    absl::StatusOr<v1::Unit> unit = store::UnitRepository(db).Get((*ids)[0]);
+    if (!unit.ok()) return unit.status();
+    absl::StatusOr<int64_t> unit_id =
+        store::UnitRepository(db).RowId((*ids)[0]);
+    if (!unit_id.ok()) return unit_id.status();
+    domain::UnitVisibility units = domain::VisibleUnits(call.caller);
+    if (units && !units->contains(*unit_id)) {
+      // Out of scope looks exactly like missing.
+      return store::UnitRepository(db).Get("0000000000000000").status();
+    }
+    auto counts = store::ReportRepository(db, domain::StockholmDate(call.time))
+                      .CountUnit(*unit_id, domain::VisibleAudits(call.caller),
+                                 call.caller.principal_id);
+    if (!counts.ok()) return counts.status();
+    response->set_unit(unit->name());
+    response->set_display_name(unit->display_name());
+    for (const auto& [state, count] : counts->audits_by_state) {
+      v1::AuditStateCount* item = response->add_audits_by_state();
+      item->set_state(static_cast<v1::AuditState>(state));
+      item->set_count(count);
+    }
+    response->set_open_actions(counts->open_actions);
+    response->set_overdue_actions(counts->overdue_actions);
+    response->set_assessed_recommendations(counts->assessed_recommendations);
+    response->set_implemented_recommendations(
+        counts->implemented_recommendations);
+    response->set_implemented_share(
+        counts->assessed_recommendations == 0
+            ? 0.0
+            : static_cast<double>(counts->implemented_recommendations) /
+                  counts->assessed_recommendations);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ReportService::DoListOverdueActions(
+    const Call& call, const v1::ListOverdueActionsRequest& request,
+    v1::ListOverdueActionsResponse* response) {
+  BREVIS_RETURN_IF_ERROR(
+      domain::CheckAction(call.caller, domain::Action::kReadAudit));
+  auto filter = domain::ListFilter::Parse(request.filter(), {"unit"});
+  if (!filter.ok()) return filter.status();
+  std::optional<std::string> unit_uid;
+  if (auto unit = filter->Get("unit")) {
+    auto ids = domain::ParseName(*unit, {"units"}, "filter: unit");
+    if (!ids.ok()) return ids.status();
+    unit_uid = (*ids)[0];
+  }
+  absl::StatusOr<ListWindow> window =
+      OpenListWindow(*deps_.page_tokens, ListScope(call, filter->Canonical()),
+                     request.page_size(), request.page_token());
+  if (!window.ok()) return window.status();
+  std::string today = domain::StockholmDate(call.time);
+  std::vector<std::string> shown;
+  BREVIS_RETURN_IF_ERROR(deps_.db->Read([&](store::Connection& db)
+                                            -> absl::Status {
+    std::optional<int64_t> unit_id;
+    if (unit_uid) {
+      auto id = store::UnitRepository(db).RowId(*unit_uid);
+      if (absl::IsNotFound(id.status())) return absl::OkStatus();
+      if (!id.ok()) return id.status();
+      unit_id = *id;
+    }
+    auto page = store::ReportRepository(db, today).OverdueUnits(
+        unit_id, domain::VisibleAudits(call.caller), call.caller.principal_id,
+        window->after_id, window->limit, kMostOverdue);
+    if (!page.ok()) return page.status();
+    store::ActionRepository actions(db, today);
+    for (const store::OverdueUnit& unit : page->items) {
+      v1::OverdueDigest* digest = response->add_digests();
+      digest->set_unit(domain::UnitName(unit.unit_uid));
+      digest->set_display_name(unit.display_name);
+      digest->set_overdue_actions(unit.overdue_actions);
+      absl::CivilDay oldest = ParseDay(unit.oldest_due_date);
+      digest->mutable_oldest_due_date()->set_year(
+          static_cast<int>(oldest.year()));
+      digest->mutable_oldest_due_date()->set_month(oldest.month());
+      digest->mutable_oldest_due_date()->set_day(oldest.day());
+      digest->set_most_days_overdue(static_cast<int>(ParseDay(today) - oldest));
+      for (const std::string& audit : unit.audit_uids) {
+        digest->add_audits(domain::AuditName(audit));
+      }
+      for (const auto& [recommendation, uid] : unit.most_overdue) {
+        auto action = actions.Get(recommendation, uid);
+        if (!action.ok()) return action.status();
+        shown.push_back(action->name());
+        *digest->add_most_overdue() = std::move(*action);
+      }
+    }
+    response->set_next_page_token(
+        NextPageToken(*deps_.page_tokens, *window, *page));
+    return absl::OkStatus();
+  }));
+  return RecordNames(*deps_.access, call, shown);
+}
+
+absl::Status ReportService::DoExportAudits(
+    const Call& call, const v1::ExportAuditsRequest& request,
+    v1::ExportAuditsResponse* response) {
+  BREVIS_RETURN_IF_ERROR(
+      domain::CheckAction(call.caller, domain::Action::kReadAudit));
+  auto filter = domain::ListFilter::Parse(request.filter(), {"unit", "state"});
+  if (!filter.ok()) return filter.status();
+  auto state =
+      filter->GetEnum("state", v1::AuditState_descriptor(), "AUDIT_STATE_");
+  if (!state.ok()) return state.status();
+  std::optional<std::string> unit_uid;
+  if (auto unit = filter->Get("unit")) {
+    auto ids = domain::ParseName(*unit, {"units"}, "filter: unit");
+    if (!ids.ok()) return ids.status();
+    unit_uid = (*ids)[0];
+  }
+  report::Language language = report::FromProto(request.language());
+  absl::StatusOr<ListWindow> window = OpenListWindow(
+      *deps_.page_tokens,
+      ListScope(call, brevis::StrCat(filter->Canonical(), "\n",
+                                     static_cast<int>(language))),
+      request.page_size(), request.page_token());
+  if (!window.ok()) return window.status();
+  std::string csv =
+      request.page_token().empty() ? report::ExportHeader(language) : "";
+  std::vector<std::string> shown;
+  int rows = 0;
+  BREVIS_RETURN_IF_ERROR(deps_.db->Read([&](store::Connection& db)
+                                            -> absl::Status {
+    store::AuditFilter audit_filter;
+    audit_filter.state = *state;
+    if (unit_uid) {
+      auto id = store::UnitRepository(db).RowId(*unit_uid);
+      if (absl::IsNotFound(id.status())) return absl::OkStatus();
+      if (!id.ok()) return id.status();
+      audit_filter.unit_id = *id;
+    }
+    store::AuditRepository audits(db);
+    auto page =
+        audits.List(audit_filter, domain::VisibleAudits(call.caller),
+                    call.caller.principal_id, window->after_id, window->limit);
+    if (!page.ok()) return page.status();
+    for (const v1::Audit& audit : page->items) {
+      std::string uid(LastSegment(audit.name()));
+      auto where = audits.Locate(uid, call.caller.principal_id);
+      if (!where.ok()) return where.status();
+      auto gathered = GatherAuditReport(db, call, uid, *where,
+                                        minimum_group_size_, language);
+      if (!gathered.ok()) return gathered.status();
+      csv += report::ExportRecords(*gathered, language, minimum_group_size_);
+      for (const v1::RecommendationReport& item : gathered->recommendations()) {
+        shown.push_back(item.recommendation().name());
+        ++rows;
+      }
+    }
+    response->set_next_page_token(
+        NextPageToken(*deps_.page_tokens, *window, *page));
+    return absl::OkStatus();
+  }));
+  response->set_csv(std::move(csv));
+  response->set_row_count(rows);
+  return RecordNames(*deps_.access, call, shown);
+}
+
+}  // namespace brevis::api

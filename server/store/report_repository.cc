@@ -1,0 +1,158 @@
+#include "server/store/report_repository.h"
+
+namespace brevis::store {
+namespace {
+
+// An action is overdue when it is open and its day has passed (the same
+// rule as ActionRepository's).
+constexpr char kOverdue[] = "ac.status IN (1, 2) AND ac.due_date < ?9";
+
+}  // namespace
+
+std::string VisibleAuditCondition(const domain::AuditVisibility& visibility,
+                                  const std::string& audit,
+                                  const std::string& caller_param) {
+  if (visibility.nothing) return "0";
+  std::string sql = "1";
+  if (visibility.unit_ids) {
+    sql += " AND " + audit +
+           ".unit_id IN (SELECT unit_id FROM principal_units WHERE "
+           "principal_id = " +
+           caller_param + ")";
+  }
+  if (visibility.published_only)
+    sql += " AND " + audit + ".state IN (4, 5, 6, 7)";
+  if (visibility.team_member) {
+    sql += " AND " + audit +
+           ".id IN (SELECT audit_id FROM audit_auditors WHERE principal_id = " +
+           caller_param + ")";
+  }
+  return sql;
+}
+
+absl::StatusOr<std::map<int, int>> ReportRepository::Participants(
+    int64_t audit_id) {
+  auto select = db_.Prepare(
+      "SELECT informant_group, sum(participant_count) FROM sessions "
+      "WHERE audit_id = ? GROUP BY informant_group");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, audit_id);
+  std::map<int, int> participants;
+  while (true) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    participants[static_cast<int>((*select)->Int(0))] =
+        static_cast<int>((*select)->Int(1));
+  }
+  return participants;
+}
+
+absl::StatusOr<UnitCounts> ReportRepository::CountUnit(
+    int64_t unit_id, const domain::AuditVisibility& visibility,
+    int64_t caller_id) {
+  UnitCounts counts;
+  std::string visible = VisibleAuditCondition(visibility, "au", "?2");
+  auto states = db_.Prepare(
+      "SELECT au.state, count(*) FROM audits au WHERE au.unit_id = ?1 AND " +
+      visible + " GROUP BY au.state");
+  if (!states.ok()) return states.status();
+  (*states)->Bind(1, unit_id);
+  if (visible.find("?2") != std::string::npos) (*states)->Bind(2, caller_id);
+  while (true) {
+    absl::StatusOr<bool> row = (*states)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    counts.audits_by_state[static_cast<int>((*states)->Int(0))] =
+        static_cast<int>((*states)->Int(1));
+  }
+  auto actions =
+      db_.Prepare("SELECT count(*), coalesce(sum(" + std::string(kOverdue) +
+                  "), 0) FROM actions ac JOIN audits au ON au.id = ac.audit_id "
+                  "WHERE ac.unit_id = ?1 AND ac.status IN (1, 2) AND " +
+                  visible);
+  if (!actions.ok()) return actions.status();
+  (*actions)->Bind(1, unit_id).Bind(9, today_);
+  if (visible.find("?2") != std::string::npos) (*actions)->Bind(2, caller_id);
+  absl::StatusOr<bool> row = (*actions)->Step();
+  if (!row.ok()) return row.status();
+  counts.open_actions = static_cast<int>((*actions)->Int(0));
+  counts.overdue_actions = static_cast<int>((*actions)->Int(1));
+  auto verdicts = db_.Prepare(
+      "SELECT count(*), coalesce(sum(v.verdict = 1), 0) FROM "
+      "recommendation_verdicts v JOIN recommendations r ON r.id = "
+      "v.recommendation_id JOIN audits au ON au.id = r.audit_id WHERE "
+      "au.unit_id = ?1 AND " +
+      visible);
+  if (!verdicts.ok()) return verdicts.status();
+  (*verdicts)->Bind(1, unit_id);
+  if (visible.find("?2") != std::string::npos) (*verdicts)->Bind(2, caller_id);
+  row = (*verdicts)->Step();
+  if (!row.ok()) return row.status();
+  counts.assessed_recommendations = static_cast<int>((*verdicts)->Int(0));
+  counts.implemented_recommendations = static_cast<int>((*verdicts)->Int(1));
+  return counts;
+}
+
+absl::StatusOr<Page<OverdueUnit>> ReportRepository::OverdueUnits(
+    std::optional<int64_t> unit_id, const domain::AuditVisibility& visibility,
+    int64_t caller_id, int64_t after_id, int limit, int most) {
+  std::string visible = VisibleAuditCondition(visibility, "au", "?2");
+  std::string from =
+      " FROM actions ac JOIN audits au ON au.id = ac.audit_id WHERE " +
+      std::string(kOverdue) + " AND " + visible;
+  std::string sql =
+      "SELECT ac.unit_id, u.uid, u.display_name, count(*), min(ac.due_date) "
+      "FROM actions ac JOIN audits au ON au.id = ac.audit_id JOIN units u ON "
+      "u.id = ac.unit_id WHERE " +
+      std::string(kOverdue) + " AND " + visible + " AND ac.unit_id > ?3";
+  if (unit_id) sql += " AND ac.unit_id = ?4";
+  sql += " GROUP BY ac.unit_id ORDER BY ac.unit_id LIMIT ?5";
+  auto select = db_.Prepare(sql);
+  if (!select.ok()) return select.status();
+  Statement& stmt = **select;
+  stmt.Bind(3, after_id).Bind(5, int64_t{limit} + 1).Bind(9, today_);
+  if (unit_id) stmt.Bind(4, *unit_id);
+  if (visible.find("?2") != std::string::npos) stmt.Bind(2, caller_id);
+  absl::StatusOr<Page<OverdueUnit>> page =
+      CollectPage<OverdueUnit>(stmt, limit, [](const Statement& row) {
+        OverdueUnit unit;
+        unit.unit_id = row.Int(0);
+        unit.unit_uid = row.Text(1);
+        unit.display_name = row.Text(2);
+        unit.overdue_actions = static_cast<int>(row.Int(3));
+        unit.oldest_due_date = row.Text(4);
+        return unit;
+      });
+  if (!page.ok()) return page;
+  select->reset();
+  for (OverdueUnit& unit : page->items) {
+    auto audits = db_.Prepare("SELECT DISTINCT au.uid, au.id" + from +
+                              " AND ac.unit_id = ?3 ORDER BY au.id");
+    if (!audits.ok()) return audits.status();
+    (*audits)->Bind(3, unit.unit_id).Bind(9, today_);
+    if (visible.find("?2") != std::string::npos) (*audits)->Bind(2, caller_id);
+    while (true) {
+      absl::StatusOr<bool> row = (*audits)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      unit.audit_uids.push_back((*audits)->Text(0));
+    }
+    audits->reset();
+    auto worst = db_.Prepare(
+        "SELECT ac.recommendation_id, ac.uid" + from +
+        " AND ac.unit_id = ?3 ORDER BY ac.due_date, ac.id LIMIT ?4");
+    if (!worst.ok()) return worst.status();
+    (*worst)->Bind(3, unit.unit_id).Bind(4, int64_t{most}).Bind(9, today_);
+    if (visible.find("?2") != std::string::npos) (*worst)->Bind(2, caller_id);
+    while (true) {
+      absl::StatusOr<bool> row = (*worst)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      unit.most_overdue.emplace_back((*worst)->Int(0), (*worst)->Text(1));
+    }
+  }
+  return page;
+}
+
+}  // namespace brevis::store
