@@ -7,7 +7,14 @@ DB ?= var/brevis.db
 LISTEN ?= 127.0.0.1:50051
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test bench package format clean
+SANITIZE_BUILD_DIR ?= build-sanitize
+FUZZ_BUILD_DIR ?= build-fuzz
+# Seconds each fuzz harness runs in `make fuzz`.
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES = validation_fuzz page_token_fuzz list_filter_fuzz \
+  update_mask_fuzz resource_name_fuzz service_fuzz
+
+.PHONY: all deps build run test bench sanitize fuzz package format clean
 
 all: build
 
@@ -44,6 +51,38 @@ bench: deps
 	  --brevisd $(BUILD_DIR)/server/brevisd \
 	  --json $(BUILD_DIR)/bench.json $(BENCH_ARGS)
 
+# The whole test suite built with AddressSanitizer and
+# UndefinedBehaviorSanitizer in a build directory of its own; any report
+# fails its test. The packaging checks are left out: they test the .deb,
+# not the code, and a sanitized brevisd does not belong in one.
+sanitize: deps
+	@cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=Release \
+	  -DBREVIS_SANITIZE=address,undefined >/dev/null
+	@cmake --build $(SANITIZE_BUILD_DIR) -j $(JOBS)
+	@cd $(SANITIZE_BUILD_DIR) && \
+	  ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) \
+	    -E '^package_(build|lintian|contents|systemd_verify)$$'
+
+# Each libFuzzer harness (tests/fuzz) for FUZZ_SECONDS, built with clang,
+# AddressSanitizer and UndefinedBehaviorSanitizer. New inputs go to
+# $(FUZZ_BUILD_DIR)/corpus/<harness>; crashes are left as crash-* files in
+# $(FUZZ_BUILD_DIR). Copy an input worth keeping to tests/fuzz/corpus/.
+fuzz: deps
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD_DIR) \
+	  -DCMAKE_BUILD_TYPE=Release -DBREVIS_FUZZ=ON \
+	  -DBREVIS_SANITIZE=address,undefined,fuzzer-no-link >/dev/null
+	@cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target fuzz_harnesses
+	@cd $(FUZZ_BUILD_DIR) && for harness in $(FUZZ_HARNESSES); do \
+	  mkdir -p corpus/$$harness && \
+	  echo "fuzz: $$harness for $(FUZZ_SECONDS) s" && \
+	  tests/fuzz/$$harness -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    corpus/$$harness $(CURDIR)/tests/fuzz/corpus/$$harness \
+	    >$$harness.log 2>&1 || { tail -40 $$harness.log; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^Done' $$harness.log; \
+	done
+
 # The Debian package (cmake/Packaging.cmake), always a Release build; the
 # .deb is left in $(BUILD_DIR). docs/operations.md says how to install it.
 package: deps
@@ -57,4 +96,4 @@ format:
 	@clang-format --style=Google -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	@rm -rf $(BUILD_DIR)
+	@rm -rf $(BUILD_DIR) $(SANITIZE_BUILD_DIR) $(FUZZ_BUILD_DIR)

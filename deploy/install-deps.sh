@@ -16,6 +16,8 @@ packages=(
   # dpkg-shlibdeps (dpkg-dev) and tells ELF files apart with file; lintian
   # checks the .deb; systemd-analyze (systemd) checks the units.
   dpkg-dev file lintian systemd
+  # `make fuzz`: clang with libFuzzer and the sanitizer runtimes.
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -37,8 +37,13 @@ absl::Status AccessRecorder::Record(std::vector<v1::AccessLogEntry> entries) {
   queued_total_ = last;
   wake_.notify_all();
   flushed_.wait(lock, [&] { return written_total_ >= last; });
-  for (const auto& [failed_first, failed_last] : failed_) {
-    if (first < failed_last && last > failed_first) {
+  for (const FailedBatch& failed : failed_) {
+    if (first < failed.last && last > failed.first) {
+      if (failed.disk_full) {
+        return absl::ResourceExhaustedError(
+            "the access log cannot be written because the disk holding the "
+            "database is full, so the audit content is not shown");
+      }
       return absl::UnavailableError(
           "the access log cannot be written just now, so the audit content "
           "is not shown; try again");
@@ -67,11 +72,11 @@ void AccessRecorder::Run() {
     uint64_t target = queued_total_;
     bool stopping = stopping_;
     lock.unlock();
-    bool written = WriteBatch(batch);
+    absl::Status written = WriteBatch(batch);
     PurgeExpired();
     lock.lock();
-    if (!written) {
-      failed_.emplace_back(first, target);
+    if (!written.ok()) {
+      failed_.push_back({first, target, absl::IsResourceExhausted(written)});
       if (failed_.size() > kMaxFailedBatches) failed_.pop_front();
     }
     written_total_ = target;
@@ -80,8 +85,9 @@ void AccessRecorder::Run() {
   }
 }
 
-bool AccessRecorder::WriteBatch(std::vector<v1::AccessLogEntry>& batch) {
-  if (batch.empty()) return true;
+absl::Status AccessRecorder::WriteBatch(
+    std::vector<v1::AccessLogEntry>& batch) {
+  if (batch.empty()) return absl::OkStatus();
   // A few quick retries ride out a busy moment; readers are waiting, so a
   // lasting failure is reported to them rather than retried for long.
   absl::Status status;
@@ -96,14 +102,14 @@ bool AccessRecorder::WriteBatch(std::vector<v1::AccessLogEntry>& batch) {
       }
       return absl::OkStatus();
     });
-    if (status.ok()) return true;
+    if (status.ok()) return status;
   }
   std::string reason(status.message());
   JsonLog::Global().Write(
       JsonLog::Level::kError,
       "access-log entries could not be written; those reads were refused",
       {{"entries", static_cast<int64_t>(batch.size())}, {"reason", reason}});
-  return false;
+  return status;
 }
 
 void AccessRecorder::PurgeExpired() {

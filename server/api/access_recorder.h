@@ -35,8 +35,9 @@ class AccessRecorder {
   AccessRecorder(const AccessRecorder&) = delete;
   AccessRecorder& operator=(const AccessRecorder&) = delete;
 
-  // Queues entries and waits until they are committed. UNAVAILABLE when
-  // they could not be written (the caller must then not serve the read).
+  // Queues entries and waits until they are committed. RESOURCE_EXHAUSTED
+  // when they could not be written because the disk is full, UNAVAILABLE
+  // for any other failure (the caller must then not serve the read).
   absl::Status Record(std::vector<v1::AccessLogEntry> entries);
 
   // Writes everything queued so far; returns once it is committed.
@@ -44,8 +45,8 @@ class AccessRecorder {
 
  private:
   void Run();
-  // True when the batch was committed.
-  bool WriteBatch(std::vector<v1::AccessLogEntry>& batch);
+  // OK when the batch was committed, otherwise why not.
+  absl::Status WriteBatch(std::vector<v1::AccessLogEntry>& batch);
   void PurgeExpired();
 
   store::Database* const db_;
@@ -60,8 +61,14 @@ class AccessRecorder {
   uint64_t written_total_ = 0;             // guarded by mu_
   // Ticket ranges [first, last) of the most recent batches that failed;
   // bounded, since a waiter checks its range as soon as it wakes.
-  std::deque<std::pair<uint64_t, uint64_t>> failed_;  // guarded by mu_
-  bool stopping_ = false;                             // guarded by mu_
+  // A full disk is told apart, so the refused reader learns why.
+  struct FailedBatch {
+    uint64_t first;
+    uint64_t last;
+    bool disk_full;
+  };
+  std::deque<FailedBatch> failed_;  // guarded by mu_
+  bool stopping_ = false;           // guarded by mu_
   std::thread thread_;
 };
 

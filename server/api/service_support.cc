@@ -4,6 +4,7 @@
 
 #include "server/auth/token_secret.h"
 #include "server/domain/str_cat.h"
+#include "server/store/call_deadline.h"
 #include "server/store/create_request_log.h"
 
 namespace brevis::api {
@@ -75,7 +76,11 @@ grpc::ServerUnaryReactor* Serve(
   deps.calls->Begin();
   Call call;
   absl::Status status = OpenCall(context, deps, method, &call);
-  if (status.ok()) status = work(call);
+  if (status.ok()) {
+    // A write still running when the client gives up is rolled back.
+    store::ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
+    status = work(call);
+  }
   ObserveFinished(deps, call, status, start);
   return deps.calls->FinishUnary(status);
 }

@@ -3,9 +3,22 @@
 #include <filesystem>
 
 #include "server/domain/str_cat.h"
+#include "server/store/call_deadline.h"
 #include "server/store/migrator.h"
 
 namespace brevis::store {
+namespace {
+
+// A write whose caller has stopped waiting is not made: the client was told
+// DEADLINE_EXCEEDED and must be able to trust that nothing happened.
+absl::Status CheckCallDeadline(absl::Time deadline) {
+  if (absl::Now() < deadline) return absl::OkStatus();
+  return absl::DeadlineExceededError(
+      "the call's deadline passed before its write could be committed; "
+      "nothing was written");
+}
+
+}  // namespace
 
 absl::Status CreateDatabase(const std::string& path,
                             std::span<const Migration> migrations) {
@@ -98,7 +111,7 @@ Database::~Database() = default;
 
 absl::Status Database::Write(
     absl::FunctionRef<absl::Status(Connection&)> work) {
-  PendingWrite self{work, absl::OkStatus()};
+  PendingWrite self{work, ScopedCallDeadline::Current(), absl::OkStatus()};
   std::vector<PendingWrite*> batch;
   {
     std::unique_lock<std::mutex> lock(queue_mu_);
@@ -157,7 +170,12 @@ void Database::RunBatch(const std::vector<PendingWrite*>& batch) {
       }
       open = true;
     }
-    absl::Status status = writer_->Exec("SAVEPOINT brevis_write");
+    absl::Status status = CheckCallDeadline(member->deadline);
+    if (!status.ok()) {
+      member->status = status;  // not run at all
+      continue;
+    }
+    status = writer_->Exec("SAVEPOINT brevis_write");
     if (status.ok()) status = member->work(*writer_);
     if (status.ok()) status = writer_->Exec("RELEASE brevis_write");
     if (status.ok()) {
@@ -183,6 +201,23 @@ void Database::RunBatch(const std::vector<PendingWrite*>& batch) {
   if (run.empty()) {
     // Every member failed and rolled back its own writes: nothing to commit.
     writer_->Exec("ROLLBACK").IgnoreError();
+    return;
+  }
+  // A member whose caller stopped waiting while the batch ran must leave
+  // nothing behind; its writes cannot be picked out of the released
+  // savepoints, so the batch starts over without it.
+  std::vector<PendingWrite*> in_time;
+  for (PendingWrite* member : run) {
+    absl::Status status = CheckCallDeadline(member->deadline);
+    if (status.ok()) {
+      in_time.push_back(member);
+    } else {
+      member->status = status;
+    }
+  }
+  if (in_time.size() < run.size()) {
+    writer_->Exec("ROLLBACK").IgnoreError();
+    if (!in_time.empty()) RunBatch(in_time);
     return;
   }
   absl::Status committed = writer_->Exec("COMMIT");

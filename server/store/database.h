@@ -14,6 +14,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "server/store/database_lock.h"
 #include "server/store/embedded_migrations.h"
 #include "server/store/sqlite.h"
@@ -92,6 +93,9 @@ class Database {
   // One Write call waiting in the queue or running in a batch.
   struct PendingWrite {
     absl::FunctionRef<absl::Status(Connection&)> work;
+    // The serving call's deadline (ScopedCallDeadline); a write still
+    // uncommitted when it passes is not made.
+    absl::Time deadline;
     absl::Status status;
     bool done = false;  // guarded by queue_mu_
   };

@@ -200,6 +200,13 @@ std::optional<int> BrevisdProcess::ParseListeningLine() {
   return port;
 }
 
+void BrevisdProcess::ReadOutputFor(milliseconds duration) {
+  Clock::time_point deadline = Clock::now() + duration;
+  do {
+    Pump(std::min(Remaining(deadline), kPollSlice));
+  } while (Clock::now() < deadline);
+}
+
 bool BrevisdProcess::SendSignal(int signal_number) {
   if (reaped_) return false;
   return kill(pid_, signal_number) == 0;

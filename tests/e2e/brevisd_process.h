@@ -73,6 +73,11 @@ class BrevisdProcess {
   // and reported with exited_in_time = false. Call it once.
   ProcessResult WaitForExit(milliseconds timeout = kStopTimeout);
 
+  // Keeps reading the child's output for `duration` (at least once), so
+  // that a busy child never blocks on a full pipe; use it instead of
+  // sleeping while the child serves many calls.
+  void ReadOutputFor(milliseconds duration);
+
   // Output captured so far.
   const std::string& out() const { return out_; }
   const std::string& err() const { return err_; }
