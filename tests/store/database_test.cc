@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/store/call_deadline.h"
 #include "tests/testing/temp_dir.h"
 
 namespace brevis::store {
@@ -357,6 +358,47 @@ TEST(DatabaseTest, CommitListenerIsCalledOnlyForCommittedWrites) {
                  }).ok());
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(db->write_transactions(), 1u);
+}
+
+// A call's deadline that passes while its batch runs leaves nothing
+// behind: the batch starts over without it, and its neighbours commit.
+TEST(DatabaseTest, AWriteWhoseDeadlinePassesInItsBatchIsNotCommitted) {
+  testing::TempDir dir;
+  ASSERT_TRUE(CreateDatabase(dir.File("db"), kOne).ok());
+  auto db = OpenDatabase(dir.File("db"), kOne);
+  ASSERT_NE(db, nullptr);
+  absl::Status hurried, patient;
+  std::atomic<int> patient_runs{0};
+  {
+    WriterHold hold(*db, 3);
+    std::thread first([&] {
+      ScopedCallDeadline deadline(absl::Now() + absl::Milliseconds(300));
+      hurried = db->Write([](Connection& c) { return Insert(c, 1); });
+    });
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (db->writers_queued() < 2 &&
+           std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::thread second([&] {
+      patient = db->Write([&](Connection& c) {
+        // Slow the first run so the first writer's deadline passes before
+        // the batch commits.
+        if (patient_runs++ == 0) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(600));
+        }
+        return Insert(c, 2);
+      });
+    });
+    first.join();
+    second.join();
+    EXPECT_TRUE(hold.Join().ok());
+  }
+  EXPECT_EQ(hurried.code(), absl::StatusCode::kDeadlineExceeded) << hurried;
+  EXPECT_EQ(CountRows(*db, 1), 0) << "a write nobody waits for is not made";
+  EXPECT_TRUE(patient.ok()) << patient;
+  EXPECT_EQ(CountRows(*db, 2), 1);
+  EXPECT_EQ(patient_runs.load(), 2) << "run again without the expired one";
 }
 
 }  // namespace
