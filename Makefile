@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_HARNESSES = validation_fuzz page_token_fuzz list_filter_fuzz \
   update_mask_fuzz resource_name_fuzz service_fuzz
 
-.PHONY: all deps build run test sanitize fuzz package format clean
+.PHONY: all deps build run test bench sanitize fuzz package format clean
 
 all: build
 
@@ -36,6 +36,20 @@ run: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# brevis-bench (tests/bench/): a Release build, a seeded temporary database
+# (300 units, 10,000 audits, 1,000,000 findings, 200,000 actions), closed-loop
+# load at concurrency 1, 8 and 32. Prints a Markdown table and writes
+# $(BUILD_DIR)/bench.json. More flags: make bench BENCH_ARGS="--scale=0.1
+# --seconds=3" (brevis-bench --help lists them).
+BENCH_ARGS ?=
+bench: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target brevis-bench brevisd \
+	  >$(BUILD_DIR)/bench-build.log || { cat $(BUILD_DIR)/bench-build.log; exit 1; }
+	@$(BUILD_DIR)/tests/bench/brevis-bench \
+	  --brevisd $(BUILD_DIR)/server/brevisd \
+	  --json $(BUILD_DIR)/bench.json $(BENCH_ARGS)
 
 # The whole test suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in a build directory of its own; any report

@@ -56,6 +56,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   std::unique_ptr<Database> db(new Database());
   db->lock_ = std::move(*lock);
   db->path_ = options.path;
+  if (options.max_batch_writes < 1) {
+    return absl::InvalidArgumentError(
+        "max_batch_writes: a batch holds at least one write");
+  }
+  db->max_batch_writes_ = options.max_batch_writes;
   auto writer = Connection::Open(options.path, /*create=*/false, false);
   if (!writer.ok()) return writer.status();
   db->writer_ = std::move(*writer);
@@ -106,25 +111,125 @@ Database::~Database() = default;
 
 absl::Status Database::Write(
     absl::FunctionRef<absl::Status(Connection&)> work) {
-  ++writers_queued_;
-  const absl::Time deadline = ScopedCallDeadline::Current();
-  absl::Status status;
+  PendingWrite self{work, ScopedCallDeadline::Current(), absl::OkStatus()};
+  std::vector<PendingWrite*> batch;
   {
-    std::lock_guard<std::mutex> lock(writer_mu_);
-    status = writer_->Exec("BEGIN IMMEDIATE");
-    if (status.ok()) status = CheckCallDeadline(deadline);
-    if (status.ok()) status = work(*writer_);
-    if (status.ok()) status = CheckCallDeadline(deadline);
-    if (status.ok()) status = writer_->Exec("COMMIT");
-    if (status.ok()) {
-      ++write_transactions_;
-    } else if (!sqlite3_get_autocommit(writer_->raw())) {
-      writer_->Exec("ROLLBACK").IgnoreError();
+    std::unique_lock<std::mutex> lock(queue_mu_);
+    // Counted once queued, so a count of n means n calls are in the queue
+    // or in a running batch.
+    ++writers_queued_;
+    queue_.push_back(&self);
+    queue_changed_.wait(lock, [&] {
+      return self.done ||
+             (!leading_ && !queue_.empty() && queue_.front() == &self);
+    });
+    if (!self.done) {
+      leading_ = true;
+      while (!queue_.empty() &&
+             static_cast<int>(batch.size()) < max_batch_writes_) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
     }
   }
+  if (!batch.empty()) {
+    RunBatch(batch);
+    bool committed = false;
+    for (const PendingWrite* member : batch) committed |= member->status.ok();
+    // The next leader may start while the listener runs; the members of
+    // this batch return only after it ran.
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      leading_ = false;
+    }
+    queue_changed_.notify_all();
+    if (committed && commit_listener_) commit_listener_();
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      for (PendingWrite* member : batch) member->done = true;
+    }
+    queue_changed_.notify_all();
+  }
   --writers_queued_;
-  if (status.ok() && commit_listener_) commit_listener_();
-  return status;
+  return self.status;
+}
+
+void Database::RunBatch(const std::vector<PendingWrite*>& batch) {
+  // Members run so far in the open transaction, if one is open.
+  std::vector<PendingWrite*> run;
+  bool open = false;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    PendingWrite* member = batch[i];
+    if (!open) {
+      absl::Status begun = writer_->Exec("BEGIN IMMEDIATE");
+      if (!begun.ok()) {
+        // Busy (another process holds the write lock past the timeout) or
+        // broken: the rest of the batch would only wait for the same answer.
+        for (size_t j = i; j < batch.size(); ++j) batch[j]->status = begun;
+        return;
+      }
+      open = true;
+    }
+    absl::Status status = CheckCallDeadline(member->deadline);
+    if (!status.ok()) {
+      member->status = status;  // not run at all
+      continue;
+    }
+    status = writer_->Exec("SAVEPOINT brevis_write");
+    if (status.ok()) status = member->work(*writer_);
+    if (status.ok()) status = writer_->Exec("RELEASE brevis_write");
+    if (status.ok()) {
+      run.push_back(member);
+      continue;
+    }
+    member->status = status;
+    if (!sqlite3_get_autocommit(writer_->raw()) &&
+        writer_->Exec("ROLLBACK TO brevis_write; RELEASE brevis_write").ok()) {
+      continue;  // only this member's writes are undone
+    }
+    // The failure took the whole transaction with it (SQLite rolls back by
+    // itself on a full disk or an I/O error): the members run before this
+    // one lost their writes too, unacknowledged, so they fail with it.
+    if (!sqlite3_get_autocommit(writer_->raw())) {
+      writer_->Exec("ROLLBACK").IgnoreError();
+    }
+    for (PendingWrite* earlier : run) earlier->status = status;
+    run.clear();
+    open = false;
+  }
+  if (!open) return;
+  if (run.empty()) {
+    // Every member failed and rolled back its own writes: nothing to commit.
+    writer_->Exec("ROLLBACK").IgnoreError();
+    return;
+  }
+  // A member whose caller stopped waiting while the batch ran must leave
+  // nothing behind; its writes cannot be picked out of the released
+  // savepoints, so the batch starts over without it.
+  std::vector<PendingWrite*> in_time;
+  for (PendingWrite* member : run) {
+    absl::Status status = CheckCallDeadline(member->deadline);
+    if (status.ok()) {
+      in_time.push_back(member);
+    } else {
+      member->status = status;
+    }
+  }
+  if (in_time.size() < run.size()) {
+    writer_->Exec("ROLLBACK").IgnoreError();
+    if (!in_time.empty()) RunBatch(in_time);
+    return;
+  }
+  absl::Status committed = writer_->Exec("COMMIT");
+  if (committed.ok()) {
+    ++write_transactions_;
+    write_requests_ += run.size();
+    return;
+  }
+  if (!sqlite3_get_autocommit(writer_->raw())) {
+    writer_->Exec("ROLLBACK").IgnoreError();
+  }
+  for (PendingWrite* member : run) member->status = committed;
 }
 
 absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> work) {

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "server/store/database_lock.h"
 #include "server/store/embedded_migrations.h"
 #include "server/store/sqlite.h"
@@ -25,6 +27,10 @@ struct DatabaseOptions {
   int reader_count = 4;
   // The schema the database must be at; tests may pass their own.
   std::span<const Migration> migrations = EmbeddedMigrations();
+  // At most this many concurrent Write calls share one transaction (group
+  // commit); small enough that the last of a batch still waits only a few
+  // milliseconds for the ones before it.
+  int max_batch_writes = 32;
 };
 
 // Creates a new database file at `path` with every migration applied.
@@ -34,6 +40,9 @@ absl::Status CreateDatabase(const std::string& path,
 
 // The brevis database: one writer connection, so writes are serialized, and
 // a pool of reader connections, which WAL lets run beside the writer.
+// Concurrent writes are grouped: Write calls that queue up while a
+// transaction is being committed go together into the next one, each in its
+// own savepoint, so that one commit (one fsync) acknowledges them all.
 // Thread-safe. Write and Read block until a connection is free.
 class Database {
  public:
@@ -47,18 +56,26 @@ class Database {
   Database& operator=(const Database&) = delete;
   ~Database();
 
-  // Runs `work` inside BEGIN IMMEDIATE ... COMMIT on the writer connection.
-  // When `work` fails the transaction is rolled back and nothing it wrote
-  // remains; its status is returned. OK means the commit is on disk.
+  // Runs `work` inside a write transaction (BEGIN IMMEDIATE ... COMMIT) on
+  // the writer connection, possibly together with other callers' work, each
+  // inside its own SAVEPOINT: `work` sees the writes of those run before it
+  // in the same transaction. When `work` fails, everything it wrote is rolled
+  // back, its status is returned, and its neighbours are not affected. OK
+  // means the commit is on disk. When the commit itself fails, or a failure
+  // aborts the whole transaction (a full disk, an I/O error), every caller
+  // whose work was in that transaction gets that error and nothing of theirs
+  // remains. `work` runs exactly once, on whichever thread leads the batch.
   absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> work);
 
   // Runs `work` in a read transaction, so every statement in it sees the
   // same snapshot.
   absl::Status Read(absl::FunctionRef<absl::Status(Connection&)> work);
 
-  // Calls `listener` after every committed write transaction, on the
-  // writing thread and outside the writer lock; it must be quick. Set it
-  // before the first Write (the event feed wakes its watchers with it).
+  // Calls `listener` once after every committed write transaction that
+  // carried at least one successful Write, before those Write calls return,
+  // on the thread that led the batch and outside the writer lock; it must
+  // be quick. Set it before the first Write (the event feed wakes its
+  // watchers with it).
   void SetCommitListener(std::function<void()> listener) {
     commit_listener_ = std::move(listener);
   }
@@ -66,13 +83,27 @@ class Database {
   int schema_version() const { return schema_version_; }
   // Write calls waiting for or holding the writer: the writer's queue.
   int writers_queued() const { return writers_queued_.load(); }
-  // Committed write transactions and the requests they carried; their
-  // ratio is the batch size (1 until writes are grouped).
+  // Committed write transactions, and the successful Write calls they
+  // carried; their ratio is the mean batch size.
   uint64_t write_transactions() const { return write_transactions_.load(); }
+  uint64_t write_requests() const { return write_requests_.load(); }
   const std::string& path() const { return path_; }
 
  private:
+  // One Write call waiting in the queue or running in a batch.
+  struct PendingWrite {
+    absl::FunctionRef<absl::Status(Connection&)> work;
+    // The serving call's deadline (ScopedCallDeadline); a write still
+    // uncommitted when it passes is not made.
+    absl::Time deadline;
+    absl::Status status;
+    bool done = false;  // guarded by queue_mu_
+  };
+
   Database() = default;
+  // Runs `batch` in as few transactions as possible and sets each member's
+  // status. Called by the leader only, without queue_mu_ held.
+  void RunBatch(const std::vector<PendingWrite*>& batch);
   Connection* AcquireReader();
   void ReleaseReader(Connection* reader);
 
@@ -83,11 +114,20 @@ class Database {
   std::optional<DatabaseLock> lock_;
   std::atomic<int> writers_queued_{0};
   std::atomic<uint64_t> write_transactions_{0};
+  std::atomic<uint64_t> write_requests_{0};
+  int max_batch_writes_ = 1;
 
   std::function<void()> commit_listener_;
 
-  std::mutex writer_mu_;
-  std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
+  // The write queue. The first waiter finds no leader and leads: it takes
+  // up to max_batch_writes_ queued calls, runs them, and wakes them with
+  // their status; whoever is first in the queue then leads the next batch.
+  std::mutex queue_mu_;
+  std::condition_variable queue_changed_;
+  std::deque<PendingWrite*> queue_;  // guarded by queue_mu_
+  bool leading_ = false;             // guarded by queue_mu_
+  // Used only by the current leader (leading_ hands it from one to the next).
+  std::unique_ptr<Connection> writer_;
 
   std::mutex readers_mu_;
   std::condition_variable reader_released_;

@@ -1,0 +1,325 @@
+// brevis-bench: seeds a realistic database, starts brevisd on it (or uses a
+// running server), and measures closed-loop load per workload and
+// concurrency against the transport's own baseline. Prints a Markdown table
+// and writes the same figures as JSON.
+
+#include <stdlib.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+
+#include "server/domain/str_cat.h"
+#include "tests/bench/api_setup.h"
+#include "tests/bench/load.h"
+#include "tests/bench/report.h"
+#include "tests/bench/seed.h"
+#include "tests/bench/server_process.h"
+
+namespace brevis::bench {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kStartTimeout{120000};
+constexpr milliseconds kStopTimeout{10000};
+constexpr milliseconds kInitTimeout{30000};
+
+struct Flags {
+  double scale = 1.0;
+  double seconds = 5.0;
+  std::vector<int> concurrency = {1, 8, 32};
+  std::string json = "bench.json";
+  std::string brevisd = BREVISD_PATH;
+  std::string work_dir;
+  bool keep = false;
+  std::string addr;
+  std::string token_file;
+  uint64_t seed = 2026;
+  uint64_t max_calls = 2000000;
+  bool skip_flatness = false;
+};
+
+void Progress(const std::string& line) {
+  std::cerr << "brevis-bench: " << line << std::endl;
+}
+
+std::string ReadToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == ' ')) {
+    token.pop_back();
+  }
+  return token;
+}
+
+// A fresh directory under $TMPDIR; removed at the end unless --keep.
+class WorkDir {
+ public:
+  explicit WorkDir(std::string path, bool keep) : keep_(keep) {
+    if (path.empty()) {
+      const char* tmp = getenv("TMPDIR");
+      std::string pattern =
+          brevis::StrCat(tmp != nullptr ? tmp : "/tmp", "/brevis-bench-XXXXXX");
+      if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+    } else {
+      std::filesystem::create_directories(path);
+      path_ = path;
+      keep_ = true;  // never remove a directory the caller named
+    }
+  }
+  ~WorkDir() {
+    std::error_code error;
+    if (!keep_ && !path_.empty()) std::filesystem::remove_all(path_, error);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  bool keep_;
+};
+
+Targets FromSeed(const SeededData& data) {
+  Targets targets;
+  targets.audits = data.audits;
+  targets.open_audits = data.open_audits;
+  targets.open_actions = data.open_actions;
+  targets.deep_audit = data.deep_audit;
+  targets.busiest_unit = data.busiest_unit;
+  return targets;
+}
+
+// A database made by `brevisd init` and seeded at `size` in `dir`.
+absl::StatusOr<SeededData> MakeDatabase(const Flags& flags,
+                                        const std::string& dir,
+                                        const SeedSize& size) {
+  std::filesystem::create_directories(dir);
+  std::string db = dir + "/brevis.db";
+  absl::Status init = RunProgram({flags.brevisd, "init", "--db", db,
+                                  "--admin-token-file", dir + "/admin.token"},
+                                 dir + "/init.log", kInitTimeout);
+  if (!init.ok()) return init;
+  Progress(brevis::StrCat("seeding ", size.units, " units, ", size.audits,
+                          " audits, ", size.findings, " findings, ",
+                          size.actions, " actions into ", db));
+  absl::StatusOr<SeededData> data = SeedDatabase(db, size, flags.seed);
+  if (data.ok()) {
+    Progress(brevis::StrCat("seeded in ", Fixed(data->seconds, 1), " s; ",
+                            data->overdue_actions, " overdue actions, ",
+                            data->busiest_unit_overdue, " of them at ",
+                            data->busiest_unit));
+  }
+  return data;
+}
+
+// The offset of the measured ListFindings page: three quarters into the
+// deep audit.
+int DeepOffset(const SeedSize& size) {
+  return size.deep_audit_findings * 3 / 4 / 50 * 50;
+}
+
+CellResult FlatnessCell(LoadClient& client, const Flags& flags) {
+  auto duration = milliseconds(static_cast<int64_t>(flags.seconds * 1000));
+  return client.Run(Workload::kListFindings, 1, duration / 5, duration,
+                    flags.max_calls);
+}
+
+// `transactions` reads the server's committed write transactions (nullptr
+// for a server whose metrics are out of reach).
+double LoadAverage() {
+  double load = -1;
+  std::ifstream("/proc/loadavg") >> load;
+  return load;
+}
+
+void RunCells(LoadClient& client, const Flags& flags, Report& report,
+              const std::function<double()>& transactions) {
+  report.load_before = LoadAverage();
+  auto duration = milliseconds(static_cast<int64_t>(flags.seconds * 1000));
+  auto warmup = std::min(milliseconds(1000), duration / 5);
+  for (int concurrency : flags.concurrency) {
+    double baseline = 0;
+    for (Workload workload :
+         {Workload::kBaseline, Workload::kGetAudit, Workload::kListFindings,
+          Workload::kListActions, Workload::kCreateFinding,
+          Workload::kUpdateAction, Workload::kMixed}) {
+      double before = transactions ? transactions() : -1;
+      CellResult cell =
+          client.Run(workload, concurrency, warmup, duration, flags.max_calls);
+      double after = transactions ? transactions() : -1;
+      if (IsWrite(workload) && before >= 0 && after > before) {
+        cell.writes_per_transaction = cell.calls_ok_total / (after - before);
+      }
+      if (workload == Workload::kBaseline) baseline = cell.qps;
+      cell.ratio = baseline > 0 ? cell.qps / baseline : 0;
+      Progress(brevis::StrCat(WorkloadName(workload), " at ", concurrency, ": ",
+                              Fixed(cell.qps, 0), " QPS, p99 ",
+                              Fixed(cell.p99_ms, 2), " ms, ", cell.errors,
+                              " errors"));
+      report.cells.push_back(cell);
+    }
+  }
+  report.load_after = LoadAverage();
+}
+
+absl::Status RunLocal(const Flags& flags, Report& report) {
+  WorkDir work(flags.work_dir, flags.keep);
+  if (work.path().empty()) {
+    return absl::FailedPreconditionError("cannot make a work directory");
+  }
+  SeedSize size = SeedSize::FromScale(flags.scale);
+  std::string large_dir = work.path() + "/large";
+  absl::StatusOr<SeededData> data = MakeDatabase(flags, large_dir, size);
+  if (!data.ok()) return data.status();
+  std::string db = large_dir + "/brevis.db";
+  report.size = size;
+  report.seed_seconds = data->seconds;
+  report.db_bytes_seeded = DatabaseBytes(db);
+  {
+    auto server =
+        ServerProcess::Start(flags.brevisd, db, large_dir, kStartTimeout);
+    if (!server.ok()) return server.status();
+    report.server_address = (*server)->address();
+    report.startup_seconds = (*server)->startup_seconds();
+    Progress(brevis::StrCat("brevisd serving at ", (*server)->address(),
+                            " after ", Fixed(report.startup_seconds, 2), " s"));
+    LoadClient client(grpc::CreateChannel((*server)->address(),
+                                          grpc::InsecureChannelCredentials()),
+                      ReadToken(large_dir + "/admin.token"), FromSeed(*data));
+    if (absl::Status s = client.FindDeepPage(DeepOffset(size)); !s.ok()) {
+      return s;
+    }
+    RunCells(client, flags, report, [&server] {
+      return (*server)->Metric("brevis_write_transactions_total");
+    });
+    if (!flags.skip_flatness) {
+      CellResult flat = FlatnessCell(client, flags);
+      report.flat_findings_large = size.findings;
+      report.flat_p50_large_ms = flat.p50_ms;
+    }
+    report.peak_rss_bytes = (*server)->PeakRssBytes();
+    if (absl::Status s = (*server)->Stop(kStopTimeout); !s.ok()) return s;
+  }
+  report.db_bytes_after = DatabaseBytes(db);
+  if (flags.skip_flatness) return absl::OkStatus();
+
+  // The same deep page in a database with a hundredth of the findings.
+  SeedSize small = size.WithFindings(size.findings / 100);
+  std::string small_dir = work.path() + "/small";
+  absl::StatusOr<SeededData> small_data = MakeDatabase(flags, small_dir, small);
+  if (!small_data.ok()) return small_data.status();
+  auto server = ServerProcess::Start(flags.brevisd, small_dir + "/brevis.db",
+                                     small_dir, kStartTimeout);
+  if (!server.ok()) return server.status();
+  LoadClient client(grpc::CreateChannel((*server)->address(),
+                                        grpc::InsecureChannelCredentials()),
+                    ReadToken(small_dir + "/admin.token"),
+                    FromSeed(*small_data));
+  if (absl::Status s = client.FindDeepPage(DeepOffset(small)); !s.ok()) {
+    return s;
+  }
+  CellResult flat = FlatnessCell(client, flags);
+  report.flat_findings_small = small.findings;
+  report.flat_p50_small_ms = flat.p50_ms;
+  if (flat.p50_ms > 0) {
+    report.flat_ratio = report.flat_p50_large_ms / flat.p50_ms;
+  }
+  return (*server)->Stop(kStopTimeout);
+}
+
+absl::Status RunRemote(const Flags& flags, Report& report) {
+  if (flags.token_file.empty()) {
+    return absl::InvalidArgumentError("--addr needs --token-file");
+  }
+  std::string token = ReadToken(flags.token_file);
+  auto channel =
+      grpc::CreateChannel(flags.addr, grpc::InsecureChannelCredentials());
+  report.server_address = flags.addr;
+  SeedSize size = SeedSize::FromScale(flags.scale);
+  Progress(brevis::StrCat("making a working set at ", flags.addr,
+                          " through the API"));
+  absl::StatusOr<Targets> targets = SetUpThroughApi(channel, token, size);
+  if (!targets.ok()) return targets.status();
+  report.size = size;
+  LoadClient client(channel, token, *std::move(targets));
+  if (absl::Status s = client.FindDeepPage(DeepOffset(size)); !s.ok()) {
+    return s;
+  }
+  RunCells(client, flags, report, nullptr);
+  return absl::OkStatus();
+}
+
+int Main(int argc, char** argv) {
+  Flags flags;
+  CLI::App app{
+      "brevis-bench: seeds a database, starts brevisd on it and measures "
+      "closed-loop load against the health check's baseline"};
+  app.add_option("--scale", flags.scale,
+                 "Data set size; 1 is 300 units, 10,000 audits, 1,000,000 "
+                 "findings, 200,000 actions")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0001, 10.0));
+  app.add_option("--seconds", flags.seconds, "Measured time per cell")
+      ->capture_default_str()
+      ->check(CLI::Range(0.2, 600.0));
+  app.add_option("--concurrency", flags.concurrency,
+                 "Concurrent callers, one cell each")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  app.add_option("--json", flags.json, "Where to write the JSON results")
+      ->capture_default_str();
+  app.add_option("--brevisd", flags.brevisd, "The brevisd binary")
+      ->capture_default_str();
+  app.add_option("--work-dir", flags.work_dir,
+                 "Where the databases go (kept); default: a temporary "
+                 "directory, removed at the end");
+  app.add_flag("--keep", flags.keep, "Keep the temporary directory");
+  app.add_option("--addr", flags.addr,
+                 "Measure a running brevisd at HOST:PORT (plaintext) instead; "
+                 "a working set is made through its API");
+  app.add_option("--token-file", flags.token_file,
+                 "With --addr: a file holding an admin token");
+  app.add_option("--seed", flags.seed, "Random seed of the data set")
+      ->capture_default_str();
+  app.add_option("--max-calls", flags.max_calls,
+                 "At most this many calls a cell")
+      ->capture_default_str();
+  app.add_flag("--skip-flatness", flags.skip_flatness,
+               "Skip the list-flatness check (it seeds a second database)");
+  CLI11_PARSE(app, argc, argv);
+
+  Report report;
+  report.scale = flags.scale;
+  report.cell_seconds = flags.seconds;
+  report.mode = flags.addr.empty() ? "local" : "remote";
+  absl::Status status =
+      flags.addr.empty() ? RunLocal(flags, report) : RunRemote(flags, report);
+  if (!status.ok()) {
+    std::cerr << "brevis-bench: " << status.message() << std::endl;
+    return 1;
+  }
+  EvaluateTargets(report);
+  std::cout << MarkdownReport(report) << std::flush;
+  std::ofstream json(flags.json);
+  json << JsonReport(report);
+  json.close();
+  if (!json) {
+    std::cerr << "brevis-bench: cannot write " << flags.json << std::endl;
+    return 1;
+  }
+  Progress(brevis::StrCat("wrote ", flags.json));
+  return 0;
+}
+
+}  // namespace
+}  // namespace brevis::bench
+
+int main(int argc, char** argv) { return brevis::bench::Main(argc, argv); }

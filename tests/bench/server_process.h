@@ -1,0 +1,66 @@
+#ifndef BREVIS_TESTS_BENCH_SERVER_PROCESS_H_
+#define BREVIS_TESTS_BENCH_SERVER_PROCESS_H_
+
+// brevisd as a child process of the benchmark: its output goes to files in
+// a work directory (brevisd logs a line per call, which a pipe nobody reads
+// would soon block), every wait is bounded, and no child outlives the
+// benchmark.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace brevis::bench {
+
+// Runs `program args...` to completion with its output in `log_file`;
+// FAILED_PRECONDITION with the log when it fails or takes over `timeout`.
+absl::Status RunProgram(const std::vector<std::string>& argv,
+                        const std::string& log_file,
+                        std::chrono::milliseconds timeout);
+
+// A serving brevisd. Not thread-safe.
+class ServerProcess {
+ public:
+  // Starts `brevisd serve --db DB --listen 127.0.0.1:0` and waits (at most
+  // `timeout`) until its health check answers SERVING.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
+      const std::string& brevisd, const std::string& db,
+      const std::string& work_dir, std::chrono::milliseconds timeout);
+  // Stops the server if it still runs.
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // 127.0.0.1:PORT
+  const std::string& address() const { return address_; }
+  // From the start of the process until the health check said SERVING.
+  double startup_seconds() const { return startup_seconds_; }
+  // The peak resident set so far (VmHWM), in bytes; 0 when unknown.
+  int64_t PeakRssBytes() const;
+  // A counter or gauge from brevisd's Prometheus endpoint (served on
+  // 127.0.0.1 beside the API); -1 when it cannot be read.
+  double Metric(const std::string& name) const;
+  // SIGTERM, then SIGKILL if it has not exited within `timeout`.
+  absl::Status Stop(std::chrono::milliseconds timeout);
+
+ private:
+  ServerProcess() = default;
+
+  pid_t pid_ = -1;
+  std::string address_;
+  int metrics_port_ = 0;
+  std::string out_file_;
+  double startup_seconds_ = 0;
+};
+
+// The size of the database with its WAL, in bytes.
+int64_t DatabaseBytes(const std::string& db);
+
+}  // namespace brevis::bench
+
+#endif  // BREVIS_TESTS_BENCH_SERVER_PROCESS_H_
