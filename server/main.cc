@@ -40,6 +40,7 @@ constexpr int kMaxRetentionDays = 36500;
 constexpr int kMinGroupSize = 2;
 constexpr int kMaxGroupSize = 1000;
 constexpr int kMaxWatchers = 10000;
+constexpr int kMaxWorkerThreads = 1024;
 
 int Fail(const absl::Status& status) {
   std::cerr << "brevisd: " << status.message() << "\n";
@@ -360,6 +361,12 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(kMinGroupSize, kMaxGroupSize));
   serve
+      ->add_option("--worker-threads", server_options.worker_threads,
+                   "Threads that run request handlers; concurrent writes on "
+                   "them share one commit")
+      ->capture_default_str()
+      ->check(CLI::Range(1, kMaxWorkerThreads));
+  serve
       ->add_option("--max-watchers", server_options.max_watchers,
                    "Open WatchEvents streams at most; more are refused with "
                    "RESOURCE_EXHAUSTED")
@@ -408,6 +415,8 @@ int main(int argc, char** argv) {
          serve->count("--min-group-size") > 0, kMinGroupSize, kMaxGroupSize},
         {"max_watchers", &server_options.max_watchers,
          serve->count("--max-watchers") > 0, 1, kMaxWatchers},
+        {"worker_threads", &server_options.worker_threads,
+         serve->count("--worker-threads") > 0, 1, kMaxWorkerThreads},
     };
     absl::Status status = brevis::ApplyConfigFile(config_path, settings);
     if (!status.ok()) {

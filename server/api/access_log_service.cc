@@ -12,7 +12,7 @@ grpc::ServerUnaryReactor* AccessLogService::ListAccessLog(
     const v1::ListAccessLogRequest* request,
     v1::ListAccessLogResponse* response) {
   return Serve(context, deps_, "brevis.v1.AccessLogService/ListAccessLog",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoListAccessLog(call, *request, response);
                });
 }

@@ -23,7 +23,7 @@ grpc::ServerUnaryReactor* AuditService::CreateAudit(
     grpc::CallbackServerContext* context, const v1::CreateAuditRequest* request,
     v1::Audit* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/CreateAudit",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoCreateAudit(call, *request, response);
                });
 }
@@ -31,24 +31,26 @@ grpc::ServerUnaryReactor* AuditService::CreateAudit(
 grpc::ServerUnaryReactor* AuditService::GetAudit(
     grpc::CallbackServerContext* context, const v1::GetAuditRequest* request,
     v1::Audit* response) {
-  return Serve(
-      context, deps_, "brevis.v1.AuditService/GetAudit",
-      [&](const Call& call) { return DoGetAudit(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.AuditService/GetAudit",
+               [this, request, response](const Call& call) {
+                 return DoGetAudit(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* AuditService::ListAudits(
     grpc::CallbackServerContext* context, const v1::ListAuditsRequest* request,
     v1::ListAuditsResponse* response) {
-  return Serve(
-      context, deps_, "brevis.v1.AuditService/ListAudits",
-      [&](const Call& call) { return DoListAudits(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.AuditService/ListAudits",
+               [this, request, response](const Call& call) {
+                 return DoListAudits(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* AuditService::UpdateAudit(
     grpc::CallbackServerContext* context, const v1::UpdateAuditRequest* request,
     v1::Audit* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/UpdateAudit",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoUpdateAudit(call, *request, response);
                });
 }

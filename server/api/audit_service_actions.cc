@@ -43,7 +43,7 @@ grpc::ServerUnaryReactor* AuditService::CreateAction(
     grpc::CallbackServerContext* context,
     const v1::CreateActionRequest* request, v1::Action* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/CreateAction",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoCreateAction(call, *request, response);
                });
 }
@@ -51,16 +51,17 @@ grpc::ServerUnaryReactor* AuditService::CreateAction(
 grpc::ServerUnaryReactor* AuditService::GetAction(
     grpc::CallbackServerContext* context, const v1::GetActionRequest* request,
     v1::Action* response) {
-  return Serve(
-      context, deps_, "brevis.v1.AuditService/GetAction",
-      [&](const Call& call) { return DoGetAction(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.AuditService/GetAction",
+               [this, request, response](const Call& call) {
+                 return DoGetAction(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* AuditService::UpdateAction(
     grpc::CallbackServerContext* context,
     const v1::UpdateActionRequest* request, v1::Action* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/UpdateAction",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoUpdateAction(call, *request, response);
                });
 }
@@ -69,7 +70,7 @@ grpc::ServerUnaryReactor* AuditService::AddProgressNote(
     grpc::CallbackServerContext* context,
     const v1::AddProgressNoteRequest* request, v1::Action* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/AddProgressNote",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoAddProgressNote(call, *request, response);
                });
 }
@@ -78,7 +79,7 @@ grpc::ServerUnaryReactor* AuditService::ListActions(
     grpc::CallbackServerContext* context, const v1::ListActionsRequest* request,
     v1::ListActionsResponse* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/ListActions",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoListActions(call, *request, response);
                });
 }

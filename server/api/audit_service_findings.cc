@@ -36,7 +36,7 @@ grpc::ServerUnaryReactor* AuditService::CreateFinding(
     grpc::CallbackServerContext* context,
     const v1::CreateFindingRequest* request, v1::Finding* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/CreateFinding",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoCreateFinding(call, *request, response);
                });
 }
@@ -44,9 +44,10 @@ grpc::ServerUnaryReactor* AuditService::CreateFinding(
 grpc::ServerUnaryReactor* AuditService::GetFinding(
     grpc::CallbackServerContext* context, const v1::GetFindingRequest* request,
     v1::Finding* response) {
-  return Serve(
-      context, deps_, "brevis.v1.AuditService/GetFinding",
-      [&](const Call& call) { return DoGetFinding(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.AuditService/GetFinding",
+               [this, request, response](const Call& call) {
+                 return DoGetFinding(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* AuditService::ListFindings(
@@ -54,7 +55,7 @@ grpc::ServerUnaryReactor* AuditService::ListFindings(
     const v1::ListFindingsRequest* request,
     v1::ListFindingsResponse* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/ListFindings",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoListFindings(call, *request, response);
                });
 }
@@ -63,7 +64,7 @@ grpc::ServerUnaryReactor* AuditService::UpdateFinding(
     grpc::CallbackServerContext* context,
     const v1::UpdateFindingRequest* request, v1::Finding* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/UpdateFinding",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoUpdateFinding(call, *request, response);
                });
 }
@@ -73,7 +74,7 @@ grpc::ServerUnaryReactor* AuditService::DeleteFinding(
     const v1::DeleteFindingRequest* request,
     google::protobuf::Empty* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/DeleteFinding",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoDeleteFinding(call, *request, response);
                });
 }

@@ -43,7 +43,7 @@ grpc::ServerUnaryReactor* AuditService::TransitionAudit(
     grpc::CallbackServerContext* context,
     const v1::TransitionAuditRequest* request, v1::Audit* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/TransitionAudit",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoTransitionAudit(call, *request, response);
                });
 }
@@ -53,7 +53,7 @@ grpc::ServerUnaryReactor* AuditService::RespondToRecommendation(
     const v1::RespondToRecommendationRequest* request,
     v1::Recommendation* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/RespondToRecommendation",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoRespondToRecommendation(call, *request, response);
                });
 }
@@ -62,7 +62,7 @@ grpc::ServerUnaryReactor* AuditService::RecordVerdict(
     grpc::CallbackServerContext* context,
     const v1::RecordVerdictRequest* request, v1::Recommendation* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/RecordVerdict",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoRecordVerdict(call, *request, response);
                });
 }
@@ -71,7 +71,7 @@ grpc::ServerUnaryReactor* AuditService::CreateFeedback(
     grpc::CallbackServerContext* context,
     const v1::CreateFeedbackRequest* request, v1::Feedback* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/CreateFeedback",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoCreateFeedback(call, *request, response);
                });
 }
@@ -81,7 +81,7 @@ grpc::ServerUnaryReactor* AuditService::ListFeedback(
     const v1::ListFeedbackRequest* request,
     v1::ListFeedbackResponse* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/ListFeedback",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoListFeedback(call, *request, response);
                });
 }

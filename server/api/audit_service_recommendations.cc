@@ -30,7 +30,7 @@ grpc::ServerUnaryReactor* AuditService::CreateRecommendation(
     const v1::CreateRecommendationRequest* request,
     v1::Recommendation* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/CreateRecommendation",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoCreateRecommendation(call, *request, response);
                });
 }
@@ -39,7 +39,7 @@ grpc::ServerUnaryReactor* AuditService::GetRecommendation(
     grpc::CallbackServerContext* context,
     const v1::GetRecommendationRequest* request, v1::Recommendation* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/GetRecommendation",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoGetRecommendation(call, *request, response);
                });
 }
@@ -49,7 +49,7 @@ grpc::ServerUnaryReactor* AuditService::ListRecommendations(
     const v1::ListRecommendationsRequest* request,
     v1::ListRecommendationsResponse* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/ListRecommendations",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoListRecommendations(call, *request, response);
                });
 }
@@ -59,7 +59,7 @@ grpc::ServerUnaryReactor* AuditService::UpdateRecommendation(
     const v1::UpdateRecommendationRequest* request,
     v1::Recommendation* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/UpdateRecommendation",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoUpdateRecommendation(call, *request, response);
                });
 }
@@ -69,7 +69,7 @@ grpc::ServerUnaryReactor* AuditService::DeleteRecommendation(
     const v1::DeleteRecommendationRequest* request,
     google::protobuf::Empty* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/DeleteRecommendation",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoDeleteRecommendation(call, *request, response);
                });
 }

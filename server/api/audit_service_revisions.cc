@@ -37,7 +37,7 @@ grpc::ServerUnaryReactor* AuditService::ListFindingRevisions(
     const v1::ListRevisionsRequest* request,
     v1::ListFindingRevisionsResponse* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/ListFindingRevisions",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoListFindingRevisions(call, *request, response);
                });
 }
@@ -48,7 +48,7 @@ grpc::ServerUnaryReactor* AuditService::ListRecommendationRevisions(
     v1::ListRecommendationRevisionsResponse* response) {
   return Serve(context, deps_,
                "brevis.v1.AuditService/ListRecommendationRevisions",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoListRecommendationRevisions(call, *request, response);
                });
 }

@@ -19,7 +19,7 @@ grpc::ServerUnaryReactor* AuditService::CreateSession(
     grpc::CallbackServerContext* context,
     const v1::CreateSessionRequest* request, v1::Session* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/CreateSession",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoCreateSession(call, *request, response);
                });
 }
@@ -29,7 +29,7 @@ grpc::ServerUnaryReactor* AuditService::ListSessions(
     const v1::ListSessionsRequest* request,
     v1::ListSessionsResponse* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/ListSessions",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoListSessions(call, *request, response);
                });
 }
@@ -39,7 +39,7 @@ grpc::ServerUnaryReactor* AuditService::DeleteSession(
     const v1::DeleteSessionRequest* request,
     google::protobuf::Empty* response) {
   return Serve(context, deps_, "brevis.v1.AuditService/DeleteSession",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoDeleteSession(call, *request, response);
                });
 }

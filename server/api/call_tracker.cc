@@ -1,7 +1,5 @@
 #include "server/api/call_tracker.h"
 
-#include "server/api/grpc_status.h"
-
 namespace brevis::api {
 
 class CallTracker::CountingReactor : public grpc::ServerUnaryReactor {
@@ -16,15 +14,12 @@ class CallTracker::CountingReactor : public grpc::ServerUnaryReactor {
   CallTracker* const tracker_;
 };
 
-void CallTracker::Begin() {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++in_flight_;
-}
-
-grpc::ServerUnaryReactor* CallTracker::FinishUnary(const absl::Status& status) {
-  auto* reactor = new CountingReactor(this);
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+grpc::ServerUnaryReactor* CallTracker::StartUnary() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++in_flight_;
+  }
+  return new CountingReactor(this);
 }
 
 void CallTracker::Done() {

@@ -17,14 +17,10 @@ namespace brevis::api {
 // connections. Thread-safe.
 class CallTracker {
  public:
-  // Counts a call from the start of its handler. Every Begin must be
-  // followed by exactly one FinishUnary.
-  void Begin();
-
-  // Finishes the call with `status` through a reactor that keeps it counted
-  // until gRPC reports it done. Returns what the generated service method
-  // must return.
-  grpc::ServerUnaryReactor* FinishUnary(const absl::Status& status);
+  // Counts a unary call from now until gRPC is done with the reactor
+  // returned, which the caller must Finish exactly once (from any thread).
+  // Returns what the generated service method must return.
+  grpc::ServerUnaryReactor* StartUnary();
 
   // Waits until no call is in flight or `deadline` passes. True when idle.
   bool WaitIdle(absl::Time deadline);

@@ -47,33 +47,37 @@ absl::StatusOr<v1::Unit> GetVisibleUnit(store::Connection& db,
 grpc::ServerUnaryReactor* DirectoryService::CreateUnit(
     grpc::CallbackServerContext* context, const v1::CreateUnitRequest* request,
     v1::Unit* response) {
-  return Serve(
-      context, deps_, "brevis.v1.DirectoryService/CreateUnit",
-      [&](const Call& call) { return DoCreateUnit(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.DirectoryService/CreateUnit",
+               [this, request, response](const Call& call) {
+                 return DoCreateUnit(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::GetUnit(
     grpc::CallbackServerContext* context, const v1::GetUnitRequest* request,
     v1::Unit* response) {
-  return Serve(
-      context, deps_, "brevis.v1.DirectoryService/GetUnit",
-      [&](const Call& call) { return DoGetUnit(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.DirectoryService/GetUnit",
+               [this, request, response](const Call& call) {
+                 return DoGetUnit(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListUnits(
     grpc::CallbackServerContext* context, const v1::ListUnitsRequest* request,
     v1::ListUnitsResponse* response) {
-  return Serve(
-      context, deps_, "brevis.v1.DirectoryService/ListUnits",
-      [&](const Call& call) { return DoListUnits(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.DirectoryService/ListUnits",
+               [this, request, response](const Call& call) {
+                 return DoListUnits(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::UpdateUnit(
     grpc::CallbackServerContext* context, const v1::UpdateUnitRequest* request,
     v1::Unit* response) {
-  return Serve(
-      context, deps_, "brevis.v1.DirectoryService/UpdateUnit",
-      [&](const Call& call) { return DoUpdateUnit(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.DirectoryService/UpdateUnit",
+               [this, request, response](const Call& call) {
+                 return DoUpdateUnit(call, *request, response);
+               });
 }
 absl::Status DirectoryService::DoCreateUnit(
     const Call& call, const v1::CreateUnitRequest& request,

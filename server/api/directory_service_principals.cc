@@ -58,7 +58,7 @@ grpc::ServerUnaryReactor* DirectoryService::CreatePrincipal(
     grpc::CallbackServerContext* context,
     const v1::CreatePrincipalRequest* request, v1::Principal* response) {
   return Serve(context, deps_, "brevis.v1.DirectoryService/CreatePrincipal",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoCreatePrincipal(call, *request, response);
                });
 }
@@ -67,7 +67,7 @@ grpc::ServerUnaryReactor* DirectoryService::GetPrincipal(
     grpc::CallbackServerContext* context,
     const v1::GetPrincipalRequest* request, v1::Principal* response) {
   return Serve(context, deps_, "brevis.v1.DirectoryService/GetPrincipal",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoGetPrincipal(call, *request, response);
                });
 }
@@ -77,7 +77,7 @@ grpc::ServerUnaryReactor* DirectoryService::ListPrincipals(
     const v1::ListPrincipalsRequest* request,
     v1::ListPrincipalsResponse* response) {
   return Serve(context, deps_, "brevis.v1.DirectoryService/ListPrincipals",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoListPrincipals(call, *request, response);
                });
 }
@@ -86,7 +86,7 @@ grpc::ServerUnaryReactor* DirectoryService::UpdatePrincipal(
     grpc::CallbackServerContext* context,
     const v1::UpdatePrincipalRequest* request, v1::Principal* response) {
   return Serve(context, deps_, "brevis.v1.DirectoryService/UpdatePrincipal",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoUpdatePrincipal(call, *request, response);
                });
 }

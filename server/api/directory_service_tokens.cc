@@ -14,7 +14,7 @@ grpc::ServerUnaryReactor* DirectoryService::CreateToken(
     grpc::CallbackServerContext* context, const v1::CreateTokenRequest* request,
     v1::CreateTokenResponse* response) {
   return Serve(context, deps_, "brevis.v1.DirectoryService/CreateToken",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoCreateToken(call, *request, response);
                });
 }
@@ -22,16 +22,17 @@ grpc::ServerUnaryReactor* DirectoryService::CreateToken(
 grpc::ServerUnaryReactor* DirectoryService::ListTokens(
     grpc::CallbackServerContext* context, const v1::ListTokensRequest* request,
     v1::ListTokensResponse* response) {
-  return Serve(
-      context, deps_, "brevis.v1.DirectoryService/ListTokens",
-      [&](const Call& call) { return DoListTokens(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.DirectoryService/ListTokens",
+               [this, request, response](const Call& call) {
+                 return DoListTokens(call, *request, response);
+               });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::RevokeToken(
     grpc::CallbackServerContext* context, const v1::RevokeTokenRequest* request,
     v1::Token* response) {
   return Serve(context, deps_, "brevis.v1.DirectoryService/RevokeToken",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoRevokeToken(call, *request, response);
                });
 }
@@ -39,9 +40,10 @@ grpc::ServerUnaryReactor* DirectoryService::RevokeToken(
 grpc::ServerUnaryReactor* DirectoryService::WhoAmI(
     grpc::CallbackServerContext* context, const v1::WhoAmIRequest* request,
     v1::WhoAmIResponse* response) {
-  return Serve(
-      context, deps_, "brevis.v1.DirectoryService/WhoAmI",
-      [&](const Call& call) { return DoWhoAmI(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.DirectoryService/WhoAmI",
+               [this, request, response](const Call& call) {
+                 return DoWhoAmI(call, *request, response);
+               });
 }
 absl::Status DirectoryService::DoCreateToken(
     const Call& call, const v1::CreateTokenRequest& request,

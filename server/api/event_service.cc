@@ -191,9 +191,10 @@ class WatchReactor final
 grpc::ServerUnaryReactor* EventService::ListEvents(
     grpc::CallbackServerContext* context, const v1::ListEventsRequest* request,
     v1::ListEventsResponse* response) {
-  return Serve(
-      context, deps_, "brevis.v1.EventService/ListEvents",
-      [&](const Call& call) { return DoListEvents(call, *request, response); });
+  return Serve(context, deps_, "brevis.v1.EventService/ListEvents",
+               [this, request, response](const Call& call) {
+                 return DoListEvents(call, *request, response);
+               });
 }
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* EventService::WatchEvents(

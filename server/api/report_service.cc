@@ -58,7 +58,7 @@ grpc::ServerUnaryReactor* ReportService::GetAuditReport(
     grpc::CallbackServerContext* context,
     const v1::GetAuditReportRequest* request, v1::AuditReport* response) {
   return Serve(context, deps_, "brevis.v1.ReportService/GetAuditReport",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoGetAuditReport(call, *request, response);
                });
 }
@@ -67,7 +67,7 @@ grpc::ServerUnaryReactor* ReportService::GetUnitSummary(
     grpc::CallbackServerContext* context,
     const v1::GetUnitSummaryRequest* request, v1::UnitSummary* response) {
   return Serve(context, deps_, "brevis.v1.ReportService/GetUnitSummary",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoGetUnitSummary(call, *request, response);
                });
 }
@@ -77,7 +77,7 @@ grpc::ServerUnaryReactor* ReportService::ListOverdueActions(
     const v1::ListOverdueActionsRequest* request,
     v1::ListOverdueActionsResponse* response) {
   return Serve(context, deps_, "brevis.v1.ReportService/ListOverdueActions",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoListOverdueActions(call, *request, response);
                });
 }
@@ -87,7 +87,7 @@ grpc::ServerUnaryReactor* ReportService::ExportAudits(
     const v1::ExportAuditsRequest* request,
     v1::ExportAuditsResponse* response) {
   return Serve(context, deps_, "brevis.v1.ReportService/ExportAudits",
-               [&](const Call& call) {
+               [this, request, response](const Call& call) {
                  return DoExportAudits(call, *request, response);
                });
 }

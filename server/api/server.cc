@@ -105,9 +105,14 @@ void AddStoreMetrics(store::Database& db, CallTracker& calls,
                    [&db] { return static_cast<double>(db.writers_queued()); });
   metrics.AddCounter(
       "brevis_write_transactions_total",
-      "Committed write transactions (one per write request until writes "
-      "are grouped into batches).",
+      "Committed write transactions; concurrent writes share one (group "
+      "commit), see brevis_write_requests_total.",
       [&db] { return static_cast<double>(db.write_transactions()); });
+  metrics.AddCounter(
+      "brevis_write_requests_total",
+      "Write requests committed; divided by brevis_write_transactions_total "
+      "it is the mean group-commit batch.",
+      [&db] { return static_cast<double>(db.write_requests()); });
   metrics.AddGauge("brevis_rpc_in_flight", "Calls in brevis handlers now.",
                    [&calls] { return static_cast<double>(calls.in_flight()); });
 }
@@ -154,6 +159,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->access_ =
       std::make_unique<AccessRecorder>(db, clock, options.access_log_retention);
   server->calls_ = std::make_unique<CallTracker>();
+  server->executor_ = std::make_unique<CallExecutor>(options.worker_threads);
   server->metrics_ = std::make_unique<Metrics>();
   server->observer_ =
       std::make_unique<RpcObserver>(server->metrics_.get(), &JsonLog::Global());
@@ -168,7 +174,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
                    server->authenticator_.get(),
                    server->access_.get(),
                    server->calls_.get(),
-                   server->observer_.get()};
+                   server->observer_.get(),
+                   server->executor_.get()};
   server->directory_ = std::make_unique<DirectoryService>(deps);
   server->audits_ = std::make_unique<AuditService>(deps);
   server->access_log_ = std::make_unique<AccessLogService>(deps);

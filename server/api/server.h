@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/api/access_recorder.h"
+#include "server/api/call_executor.h"
 #include "server/api/call_tracker.h"
 #include "server/api/event_feed.h"
 #include "server/api/metrics.h"
@@ -51,6 +52,9 @@ struct ServerOptions {
   // Reports never show how many people of an informant group were heard
   // when they were fewer than this (domain.md: default 5).
   int minimum_group_size = 5;
+  // Threads running the handlers (see CallExecutor): enough for the
+  // writes of concurrent callers to meet in one group commit.
+  int worker_threads = 32;
   // Open WatchEvents streams at most; more get RESOURCE_EXHAUSTED.
   int max_watchers = 256;
 };
@@ -102,6 +106,9 @@ class ApiServer {
   std::unique_ptr<grpc::Service> event_service_;
   std::unique_ptr<grpc::Service> report_service_;
   std::unique_ptr<grpc::Server> server_;
+  // Last, so it is the first to go: its threads are joined before anything
+  // a handler uses is destroyed.
+  std::unique_ptr<CallExecutor> executor_;
   int port_ = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/api/grpc_status.h"
 #include "server/auth/token_secret.h"
 #include "server/domain/str_cat.h"
 #include "server/store/call_deadline.h"
@@ -67,22 +68,27 @@ void ObserveFinished(const ServiceDeps& deps, const Call& call,
                            call.request_id, call.peer});
 }
 
-grpc::ServerUnaryReactor* Serve(
-    grpc::CallbackServerContext* context, const ServiceDeps& deps,
-    std::string_view method,
-    absl::FunctionRef<absl::Status(const Call&)> work) {
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                const ServiceDeps& deps,
+                                std::string_view method,
+                                std::function<absl::Status(const Call&)> work) {
   // Latency is real time; the clock the domain sees may be a test's.
   absl::Time start = absl::Now();
-  deps.calls->Begin();
-  Call call;
-  absl::Status status = OpenCall(context, deps, method, &call);
-  if (status.ok()) {
-    // A write still running when the client gives up is rolled back.
-    store::ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
-    status = work(call);
-  }
-  ObserveFinished(deps, call, status, start);
-  return deps.calls->FinishUnary(status);
+  grpc::ServerUnaryReactor* reactor = deps.calls->StartUnary();
+  // The context, request and response live until the reactor is finished.
+  deps.executor->Run([context, deps, method = std::string(method),
+                      work = std::move(work), reactor, start] {
+    Call call;
+    absl::Status status = OpenCall(context, deps, method, &call);
+    if (status.ok()) {
+      // A write still running when the client gives up is rolled back.
+      store::ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
+      status = work(call);
+    }
+    ObserveFinished(deps, call, status, start);
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  return reactor;
 }
 
 std::string ListScope(const Call& call, std::string_view parts) {

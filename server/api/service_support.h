@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,7 @@
 #include "brevis/v1/access_log.pb.h"
 #include "google/protobuf/message.h"
 #include "server/api/access_recorder.h"
+#include "server/api/call_executor.h"
 #include "server/api/call_tracker.h"
 #include "server/api/rpc_observer.h"
 #include "server/auth/authenticator.h"
@@ -35,6 +37,7 @@ struct ServiceDeps {
   AccessRecorder* access;
   CallTracker* calls;
   RpcObserver* observer;
+  CallExecutor* executor;
 };
 
 // One authenticated call: who, which RPC, from where, when.
@@ -62,10 +65,13 @@ void ObserveFinished(const ServiceDeps& deps, const Call& call,
 
 // Authenticates the call (token or client certificate) and runs `work` with
 // it, then finishes the call with work's status; an authentication failure
-// finishes it without running `work`.
-grpc::ServerUnaryReactor* Serve(
-    grpc::CallbackServerContext* context, const ServiceDeps& deps,
-    std::string_view method, absl::FunctionRef<absl::Status(const Call&)> work);
+// finishes it without running `work`. Both happen later on deps.executor,
+// so `work` must capture nothing from the caller's stack: the service,
+// and the request and response pointers, which gRPC keeps until then.
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                const ServiceDeps& deps,
+                                std::string_view method,
+                                std::function<absl::Status(const Call&)> work);
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
