@@ -56,7 +56,7 @@ bench: deps
 # fails its test. The packaging checks are left out: they test the .deb,
 # not the code, and a sanitized brevisd does not belong in one.
 sanitize: deps
-	@cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=Release \
+	@cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug \
 	  -DBREVIS_SANITIZE=address,undefined >/dev/null
 	@cmake --build $(SANITIZE_BUILD_DIR) -j $(JOBS)
 	@cd $(SANITIZE_BUILD_DIR) && \
