@@ -61,9 +61,10 @@ sanitize: deps
 	@cmake --build $(SANITIZE_BUILD_DIR) -j $(JOBS)
 	@cd $(SANITIZE_BUILD_DIR) && \
 	  ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) \
-	    -E '^package_(build|lintian|contents|systemd_verify)$$'
+	    -E '^(package_(build|lintian|contents|systemd_verify)|client_installed_package)$$'
 
 # Each libFuzzer harness (tests/fuzz) for FUZZ_SECONDS, built with clang,
 # AddressSanitizer and UndefinedBehaviorSanitizer. New inputs go to
