@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/api/change_feed.h"
+#include "server/api/unit_access.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -21,25 +22,6 @@ absl::StatusOr<std::string> UnitId(std::string_view name,
   auto ids = domain::ParseName(name, {"units"}, field);
   if (!ids.ok()) return ids.status();
   return (*ids)[0];
-}
-
-// A unit outside the caller's unit scopes looks exactly like a missing one.
-absl::StatusOr<v1::Unit> GetVisibleUnit(store::Connection& db,
-                                        const domain::Caller& caller,
-                                        std::string_view uid) {
-  store::UnitRepository units(db);
-  absl::StatusOr<v1::Unit> unit = units.Get(uid);
-  if (!unit.ok()) return unit.status();
-  domain::UnitVisibility visible = domain::VisibleUnits(caller);
-  if (visible.has_value()) {
-    absl::StatusOr<int64_t> id = units.RowId(uid);
-    if (!id.ok()) return id.status();
-    if (!visible->contains(*id)) {
-      return absl::NotFoundError(
-          brevis::StrCat("unit ", domain::UnitName(uid), " not found"));
-    }
-  }
-  return unit;
 }
 
 }  // namespace

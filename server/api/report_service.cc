@@ -5,6 +5,7 @@
 #include "absl/time/civil_time.h"
 #include "server/api/audit_access.h"
 #include "server/api/report_gathering.h"
+#include "server/api/unit_access.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -130,16 +131,11 @@ absl::Status ReportService::DoGetUnitSummary(
   BREVIS_RETURN_IF_ERROR(
       domain::CheckAction(call.caller, domain::Action::kReadAudit));
   return deps_.db->Read([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<v1::Unit> unit = store::UnitRepository(db).Get((*ids)[0]);
+    absl::StatusOr<v1::Unit> unit = GetVisibleUnit(db, call.caller, (*ids)[0]);
     if (!unit.ok()) return unit.status();
     absl::StatusOr<int64_t> unit_id =
         store::UnitRepository(db).RowId((*ids)[0]);
     if (!unit_id.ok()) return unit_id.status();
-    domain::UnitVisibility units = domain::VisibleUnits(call.caller);
-    if (units && !units->contains(*unit_id)) {
-      // Out of scope looks exactly like missing.
-      return store::UnitRepository(db).Get("0000000000000000").status();
-    }
     auto counts = store::ReportRepository(db, domain::StockholmDate(call.time))
                       .CountUnit(*unit_id, domain::VisibleAudits(call.caller),
                                  call.caller.principal_id);

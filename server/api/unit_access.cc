@@ -1,0 +1,27 @@
+#include "server/api/unit_access.h"
+
+#include "server/domain/resource_name.h"
+#include "server/domain/str_cat.h"
+#include "server/store/unit_repository.h"
+
+namespace brevis::api {
+
+absl::StatusOr<v1::Unit> GetVisibleUnit(store::Connection& db,
+                                        const domain::Caller& caller,
+                                        std::string_view uid) {
+  store::UnitRepository units(db);
+  absl::StatusOr<v1::Unit> unit = units.Get(uid);
+  if (!unit.ok()) return unit.status();
+  domain::UnitVisibility visible = domain::VisibleUnits(caller);
+  if (visible.has_value()) {
+    absl::StatusOr<int64_t> id = units.RowId(uid);
+    if (!id.ok()) return id.status();
+    if (!visible->contains(*id)) {
+      return absl::NotFoundError(
+          brevis::StrCat("unit ", domain::UnitName(uid), " not found"));
+    }
+  }
+  return unit;
+}
+
+}  // namespace brevis::api
