@@ -44,15 +44,6 @@ std::vector<std::string> ResourcesIn(const v1::AuditReport& report) {
   return names;
 }
 
-absl::Status RecordNames(AccessRecorder& recorder, const Call& call,
-                         const std::vector<std::string>& names) {
-  std::vector<v1::AccessLogEntry> entries;
-  for (const std::string& name : names) {
-    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, name));
-  }
-  return recorder.Record(std::move(entries));
-}
-
 }  // namespace
 
 grpc::ServerUnaryReactor* ReportService::GetAuditReport(
@@ -118,7 +109,7 @@ absl::Status ReportService::DoGetAuditReport(
       report::RenderMarkdown(*response, language, minimum_group_size_));
   response->set_html(
       report::RenderHtml(*response, language, minimum_group_size_));
-  return RecordNames(*deps_.access, call, ResourcesIn(*response));
+  return RecordReadNames(*deps_.access, call, ResourcesIn(*response));
 }
 
 absl::Status ReportService::DoGetUnitSummary(
@@ -219,7 +210,7 @@ absl::Status ReportService::DoListOverdueActions(
         NextPageToken(*deps_.page_tokens, *window, *page));
     return absl::OkStatus();
   }));
-  return RecordNames(*deps_.access, call, shown);
+  return RecordReadNames(*deps_.access, call, std::move(shown));
 }
 
 absl::Status ReportService::DoExportAudits(
@@ -283,7 +274,7 @@ absl::Status ReportService::DoExportAudits(
   }));
   response->set_csv(std::move(csv));
   response->set_row_count(rows);
-  return RecordNames(*deps_.access, call, shown);
+  return RecordReadNames(*deps_.access, call, std::move(shown));
 }
 
 }  // namespace brevis::api

@@ -91,6 +91,16 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+absl::Status RecordReadNames(AccessRecorder& recorder, const Call& call,
+                             std::vector<std::string> names) {
+  std::vector<v1::AccessLogEntry> entries;
+  entries.reserve(names.size());
+  for (std::string& name : names) {
+    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, std::move(name)));
+  }
+  return recorder.Record(std::move(entries));
+}
+
 std::string ListScope(const Call& call, std::string_view parts) {
   return brevis::StrCat(call.method, "\n", call.caller.name, "\n", parts);
 }

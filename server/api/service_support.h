@@ -90,17 +90,20 @@ absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
                                           std::string scope, int32_t page_size,
                                           std::string_view page_token);
 
+// Records an access-log READ entry for each resource named in `names`. Not
+// OK means the read must not be served.
+absl::Status RecordReadNames(AccessRecorder& recorder, const Call& call,
+                             std::vector<std::string> names);
+
 // Records an access-log READ entry for every resource in `items` (anything
 // with a name()): lists record each record the caller saw. Not OK means
 // the read must not be served.
 template <typename Items>
 absl::Status RecordReads(AccessRecorder& recorder, const Call& call,
                          const Items& items) {
-  std::vector<v1::AccessLogEntry> entries;
-  for (const auto& item : items) {
-    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, item.name()));
-  }
-  return recorder.Record(std::move(entries));
+  std::vector<std::string> names;
+  for (const auto& item : items) names.push_back(item.name());
+  return RecordReadNames(recorder, call, std::move(names));
 }
 
 // A list's page-token scope: the method, the caller (so a token never
