@@ -1,6 +1,7 @@
 #include "server/store/action_repository.h"
 
 #include "server/domain/str_cat.h"
+#include "server/store/visibility_sql.h"
 
 namespace brevis::store {
 namespace {
@@ -170,17 +171,7 @@ absl::StatusOr<Page<v1::Action>> ActionRepository::List(
     sql += *filter.overdue ? StrCat(" AND ", kOverdue)
                            : StrCat(" AND NOT ", kOverdue);
   }
-  if (visibility.unit_ids) {
-    sql +=
-        " AND au.unit_id IN (SELECT unit_id FROM principal_units WHERE "
-        "principal_id = ?7)";
-  }
-  if (visibility.published_only) sql += " AND au.state IN (4, 5, 6, 7)";
-  if (visibility.team_member) {
-    sql +=
-        " AND au.id IN (SELECT audit_id FROM audit_auditors WHERE "
-        "principal_id = ?7)";
-  }
+  sql += " AND " + VisibleAuditCondition(visibility, "au", "?7");
   sql += " ORDER BY a.id LIMIT ?8";
   auto select = db_.Prepare(sql);
   if (!select.ok()) return select.status();

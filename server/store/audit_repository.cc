@@ -4,6 +4,7 @@
 
 #include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
+#include "server/store/visibility_sql.h"
 
 namespace brevis::store {
 namespace {
@@ -120,17 +121,7 @@ absl::StatusOr<Page<v1::Audit>> AuditRepository::List(
   std::string sql = BREVIS_AUDIT_SELECT "WHERE a.id > ?1";
   if (filter.unit_id) sql += " AND a.unit_id = ?2";
   if (filter.state) sql += " AND a.state = ?3";
-  if (visibility.unit_ids) {
-    sql +=
-        " AND a.unit_id IN (SELECT unit_id FROM principal_units "
-        "WHERE principal_id = ?5)";
-  }
-  if (visibility.published_only) sql += " AND a.state IN (4, 5, 6, 7)";
-  if (visibility.team_member) {
-    sql +=
-        " AND a.id IN (SELECT audit_id FROM audit_auditors "
-        "WHERE principal_id = ?5)";
-  }
+  sql += " AND " + VisibleAuditCondition(visibility, "a", "?5");
   sql += " ORDER BY a.id LIMIT ?4";
   auto select = db_.Prepare(sql);
   if (!select.ok()) return select.status();

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "server/store/visibility_sql.h"
 
 namespace brevis::store {
 namespace {
@@ -22,18 +23,7 @@ std::string VisibleCondition(const domain::EventVisibility& visibility) {
   std::string audits = "0";
   const domain::AuditVisibility& seen = visibility.audits;
   if (!seen.nothing) {
-    std::string which = "1";
-    if (seen.published_only) which += " AND state IN (4, 5, 6, 7)";
-    if (seen.unit_ids) {
-      which +=
-          " AND unit_id IN (SELECT unit_id FROM principal_units "
-          "WHERE principal_id = ?7)";
-    }
-    if (seen.team_member) {
-      which +=
-          " AND id IN (SELECT audit_id FROM audit_auditors "
-          "WHERE principal_id = ?7)";
-    }
+    std::string which = VisibleAuditCondition(seen, "audits", "?7");
     // Team members see the drafts and the sessions; everyone else only
     // what was published.
     audits = "e.audit_id IN (SELECT id FROM audits WHERE " + which + ")";

@@ -9,27 +9,6 @@ constexpr char kOverdue[] = "ac.status IN (1, 2) AND ac.due_date < ?9";
 
 }  // namespace
 
-std::string VisibleAuditCondition(const domain::AuditVisibility& visibility,
-                                  const std::string& audit,
-                                  const std::string& caller_param) {
-  if (visibility.nothing) return "0";
-  std::string sql = "1";
-  if (visibility.unit_ids) {
-    sql += " AND " + audit +
-           ".unit_id IN (SELECT unit_id FROM principal_units WHERE "
-           "principal_id = " +
-           caller_param + ")";
-  }
-  if (visibility.published_only)
-    sql += " AND " + audit + ".state IN (4, 5, 6, 7)";
-  if (visibility.team_member) {
-    sql += " AND " + audit +
-           ".id IN (SELECT audit_id FROM audit_auditors WHERE principal_id = " +
-           caller_param + ")";
-  }
-  return sql;
-}
-
 absl::StatusOr<std::map<int, int>> ReportRepository::Participants(
     int64_t audit_id) {
   auto select = db_.Prepare(

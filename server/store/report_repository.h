@@ -14,6 +14,7 @@
 #include "server/domain/policy.h"
 #include "server/store/rows.h"
 #include "server/store/sqlite.h"
+#include "server/store/visibility_sql.h"
 
 namespace brevis::store {
 
@@ -62,13 +63,6 @@ class ReportRepository {
   Connection& db_;
   std::string today_;
 };
-
-// The SQL condition that audit alias `audit` (for example "au") is one
-// `visibility` shows to the principal bound as parameter `caller_param`.
-// Fixed fragments only; "1" when it shows every audit.
-std::string VisibleAuditCondition(const domain::AuditVisibility& visibility,
-                                  const std::string& audit,
-                                  const std::string& caller_param);
 
 }  // namespace brevis::store
 
