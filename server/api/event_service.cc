@@ -54,15 +54,21 @@ class WatchReactor final
     std::lock_guard<std::mutex> lock(mu_);
     if (finished_ || writing_) return;
     uint64_t generation = feed_->generation();
-    // The token may have been revoked or expired, or the principal
-    // deactivated, since the stream began.
-    Call now;
-    if (absl::Status s = OpenCall(context_, deps_, kWatchEvents, &now);
-        !s.ok()) {
+    // Only events committed before the caller is looked up again go into
+    // this batch, so each is judged with rights at least as new as itself.
+    absl::StatusOr<int64_t> last = LastSequence();
+    if (!last.ok()) {
+      FinishOnce(last.status());
+      return;
+    }
+    // Since the stream began the token may have been revoked or expired,
+    // the principal deactivated, or its role, scopes or units changed: each
+    // batch is for the caller as it is now.
+    if (absl::Status s = Reauthorize(); !s.ok()) {
       FinishOnce(s);
       return;
     }
-    absl::StatusOr<bool> ready = ReadBatch();
+    absl::StatusOr<bool> ready = ReadBatch(*last);
     if (!ready.ok()) {
       FinishOnce(ready.status());
       return;
@@ -125,20 +131,45 @@ class WatchReactor final
     });
   }
 
-  // Fills response_ with the next batch after cursor_. False when there is
-  // nothing to send yet (cursor_ then stands at the last event).
-  absl::StatusOr<bool> ReadBatch() {
+  absl::StatusOr<int64_t> LastSequence() {
+    int64_t last = 0;
+    absl::Status status =
+        deps_.db->Read([&](store::Connection& db) -> absl::Status {
+          absl::StatusOr<int64_t> read =
+              store::EventRepository(db).LastSequence();
+          if (!read.ok()) return read.status();
+          last = *read;
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    return last;
+  }
+
+  // Authenticates the call again and makes call_.caller the caller as it
+  // is now. UNAUTHENTICATED (revoked, expired, deactivated) or
+  // PERMISSION_DENIED (may no longer follow the feed) end the stream.
+  absl::Status Reauthorize() {
+    Call now;
+    BREVIS_RETURN_IF_ERROR(OpenCall(context_, deps_, kWatchEvents, &now));
+    BREVIS_RETURN_IF_ERROR(
+        domain::CheckAction(now.caller, domain::Action::kWatchEvents));
+    call_.caller = std::move(now.caller);
+    return absl::OkStatus();
+  }
+
+  // Fills response_ with the next batch after cursor_, up to event `last`.
+  // False when there is nothing to send yet (cursor_ then stands at
+  // `last`).
+  absl::StatusOr<bool> ReadBatch(int64_t last) {
     response_.Clear();
+    if (last <= cursor_) return false;
     domain::EventVisibility visibility = domain::VisibleEvents(call_.caller);
     bool send = false;
     absl::Status status =
         deps_.db->Read([&](store::Connection& db) -> absl::Status {
           store::EventRepository events(db);
-          absl::StatusOr<int64_t> last = events.LastSequence();
-          if (!last.ok()) return last.status();
-          if (*last <= cursor_) return absl::OkStatus();
           store::EventFilter filter = query_.filter;
-          filter.until = std::min(*last, cursor_ + kScanWindow);
+          filter.until = std::min(last, cursor_ + kScanWindow);
           store::Page<v1::Event> none;
           auto page =
               matches_nothing_
@@ -153,7 +184,7 @@ class WatchReactor final
           // Nothing for this caller up to `until`: move on quietly, but
           // tell it when a whole window was skipped, so that a resume
           // does not look again.
-          send = response_.events_size() > 0 || filter.until < *last;
+          send = response_.events_size() > 0 || filter.until < last;
           if (!send) cursor_ = filter.until;
           return absl::OkStatus();
         });
@@ -172,7 +203,7 @@ class WatchReactor final
   EventFeed* const feed_;
   grpc::CallbackServerContext* const context_;
   const absl::Time start_;
-  Call call_;
+  Call call_;  // its caller is renewed before each batch, on the feed's thread
   EventQuery query_;
   bool matches_nothing_ = false;
   bool registered_ = false;

@@ -6,76 +6,13 @@
 
 #include <thread>
 
-#include "brevis/v1/event_service.grpc.pb.h"
-#include "tests/api/service_fixture.h"
+#include "tests/api/event_fixture.h"
 
 namespace brevis::api {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-class EventServiceTest : public ServiceTest {
- protected:
-  void SetUp() override {
-    options_.max_watchers = 3;
-    ServiceTest::SetUp();
-    events_ = v1::EventService::NewStub(channel_);
-  }
-
-  // Every event `stub`'s caller may see after `after`, all pages.
-  std::vector<v1::Event> ListAll(v1::EventService::Stub& stub,
-                                 const std::string& filter = "",
-                                 int64_t after = 0) {
-    std::vector<v1::Event> all;
-    v1::ListEventsRequest request;
-    request.set_filter(filter);
-    request.set_after_sequence(after);
-    request.set_page_size(7);
-    for (int page = 0; page < 1000; ++page) {
-      grpc::ClientContext context;
-      v1::ListEventsResponse response;
-      grpc::Status status = stub.ListEvents(&context, request, &response);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-      if (!status.ok()) break;
-      all.insert(all.end(), response.events().begin(), response.events().end());
-      if (response.next_page_token().empty()) break;
-      request.set_page_token(response.next_page_token());
-    }
-    return all;
-  }
-
-  std::vector<std::string> Resources(const std::vector<v1::Event>& events) {
-    std::vector<std::string> names;
-    for (const v1::Event& event : events) names.push_back(event.resource());
-    return names;
-  }
-
-  // Publishes in the store (the lifecycle's guards are tested elsewhere).
-  void Publish(const std::string& audit) {
-    ASSERT_TRUE(
-        db_->Write([&](store::Connection& db) -> absl::Status {
-             auto update =
-                 db.Prepare("UPDATE audits SET state = 4 WHERE uid = ?");
-             if (!update.ok()) return update.status();
-             return (*update)->Bind(1, audit.substr(audit.find('/') + 1)).Run();
-           })
-            .ok());
-  }
-
-  grpc::Status Correct(const std::string& finding, const std::string& text) {
-    grpc::ClientContext context;
-    v1::UpdateFindingRequest request;
-    request.mutable_finding()->set_name(finding);
-    request.mutable_finding()->set_text(text);
-    request.mutable_update_mask()->add_paths("text");
-    request.set_revision_reason("Stavfel rättat.");
-    v1::Finding updated;
-    return audits_->UpdateFinding(&context, request, &updated);
-  }
-
-  std::unique_ptr<v1::EventService::Stub> events_;
-};
 
 TEST_F(EventServiceTest, EveryChangeIsAnEventInCommitOrder) {
   int64_t before = ListAll(*events_).size();
@@ -201,20 +138,6 @@ TEST_F(EventServiceTest, CallersSeeOnlyWhatTheyMayRead) {
   grpc::Status status =
       as_reader->ListEvents(&context, v1::ListEventsRequest(), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-}
-
-// Reads from a watch until `count` events arrived, or the stream ends.
-std::vector<v1::Event> ReadEvents(
-    grpc::ClientReaderInterface<v1::WatchEventsResponse>& reader, size_t count,
-    int64_t* resume_after = nullptr) {
-  std::vector<v1::Event> events;
-  v1::WatchEventsResponse response;
-  while (events.size() < count && reader.Read(&response)) {
-    events.insert(events.end(), response.events().begin(),
-                  response.events().end());
-    if (resume_after != nullptr) *resume_after = response.resume_after();
-  }
-  return events;
 }
 
 TEST_F(EventServiceTest, WatchDeliversThePastThenTheLiveInOrder) {
