@@ -93,7 +93,7 @@ absl::Status AuditService::DoCreateAudit(const Call& call,
               audits.Create(uid, *unit_id, call.time, &audit));
           absl::StatusOr<int64_t> id = audits.RowId(uid);
           if (!id.ok()) return id.status();
-          BREVIS_RETURN_IF_ERROR(audits.SetTeam(*id, *team));
+          BREVIS_RETURN_IF_ERROR(audits.SetTeam(*id, *team).status());
           absl::StatusOr<v1::Audit> created = audits.Get(uid);
           if (!created.ok()) return created.status();
           *response = std::move(*created);
@@ -221,16 +221,21 @@ absl::Status AuditService::DoUpdateAudit(const Call& call,
         domain::CheckEtag("audit", request.audit().etag(), current->etag()));
     domain::ApplyUpdateMask(request.audit(), *paths, &*current);
     BREVIS_RETURN_IF_ERROR(domain::ValidateAudit(*current));
+    // Auditors taken off the team still see the event that took them off.
+    store::EventScope scope = AuditScope(*location);
     if (sets_team) {
       absl::StatusOr<std::vector<int64_t>> team = AuditorIds(db, *current);
       if (!team.ok()) return team.status();
-      BREVIS_RETURN_IF_ERROR(audits.SetTeam(location->id, *team));
+      absl::StatusOr<std::vector<int64_t>> removed =
+          audits.SetTeam(location->id, *team);
+      if (!removed.ok()) return removed.status();
+      scope.former_readers = std::move(*removed);
     }
     BREVIS_RETURN_IF_ERROR(audits.Update((*ids)[0], call.time, &*current));
     absl::StatusOr<v1::Audit> updated = audits.Get((*ids)[0]);
     if (!updated.ok()) return updated.status();
     *response = std::move(*updated);
-    return RecordAuditWrite(db, call, *location,
+    return RecordAuditWrite(db, call, scope,
                             {v1::EVENT_KIND_UPDATED, response->name(), *paths});
   });
 }

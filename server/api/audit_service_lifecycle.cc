@@ -119,11 +119,8 @@ absl::Status AuditService::DoTransitionAudit(
     auto updated = audits.Get(audit_uid);
     if (!updated.ok()) return updated.status();
     *response = std::move(*updated);
-    // The publication itself is the first event everyone may see.
-    store::AuditLocation after = *location;
-    after.facts.state = request.state();
     return RecordAuditWrite(
-        db, call, after,
+        db, call, StepScope(*location, from, request.state()),
         {v1::EVENT_KIND_STATE_CHANGED, response->name(), {"state"}});
   });
 }

@@ -24,6 +24,17 @@ store::EventScope AuditScope(const store::AuditLocation& audit,
   return scope;
 }
 
+store::EventScope StepScope(const store::AuditLocation& audit,
+                            v1::AuditState from, v1::AuditState to) {
+  store::AuditLocation after = audit;
+  after.facts.state = to;
+  // The publication itself is the first event everyone may see.
+  store::EventScope scope = AuditScope(after);
+  scope.prior_state = from;
+  scope.state = to;
+  return scope;
+}
+
 store::EventScope UnitScope(int64_t unit_id) {
   store::EventScope scope;
   scope.audience = store::EventAudience::kUnitReaders;
@@ -49,8 +60,13 @@ absl::Status RecordEvent(store::Connection& db, const Call& call,
 absl::Status RecordAuditWrite(store::Connection& db, const Call& call,
                               const store::AuditLocation& audit,
                               const Change& change, bool team_only) {
-  absl::Status status =
-      RecordEvent(db, call, AuditScope(audit, team_only), change);
+  return RecordAuditWrite(db, call, AuditScope(audit, team_only), change);
+}
+
+absl::Status RecordAuditWrite(store::Connection& db, const Call& call,
+                              const store::EventScope& scope,
+                              const Change& change) {
+  absl::Status status = RecordEvent(db, call, scope, change);
   if (!status.ok()) return status;
   return store::AccessLogRepository(db).Append(
       call.Entry(v1::ACCESS_KIND_WRITE, change.resource));

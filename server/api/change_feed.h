@@ -34,6 +34,11 @@ std::vector<std::string> UpdatedFields(std::vector<std::string> paths,
 // `team_only` (interview sessions) by its team and admins alone.
 store::EventScope AuditScope(const store::AuditLocation& audit,
                              bool team_only = false);
+// The event of a lifecycle step of `audit` (facts as before the step) from
+// `from` to `to`: seen by the audit's readers in either state, so that a
+// step that takes it out of someone's view still reaches them.
+store::EventScope StepScope(const store::AuditLocation& audit,
+                            v1::AuditState from, v1::AuditState to);
 // Events of a unit, seen by whoever may read the unit.
 store::EventScope UnitScope(int64_t unit_id);
 // Events of principals and tokens, seen by admins alone.
@@ -47,6 +52,10 @@ absl::Status RecordEvent(store::Connection& db, const Call& call,
 absl::Status RecordAuditWrite(store::Connection& db, const Call& call,
                               const store::AuditLocation& audit,
                               const Change& change, bool team_only = false);
+// The same with the event's audience given.
+absl::Status RecordAuditWrite(store::Connection& db, const Call& call,
+                              const store::EventScope& scope,
+                              const Change& change);
 
 }  // namespace brevis::api
 

@@ -15,7 +15,9 @@ namespace {
   "a.planned_report_date, a.planned_follow_up_date, a.state, a.create_time, " \
   "a.update_time, a.revision, (SELECT group_concat(p.uid) FROM "              \
   "audit_auditors aa JOIN principals p ON p.id = aa.principal_id WHERE "      \
-  "aa.audit_id = a.id) FROM audits a JOIN units u ON u.id = a.unit_id "
+  "aa.audit_id = a.id AND " BREVIS_COUNTS_AS_AUDITOR                          \
+  ") "                                                                        \
+  "FROM audits a JOIN units u ON u.id = a.unit_id "
 
 v1::Audit ReadAudit(const Statement& row) {
   v1::Audit audit;
@@ -153,8 +155,25 @@ absl::StatusOr<AuditLocation> AuditRepository::Locate(std::string_view uid,
   return location;
 }
 
-absl::Status AuditRepository::SetTeam(
+absl::StatusOr<std::vector<int64_t>> AuditRepository::SetTeam(
     int64_t audit_id, const std::vector<int64_t>& principal_ids) {
+  std::vector<int64_t> removed;
+  auto before = db_.Prepare(
+      "SELECT principal_id FROM audit_auditors WHERE audit_id = ? "
+      "ORDER BY principal_id");
+  if (!before.ok()) return before.status();
+  (*before)->Bind(1, audit_id);
+  while (true) {
+    absl::StatusOr<bool> row = (*before)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    int64_t id = (*before)->Int(0);
+    if (std::find(principal_ids.begin(), principal_ids.end(), id) ==
+        principal_ids.end()) {
+      removed.push_back(id);
+    }
+  }
+  before->reset();
   auto remove = db_.Prepare("DELETE FROM audit_auditors WHERE audit_id = ?");
   if (!remove.ok()) return remove.status();
   if (auto s = (*remove)->Bind(1, audit_id).Run(); !s.ok()) return s;
@@ -167,6 +186,43 @@ absl::Status AuditRepository::SetTeam(
         !s.ok()) {
       return s;
     }
+  }
+  return removed;
+}
+
+absl::StatusOr<std::vector<TeamAudit>> AuditRepository::TeamAudits(
+    int64_t principal_id) {
+  auto select = db_.Prepare(
+      "SELECT a.id, a.unit_id, a.state, a.uid FROM audits a "
+      "JOIN audit_auditors aa "
+      "ON aa.audit_id = a.id WHERE aa.principal_id = ? ORDER BY a.id");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, principal_id);
+  std::vector<TeamAudit> audits;
+  while (true) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return audits;
+    TeamAudit audit;
+    audit.uid = (*select)->Text(3);
+    audit.location.id = (*select)->Int(0);
+    audit.location.facts.unit_id = (*select)->Int(1);
+    audit.location.facts.state = static_cast<v1::AuditState>((*select)->Int(2));
+    audits.push_back(std::move(audit));
+  }
+}
+
+absl::Status AuditRepository::Touch(int64_t audit_id, absl::Time now) {
+  auto update = db_.Prepare(
+      "UPDATE audits SET update_time = ?, revision = revision + 1 "
+      "WHERE id = ?");
+  if (!update.ok()) return update.status();
+  if (auto s = (*update)->Bind(1, ToMicros(now)).Bind(2, audit_id).Run();
+      !s.ok()) {
+    return s;
+  }
+  if (db_.Changes() != 1) {
+    return absl::NotFoundError("audit not found");
   }
   return absl::OkStatus();
 }

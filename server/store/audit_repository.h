@@ -2,7 +2,9 @@
 #define BREVIS_SERVER_STORE_AUDIT_REPOSITORY_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -24,10 +26,19 @@ struct AuditLocation {
   domain::AuditFacts facts;
 };
 
+// An audit whose team has a row for some principal.
+struct TeamAudit {
+  std::string uid;
+  AuditLocation location;
+};
+
 // The audits table. Works inside the caller's transaction; not thread-safe.
 class AuditRepository {
  public:
   explicit AuditRepository(Connection& connection) : db_(connection) {}
+
+  // An audit's team, wherever it is shown or counted, is the principals of
+  // its team rows that are active auditors (see BREVIS_COUNTS_AS_AUDITOR).
 
   // Inserts `audit` of the unit with row id `unit_id` under id `uid`, in
   // state PLANNED, and fills in its name, state, times and etag.
@@ -45,9 +56,17 @@ class AuditRepository {
   absl::StatusOr<Page<v1::Audit>> List(
       const AuditFilter& filter, const domain::AuditVisibility& visibility,
       int64_t caller_id, int64_t after_id, int limit);
-  // Makes `principal_ids` the audit's whole auditor team.
-  absl::Status SetTeam(int64_t audit_id,
-                       const std::vector<int64_t>& principal_ids);
+  // Makes `principal_ids` the audit's whole auditor team and returns the
+  // principals it took off (those on it before and not in the list).
+  absl::StatusOr<std::vector<int64_t>> SetTeam(
+      int64_t audit_id, const std::vector<int64_t>& principal_ids);
+  // The audits whose team has a row for principal `principal_id`, active
+  // or not, with the facts of each (caller_on_team false).
+  absl::StatusOr<std::vector<TeamAudit>> TeamAudits(int64_t principal_id);
+  // Records that what audit `audit_id` shows changed without a change of
+  // its own columns (its team's members came or went): bumps its revision
+  // and sets update_time. NOT_FOUND when there is no such audit.
+  absl::Status Touch(int64_t audit_id, absl::Time now);
   // Overwrites the caller-editable columns of audit `uid` with `audit`'s,
   // bumps its revision, fills in update_time and etag. NOT_FOUND.
   absl::Status Update(std::string_view uid, absl::Time now, v1::Audit* audit);

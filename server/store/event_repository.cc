@@ -9,6 +9,31 @@
 namespace brevis::store {
 namespace {
 
+// Binds `value` at `index`, or NULL when there is none.
+void BindState(Statement& stmt, int index,
+               const std::optional<v1::AuditState>& value) {
+  if (value) {
+    stmt.Bind(index, int64_t{*value});
+  } else {
+    stmt.BindNull(index);
+  }
+}
+
+// The events that took an audit out of the view of ?7 (the caller): it
+// could read the audit as it stood just before the change, judged with
+// what it may read now. Auditors lose an audit only when taken off its
+// team; everyone else when a step leaves a state they could read.
+std::string FormerReaderCondition(const domain::AuditVisibility& seen) {
+  if (seen.team_member) {
+    return "e.sequence IN (SELECT sequence FROM event_former_readers "
+           "WHERE principal_id = ?7)";
+  }
+  // The event's unit is the audit's unit when the change was made.
+  return "(e.audience = 0 AND e.prior_state IS NOT NULL AND " +
+         VisibleAuditStateCondition(seen, "e.unit_id", "e.prior_state", "?7") +
+         ")";
+}
+
 // The SQL condition of the events `visibility` lets ?7 (the caller) see.
 // Built from fixed fragments only.
 std::string VisibleCondition(const domain::EventVisibility& visibility) {
@@ -28,9 +53,10 @@ std::string VisibleCondition(const domain::EventVisibility& visibility) {
     // what was published.
     audits = "e.audit_id IN (SELECT id FROM audits WHERE " + which + ")";
     if (!seen.team_member) audits += " AND e.audience = 0 AND e.published = 1";
+    audits = "(" + audits + ") OR " + FormerReaderCondition(seen);
   }
-  return "((e.audience = 3 AND " + units + ") OR (e.audience IN (0, 1) AND " +
-         audits + "))";
+  return "((e.audience = 3 AND " + units + ") OR (e.audience IN (0, 1) AND (" +
+         audits + ")))";
 }
 
 }  // namespace
@@ -39,8 +65,8 @@ absl::StatusOr<int64_t> EventRepository::Append(const v1::Event& event,
                                                 const EventScope& scope) {
   auto insert = db_.Prepare(
       "INSERT INTO events (time, actor, resource, kind, changed_fields, "
-      "audit_id, unit_id, audience, published) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence");
+      "audit_id, unit_id, audience, published, prior_state, state) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence");
   if (!insert.ok()) return insert.status();
   Statement& stmt = **insert;
   std::string fields;
@@ -55,6 +81,8 @@ absl::StatusOr<int64_t> EventRepository::Append(const v1::Event& event,
       .Bind(5, fields)
       .Bind(8, static_cast<int64_t>(scope.audience))
       .Bind(9, int64_t{scope.published ? 1 : 0});
+  BindState(stmt, 10, scope.prior_state);
+  BindState(stmt, 11, scope.state);
   if (scope.audit_id) {
     stmt.Bind(6, *scope.audit_id);
   } else {
@@ -72,6 +100,17 @@ absl::StatusOr<int64_t> EventRepository::Append(const v1::Event& event,
   if (absl::StatusOr<bool> done = stmt.Step(); !done.ok()) {
     return done.status();
   }
+  for (int64_t principal_id : scope.former_readers) {
+    auto former = db_.Prepare(
+        "INSERT OR IGNORE INTO event_former_readers (sequence, principal_id) "
+        "VALUES (?, ?)");
+    if (!former.ok()) return former.status();
+    if (absl::Status s =
+            (*former)->Bind(1, sequence).Bind(2, principal_id).Run();
+        !s.ok()) {
+      return s;
+    }
+  }
   return sequence;
 }
 
@@ -80,7 +119,7 @@ absl::StatusOr<Page<v1::Event>> EventRepository::List(
     int64_t caller_id, int64_t after, int limit) {
   std::string sql =
       "SELECT e.sequence, e.time, e.actor, e.resource, e.kind, "
-      "e.changed_fields, a.uid, u.uid FROM events e "
+      "e.changed_fields, a.uid, u.uid, e.state FROM events e "
       "LEFT JOIN audits a ON a.id = e.audit_id "
       "LEFT JOIN units u ON u.id = e.unit_id "
       "WHERE e.sequence > ?1 AND e.sequence <= ?2";
@@ -113,6 +152,9 @@ absl::StatusOr<Page<v1::Event>> EventRepository::List(
     }
     if (!row.IsNull(6)) event.set_audit("audits/" + row.Text(6));
     if (!row.IsNull(7)) event.set_unit("units/" + row.Text(7));
+    if (!row.IsNull(8)) {
+      event.set_state(static_cast<v1::AuditState>(row.Int(8)));
+    }
     return event;
   });
 }

@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "brevis/v1/audit.pb.h"
 #include "brevis/v1/event.pb.h"
 #include "server/domain/policy.h"
 #include "server/store/rows.h"
@@ -27,6 +29,14 @@ struct EventScope {
   std::optional<int64_t> audit_id;  // row ids
   std::optional<int64_t> unit_id;
   bool published = false;  // the audit was published when it happened
+  // A lifecycle step: the state it left and the state it entered. Whoever
+  // could read the audit in `prior_state` sees the event too, so that a
+  // step that takes the audit out of their view still reaches them.
+  std::optional<v1::AuditState> prior_state;
+  std::optional<v1::AuditState> state;
+  // Principals (row ids) the change took off the audit's team: each sees
+  // this event although it may no longer read the audit.
+  std::vector<int64_t> former_readers;
 };
 
 struct EventFilter {
@@ -43,13 +53,14 @@ class EventRepository {
  public:
   explicit EventRepository(Connection& connection) : db_(connection) {}
 
-  // Appends `event` (time, actor, resource, kind, changed_fields) and
-  // returns its sequence number.
+  // Appends `event` (time, actor, resource, kind, changed_fields) with who
+  // may see it, and returns its sequence number.
   absl::StatusOr<int64_t> Append(const v1::Event& event,
                                  const EventScope& scope);
   // Up to `limit` events after sequence `after`, oldest first, among those
-  // `visibility` lets principal `caller_id` see. The page's last_id is the
-  // last sequence returned.
+  // `visibility` lets principal `caller_id` see: those of what it may read
+  // now, and those that took an audit out of its view (see EventScope).
+  // The page's last_id is the last sequence returned.
   absl::StatusOr<Page<v1::Event>> List(
       const EventFilter& filter, const domain::EventVisibility& visibility,
       int64_t caller_id, int64_t after, int limit);

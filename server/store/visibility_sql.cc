@@ -2,19 +2,25 @@
 
 namespace brevis::store {
 
-std::string VisibleAuditCondition(const domain::AuditVisibility& visibility,
-                                  const std::string& audit,
-                                  const std::string& caller_param) {
+std::string VisibleAuditStateCondition(
+    const domain::AuditVisibility& visibility, const std::string& unit_id,
+    const std::string& state, const std::string& caller_param) {
   if (visibility.nothing) return "0";
   std::string sql = "1";
   if (visibility.unit_ids) {
-    sql += " AND " + audit +
-           ".unit_id IN (SELECT unit_id FROM principal_units WHERE "
-           "principal_id = " +
+    sql += " AND " + unit_id +
+           " IN (SELECT unit_id FROM principal_units WHERE principal_id = " +
            caller_param + ")";
   }
-  if (visibility.published_only)
-    sql += " AND " + audit + ".state IN (4, 5, 6, 7)";
+  if (visibility.published_only) sql += " AND " + state + " IN (4, 5, 6, 7)";
+  return sql;
+}
+
+std::string VisibleAuditCondition(const domain::AuditVisibility& visibility,
+                                  const std::string& audit,
+                                  const std::string& caller_param) {
+  std::string sql = VisibleAuditStateCondition(visibility, audit + ".unit_id",
+                                               audit + ".state", caller_param);
   if (visibility.team_member) {
     sql += " AND " + audit +
            ".id IN (SELECT audit_id FROM audit_auditors WHERE principal_id = " +

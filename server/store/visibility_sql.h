@@ -5,6 +5,12 @@
 
 #include "server/domain/policy.h"
 
+// The SQL condition that the principal of alias `p` counts as a member of
+// an audit's team: an active auditor. A deactivated principal keeps its
+// team rows (reactivating it restores them) but counts for nothing a guard
+// or rule checks, and is not shown. A macro, to join string literals.
+#define BREVIS_COUNTS_AS_AUDITOR "p.active = 1 AND p.role = 2"
+
 namespace brevis::store {
 
 // The SQL condition that audit alias `audit` (for example "au") is one
@@ -13,6 +19,14 @@ namespace brevis::store {
 std::string VisibleAuditCondition(const domain::AuditVisibility& visibility,
                                   const std::string& audit,
                                   const std::string& caller_param);
+
+// The same rule on an audit's unit and state as given by the SQL
+// expressions `unit_id` and `state` (for example an event's record of the
+// state an audit left). Team membership is not part of it: callers whose
+// visibility has team_member must not use it.
+std::string VisibleAuditStateCondition(
+    const domain::AuditVisibility& visibility, const std::string& unit_id,
+    const std::string& state, const std::string& caller_param);
 
 }  // namespace brevis::store
 
