@@ -78,10 +78,19 @@ absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,
           record.status().code(),
           brevis::StrCat(field, ": ", record.status().message()));
     }
-    if (record->principal.role() != v1::ROLE_AUDITOR ||
-        !record->principal.active()) {
-      return absl::InvalidArgumentError(brevis::StrCat(
-          field, ": ", audit.auditors(i), " is not an active auditor"));
+    if (record->principal.role() != v1::ROLE_AUDITOR) {
+      return absl::InvalidArgumentError(
+          brevis::StrCat(field, ": ", audit.auditors(i),
+                         " is not an auditor; only auditors can be on an "
+                         "audit's team"));
+    }
+    // Who is deactivated is the directory's state, not a fault of the
+    // request: the same request succeeds once the auditor is reactivated.
+    if (!record->principal.active()) {
+      return absl::FailedPreconditionError(brevis::StrCat(
+          field, ": ", audit.auditors(i),
+          " is deactivated; only active auditors can be on an audit's team "
+          "(leave them out, or reactivate them first)"));
     }
     ids.push_back(record->id);
   }

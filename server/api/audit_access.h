@@ -33,8 +33,8 @@ absl::Status CheckRevisionReason(const domain::AuditFacts& audit,
                                  std::string_view reason);
 
 // Row ids of the auditor team named in `audit.auditors`. NOT_FOUND for a
-// principal that does not exist, INVALID_ARGUMENT for one that is not an
-// active auditor or is named twice.
+// principal that does not exist; INVALID_ARGUMENT for one that is not an
+// auditor or is named twice; FAILED_PRECONDITION for a deactivated one.
 absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,
                                                 const v1::Audit& audit);
 

@@ -8,6 +8,7 @@
 #include "server/domain/str_cat.h"
 #include "server/domain/update_mask.h"
 #include "server/domain/validation.h"
+#include "server/store/audit_repository.h"
 #include "server/store/principal_repository.h"
 #include "server/store/unit_repository.h"
 
@@ -36,6 +37,23 @@ absl::StatusOr<std::vector<int64_t>> UnitIds(store::Connection& db,
     ids.push_back(*id);
   }
   return ids;
+}
+
+// A team member's active flag decides whether it is on its audits' teams
+// as they are shown and counted, so flipping it changes each of those
+// audits: a new etag and update_time, and an event of its "auditors".
+absl::Status TouchTeamAudits(store::Connection& db, const Call& call,
+                             int64_t principal_id) {
+  store::AuditRepository audits(db);
+  auto team_audits = audits.TeamAudits(principal_id);
+  if (!team_audits.ok()) return team_audits.status();
+  for (const store::TeamAudit& audit : *team_audits) {
+    BREVIS_RETURN_IF_ERROR(audits.Touch(audit.location.id, call.time));
+    BREVIS_RETURN_IF_ERROR(RecordAuditWrite(
+        db, call, audit.location,
+        {v1::EVENT_KIND_UPDATED, domain::AuditName(audit.uid), {"auditors"}}));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -208,6 +226,9 @@ absl::Status DirectoryService::DoUpdatePrincipal(
     if (!unit_ids.ok()) return unit_ids.status();
     BREVIS_RETURN_IF_ERROR(
         principals.Update(current->id, *unit_ids, call.time, &merged));
+    if (merged.active() != current->principal.active()) {
+      BREVIS_RETURN_IF_ERROR(TouchTeamAudits(db, call, current->id));
+    }
     *response = std::move(merged);
     return RecordEvent(db, call, AdminScope(),
                        {v1::EVENT_KIND_UPDATED, response->name(), *paths});

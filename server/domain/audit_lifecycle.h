@@ -21,7 +21,7 @@ namespace brevis::domain {
 
 // What the guards look at, gathered from the audit's content.
 struct LifecycleFacts {
-  int auditors = 0;  // size of the auditor team
+  int auditors = 0;  // active auditors on the team
   int findings = 0;
   // Improvement-area findings no recommendation answers (resource names).
   std::vector<std::string> unanswered_improvement_areas;

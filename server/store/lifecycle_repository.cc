@@ -2,6 +2,7 @@
 
 #include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
+#include "server/store/visibility_sql.h"
 
 namespace brevis::store {
 
@@ -25,7 +26,10 @@ absl::StatusOr<domain::LifecycleFacts> LifecycleRepository::Facts(
     std::string_view audit_uid, int64_t audit_id) {
   domain::LifecycleFacts facts;
   auto counts = db_.Prepare(
-      "SELECT (SELECT count(*) FROM audit_auditors WHERE audit_id = ?1), "
+      "SELECT (SELECT count(*) FROM audit_auditors aa JOIN principals p ON "
+      "p.id = aa.principal_id WHERE aa.audit_id = ?1 "
+      "AND " BREVIS_COUNTS_AS_AUDITOR
+      "), "
       "(SELECT count(*) FROM findings WHERE audit_id = ?1), "
       "EXISTS (SELECT 1 FROM feedback WHERE audit_id = ?1)");
   if (!counts.ok()) return counts.status();
