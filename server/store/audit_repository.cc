@@ -49,6 +49,15 @@ v1::Audit ReadAudit(const Statement& row) {
   return audit;
 }
 
+// An audit's row id and the facts of columns 0 to 2 (id, unit_id, state).
+AuditLocation ReadLocation(const Statement& row) {
+  AuditLocation location;
+  location.id = row.Int(0);
+  location.facts.unit_id = row.Int(1);
+  location.facts.state = static_cast<v1::AuditState>(row.Int(2));
+  return location;
+}
+
 absl::Status AuditNotFound(std::string_view uid) {
   return absl::NotFoundError(
       brevis::StrCat("audit ", domain::AuditName(uid), " not found"));
@@ -147,10 +156,7 @@ absl::StatusOr<AuditLocation> AuditRepository::Locate(std::string_view uid,
   absl::StatusOr<bool> row = (*select)->Step();
   if (!row.ok()) return row.status();
   if (!*row) return AuditNotFound(uid);
-  AuditLocation location;
-  location.id = (*select)->Int(0);
-  location.facts.unit_id = (*select)->Int(1);
-  location.facts.state = static_cast<v1::AuditState>((*select)->Int(2));
+  AuditLocation location = ReadLocation(**select);
   location.facts.caller_on_team = (*select)->Int(3) != 0;
   return location;
 }
@@ -203,12 +209,7 @@ absl::StatusOr<std::vector<TeamAudit>> AuditRepository::TeamAudits(
     absl::StatusOr<bool> row = (*select)->Step();
     if (!row.ok()) return row.status();
     if (!*row) return audits;
-    TeamAudit audit;
-    audit.uid = (*select)->Text(3);
-    audit.location.id = (*select)->Int(0);
-    audit.location.facts.unit_id = (*select)->Int(1);
-    audit.location.facts.state = static_cast<v1::AuditState>((*select)->Int(2));
-    audits.push_back(std::move(audit));
+    audits.push_back({(*select)->Text(3), ReadLocation(**select)});
   }
 }
 

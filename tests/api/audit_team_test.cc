@@ -17,16 +17,6 @@ using ::testing::HasSubstr;
 
 class AuditTeamTest : public ServiceTest {
  protected:
-  grpc::Status SetActive(const std::string& principal, bool active) {
-    grpc::ClientContext context;
-    v1::UpdatePrincipalRequest request;
-    request.mutable_principal()->set_name(principal);
-    request.mutable_principal()->set_active(active);
-    request.mutable_update_mask()->add_paths("active");
-    v1::Principal updated;
-    return directory_->UpdatePrincipal(&context, request, &updated);
-  }
-
   grpc::Status Commission(const std::vector<std::string>& team,
                           v1::Audit* created) {
     v1::Unit unit = MustCreateUnit(ExampleUnit());

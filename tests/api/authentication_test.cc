@@ -43,16 +43,6 @@ class AuthenticationTest : public ServiceTest {
     v1::Token token;
     return directory_->RevokeToken(&context, request, &token);
   }
-
-  grpc::Status SetActive(const std::string& principal, bool active) {
-    grpc::ClientContext context;
-    v1::UpdatePrincipalRequest request;
-    request.mutable_principal()->set_name(principal);
-    request.mutable_principal()->set_active(active);
-    request.mutable_update_mask()->add_paths("active");
-    v1::Principal updated;
-    return directory_->UpdatePrincipal(&context, request, &updated);
-  }
 };
 
 TEST_F(AuthenticationTest, WhoAmINamesThePrincipalAndToken) {

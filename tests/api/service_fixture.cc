@@ -76,6 +76,16 @@ TestPrincipal ServiceTest::NewPrincipal(v1::Role role,
   return result;
 }
 
+grpc::Status ServiceTest::SetActive(const std::string& name, bool active) {
+  grpc::ClientContext context;
+  v1::UpdatePrincipalRequest request;
+  request.mutable_principal()->set_name(name);
+  request.mutable_principal()->set_active(active);
+  request.mutable_update_mask()->add_paths("active");
+  v1::Principal updated;
+  return directory_->UpdatePrincipal(&context, request, &updated);
+}
+
 void ServiceTest::TearDown() {
   JsonLog::Global().Redirect(&std::cerr);
   if (server_ != nullptr) server_->Shutdown(absl::Seconds(1));

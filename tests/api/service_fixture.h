@@ -37,6 +37,8 @@ class ServiceTest : public ::testing::Test {
   TestPrincipal NewPrincipal(v1::Role role,
                              const std::vector<std::string>& units = {},
                              const std::vector<v1::Scope>& scopes = {});
+  // Sets principal `name`'s active flag through the API, as the admin.
+  grpc::Status SetActive(const std::string& name, bool active);
   // A channel that calls with `secret` (none when empty).
   std::shared_ptr<grpc::Channel> ChannelFor(const std::string& secret);
   std::string target() const;
