@@ -7,8 +7,12 @@
 
 namespace brevis::api {
 
-EventFeed::EventFeed(store::Database* db, int max_watchers)
-    : state_(std::make_shared<State>()), max_watchers_(max_watchers) {
+EventFeed::EventFeed(store::Database* db, int max_watchers,
+                     absl::Duration recheck)
+    : state_(std::make_shared<State>()),
+      max_watchers_(max_watchers),
+      recheck_(recheck),
+      next_recheck_(absl::Now() + recheck) {
   db->SetCommitListener([state = state_] {
     {
       std::lock_guard<std::mutex> lock(state->mu);
@@ -129,12 +133,16 @@ void EventFeed::Shutdown(const absl::Status& status, absl::Time deadline) {
 void EventFeed::Run() {
   std::unique_lock<std::mutex> lock(state_->mu);
   while (true) {
-    state_->changed.wait(lock, [&] {
+    state_->changed.wait_until(lock, absl::ToChronoTime(next_recheck_), [&] {
       return stopping_ || (!ready_.empty() && pumping_ == nullptr) ||
              (!parked_.empty() && state_->generation != parked_generation_);
     });
     if (stopping_) return;
-    if (!parked_.empty() && state_->generation != parked_generation_) {
+    absl::Time now = absl::Now();
+    bool recheck = now >= next_recheck_;
+    if (recheck) next_recheck_ = now + recheck_;
+    if (!parked_.empty() &&
+        (recheck || state_->generation != parked_generation_)) {
       ready_.insert(ready_.end(), parked_.begin(), parked_.end());
       parked_.clear();
     }

@@ -4,8 +4,11 @@
 // Schedules the watchers of the change feed. Watchers pull: each keeps its
 // own cursor and reads the next batch from the database when it has sent
 // the previous one, so a slow reader costs one batch of memory and never
-// holds up a writer. A commit only wakes the watchers that are waiting for
-// news; one thread does every watcher's reading, one batch at a time.
+// holds up a writer. A commit wakes the watchers that are waiting for news,
+// and so does the recheck interval: a watch's caller may lose its rights
+// without any commit here (a token expires; an operator revokes one from
+// another process), and an idle watch must still learn of it within that
+// bound. One thread does every watcher's reading, one batch at a time.
 
 #include <condition_variable>
 #include <cstdint>
@@ -35,8 +38,10 @@ class EventFeed {
   };
 
   // Wakes parked watchers on every commit of `db`, which must outlive
-  // neither the feed's users nor be written before this is built.
-  EventFeed(store::Database* db, int max_watchers);
+  // neither the feed's users nor be written before this is built, and at
+  // least every `recheck` (> 0) when nothing commits.
+  EventFeed(store::Database* db, int max_watchers,
+            absl::Duration recheck = absl::Seconds(2));
   ~EventFeed();
   EventFeed(const EventFeed&) = delete;
   EventFeed& operator=(const EventFeed&) = delete;
@@ -71,11 +76,13 @@ class EventFeed {
 
   std::shared_ptr<State> state_;
   const int max_watchers_;
+  const absl::Duration recheck_;
   // All guarded by state_->mu.
   std::set<Watcher*> watchers_;
   std::set<Watcher*> parked_;
   std::deque<Watcher*> ready_;
   uint64_t parked_generation_ = 0;  // the generation parked_ waits past
+  absl::Time next_recheck_;         // when parked_ is pumped regardless
   Watcher* pumping_ = nullptr;
   bool stopping_ = false;
   bool closed_ = false;

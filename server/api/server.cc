@@ -155,7 +155,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->authenticator_ = std::make_unique<auth::Authenticator>(
       db, clock, options.auth_failures_per_minute);
   // Before anything writes: the feed listens to every commit.
-  server->events_ = std::make_unique<EventFeed>(db, options.max_watchers);
+  server->events_ = std::make_unique<EventFeed>(db, options.max_watchers,
+                                                options.watch_recheck);
   server->access_ =
       std::make_unique<AccessRecorder>(db, clock, options.access_log_retention);
   server->calls_ = std::make_unique<CallTracker>();

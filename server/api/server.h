@@ -57,6 +57,10 @@ struct ServerOptions {
   int worker_threads = 32;
   // Open WatchEvents streams at most; more get RESOURCE_EXHAUSTED.
   int max_watchers = 256;
+  // An idle watch re-authenticates its caller at least this often, so an
+  // expired token or one revoked from another process ends it within this
+  // bound even when nothing commits.
+  absl::Duration watch_recheck = absl::Seconds(2);
 };
 
 // True when `address` (host:port, [v6]:port) is on this machine only:

@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 
+#include "absl/time/clock.h"
 #include "tests/api/event_fixture.h"
 
 namespace brevis::api {
@@ -100,6 +101,30 @@ TEST_F(EventRightsTest, DeactivationEndsTheWatchUnauthenticated) {
   MustUpdatePrincipal(viewer.name, inactive, {"active"});
   MustRetitle(audit.name(), "Efter");
   EXPECT_EQ(Drain(*watch).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// Nothing commits while the token runs out: the idle watch still ends
+// within the recheck interval, not at the next commit (which may be hours
+// away at night).
+class IdleWatchTest : public EventServiceTest {
+ protected:
+  void SetUp() override {
+    options_.watch_recheck = absl::Milliseconds(200);
+    EventServiceTest::SetUp();
+  }
+};
+
+TEST_F(IdleWatchTest, AnExpiredTokenEndsAnIdleWatch) {
+  MustCreateUnit(ExampleUnit());
+  TestPrincipal viewer = NewPrincipal(v1::ROLE_VIEWER);  // valid for 24 h
+  auto as_viewer = v1::EventService::NewStub(ChannelFor(viewer.secret));
+  auto watch = OpenWatch(*as_viewer, LastSequence());
+  absl::SleepFor(absl::Milliseconds(300));  // parked, nothing to send
+  absl::Time expired = absl::Now();
+  clock_.Advance(absl::Hours(25));
+  EXPECT_EQ(Drain(*watch).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // Well inside the watch's own 20 s deadline: the recheck ended it.
+  EXPECT_LT(absl::Now() - expired, absl::Seconds(5));
 }
 
 }  // namespace
