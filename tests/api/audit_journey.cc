@@ -1,5 +1,7 @@
 #include "tests/api/audit_journey.h"
 
+#include "tests/testing/lifecycle_scenario.h"
+
 namespace brevis::api {
 
 void AuditJourneyTest::SetUp() {
@@ -33,15 +35,7 @@ void AuditJourneyTest::SetUp() {
 
 grpc::Status AuditJourneyTest::Move(v1::AuditState to,
                                     const std::string& reason) {
-  grpc::ClientContext context;
-  v1::TransitionAuditRequest request;
-  request.set_name(audit_.name());
-  request.set_state(to);
-  request.set_reason(reason);
-  v1::Audit moved;
-  grpc::Status status = audits_->TransitionAudit(&context, request, &moved);
-  if (status.ok()) audit_ = moved;
-  return status;
+  return testing::MoveAudit(audits_.get(), &audit_, to, reason);
 }
 
 void AuditJourneyTest::MustMove(v1::AuditState to, const std::string& reason) {
@@ -63,17 +57,23 @@ grpc::Status AuditJourneyTest::Respond(const std::string& recommendation,
       &context, request, answered != nullptr ? answered : &ignored);
 }
 
+v1::Action AuditJourneyTest::ExampleAction() {
+  v1::Action action;
+  action.set_description(
+      "Den unge får ge sin syn före varje behandlingsbeslut.");
+  action.set_responsible("enhetschef");
+  action.mutable_due_date()->set_year(2026);
+  action.mutable_due_date()->set_month(9);
+  action.mutable_due_date()->set_day(1);
+  return action;
+}
+
 v1::Action AuditJourneyTest::MustCreateAction(
     const std::string& recommendation) {
   grpc::ClientContext context;
   v1::CreateActionRequest request;
   request.set_parent(recommendation);
-  request.mutable_action()->set_description(
-      "Den unge får ge sin syn före varje behandlingsbeslut.");
-  request.mutable_action()->set_responsible("enhetschef");
-  request.mutable_action()->mutable_due_date()->set_year(2026);
-  request.mutable_action()->mutable_due_date()->set_month(9);
-  request.mutable_action()->mutable_due_date()->set_day(1);
+  *request.mutable_action() = ExampleAction();
   v1::Action created;
   grpc::Status status = audits_->CreateAction(&context, request, &created);
   EXPECT_TRUE(status.ok()) << status.error_message();

@@ -26,6 +26,8 @@ class AuditJourneyTest : public ServiceTest {
   // The unit's response to `recommendation`, given by the admin.
   grpc::Status Respond(const std::string& recommendation,
                        v1::Recommendation* answered = nullptr);
+  // A valid action: what the unit plans to do, by when.
+  static v1::Action ExampleAction();
   // A planned action under `recommendation`; fails the test if refused.
   v1::Action MustCreateAction(const std::string& recommendation);
 

@@ -109,11 +109,7 @@ class CreateRetryTest : public AuditJourneyTest {
     v1::CreateActionRequest request;
     request.set_parent(recommendation_.name());
     request.set_request_id(request_id);
-    request.mutable_action()->set_description("Skriv rutinen.");
-    request.mutable_action()->set_responsible("enhetschef");
-    request.mutable_action()->mutable_due_date()->set_year(2026);
-    request.mutable_action()->mutable_due_date()->set_month(9);
-    request.mutable_action()->mutable_due_date()->set_day(1);
+    *request.mutable_action() = ExampleAction();
     v1::Action created;
     grpc::Status status = audits_->CreateAction(&context, request, &created);
     *name = created.name();
