@@ -19,6 +19,7 @@
 #include "server/store/database.h"
 #include "server/store/database_lock.h"
 #include "server/store/migrator.h"
+#include "server/store/sqlite.h"
 
 namespace {
 
@@ -43,7 +44,8 @@ constexpr int kMaxWatchers = 10000;
 constexpr int kMaxWorkerThreads = 1024;
 
 int Fail(const absl::Status& status) {
-  std::cerr << "brevisd: " << status.message() << "\n";
+  // The operator runs this: SQLite's own text, if any, helps them.
+  std::cerr << "brevisd: " << brevis::store::DescribeForLog(status) << "\n";
   return kExitFailure;
 }
 

@@ -375,7 +375,7 @@ void AddFindingGroup(CLI::App* app, Context* context) {
       ->required();
   AddFindingOptions(update, flags.get());
   update->add_option("--reason", flags->reason,
-                     "Why: required once the audit is published");
+                     "Why: required for published text, also after a reopen");
   update->add_option("--etag", flags->etag);
 
   CLI::App* revisions = AddCommand(

@@ -4,6 +4,7 @@
 #include "server/json_log.h"
 #include "server/store/access_log_repository.h"
 #include "server/store/create_request_log.h"
+#include "server/store/sqlite.h"
 
 namespace brevis::api {
 namespace {
@@ -104,7 +105,7 @@ absl::Status AccessRecorder::WriteBatch(
     });
     if (status.ok()) return status;
   }
-  std::string reason(status.message());
+  std::string reason = store::DescribeForLog(status);
   JsonLog::Global().Write(
       JsonLog::Level::kError,
       "access-log entries could not be written; those reads were refused",
@@ -140,7 +141,7 @@ void AccessRecorder::PurgeExpired() {
     return log.Append(entry);
   });
   if (!status.ok()) {
-    std::string reason(status.message());
+    std::string reason = store::DescribeForLog(status);
     JsonLog::Global().Write(JsonLog::Level::kError,
                             "access-log retention failed",
                             {{"reason", reason}});

@@ -44,19 +44,41 @@ absl::Status CheckNotFrozen(const domain::AuditFacts& audit,
 }
 
 absl::Status CheckRevisionReason(const domain::AuditFacts& audit,
-                                 std::string_view reason) {
-  if (!domain::IsPublished(audit.state)) {
+                                 bool was_published, std::string_view reason) {
+  if (!domain::IsPublished(audit.state) && !was_published) {
     if (reason.empty()) return absl::OkStatus();
     return absl::InvalidArgumentError(
-        "revision_reason: only for corrections after the audit is published");
+        "revision_reason: only for corrections of published text; this is "
+        "a draft");
   }
   if (reason.empty()) {
     return absl::FailedPreconditionError(brevis::StrCat(
         "revision_reason: the audit is ", v1::AuditState_Name(audit.state),
-        ", so this is a correction of published text; say why in "
-        "revision_reason"));
+        domain::IsPublished(audit.state) ? "" : " but this text was published",
+        ", so this is a correction of published text, and the published "
+        "version is kept; say why in revision_reason"));
   }
   return domain::CheckText("revision_reason", reason, 2000, true, true);
+}
+
+absl::Status CheckNeverPublished(std::string_view name, bool was_published,
+                                 const std::vector<std::string>& actions) {
+  std::string acted_on =
+      actions.empty() ? std::string()
+                      : brevis::StrCat(" and the unit has acted on it (",
+                                       brevis::StrJoin(actions, ", "), ")");
+  if (was_published) {
+    return absl::FailedPreconditionError(brevis::StrCat(
+        name, " was published", acted_on,
+        "; published text is never removed, also after a reopen: correct it "
+        "with an update and a revision_reason instead"));
+  }
+  if (!actions.empty()) {
+    return absl::FailedPreconditionError(brevis::StrCat(
+        name, " cannot be deleted while the unit's actions under it remain: ",
+        brevis::StrJoin(actions, ", ")));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,

@@ -27,10 +27,21 @@ absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
 absl::Status CheckNotFrozen(const domain::AuditFacts& audit,
                             std::string_view what);
 
-// The reason a correction carries: required once the audit is published
-// (FAILED_PRECONDITION without it), refused before (INVALID_ARGUMENT).
+// The reason a correction carries. A change of a finding or recommendation
+// is a correction of published text when the audit is published now or
+// when `was_published` (it was part of a published report before the audit
+// was reopened or cancelled): then a reason is required
+// (FAILED_PRECONDITION without it) and the replaced version is kept. A
+// draft takes none (INVALID_ARGUMENT).
 absl::Status CheckRevisionReason(const domain::AuditFacts& audit,
-                                 std::string_view reason);
+                                 bool was_published, std::string_view reason);
+
+// Published text is never removed, whatever state the audit is in now, nor
+// what the unit's actions hang on: FAILED_PRECONDITION naming `name`, the
+// rule, and the `actions` (names) under it, when `was_published` or when
+// there are actions.
+absl::Status CheckNeverPublished(std::string_view name, bool was_published,
+                                 const std::vector<std::string>& actions);
 
 // Row ids of the auditor team named in `audit.auditors`. NOT_FOUND for a
 // principal that does not exist; INVALID_ARGUMENT for one that is not an

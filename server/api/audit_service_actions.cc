@@ -100,7 +100,6 @@ absl::Status AuditService::DoCreateAction(
     auto location =
         LocateAudit(db, call.caller, (*parent)[0], domain::Action::kRespond);
     if (!location.ok()) return location.status();
-    BREVIS_RETURN_IF_ERROR(ActionsOpen(location->facts));
     auto recommendation = store::RecommendationRepository(db).RowId(
         (*parent)[0], location->id, (*parent)[1]);
     if (!recommendation.ok()) return recommendation.status();
@@ -110,6 +109,7 @@ absl::Status AuditService::DoCreateAction(
     BREVIS_RETURN_IF_ERROR(CreateOnce(
         db, call, method, request.request_id(), request, response,
         [&] {
+          BREVIS_RETURN_IF_ERROR(ActionsOpen(location->facts));
           *response = request.action();
           BREVIS_RETURN_IF_ERROR(actions.Create(where, domain::NewResourceId(),
                                                 call.time, response));

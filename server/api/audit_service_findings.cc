@@ -95,10 +95,11 @@ absl::Status AuditService::DoCreateFinding(
     auto location =
         LocateAudit(db, call.caller, audit_uid, domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
-    BREVIS_RETURN_IF_ERROR(CheckNotFrozen(location->facts, "add findings"));
     BREVIS_RETURN_IF_ERROR(CreateOnce(
         db, call, method, request.request_id(), request, response,
         [&] {
+          BREVIS_RETURN_IF_ERROR(
+              CheckNotFrozen(location->facts, "add findings"));
           *response = request.finding();
           ClearOutputOnly(response);
           BREVIS_RETURN_IF_ERROR(store::FindingRepository(db).Create(
@@ -199,12 +200,15 @@ absl::Status AuditService::DoUpdateFinding(
     auto location =
         LocateAudit(db, call.caller, (*ids)[0], domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
-    BREVIS_RETURN_IF_ERROR(
-        CheckRevisionReason(location->facts, request.revision_reason()));
     store::FindingRepository findings(db);
     absl::StatusOr<v1::Finding> current =
         findings.Get((*ids)[0], location->id, (*ids)[1]);
     if (!current.ok()) return current.status();
+    auto was_published = store::RevisionRepository(db).WasPublished(
+        store::RevisionRepository::Kind::kFinding, location->id, (*ids)[1]);
+    if (!was_published.ok()) return was_published.status();
+    BREVIS_RETURN_IF_ERROR(CheckRevisionReason(location->facts, *was_published,
+                                               request.revision_reason()));
     BREVIS_RETURN_IF_ERROR(domain::CheckEtag(
         "finding", request.finding().etag(), current->etag()));
     v1::Finding before = *current;
@@ -242,13 +246,16 @@ absl::Status AuditService::DoDeleteFinding(
     if (!location.ok()) return location.status();
     BREVIS_RETURN_IF_ERROR(CheckNotFrozen(location->facts, "delete findings"));
     store::FindingRepository findings(db);
-    if (!request.etag().empty()) {
-      absl::StatusOr<v1::Finding> current =
-          findings.Get((*ids)[0], location->id, (*ids)[1]);
-      if (!current.ok()) return current.status();
-      BREVIS_RETURN_IF_ERROR(
-          domain::CheckEtag("finding", request.etag(), current->etag()));
-    }
+    absl::StatusOr<v1::Finding> current =
+        findings.Get((*ids)[0], location->id, (*ids)[1]);
+    if (!current.ok()) return current.status();
+    BREVIS_RETURN_IF_ERROR(
+        domain::CheckEtag("finding", request.etag(), current->etag()));
+    auto was_published = store::RevisionRepository(db).WasPublished(
+        store::RevisionRepository::Kind::kFinding, location->id, (*ids)[1]);
+    if (!was_published.ok()) return was_published.status();
+    BREVIS_RETURN_IF_ERROR(
+        CheckNeverPublished(request.name(), *was_published, {}));
     auto answering = store::RecommendationRepository(db).Answering(
         (*ids)[0], location->id, (*ids)[1]);
     if (!answering.ok()) return answering.status();

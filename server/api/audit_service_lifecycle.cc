@@ -198,14 +198,14 @@ absl::Status AuditService::DoCreateFeedback(
     auto location =
         LocateAudit(db, call.caller, audit_uid, domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
-    BREVIS_RETURN_IF_ERROR(
-        StateIs(location->facts,
-                {v1::AUDIT_STATE_PUBLISHED, v1::AUDIT_STATE_IN_PROGRESS,
-                 v1::AUDIT_STATE_FOLLOW_UP},
-                "feedback to service users follows the published report"));
     BREVIS_RETURN_IF_ERROR(CreateOnce(
         db, call, method, request.request_id(), request, response,
         [&] {
+          BREVIS_RETURN_IF_ERROR(StateIs(
+              location->facts,
+              {v1::AUDIT_STATE_PUBLISHED, v1::AUDIT_STATE_IN_PROGRESS,
+               v1::AUDIT_STATE_FOLLOW_UP},
+              "feedback to service users follows the published report"));
           *response = request.feedback();
           response->clear_name();
           response->clear_create_time();

@@ -92,11 +92,11 @@ absl::Status AuditService::DoCreateRecommendation(
     auto location =
         LocateAudit(db, call.caller, audit_uid, domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
-    BREVIS_RETURN_IF_ERROR(
-        CheckNotFrozen(location->facts, "add recommendations"));
     BREVIS_RETURN_IF_ERROR(CreateOnce(
         db, call, method, request.request_id(), request, response,
         [&]() -> absl::Status {
+          BREVIS_RETURN_IF_ERROR(
+              CheckNotFrozen(location->facts, "add recommendations"));
           store::RecommendationRepository recommendations(db);
           auto finding_ids = recommendations.FindingIds(
               audit_uid, location->id, request.recommendation());
@@ -186,10 +186,14 @@ absl::Status AuditService::DoUpdateRecommendation(
         LocateAudit(db, call.caller, (*ids)[0], domain::Action::kWriteContent);
     if (!location.ok()) return location.status();
     store::RecommendationRepository recommendations(db);
-    BREVIS_RETURN_IF_ERROR(
-        CheckRevisionReason(location->facts, request.revision_reason()));
     auto current = recommendations.Get((*ids)[0], location->id, (*ids)[1]);
     if (!current.ok()) return current.status();
+    auto was_published = store::RevisionRepository(db).WasPublished(
+        store::RevisionRepository::Kind::kRecommendation, location->id,
+        (*ids)[1]);
+    if (!was_published.ok()) return was_published.status();
+    BREVIS_RETURN_IF_ERROR(CheckRevisionReason(location->facts, *was_published,
+                                               request.revision_reason()));
     BREVIS_RETURN_IF_ERROR(domain::CheckEtag(
         "recommendation", request.recommendation().etag(), current->etag()));
     v1::Recommendation before = *current;
@@ -233,12 +237,21 @@ absl::Status AuditService::DoDeleteRecommendation(
     BREVIS_RETURN_IF_ERROR(
         CheckNotFrozen(location->facts, "delete recommendations"));
     store::RecommendationRepository recommendations(db);
-    if (!request.etag().empty()) {
-      auto current = recommendations.Get((*ids)[0], location->id, (*ids)[1]);
-      if (!current.ok()) return current.status();
-      BREVIS_RETURN_IF_ERROR(
-          domain::CheckEtag("recommendation", request.etag(), current->etag()));
-    }
+    auto current = recommendations.Get((*ids)[0], location->id, (*ids)[1]);
+    if (!current.ok()) return current.status();
+    BREVIS_RETURN_IF_ERROR(
+        domain::CheckEtag("recommendation", request.etag(), current->etag()));
+    // Refused with the rule and what is in the way, by name, before the
+    // store's own links could refuse it.
+    auto was_published = store::RevisionRepository(db).WasPublished(
+        store::RevisionRepository::Kind::kRecommendation, location->id,
+        (*ids)[1]);
+    if (!was_published.ok()) return was_published.status();
+    auto actions =
+        recommendations.ActionNames((*ids)[0], location->id, (*ids)[1]);
+    if (!actions.ok()) return actions.status();
+    BREVIS_RETURN_IF_ERROR(
+        CheckNeverPublished(request.name(), *was_published, *actions));
     BREVIS_RETURN_IF_ERROR(
         recommendations.Delete((*ids)[0], location->id, (*ids)[1]));
     return RecordAuditWrite(db, call, *location,

@@ -26,7 +26,8 @@ std::string_view CodeName(int code) {
   return kNames[code];
 }
 
-void RpcObserver::Finished(const RpcRecord& record) {
+void RpcObserver::Finished(const RpcRecord& record,
+                           std::string_view storage_detail) {
   std::string_view code = CodeName(record.code);
   metrics_->RecordRpc(record.method, code, record.latency);
   if (record.code == 16) metrics_->RecordAuthFailure();
@@ -40,6 +41,12 @@ void RpcObserver::Finished(const RpcRecord& record) {
        {"latency_ms", absl::ToDoubleMilliseconds(record.latency)},
        {"request_id", record.request_id},
        {"peer", record.peer}});
+  if (!storage_detail.empty()) {
+    log_->Write(JsonLog::Level::kError, "storage error",
+                {{"method", record.method},
+                 {"request_id", record.request_id},
+                 {"detail", storage_detail}});
+  }
 }
 
 }  // namespace brevis::api

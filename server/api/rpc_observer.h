@@ -24,7 +24,10 @@ struct RpcRecord {
 class RpcObserver {
  public:
   RpcObserver(Metrics* metrics, JsonLog* log) : metrics_(metrics), log_(log) {}
-  void Finished(const RpcRecord& record);
+  // `storage_detail` is SQLite's own text when the store failed
+  // (store::EngineDetail): logged for the operator on a line of its own,
+  // never sent to the caller.
+  void Finished(const RpcRecord& record, std::string_view storage_detail = {});
 
  private:
   Metrics* const metrics_;

@@ -63,9 +63,11 @@ absl::Status OpenCall(grpc::CallbackServerContext* context,
 
 void ObserveFinished(const ServiceDeps& deps, const Call& call,
                      const absl::Status& status, absl::Time start) {
-  deps.observer->Finished({call.method, call.caller.name,
-                           static_cast<int>(status.code()), absl::Now() - start,
-                           call.request_id, call.peer});
+  std::string storage_detail = store::EngineDetail(status);
+  deps.observer->Finished(
+      {call.method, call.caller.name, static_cast<int>(status.code()),
+       absl::Now() - start, call.request_id, call.peer},
+      storage_detail);
 }
 
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,

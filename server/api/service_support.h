@@ -121,9 +121,16 @@ std::string NextPageToken(const auth::PageTokenCodec& codec,
 // Runs `create`, which fills `response`, unless the same caller already
 // made a create of `method` with the same non-empty `request_id`: then
 // nothing is created and `reread` fills `response` with that first result
-// as it is now (NOT_FOUND if it was deleted since). A request_id reused for
-// a different `request` is INVALID_ARGUMENT. Call inside the write
-// transaction.
+// as it is now (NOT_FOUND if it was deleted since), whatever happened in
+// between. So `create` must hold every check of a new request against the
+// current state (lifecycle state, frozen content, referenced resources,
+// values taken): a retry is not checked against it. What is checked before
+// CreateOnce is only who the caller is and what it may see and do now, so
+// a caller who has lost access gets the same NOT_FOUND or
+// PERMISSION_DENIED as for a new request; checks of the request alone
+// (field rules) may come first too, since an identical retry passes them
+// again. A request_id reused for a different `request` is
+// INVALID_ARGUMENT. Call inside the write transaction.
 absl::Status CreateOnce(
     store::Connection& connection, const Call& call, std::string_view method,
     std::string_view request_id, const google::protobuf::Message& request,

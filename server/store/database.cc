@@ -71,14 +71,14 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     auto check = db->writer_->Prepare("PRAGMA quick_check");
     if (!check.ok()) {
       return absl::FailedPreconditionError(brevis::StrCat(
-          "database ", options.path,
-          " is not a readable brevis database: ", check.status().message()));
+          "database ", options.path, " is not a readable brevis database: ",
+          DescribeForLog(check.status())));
     }
     absl::StatusOr<bool> row = (*check)->Step();
     if (!row.ok() || !*row || (*check)->Text(0) != "ok") {
       return absl::FailedPreconditionError(brevis::StrCat(
           "database ", options.path, " is damaged (quick_check: ",
-          row.ok() && *row ? (*check)->Text(0) : row.status().ToString(),
+          row.ok() && *row ? (*check)->Text(0) : DescribeForLog(row.status()),
           "); restore it from a backup"));
     }
   }

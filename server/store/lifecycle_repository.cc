@@ -91,14 +91,28 @@ absl::Status LifecycleRepository::Transition(
       "INSERT INTO audit_transitions (audit_id, from_state, to_state, "
       "reason, actor, time) VALUES (?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.status();
-  return (*insert)
-      ->Bind(1, audit_id)
-      .Bind(2, int64_t{from})
-      .Bind(3, int64_t{to})
-      .Bind(4, reason)
-      .Bind(5, actor)
-      .Bind(6, micros)
-      .Run();
+  if (auto s = (*insert)
+                   ->Bind(1, audit_id)
+                   .Bind(2, int64_t{from})
+                   .Bind(3, int64_t{to})
+                   .Bind(4, reason)
+                   .Bind(5, actor)
+                   .Bind(6, micros)
+                   .Run();
+      !s.ok()) {
+    return s;
+  }
+  if (to != v1::AUDIT_STATE_PUBLISHED) return absl::OkStatus();
+  // What the report publishes stays published text for good (a reopen does
+  // not make it a draft again).
+  for (const char* sql :
+       {"UPDATE findings SET published = 1 WHERE audit_id = ?",
+        "UPDATE recommendations SET published = 1 WHERE audit_id = ?"}) {
+    auto mark = db_.Prepare(sql);
+    if (!mark.ok()) return mark.status();
+    if (auto s = (*mark)->Bind(1, audit_id).Run(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status LifecycleRepository::CreateFeedback(std::string_view audit_uid,

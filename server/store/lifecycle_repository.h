@@ -23,7 +23,9 @@ class LifecycleRepository {
   absl::StatusOr<domain::LifecycleFacts> Facts(std::string_view audit_uid,
                                                int64_t audit_id);
   // Moves audit `audit_id` to `to` (bumping its revision) and records the
-  // step with its reason and actor.
+  // step with its reason and actor. Publishing marks every finding and
+  // recommendation of the audit as published text, for good
+  // (RevisionRepository::WasPublished).
   absl::Status Transition(int64_t audit_id, v1::AuditState from,
                           v1::AuditState to, std::string_view reason,
                           std::string_view actor, absl::Time now);

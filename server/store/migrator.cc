@@ -127,7 +127,7 @@ absl::StatusOr<int> ApplyMigrations(Connection& connection,
       connection.Exec("ROLLBACK").IgnoreError();
       return absl::Status(applied.code(),
                           brevis::StrCat("migration ", migration->file_name,
-                                         " failed: ", applied.message()));
+                                         " failed: ", DescribeForLog(applied)));
     }
   }
   return static_cast<int>(status->pending.size());

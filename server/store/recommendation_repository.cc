@@ -120,9 +120,18 @@ absl::StatusOr<int64_t> RecommendationRepository::RowId(
   return (*find)->Int(0);
 }
 
+absl::Status RecommendationRepository::Touch(int64_t id, absl::Time now) {
+  auto touch = db_.Prepare(
+      "UPDATE recommendations SET update_time = ?, revision = revision + 1 "
+      "WHERE id = ?");
+  if (!touch.ok()) return touch.status();
+  return (*touch)->Bind(1, ToMicros(now)).Bind(2, id).Run();
+}
+
 absl::Status RecommendationRepository::SetResponse(
     int64_t id, const v1::UnitResponse& response, std::string_view author,
     absl::Time now) {
+  if (auto s = Touch(id, now); !s.ok()) return s;
   auto upsert = db_.Prepare(
       "INSERT INTO recommendation_responses (recommendation_id, decision, "
       "rationale, author, time) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT "
@@ -141,6 +150,7 @@ absl::Status RecommendationRepository::SetResponse(
 absl::Status RecommendationRepository::SetVerdict(
     int64_t id, const v1::FollowUpVerdict& verdict, std::string_view author,
     absl::Time now) {
+  if (auto s = Touch(id, now); !s.ok()) return s;
   auto upsert = db_.Prepare(
       "INSERT INTO recommendation_verdicts (recommendation_id, verdict, "
       "comment, author, time) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT "
@@ -294,6 +304,23 @@ absl::Status RecommendationRepository::Delete(std::string_view audit_uid,
   auto remove = db_.Prepare("DELETE FROM recommendations WHERE id = ?");
   if (!remove.ok()) return remove.status();
   return (*remove)->Bind(1, id).Run();
+}
+
+absl::StatusOr<std::vector<std::string>> RecommendationRepository::ActionNames(
+    std::string_view audit_uid, int64_t audit_id, std::string_view uid) {
+  auto select = db_.Prepare(
+      "SELECT a.uid FROM actions a JOIN recommendations r ON r.id = "
+      "a.recommendation_id WHERE r.audit_id = ? AND r.uid = ? ORDER BY a.id");
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, audit_id).Bind(2, uid);
+  std::string parent = domain::RecommendationName(audit_uid, uid);
+  std::vector<std::string> names;
+  while (true) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return names;
+    names.push_back(StrCat(parent, "/actions/", (*select)->Text(0)));
+  }
 }
 
 absl::StatusOr<std::vector<std::string>> RecommendationRepository::Answering(

@@ -49,17 +49,25 @@ class RecommendationRepository {
   absl::StatusOr<int64_t> RowId(std::string_view audit_uid, int64_t audit_id,
                                 std::string_view uid);
   // Sets (or replaces) the unit's response; `author` is a principal name.
+  // The response is part of what the recommendation shows, so its revision
+  // (etag) and update_time change with it.
   absl::Status SetResponse(int64_t id, const v1::UnitResponse& response,
                            std::string_view author, absl::Time now);
-  // Sets (or replaces) the follow-up verdict.
+  // Sets (or replaces) the follow-up verdict; bumps the revision likewise.
   absl::Status SetVerdict(int64_t id, const v1::FollowUpVerdict& verdict,
                           std::string_view author, absl::Time now);
+  // The unit's actions (names) under recommendation `uid`, oldest first.
+  absl::StatusOr<std::vector<std::string>> ActionNames(
+      std::string_view audit_uid, int64_t audit_id, std::string_view uid);
   // Recommendations (names) answering the audit's finding `finding_uid`.
   absl::StatusOr<std::vector<std::string>> Answering(
       std::string_view audit_uid, int64_t audit_id,
       std::string_view finding_uid);
 
  private:
+  // Marks the recommendation changed at `now`: a new etag and update_time,
+  // for changes stored in the tables beside it.
+  absl::Status Touch(int64_t id, absl::Time now);
   absl::Status ReplaceFindings(int64_t id,
                                const std::vector<int64_t>& finding_ids);
   // Fills in findings, response and verdict.

@@ -6,6 +6,7 @@ namespace {
 // The statements per kind: fixed text, chosen, never built from input.
 struct KindSql {
   const char* row_id;
+  const char* published;
   const char* keep;
   const char* mark;
   const char* earlier;
@@ -14,18 +15,21 @@ struct KindSql {
 const KindSql& SqlFor(RevisionRepository::Kind kind) {
   static const KindSql kFinding = {
       "SELECT id FROM findings WHERE audit_id = ? AND uid = ?",
+      "SELECT published FROM findings WHERE audit_id = ? AND uid = ?",
       "INSERT INTO finding_revisions (finding_id, correction, snapshot) "
       "VALUES (?, ?, ?)",
-      "UPDATE findings SET correction = correction + 1, correction_reason = ? "
-      "WHERE id = ?",
+      "UPDATE findings SET correction = correction + 1, correction_reason = ?, "
+      "published = 1 WHERE id = ?",
       "SELECT snapshot FROM finding_revisions WHERE finding_id = ? "
       "ORDER BY correction"};
   static const KindSql kRecommendation = {
       "SELECT id FROM recommendations WHERE audit_id = ? AND uid = ?",
+      "SELECT published FROM recommendations WHERE audit_id = ? AND "
+      "uid = ?",
       "INSERT INTO recommendation_revisions (recommendation_id, correction, "
       "snapshot) VALUES (?, ?, ?)",
       "UPDATE recommendations SET correction = correction + 1, "
-      "correction_reason = ? WHERE id = ?",
+      "correction_reason = ?, published = 1 WHERE id = ?",
       "SELECT snapshot FROM recommendation_revisions WHERE "
       "recommendation_id = ? ORDER BY correction"};
   return kind == RevisionRepository::Kind::kFinding ? kFinding
@@ -43,6 +47,18 @@ absl::StatusOr<int64_t> RevisionRepository::RowId(Kind kind, int64_t audit_id,
   if (!row.ok()) return row.status();
   if (!*row) return absl::NotFoundError("not found");
   return (*select)->Int(0);
+}
+
+absl::StatusOr<bool> RevisionRepository::WasPublished(Kind kind,
+                                                      int64_t audit_id,
+                                                      std::string_view uid) {
+  auto select = db_.Prepare(SqlFor(kind).published);
+  if (!select.ok()) return select.status();
+  (*select)->Bind(1, audit_id).Bind(2, uid);
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("not found");
+  return (*select)->Int(0) != 0;
 }
 
 absl::Status RevisionRepository::Correct(

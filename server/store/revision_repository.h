@@ -12,7 +12,8 @@
 namespace brevis::store {
 
 // The earlier versions of findings and recommendations corrected after
-// publication. Works inside the caller's transaction; not thread-safe.
+// publication, and whether one was ever published. Works inside the
+// caller's transaction; not thread-safe.
 class RevisionRepository {
  public:
   enum class Kind { kFinding, kRecommendation };
@@ -23,8 +24,14 @@ class RevisionRepository {
   // NOT_FOUND.
   absl::StatusOr<int64_t> RowId(Kind kind, int64_t audit_id,
                                 std::string_view uid);
+  // Whether the finding or recommendation `uid` of audit `audit_id` was
+  // part of a published report at any time, even if the audit has been
+  // reopened or cancelled since. NOT_FOUND.
+  absl::StatusOr<bool> WasPublished(Kind kind, int64_t audit_id,
+                                    std::string_view uid);
   // Keeps `current` (the version about to be replaced, whose revision field
-  // numbers it) and marks the row as corrected once more, for `reason`.
+  // numbers it) and marks the row as corrected once more, for `reason`,
+  // and as published text (a correction is of published text only).
   absl::Status Correct(Kind kind, int64_t row_id,
                        const google::protobuf::Message& current,
                        int64_t correction, std::string_view reason);

@@ -1,33 +1,103 @@
 #include "server/store/sqlite.h"
 
+#include "absl/strings/cord.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
 
-absl::Status SqliteError(int code, std::string_view context, sqlite3* db) {
-  std::string message = brevis::StrCat(
-      context, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+namespace {
+
+// Where SqliteError keeps the engine's text on a status.
+constexpr char kEngineDetailUrl[] = "type.brevis/store.EngineDetail";
+
+// What the caller is told, by class of failure: what happened to the write
+// and what to do next, in brevis's words.
+std::string_view CallerMessage(int code) {
   switch (code & 0xff) {
     case SQLITE_CONSTRAINT:
       if (code == SQLITE_CONSTRAINT_UNIQUE ||
           code == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return absl::AlreadyExistsError(message);
+        return "a record with the same identifying value exists already; "
+               "nothing was changed";
       }
-      return absl::FailedPreconditionError(message);
+      return "the change would break the links between stored records; "
+             "nothing was changed";
     case SQLITE_FULL:
-      return absl::ResourceExhaustedError(
-          brevis::StrCat(message, " (the disk holding the database is full)"));
+      return "the disk holding the database is full: nothing was written; "
+             "try again once the operator has freed space";
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::UnavailableError(message);
+      return "the database is busy with another process's write; nothing "
+             "was written; try again";
+    case SQLITE_READONLY:
+      return "the database cannot be written at present; nothing was "
+             "written; the operator has been told";
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return "the database cannot be read at present; the operator has "
+             "been told";
+    default:
+      return "the database failed to complete the call; the operator has "
+             "been told";
+  }
+}
+
+// `status` with another message and the same code and engine text.
+absl::Status Rephrase(const absl::Status& status, std::string_view message) {
+  absl::Status out(status.code(),
+                   absl::string_view(message.data(), message.size()));
+  status.ForEachPayload([&](auto url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
+}
+
+}  // namespace
+
+absl::Status SqliteError(int code, std::string_view context, sqlite3* db) {
+  std::string detail = brevis::StrCat(
+      context, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code),
+      " (SQLite code ", code, ")");
+  std::string message(CallerMessage(code));
+  absl::Status status;
+  switch (code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      status = code == SQLITE_CONSTRAINT_UNIQUE ||
+                       code == SQLITE_CONSTRAINT_PRIMARYKEY
+                   ? absl::AlreadyExistsError(message)
+                   : absl::FailedPreconditionError(message);
+      break;
+    case SQLITE_FULL:
+      status = absl::ResourceExhaustedError(message);
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      status = absl::UnavailableError(message);
+      break;
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-      return absl::FailedPreconditionError(message);
+      status = absl::FailedPreconditionError(message);
+      break;
     default:
-      return absl::InternalError(message);
+      status = absl::InternalError(message);
   }
+  status.SetPayload(kEngineDetailUrl, absl::Cord(detail));
+  return status;
+}
+
+std::string EngineDetail(const absl::Status& status) {
+  // absl's own optional: Debian builds abseil in C++17 mode.
+  auto detail = status.GetPayload(kEngineDetailUrl);
+  return detail.has_value() ? std::string(*detail) : std::string();
+}
+
+std::string DescribeForLog(const absl::Status& status) {
+  std::string detail = EngineDetail(status);
+  if (detail.empty()) return std::string(status.message());
+  return brevis::StrCat(status.message(), " [storage: ", detail, "]");
 }
 
 Statement::~Statement() {
@@ -115,15 +185,15 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
-    absl::Status status =
-        SqliteError(rc, brevis::StrCat("cannot open database ", path), db);
+    absl::Status status = SqliteError(rc, "open", db);
     sqlite3_close_v2(db);
     if (rc == SQLITE_CANTOPEN) {
       return absl::NotFoundError(
           brevis::StrCat("cannot open database ", path,
                          create ? "" : " (run `brevisd init` to create it)"));
     }
-    return status;
+    return Rephrase(status, brevis::StrCat("cannot open database ", path, ": ",
+                                           status.message()));
   }
   std::unique_ptr<Connection> connection(new Connection(db));
   sqlite3_busy_timeout(db, 5000);
@@ -137,10 +207,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
                                    "PRAGMA journal_size_limit=67108864;");
   if (!status.ok()) {
     // The first statement is where a file that is no database shows.
-    return absl::Status(status.code(),
-                        brevis::StrCat("database ", path,
-                                       " is not a readable brevis database (",
-                                       sqlite3_errmsg(db), ")"));
+    return Rephrase(status, brevis::StrCat("database ", path,
+                                           " is not a readable brevis "
+                                           "database"));
   }
   return connection;
 }

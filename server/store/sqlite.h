@@ -15,10 +15,25 @@
 
 namespace brevis::store {
 
-// Maps an SQLite result code to a Status a caller can act on: constraint
-// violations become ALREADY_EXISTS or FAILED_PRECONDITION, a full disk
-// RESOURCE_EXHAUSTED, a busy database UNAVAILABLE, the rest INTERNAL.
+// The one boundary between SQLite's errors and brevis's. Maps an SQLite
+// result code to a Status a caller can act on, with a message of brevis's
+// own that names no engine, table, constraint or statement: a unique value
+// taken becomes ALREADY_EXISTS, another broken constraint (a foreign key,
+// a check, a trigger) or a read-only or damaged file FAILED_PRECONDITION, a
+// full disk RESOURCE_EXHAUSTED, a busy database UNAVAILABLE, the rest
+// INTERNAL. SQLite's own text (`context`, then sqlite3_errmsg of `db`, or
+// the code's text when `db` is null) travels with the status as a payload
+// for the server log (EngineDetail), never in its message. Repositories
+// that expect a constraint (a taken HSA-id) replace the status by one
+// naming the field; every other refusal is checked by the domain first.
 absl::Status SqliteError(int code, std::string_view context, sqlite3* db);
+
+// SQLite's own text carried by a status SqliteError made, or empty.
+std::string EngineDetail(const absl::Status& status);
+
+// The status's message and, after it, the engine's text when it carries
+// one: for the server log and for operators' tools, never for a caller.
+std::string DescribeForLog(const absl::Status& status);
 
 // A prepared statement borrowed from a Connection's cache. Resets and clears
 // its bindings when it goes out of scope so the next user starts clean.

@@ -16,15 +16,7 @@ class LifecycleScenarioTest : public ServiceTest {
  protected:
   grpc::Status Move(v1::AuditService::Stub* stub, v1::AuditState to,
                     const std::string& reason = "") {
-    grpc::ClientContext context;
-    v1::TransitionAuditRequest request;
-    request.set_name(audit_.name());
-    request.set_state(to);
-    request.set_reason(reason);
-    v1::Audit moved;
-    grpc::Status status = stub->TransitionAudit(&context, request, &moved);
-    if (status.ok()) audit_ = moved;
-    return status;
+    return testing::MoveAudit(stub, &audit_, to, reason);
   }
 
   v1::Audit audit_;

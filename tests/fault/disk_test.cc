@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "tests/fault/fault_support.h"
+#include "tests/testing/engine_phrases.h"
 
 namespace brevis::fault {
 namespace {
@@ -151,6 +152,8 @@ TEST_F(DiskFullTest, WritesFailCleanlyReadsGoOnAndWritesResumeWithSpace) {
         << status.error_message();
     EXPECT_NE(status.error_message().find("full"), std::string::npos)
         << status.error_message();
+    EXPECT_EQ(brevis::testing::EnginePhraseIn(status.error_message()), "")
+        << "SQLite's own words reached the caller: " << status.error_message();
   }
   std::cout << "[ disk full ] " << acknowledged.size() - 5
             << " writes fitted after the disk was filled; refused with: "
@@ -178,6 +181,8 @@ TEST_F(DiskFullTest, WritesFailCleanlyReadsGoOnAndWritesResumeWithSpace) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
         << status.error_message();
     EXPECT_NE(status.error_message().find("disk"), std::string::npos)
+        << status.error_message();
+    EXPECT_EQ(brevis::testing::EnginePhraseIn(status.error_message()), "")
         << status.error_message();
     std::cout << "[ disk full ] a read of audit content: "
               << status.error_message() << "\n";

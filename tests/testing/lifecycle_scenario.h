@@ -13,6 +13,22 @@
 
 namespace brevis::testing {
 
+// Asks `stub` to move `audit` to `to`; `audit` becomes the moved audit when
+// the step is taken.
+inline grpc::Status MoveAudit(v1::AuditService::Stub* stub, v1::Audit* audit,
+                              v1::AuditState to,
+                              const std::string& reason = "") {
+  grpc::ClientContext context;
+  v1::TransitionAuditRequest request;
+  request.set_name(audit->name());
+  request.set_state(to);
+  request.set_reason(reason);
+  v1::Audit moved;
+  grpc::Status status = stub->TransitionAudit(&context, request, &moved);
+  if (status.ok()) *audit = std::move(moved);
+  return status;
+}
+
 // The people of the scenario, each calling on its own channel.
 struct ScenarioCast {
   v1::AuditService::Stub* admin = nullptr;
@@ -39,15 +55,7 @@ class LifecycleScenario {
  private:
   grpc::Status Move(v1::AuditService::Stub* stub, v1::AuditState to,
                     const std::string& reason = "") {
-    grpc::ClientContext context;
-    v1::TransitionAuditRequest request;
-    request.set_name(audit_.name());
-    request.set_state(to);
-    request.set_reason(reason);
-    v1::Audit moved;
-    grpc::Status status = stub->TransitionAudit(&context, request, &moved);
-    if (status.ok()) audit_ = moved;
-    return status;
+    return MoveAudit(stub, &audit_, to, reason);
   }
 
   v1::Finding Finding(v1::AuditService::Stub* stub, v1::FindingKind kind,
