@@ -1,6 +1,7 @@
 #include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
 #include "server/api/change_feed.h"
+#include "server/domain/calendar.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -233,17 +234,10 @@ absl::Status AuditService::DoListActions(const Call& call,
   if (!overdue.ok()) return overdue.status();
   action_filter.overdue = *overdue;
   if (auto before = filter->Get("due_before")) {
-    v1::Date date;
-    int year = 0, month = 0, day = 0;
-    if (std::sscanf(before->c_str(), "%4d-%2d-%2d", &year, &month, &day) != 3) {
-      return absl::InvalidArgumentError(
-          "filter: due_before must be a date, YYYY-MM-DD");
-    }
-    date.set_year(year);
-    date.set_month(month);
-    date.set_day(day);
-    BREVIS_RETURN_IF_ERROR(domain::CheckDate("filter: due_before", date, true));
-    action_filter.due_before = *before;
+    absl::StatusOr<v1::Date> date =
+        domain::ParseDate("filter: due_before", *before);
+    if (!date.ok()) return date.status();
+    action_filter.due_before = *date;
   }
   std::optional<std::string> unit_uid, audit_uid;
   if (auto unit = filter->Get("unit")) {

@@ -1,5 +1,6 @@
 #include "server/store/action_repository.h"
 
+#include "server/domain/calendar.h"
 #include "server/domain/str_cat.h"
 #include "server/store/visibility_sql.h"
 
@@ -180,7 +181,7 @@ absl::StatusOr<Page<v1::Action>> ActionRepository::List(
   if (filter.unit_id) stmt.Bind(2, *filter.unit_id);
   if (filter.audit_id) stmt.Bind(3, *filter.audit_id);
   if (filter.status) stmt.Bind(4, int64_t{*filter.status});
-  if (filter.due_before) stmt.Bind(5, std::string_view(*filter.due_before));
+  if (filter.due_before) stmt.Bind(5, domain::DateText(*filter.due_before));
   if (visibility.unit_ids || visibility.team_member) stmt.Bind(7, caller_id);
   if (filter.overdue) stmt.Bind(9, std::string_view(today_));
   std::vector<int64_t> ids;

@@ -19,7 +19,7 @@ struct ActionFilter {
   std::optional<int64_t> audit_id;
   std::optional<int> status;
   std::optional<bool> overdue;
-  std::optional<std::string> due_before;  // YYYY-MM-DD
+  std::optional<v1::Date> due_before;  // due strictly before it
 };
 
 // Where an action hangs: the recommendation and audit row ids.
