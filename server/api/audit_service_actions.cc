@@ -223,7 +223,8 @@ absl::Status AuditService::DoListActions(const Call& call,
   BREVIS_RETURN_IF_ERROR(
       domain::CheckAction(call.caller, domain::Action::kReadAudit));
   absl::StatusOr<domain::ListFilter> filter = domain::ListFilter::Parse(
-      request.filter(), {"unit", "audit", "status", "overdue", "due_before"});
+      request.filter(),
+      {"unit", "audit", "status", "overdue", "unfinished", "due_before"});
   if (!filter.ok()) return filter.status();
   store::ActionFilter action_filter;
   auto status = filter->GetEnum("status", v1::ActionStatus_descriptor(),
@@ -233,6 +234,9 @@ absl::Status AuditService::DoListActions(const Call& call,
   auto overdue = filter->GetBool("overdue");
   if (!overdue.ok()) return overdue.status();
   action_filter.overdue = *overdue;
+  auto unfinished = filter->GetBool("unfinished");
+  if (!unfinished.ok()) return unfinished.status();
+  action_filter.unfinished = *unfinished;
   if (auto before = filter->Get("due_before")) {
     absl::StatusOr<v1::Date> date =
         domain::ParseDate("filter: due_before", *before);

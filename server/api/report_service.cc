@@ -132,6 +132,7 @@ absl::Status ReportService::DoGetUnitSummary(
     }
     response->set_open_actions(counts->open_actions);
     response->set_overdue_actions(counts->overdue_actions);
+    response->set_unfinished_actions(counts->unfinished_actions);
     response->set_assessed_recommendations(counts->assessed_recommendations);
     response->set_implemented_recommendations(
         counts->implemented_recommendations);
