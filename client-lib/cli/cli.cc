@@ -2,8 +2,6 @@
 
 #include <google/protobuf/descriptor.h>
 
-#include <cstdio>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -175,17 +173,20 @@ absl::StatusOr<int> ParseEnumValue(const google::protobuf::EnumDescriptor* type,
 
 absl::StatusOr<v1::Date> ParseDate(const std::string& flag,
                                    const std::string& text) {
-  int year = 0, month = 0, day = 0;
-  char rest = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &year,
-                                       &month, &day, &rest) != 3) {
+  // Exactly four, two and two ASCII digits: sscanf alone would also take
+  // signs and leading spaces (" 2030-1-01", "2030-+1-01").
+  bool shaped = text.size() == 10 && text[4] == '-' && text[7] == '-';
+  for (size_t i = 0; shaped && i < text.size(); ++i) {
+    if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) shaped = false;
+  }
+  if (!shaped) {
     return absl::InvalidArgumentError(flag + ": \"" + text +
                                       "\" is not a date (YYYY-MM-DD)");
   }
   v1::Date date;
-  date.set_year(year);
-  date.set_month(month);
-  date.set_day(day);
+  date.set_year(std::stoi(text.substr(0, 4)));
+  date.set_month(std::stoi(text.substr(5, 2)));
+  date.set_day(std::stoi(text.substr(8, 2)));
   return date;
 }
 

@@ -1,5 +1,6 @@
 #include "server/api/access_log_service.h"
 
+#include "server/domain/calendar.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
@@ -31,12 +32,16 @@ absl::Status AccessLogService::DoListAccessLog(
   if (!request.resource_prefix().empty()) {
     filter.resource_prefix = request.resource_prefix();
   }
-  if (request.has_start_time())
-    filter.start_time =
-        absl::FromUnixMicros(store::TimestampMicros(request.start_time()));
-  if (request.has_end_time())
-    filter.end_time =
-        absl::FromUnixMicros(store::TimestampMicros(request.end_time()));
+  if (request.has_start_time()) {
+    BREVIS_RETURN_IF_ERROR(
+        domain::CheckTimestamp("start_time", request.start_time()));
+    filter.start_time = domain::ToTime(request.start_time());
+  }
+  if (request.has_end_time()) {
+    BREVIS_RETURN_IF_ERROR(
+        domain::CheckTimestamp("end_time", request.end_time()));
+    filter.end_time = domain::ToTime(request.end_time());
+  }
   if (filter.start_time && filter.end_time &&
       *filter.end_time < *filter.start_time) {
     return absl::InvalidArgumentError(

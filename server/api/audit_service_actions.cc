@@ -1,6 +1,7 @@
 #include "server/api/audit_access.h"
 #include "server/api/audit_service.h"
 #include "server/api/change_feed.h"
+#include "server/domain/calendar.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -222,7 +223,8 @@ absl::Status AuditService::DoListActions(const Call& call,
   BREVIS_RETURN_IF_ERROR(
       domain::CheckAction(call.caller, domain::Action::kReadAudit));
   absl::StatusOr<domain::ListFilter> filter = domain::ListFilter::Parse(
-      request.filter(), {"unit", "audit", "status", "overdue", "due_before"});
+      request.filter(),
+      {"unit", "audit", "status", "overdue", "unfinished", "due_before"});
   if (!filter.ok()) return filter.status();
   store::ActionFilter action_filter;
   auto status = filter->GetEnum("status", v1::ActionStatus_descriptor(),
@@ -232,18 +234,14 @@ absl::Status AuditService::DoListActions(const Call& call,
   auto overdue = filter->GetBool("overdue");
   if (!overdue.ok()) return overdue.status();
   action_filter.overdue = *overdue;
+  auto unfinished = filter->GetBool("unfinished");
+  if (!unfinished.ok()) return unfinished.status();
+  action_filter.unfinished = *unfinished;
   if (auto before = filter->Get("due_before")) {
-    v1::Date date;
-    int year = 0, month = 0, day = 0;
-    if (std::sscanf(before->c_str(), "%4d-%2d-%2d", &year, &month, &day) != 3) {
-      return absl::InvalidArgumentError(
-          "filter: due_before must be a date, YYYY-MM-DD");
-    }
-    date.set_year(year);
-    date.set_month(month);
-    date.set_day(day);
-    BREVIS_RETURN_IF_ERROR(domain::CheckDate("filter: due_before", date, true));
-    action_filter.due_before = *before;
+    absl::StatusOr<v1::Date> date =
+        domain::ParseDate("filter: due_before", *before);
+    if (!date.ok()) return date.status();
+    action_filter.due_before = *date;
   }
   std::optional<std::string> unit_uid, audit_uid;
   if (auto unit = filter->Get("unit")) {

@@ -1,6 +1,7 @@
 #include "server/api/change_feed.h"
 #include "server/api/directory_service.h"
 #include "server/auth/token_secret.h"
+#include "server/domain/calendar.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
@@ -62,7 +63,7 @@ absl::Status DirectoryService::DoCreateToken(
   }
   absl::Time expire = call.time + domain::kDefaultTokenLifetime;
   if (request.token().has_expire_time()) {
-    expire = absl::FromUnixSeconds(request.token().expire_time().seconds());
+    expire = domain::ToTime(request.token().expire_time());
     if (limited && expire > call.caller.token_expire) {
       return absl::InvalidArgumentError(brevis::StrCat(
           "token.expire_time: must not be after the expiry of the token you "

@@ -1,11 +1,9 @@
 #include "server/api/report_service.h"
 
-#include <cstdio>
-
-#include "absl/time/civil_time.h"
 #include "server/api/audit_access.h"
 #include "server/api/report_gathering.h"
 #include "server/api/unit_access.h"
+#include "server/domain/calendar.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -22,12 +20,6 @@ namespace {
 
 // The actions a digest names.
 constexpr int kMostOverdue = 5;
-
-absl::CivilDay ParseDay(const std::string& text) {
-  int year = 0, month = 0, day = 0;
-  std::sscanf(text.c_str(), "%d-%d-%d", &year, &month, &day);
-  return absl::CivilDay(year, month, day);
-}
 
 // Every resource the report shows, for the access log.
 std::vector<std::string> ResourcesIn(const v1::AuditReport& report) {
@@ -140,6 +132,7 @@ absl::Status ReportService::DoGetUnitSummary(
     }
     response->set_open_actions(counts->open_actions);
     response->set_overdue_actions(counts->overdue_actions);
+    response->set_unfinished_actions(counts->unfinished_actions);
     response->set_assessed_recommendations(counts->assessed_recommendations);
     response->set_implemented_recommendations(
         counts->implemented_recommendations);
@@ -190,12 +183,14 @@ absl::Status ReportService::DoListOverdueActions(
       digest->set_unit(domain::UnitName(unit.unit_uid));
       digest->set_display_name(unit.display_name);
       digest->set_overdue_actions(unit.overdue_actions);
-      absl::CivilDay oldest = ParseDay(unit.oldest_due_date);
-      digest->mutable_oldest_due_date()->set_year(
-          static_cast<int>(oldest.year()));
-      digest->mutable_oldest_due_date()->set_month(oldest.month());
-      digest->mutable_oldest_due_date()->set_day(oldest.day());
-      digest->set_most_days_overdue(static_cast<int>(ParseDay(today) - oldest));
+      absl::StatusOr<v1::Date> oldest =
+          domain::ParseDate("due_date", unit.oldest_due_date);
+      if (!oldest.ok()) return absl::InternalError("a due date is no date");
+      *digest->mutable_oldest_due_date() = *oldest;
+      absl::CivilDay day =
+          domain::ToCivilDay(domain::StockholmToday(call.time));
+      digest->set_most_days_overdue(
+          static_cast<int>(day - domain::ToCivilDay(*oldest)));
       for (const std::string& audit : unit.audit_uids) {
         digest->add_audits(domain::AuditName(audit));
       }

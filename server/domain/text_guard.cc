@@ -1,9 +1,14 @@
 #include "server/domain/text_guard.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "server/domain/text_guard_tables.h"
 
 namespace brevis::domain {
 namespace {
@@ -75,9 +80,13 @@ std::optional<Decoded> DecodeBefore(std::string_view text, size_t pos,
 
 // Swedish names are written with Latin letters outside ASCII (å, ä, ö, é,
 // ü...), and treating them as word characters keeps "Åsa" and "Asa" alike.
+// Greek and Cyrillic letters count too: many of them look like Latin ones,
+// so "exаmple.se" with a Cyrillic "а" still reads as a domain.
 bool IsLetter(char32_t c) {
   if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) return true;
-  return c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7;
+  if (c >= 0xC0 && c <= 0x24F) return c != 0xD7 && c != 0xF7;
+  return (c >= 0x386 && c <= 0x3FF && c != 0x387) ||
+         (c >= 0x400 && c <= 0x52F && (c < 0x482 || c > 0x489));
 }
 
 bool IsAlnum(char32_t c) { return (c >= '0' && c <= '9') || IsLetter(c); }
@@ -105,9 +114,10 @@ bool NonZeroDigitAt(std::string_view text, size_t pos) {
   return DigitAt(text, pos) && text[pos] != '0';
 }
 
-// What may stand between the digit groups of a number. Word processors and
-// phones turn '-' into other dashes and ' ' into no-break or thin spaces, so
-// those count as the same separator as the ASCII character they stand for.
+// What may stand between the digit groups of a number. The skeleton has
+// already turned every space character into ' ' and every dash and minus
+// sign into '-' (word processors and phones turn '-' into other dashes and
+// ' ' into no-break or thin spaces).
 enum class SeparatorClass { kNone, kSpace, kDash, kDot };
 
 struct Separator {
@@ -116,28 +126,18 @@ struct Separator {
   size_t length;
 };
 
-// Space, no-break space, thin space and narrow no-break space.
-bool IsSpaceSeparator(char32_t c) {
-  return c == ' ' || c == 0xA0 || c == 0x2009 || c == 0x202F;
-}
-
-// Hyphen-minus, the dashes U+2010..U+2015 (hyphen, non-breaking hyphen,
-// figure dash, en dash, em dash, horizontal bar) and the minus sign.
-bool IsDashSeparator(char32_t c) {
-  return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
-}
-
 Separator SeparatorAt(std::string_view text, size_t pos) {
   if (pos >= text.size()) return {SeparatorClass::kNone, 0};
-  const Decoded decoded = DecodeAt(text, pos);
-  if (IsSpaceSeparator(decoded.code_point)) {
-    return {SeparatorClass::kSpace, decoded.length};
+  switch (text[pos]) {
+    case ' ':
+      return {SeparatorClass::kSpace, 1};
+    case '-':
+      return {SeparatorClass::kDash, 1};
+    case '.':
+      return {SeparatorClass::kDot, 1};
+    default:
+      return {SeparatorClass::kNone, 0};
   }
-  if (IsDashSeparator(decoded.code_point)) {
-    return {SeparatorClass::kDash, decoded.length};
-  }
-  if (decoded.code_point == '.') return {SeparatorClass::kDot, 1};
-  return {SeparatorClass::kNone, 0};
 }
 
 // Checks the 10-digit form YYMMDDNNNC: a plausible month and day (day + 60
@@ -420,6 +420,69 @@ std::optional<Span> FirstEmailAddress(std::string_view text, size_t limit) {
   return std::nullopt;
 }
 
+template <typename Range>
+const Range* FindRange(const Range* table, size_t size, char32_t c) {
+  const Range* end = table + size;
+  const Range* it = std::upper_bound(
+      table, end, c,
+      [](char32_t value, const Range& range) { return value < range.first; });
+  if (it == table) return nullptr;
+  --it;
+  return c <= it->last ? it : nullptr;
+}
+
+// The text as a reader sees it, in the few characters the patterns know,
+// and where each of its bytes came from. Invisible characters and
+// combining marks are left out, every space character becomes ' ', every
+// dash '-', and digits of any script, fullwidth and mathematical forms
+// become their ASCII twins; everything else is kept as it is.
+struct Skeleton {
+  std::string text;
+  // For each byte of `text`, the offset in code points of the character of
+  // the original text it stands for; one more entry, at the end, holds
+  // the original length in code points.
+  std::vector<size_t> source_char;
+};
+
+Skeleton MakeSkeleton(std::string_view utf8) {
+  namespace tables = text_guard_tables;
+  Skeleton skeleton;
+  skeleton.text.reserve(utf8.size());
+  skeleton.source_char.reserve(utf8.size() + 1);
+  size_t char_index = 0;
+  for (size_t pos = 0; pos < utf8.size(); ++char_index) {
+    const Decoded decoded = DecodeAt(utf8, pos);
+    const char32_t c = decoded.code_point;
+    std::string_view kept = utf8.substr(pos, decoded.length);
+    pos += decoded.length;
+    char folded = 0;
+    if (c == '\t') {
+      folded = ' ';
+    } else if (c < 0x80) {
+      folded = static_cast<char>(c);
+    } else if (FindRange(tables::kIgnorable, tables::kIgnorableSize, c)) {
+      continue;
+    } else if (FindRange(tables::kSpaces, tables::kSpacesSize, c)) {
+      folded = ' ';
+    } else if (FindRange(tables::kDashes, tables::kDashesSize, c)) {
+      folded = '-';
+    } else if (const tables::FoldRange* fold =
+                   FindRange(tables::kFolds, tables::kFoldsSize, c)) {
+      folded = static_cast<char>(fold->ascii + (c - fold->first));
+    }
+    if (folded != 0 || c == 0) {
+      skeleton.text.push_back(folded);
+      skeleton.source_char.push_back(char_index);
+    } else {
+      skeleton.text.append(kept);
+      skeleton.source_char.insert(skeleton.source_char.end(), kept.size(),
+                                  char_index);
+    }
+  }
+  skeleton.source_char.push_back(char_index);
+  return skeleton;
+}
+
 }  // namespace
 
 std::string_view SensitiveKindName(SensitiveKind kind) {
@@ -482,28 +545,34 @@ size_t CountCodePoints(std::string_view utf8) {
 }
 
 std::optional<SensitiveMatch> FindSensitiveData(std::string_view utf8) {
+  const Skeleton skeleton = MakeSkeleton(utf8);
+  const std::string_view text = skeleton.text;
   std::optional<SensitiveKind> kind;
-  Span best{utf8.size(), utf8.size()};
+  Span best{text.size(), text.size()};
   // Each later search only looks before the best match so far; on equal
   // offsets the earlier kind wins, which puts identity numbers first.
-  if (std::optional<Span> span = FirstPersonalNumber(utf8)) {
+  if (std::optional<Span> span = FirstPersonalNumber(text)) {
     kind = SensitiveKind::kPersonalIdentityNumber;
     best = *span;
   }
-  if (std::optional<Span> span = FirstPhoneNumber(utf8, best.begin)) {
+  if (std::optional<Span> span = FirstPhoneNumber(text, best.begin)) {
     kind = SensitiveKind::kPhoneNumber;
     best = *span;
   }
-  if (std::optional<Span> span = FirstEmailAddress(utf8, best.begin)) {
+  if (std::optional<Span> span = FirstEmailAddress(text, best.begin)) {
     kind = SensitiveKind::kEmailAddress;
     best = *span;
   }
   if (!kind.has_value()) return std::nullopt;
+  // A match spans at least one byte. It is reported over the characters
+  // the person typed, from the first one it covers to the last, the
+  // invisible ones between them included.
+  const size_t first = skeleton.source_char[best.begin];
+  const size_t last = skeleton.source_char[best.end - 1];
   return SensitiveMatch{
       .kind = *kind,
-      .char_offset = CountCodePoints(utf8.substr(0, best.begin)),
-      .char_length =
-          CountCodePoints(utf8.substr(best.begin, best.end - best.begin)),
+      .char_offset = first,
+      .char_length = last - first + 1,
   };
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/time/time.h"
+#include "server/domain/calendar.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
 #include "server/domain/text_guard.h"
@@ -345,14 +346,7 @@ absl::Status ValidateProgressNote(const v1::ProgressNote& note) {
 }
 
 std::string StockholmDate(absl::Time now) {
-  static const absl::TimeZone zone = [] {
-    absl::TimeZone stockholm;
-    if (!absl::LoadTimeZone("Europe/Stockholm", &stockholm)) {
-      return absl::UTCTimeZone();
-    }
-    return stockholm;
-  }();
-  return absl::FormatTime("%Y-%m-%d", now, zone);
+  return DateText(StockholmToday(now));
 }
 
 absl::Status ValidateResponse(const v1::UnitResponse& response) {

@@ -1,5 +1,6 @@
 #include <set>
 
+#include "server/domain/calendar.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
 #include "server/domain/validation.h"
@@ -74,7 +75,11 @@ absl::Status ValidateToken(const v1::Token& token, absl::Time now) {
     return s;
   }
   if (!token.has_expire_time()) return absl::OkStatus();
-  absl::Time expire = absl::FromUnixSeconds(token.expire_time().seconds());
+  if (auto s = CheckTimestamp("token.expire_time", token.expire_time());
+      !s.ok()) {
+    return s;
+  }
+  absl::Time expire = ToTime(token.expire_time());
   if (expire <= now) {
     return Invalid("token.expire_time", "must be in the future");
   }

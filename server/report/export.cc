@@ -4,6 +4,7 @@
 
 #include "server/domain/str_cat.h"
 #include "server/report/render.h"
+#include "server/report/report_text.h"
 
 namespace brevis::report {
 namespace {
@@ -100,9 +101,10 @@ std::string ExportRecords(const v1::AuditReport& report, Language language,
     }
     int overdue = 0;
     for (const v1::Action& action : item.actions()) {
-      actions.push_back(brevis::StrCat(action.description(), " (",
-                                       Label(language, action.status()), ", ",
-                                       FormatDate(action.due_date()), ")"));
+      actions.push_back(
+          brevis::StrCat(action.description(), " (", action.responsible(), ", ",
+                         FormatDate(action.due_date()), ", ",
+                         ActionStatusText(action, language), ")"));
       if (action.overdue()) ++overdue;
     }
     csv += CsvRecord({

@@ -181,10 +181,9 @@ std::string Phrase(Language language, const std::string& english) {
       {"Informant group", "Informantgrupp"},
       {"People", "Antal personer"},
       {"fewer than", "färre än"},
-      {"Groups with fewer people than this are not shown, so that no one "
-       "can be singled out.",
-       "Grupper med färre personer än så visas inte, så att ingen kan pekas "
-       "ut."},
+      {"Groups with fewer than", "Grupper med färre än"},
+      {"people are not shown, so that no one can be singled out.",
+       "personer visas inte, så att ingen kan pekas ut."},
       {"Findings", "Iakttagelser"},
       {"Recommendations", "Rekommendationer"},
       {"Recommendation", "Rekommendation"},
@@ -198,6 +197,7 @@ std::string Phrase(Language language, const std::string& english) {
       {"Due", "Klart senast"},
       {"Status", "Status"},
       {"overdue", "försenad"},
+      {"not done when the audit ended", "ej klar när revisionen avslutades"},
       {"Overdue actions", "Försenade åtgärder"},
       {"Follow-up", "Uppföljning"},
       {"Comment", "Kommentar"},

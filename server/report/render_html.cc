@@ -1,8 +1,10 @@
+#include <cstdint>
 #include <map>
 
 #include "server/domain/str_cat.h"
 #include "server/report/render.h"
 #include "server/report/report_model.h"
+#include "server/report/report_text.h"
 
 namespace brevis::report {
 namespace {
@@ -19,6 +21,7 @@ const char* Colour(const std::string& category) {
       {"ACTION_STATUS_DONE", "#1b5e20"},
       {"ACTION_STATUS_IN_PROGRESS", "#66bb6a"},
       {"ACTION_STATUS_PLANNED", "#fbc02d"},
+      {"UNFINISHED", "#8d6e63"},
       {"NO_ACTION", "#e0e0e0"},
   };
   auto it = kColours->find(category);
@@ -36,6 +39,7 @@ constexpr char kStyle[] =
     "vertical-align:top}"
     ".num{text-align:right}.overdue{color:#b71c1c;font-weight:600}"
     ".muted{color:#616161}svg{max-width:100%;height:auto}"
+    "ul.refs{list-style:none;padding-left:0}"
     "@media(max-width:30rem){body{padding:.5rem}th,td{padding:.2rem}}"
     "@media print{body{max-width:none}h2,h3{break-after:avoid}"
     "section{break-inside:avoid-page}}";
@@ -44,34 +48,47 @@ void Element(std::string& html, const char* tag, const std::string& text) {
   html += brevis::StrCat("<", tag, ">", EscapeHtml(text), "</", tag, ">");
 }
 
+void NoneYet(Language language, std::string& html) {
+  Element(html, "p", Phrase(language, "None recorded yet."));
+}
+
+// A table row of cells; `tag` is td or th, and the cells named in
+// `numeric` are aligned as numbers.
+void TableRow(const std::vector<std::string>& cells, const char* tag,
+              std::string& html, size_t numeric = SIZE_MAX) {
+  html += "<tr>";
+  for (size_t i = 0; i < cells.size(); ++i) {
+    html += brevis::StrCat("<", tag, i == numeric ? " class=num>" : ">",
+                           EscapeHtml(cells[i]), "</", tag, ">");
+  }
+  html += "</tr>";
+}
+
+void List(const std::vector<std::string>& items, std::string& html) {
+  html += "<ul>";
+  for (const std::string& item : items) Element(html, "li", item);
+  html += "</ul>";
+}
+
 void Participants(const v1::AuditReport& report, Language language,
                   int minimum_group, std::string& html) {
   html += "<section>";
   Element(html, "h2", Phrase(language, "Participants"));
   if (report.participants().empty()) {
-    Element(html, "p", Phrase(language, "None recorded yet."));
+    NoneYet(language, html);
   } else {
-    html += brevis::StrCat(
-        "<table><thead><tr><th>",
-        EscapeHtml(Phrase(language, "Informant group")), "</th><th class=num>",
-        EscapeHtml(Phrase(language, "People")), "</th></tr></thead><tbody>");
+    html += "<table><thead>";
+    TableRow({Phrase(language, "Informant group"), Phrase(language, "People")},
+             "th", html, 1);
+    html += "</thead><tbody>";
     for (const v1::InformantGroupCount& count : report.participants()) {
-      html += brevis::StrCat(
-          "<tr><td>", EscapeHtml(Label(language, count.group())),
-          "</td><td class=num>",
-          count.suppressed()
-              ? brevis::StrCat(EscapeHtml(Phrase(language, "fewer than")), " ",
-                               minimum_group)
-              : std::to_string(count.participants()),
-          "</td></tr>");
+      TableRow({Label(language, count.group()),
+                ParticipantCount(count, language, minimum_group)},
+               "td", html, 1);
     }
-    html += "</tbody></table>";
-    html += brevis::StrCat(
-        "<p class=muted>",
-        EscapeHtml(Phrase(language,
-                          "Groups with fewer people than this are not shown, "
-                          "so that no one can be singled out.")),
-        " (", minimum_group, ")</p>");
+    html += brevis::StrCat("</tbody></table><p class=muted>",
+                           EscapeHtml(SuppressionNote(language, minimum_group)),
+                           "</p>");
   }
   html += "</section>";
 }
@@ -81,22 +98,19 @@ void Findings(const v1::AuditReport& report, Language language,
   html += "<section>";
   Element(html, "h2", Phrase(language, "Findings"));
   if (report.findings().empty()) {
-    Element(html, "p", Phrase(language, "None recorded yet."));
+    NoneYet(language, html);
   } else {
-    html += "<ol>";
+    html += "<ul class=refs>";
     for (int i = 0; i < report.findings_size(); ++i) {
-      const v1::Finding& finding = report.findings(i);
-      html += brevis::StrCat("<li id=\"F", i + 1, "\"><strong>",
-                             EscapeHtml(Label(language, finding.kind())), ", ",
-                             EscapeHtml(Label(language, finding.focus_area())),
-                             ":</strong> ", EscapeHtml(finding.text()));
-      if (finding.sip()) {
-        html +=
-            " <em>" + EscapeHtml(Phrase(language, "Concerns SIP")) + "</em>";
+      FindingText text = DescribeFinding(report.findings(i), language);
+      html += brevis::StrCat("<li id=\"F", i + 1, "\"><strong>F", i + 1,
+                             "</strong> ", EscapeHtml(text.body));
+      if (!text.correction.empty()) {
+        html += " <em>" + EscapeHtml(text.correction) + "</em>";
       }
       html += "</li>";
     }
-    html += "</ol>";
+    html += "</ul>";
   }
   html += "</section>";
 }
@@ -104,20 +118,16 @@ void Findings(const v1::AuditReport& report, Language language,
 void Actions(const v1::RecommendationReport& item, Language language,
              std::string& html) {
   if (item.actions().empty()) return;
-  html += brevis::StrCat(
-      "<table><thead><tr><th>", EscapeHtml(Phrase(language, "Action")),
-      "</th><th>", EscapeHtml(Phrase(language, "Responsible")), "</th><th>",
-      EscapeHtml(Phrase(language, "Due")), "</th><th>",
-      EscapeHtml(Phrase(language, "Status")), "</th></tr></thead><tbody>");
+  html += "<table><thead>";
+  TableRow(ActionColumns(language), "th", html);
+  html += "</thead><tbody>";
   for (const v1::Action& action : item.actions()) {
     html += brevis::StrCat(
         "<tr><td>", EscapeHtml(action.description()), "</td><td>",
         EscapeHtml(action.responsible()), "</td><td>",
         FormatDate(action.due_date()), "</td><td",
         action.overdue() ? " class=overdue>" : ">",
-        EscapeHtml(Label(language, action.status())),
-        action.overdue() ? ", " + EscapeHtml(Phrase(language, "overdue")) : "",
-        "</td></tr>");
+        EscapeHtml(ActionStatusText(action, language)), "</td></tr>");
   }
   html += "</tbody></table>";
 }
@@ -126,30 +136,35 @@ void Recommendations(const v1::AuditReport& report, Language language,
                      std::string& html) {
   html += "<section>";
   Element(html, "h2", Phrase(language, "Recommendations"));
-  if (report.recommendations().empty()) {
-    Element(html, "p", Phrase(language, "None recorded yet."));
-  }
-  for (const v1::RecommendationReport& item : report.recommendations()) {
-    const v1::Recommendation& r = item.recommendation();
+  if (report.recommendations().empty()) NoneYet(language, html);
+  std::map<std::string, std::string> refs = FindingRefs(report);
+  for (int i = 0; i < report.recommendations_size(); ++i) {
+    const v1::RecommendationReport& item = report.recommendations(i);
     html += "<section>";
-    Element(html, "h3", r.text());
-    html += brevis::StrCat(
-        "<ul><li>", EscapeHtml(Phrase(language, "Priority")), ": ",
-        EscapeHtml(Label(language, r.priority())), "</li><li>",
-        EscapeHtml(Phrase(language, "The unit's response")), ": ",
-        EscapeHtml(Label(language, r.response().decision())),
-        r.response().rationale().empty()
-            ? ""
-            : " — " + EscapeHtml(r.response().rationale()),
-        "</li><li>", EscapeHtml(Phrase(language, "Follow-up")), ": ",
-        EscapeHtml(Label(language, r.verdict().verdict())),
-        r.verdict().comment().empty()
-            ? ""
-            : " — " + EscapeHtml(r.verdict().comment()),
-        "</li></ul>");
+    Element(html, "h3",
+            brevis::StrCat(RecommendationRef(i), ". ",
+                           item.recommendation().text()));
+    List(RecommendationLines(item.recommendation(), refs, language), html);
     Actions(item, language, html);
     html += "</section>";
   }
+  html += "</section>";
+}
+
+// The chart as a picture, and the same counts as text for screen readers
+// and for print without colour.
+void Chart(const v1::AuditReport& report, Language language,
+           std::string& html) {
+  html += "<section>";
+  Element(html, "h2", Phrase(language, "Recommendations by focus area"));
+  html += brevis::StrCat(
+      "<p class=muted>", EscapeHtml(ChartBasis(report, language)),
+      "</p><figure>", RenderChartSvg(report, language), "</figure>");
+  std::vector<std::string> bars;
+  for (const v1::ChartBar& bar : report.chart()) {
+    bars.push_back(ChartBarText(bar, language));
+  }
+  List(bars, html);
   html += "</section>";
 }
 
@@ -158,20 +173,13 @@ void Feedback(const v1::AuditReport& report, Language language,
   html += "<section>";
   Element(html, "h2", Phrase(language, "Feedback to service users"));
   if (report.feedback().empty()) {
-    Element(html, "p", Phrase(language, "None recorded yet."));
+    NoneYet(language, html);
   } else {
-    html += "<ul>";
+    std::vector<std::string> items;
     for (const v1::Feedback& feedback : report.feedback()) {
-      std::string audiences;
-      for (int group : feedback.audiences()) {
-        if (!audiences.empty()) audiences += ", ";
-        audiences += Label(language, static_cast<v1::InformantGroup>(group));
-      }
-      html += brevis::StrCat("<li>", FormatDate(feedback.date()), ": ",
-                             EscapeHtml(Label(language, feedback.form())), ", ",
-                             EscapeHtml(audiences), "</li>");
+      items.push_back(FeedbackText(feedback, language));
     }
-    html += "</ul>";
+    List(items, html);
   }
   html += "</section>";
 }
@@ -241,23 +249,12 @@ std::string RenderHtml(const v1::AuditReport& report, Language language,
                      EscapeHtml(audit.title()), "</title><style>", kStyle,
                      "</style></head><body><header>");
   Element(html, "h1", audit.title());
-  html += brevis::StrCat("<p>", EscapeHtml(Phrase(language, "Unit")), ": ",
-                         EscapeHtml(report.unit_display_name()), "<br>",
-                         EscapeHtml(Phrase(language, "State")), ": ",
-                         EscapeHtml(Label(language, audit.state())), "<br>",
-                         EscapeHtml(Phrase(language, "Commissioned by")), ": ",
-                         EscapeHtml(audit.commissioned_by()), "</p></header>");
+  List(HeaderLines(report, language), html);
+  html += "</header>";
   Participants(report, language, minimum_group, html);
   Findings(report, language, html);
   Recommendations(report, language, html);
-  html += "<section>";
-  Element(html, "h2", Phrase(language, "Recommendations by focus area"));
-  html += brevis::StrCat(
-      "<p class=muted>",
-      EscapeHtml(Phrase(language, ChartsVerdicts(audit.state())
-                                      ? "by follow-up verdict"
-                                      : "by the status of their actions")),
-      "</p><figure>", RenderChartSvg(report, language), "</figure></section>");
+  Chart(report, language, html);
   Feedback(report, language, html);
   html += "</body></html>\n";
   return html;

@@ -8,6 +8,7 @@ namespace {
 
 constexpr char kNoAction[] = "NO_ACTION";
 constexpr char kNoVerdict[] = "NO_VERDICT";
+constexpr char kUnfinished[] = "UNFINISHED";
 
 // The categories in the order the chart stacks them, with their labels.
 std::vector<std::pair<std::string, std::string>> Categories(bool verdicts,
@@ -29,6 +30,7 @@ std::vector<std::pair<std::string, std::string>> Categories(bool verdicts,
       {"ACTION_STATUS_IN_PROGRESS",
        Label(language, v1::ACTION_STATUS_IN_PROGRESS)},
       {"ACTION_STATUS_PLANNED", Label(language, v1::ACTION_STATUS_PLANNED)},
+      {kUnfinished, Phrase(language, "not done when the audit ended")},
       {kNoAction, Label(language, v1::ACTION_STATUS_UNSPECIFIED)},
   };
 }
@@ -77,15 +79,17 @@ std::string ChartCategory(const v1::RecommendationReport& recommendation,
     return verdict == v1::VERDICT_UNSPECIFIED ? kNoVerdict
                                               : v1::Verdict_Name(verdict);
   }
-  int counted = 0, done = 0, started = 0;
+  int counted = 0, done = 0, started = 0, unfinished = 0;
   for (const v1::Action& action : recommendation.actions()) {
     if (action.status() == v1::ACTION_STATUS_CANCELLED) continue;
     ++counted;
     if (action.status() == v1::ACTION_STATUS_DONE) ++done;
     if (action.status() == v1::ACTION_STATUS_IN_PROGRESS) ++started;
+    if (action.unfinished()) ++unfinished;
   }
   if (counted == 0) return kNoAction;
   if (done == counted) return "ACTION_STATUS_DONE";
+  if (unfinished > 0) return kUnfinished;
   if (started > 0 || done > 0) return "ACTION_STATUS_IN_PROGRESS";
   return "ACTION_STATUS_PLANNED";
 }

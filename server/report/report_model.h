@@ -31,7 +31,8 @@ std::vector<v1::FocusArea> FocusAreasOf(
 // What the chart counts a recommendation as: its follow-up verdict once the
 // audit is in follow-up or closed, otherwise the state of its actions
 // (NO_ACTION when it has none that count, ACTION_STATUS_DONE when every
-// action not cancelled is done, IN_PROGRESS when some have started,
+// action not cancelled is done, UNFINISHED when the audit ended (was
+// cancelled) with some still open, IN_PROGRESS when some have started,
 // PLANNED otherwise).
 std::string ChartCategory(const v1::RecommendationReport& recommendation,
                           v1::AuditState state);

@@ -1,6 +1,9 @@
 #include "server/store/action_repository.h"
 
+#include "server/domain/action_standing.h"
+#include "server/domain/calendar.h"
 #include "server/domain/str_cat.h"
+#include "server/store/action_standing_sql.h"
 #include "server/store/visibility_sql.h"
 
 namespace brevis::store {
@@ -8,20 +11,17 @@ namespace {
 
 #define BREVIS_ACTION_SELECT                                                 \
   "SELECT a.id, a.uid, au.uid, r.uid, u.uid, a.description, a.responsible, " \
-  "a.due_date, a.status, a.create_time, a.update_time, a.revision "          \
-  "FROM actions a JOIN audits au ON au.id = a.audit_id JOIN "                \
+  "a.due_date, a.status, a.create_time, a.update_time, a.revision, "         \
+  "au.state FROM actions a JOIN audits au ON au.id = a.audit_id JOIN "       \
   "recommendations r ON r.id = a.recommendation_id JOIN units u ON "         \
   "u.id = a.unit_id "
 
-// Open actions whose due date has passed.
-constexpr char kOverdue[] = "(a.status IN (1, 2) AND a.due_date < ?9)";
-
-bool IsOpen(v1::ActionStatus status) {
-  return status == v1::ACTION_STATUS_PLANNED ||
-         status == v1::ACTION_STATUS_IN_PROGRESS;
-}
-
 }  // namespace
+
+ActionRepository::ActionRepository(Connection& connection, std::string today)
+    : db_(connection), today_(std::move(today)) {
+  SetDate(today_, &today_date_);
+}
 
 v1::Action ActionRepository::ReadRow(const Statement& row) const {
   v1::Action action;
@@ -35,7 +35,8 @@ v1::Action ActionRepository::ReadRow(const Statement& row) const {
   SetTimestamp(row.Int(9), action.mutable_create_time());
   SetTimestamp(row.Int(10), action.mutable_update_time());
   action.set_etag(Etag(row.Int(11)));
-  action.set_overdue(IsOpen(action.status()) && row.Text(7) < today_);
+  domain::SetStanding(static_cast<v1::AuditState>(row.Int(12)), today_date_,
+                      &action);
   return action;
 }
 
@@ -168,8 +169,12 @@ absl::StatusOr<Page<v1::Action>> ActionRepository::List(
   if (filter.status) sql += " AND a.status = ?4";
   if (filter.due_before) sql += " AND a.due_date < ?5";
   if (filter.overdue) {
-    sql += *filter.overdue ? StrCat(" AND ", kOverdue)
-                           : StrCat(" AND NOT ", kOverdue);
+    sql += StrCat(*filter.overdue ? " AND " : " AND NOT ",
+                  OverdueCondition("a", "au", "?9"));
+  }
+  if (filter.unfinished) {
+    sql += StrCat(*filter.unfinished ? " AND " : " AND NOT ",
+                  UnfinishedCondition("a", "au"));
   }
   sql += " AND " + VisibleAuditCondition(visibility, "au", "?7");
   sql += " ORDER BY a.id LIMIT ?8";
@@ -180,7 +185,7 @@ absl::StatusOr<Page<v1::Action>> ActionRepository::List(
   if (filter.unit_id) stmt.Bind(2, *filter.unit_id);
   if (filter.audit_id) stmt.Bind(3, *filter.audit_id);
   if (filter.status) stmt.Bind(4, int64_t{*filter.status});
-  if (filter.due_before) stmt.Bind(5, std::string_view(*filter.due_before));
+  if (filter.due_before) stmt.Bind(5, domain::DateText(*filter.due_before));
   if (visibility.unit_ids || visibility.team_member) stmt.Bind(7, caller_id);
   if (filter.overdue) stmt.Bind(9, std::string_view(today_));
   std::vector<int64_t> ids;

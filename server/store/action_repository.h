@@ -18,8 +18,9 @@ struct ActionFilter {
   std::optional<int64_t> unit_id;
   std::optional<int64_t> audit_id;
   std::optional<int> status;
-  std::optional<bool> overdue;
-  std::optional<std::string> due_before;  // YYYY-MM-DD
+  std::optional<bool> overdue;         // domain::ActionStanding::kOverdue
+  std::optional<bool> unfinished;      // domain::ActionStanding::kUnfinished
+  std::optional<v1::Date> due_before;  // due strictly before it
 };
 
 // Where an action hangs: the recommendation and audit row ids.
@@ -29,13 +30,13 @@ struct ActionParent {
   int64_t unit_id = 0;
 };
 
-// The actions and action_notes tables. `today` (YYYY-MM-DD, the server's
-// local date) decides `overdue`. Works inside the caller's transaction; not
-// thread-safe.
+// The actions and action_notes tables. `today` (YYYY-MM-DD, Stockholm, as
+// domain::StockholmDate gives it) decides, with the audit's state, what
+// domain::StandingOf says of each action (`overdue`, `unfinished`). Works
+// inside the caller's transaction; not thread-safe.
 class ActionRepository {
  public:
-  ActionRepository(Connection& connection, std::string today)
-      : db_(connection), today_(std::move(today)) {}
+  ActionRepository(Connection& connection, std::string today);
 
   // Inserts `action` under id `uid`; fills in name, unit, times, etag,
   // status (PLANNED when unset) and overdue.
@@ -62,6 +63,7 @@ class ActionRepository {
 
   Connection& db_;
   const std::string today_;
+  v1::Date today_date_;
 };
 
 }  // namespace brevis::store

@@ -1,11 +1,14 @@
 #include "server/store/report_repository.h"
 
+#include "server/store/action_standing_sql.h"
+
 namespace brevis::store {
 namespace {
 
-// An action is overdue when it is open and its day has passed (the same
-// rule as ActionRepository's).
-constexpr char kOverdue[] = "ac.status IN (1, 2) AND ac.due_date < ?9";
+// What is open and overdue: domain::StandingOf, as ActionRepository uses it.
+std::string OpenWork() { return OpenWorkCondition("ac", "au"); }
+std::string Overdue() { return OverdueCondition("ac", "au", "?9"); }
+std::string Unfinished() { return UnfinishedCondition("ac", "au"); }
 
 }  // namespace
 
@@ -46,9 +49,10 @@ absl::StatusOr<UnitCounts> ReportRepository::CountUnit(
         static_cast<int>((*states)->Int(1));
   }
   auto actions =
-      db_.Prepare("SELECT count(*), coalesce(sum(" + std::string(kOverdue) +
+      db_.Prepare("SELECT coalesce(sum(" + OpenWork() + "), 0), coalesce(sum(" +
+                  Overdue() + "), 0), coalesce(sum(" + Unfinished() +
                   "), 0) FROM actions ac JOIN audits au ON au.id = ac.audit_id "
-                  "WHERE ac.unit_id = ?1 AND ac.status IN (1, 2) AND " +
+                  "WHERE ac.unit_id = ?1 AND " +
                   visible);
   if (!actions.ok()) return actions.status();
   (*actions)->Bind(1, unit_id).Bind(9, today_);
@@ -57,6 +61,7 @@ absl::StatusOr<UnitCounts> ReportRepository::CountUnit(
   if (!row.ok()) return row.status();
   counts.open_actions = static_cast<int>((*actions)->Int(0));
   counts.overdue_actions = static_cast<int>((*actions)->Int(1));
+  counts.unfinished_actions = static_cast<int>((*actions)->Int(2));
   auto verdicts = db_.Prepare(
       "SELECT count(*), coalesce(sum(v.verdict = 1), 0) FROM "
       "recommendation_verdicts v JOIN recommendations r ON r.id = "
@@ -79,12 +84,12 @@ absl::StatusOr<Page<OverdueUnit>> ReportRepository::OverdueUnits(
   std::string visible = VisibleAuditCondition(visibility, "au", "?2");
   std::string from =
       " FROM actions ac JOIN audits au ON au.id = ac.audit_id WHERE " +
-      std::string(kOverdue) + " AND " + visible;
+      Overdue() + " AND " + visible;
   std::string sql =
       "SELECT ac.unit_id, u.uid, u.display_name, count(*), min(ac.due_date) "
       "FROM actions ac JOIN audits au ON au.id = ac.audit_id JOIN units u ON "
       "u.id = ac.unit_id WHERE " +
-      std::string(kOverdue) + " AND " + visible + " AND ac.unit_id > ?3";
+      Overdue() + " AND " + visible + " AND ac.unit_id > ?3";
   if (unit_id) sql += " AND ac.unit_id = ?4";
   sql += " GROUP BY ac.unit_id ORDER BY ac.unit_id LIMIT ?5";
   auto select = db_.Prepare(sql);

@@ -20,8 +20,11 @@ namespace brevis::store {
 
 struct UnitCounts {
   std::map<int, int> audits_by_state;  // v1::AuditState -> audits
+  // By domain::StandingOf: open work (overdue included), overdue, and
+  // unfinished when the audit ended.
   int open_actions = 0;
   int overdue_actions = 0;
+  int unfinished_actions = 0;
   int assessed_recommendations = 0;
   int implemented_recommendations = 0;
 };

@@ -1,6 +1,7 @@
 #include "server/store/rows.h"
 
-#include <cstdio>
+#include "server/domain/calendar.h"
+#include "server/domain/validation.h"
 
 namespace brevis::store {
 
@@ -16,22 +17,13 @@ void SetTimestamp(int64_t micros, google::protobuf::Timestamp* timestamp) {
 }
 
 std::optional<std::string> DateColumn(const v1::Date& date) {
-  if (date.year() == 0 && date.month() == 0 && date.day() == 0) {
-    return std::nullopt;
-  }
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", date.year(), date.month(),
-                date.day());
-  return std::string(text);
+  if (!domain::IsSet(date)) return std::nullopt;
+  return domain::DateText(date);
 }
 
 void SetDate(const std::string& text, v1::Date* date) {
-  int year = 0, month = 0, day = 0;
-  if (std::sscanf(text.c_str(), "%d-%d-%d", &year, &month, &day) == 3) {
-    date->set_year(year);
-    date->set_month(month);
-    date->set_day(day);
-  }
+  absl::StatusOr<v1::Date> parsed = domain::ParseDate("date column", text);
+  if (parsed.ok()) *date = *parsed;
 }
 
 int64_t ToMask(const google::protobuf::RepeatedField<int>& values) {

@@ -206,6 +206,35 @@ TEST_F(AccessLogTest, FiltersByPrincipalResourceAndTime) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// A time range is two real instants: a Timestamp outside what
+// google.protobuf.Timestamp allows (nanos out of 0..999,999,999, seconds
+// outside years 1-9999, which overflowed when turned into microseconds) is
+// refused naming the field, not read as some other time.
+TEST_F(AccessLogTest, TimeRangeMustHoldRealTimestamps) {
+  struct Case {
+    bool end;
+    int64_t seconds;
+    int32_t nanos;
+    const char* field;
+  };
+  for (const Case& c : {Case{false, 1780000000, -1, "start_time"},
+                        Case{true, 1780000000, 1000000000, "end_time"},
+                        Case{false, INT64_MAX, 0, "start_time"},
+                        Case{true, -62135596801, 0, "end_time"}}) {
+    SCOPED_TRACE(c.field);
+    v1::ListAccessLogRequest request;
+    google::protobuf::Timestamp* time =
+        c.end ? request.mutable_end_time() : request.mutable_start_time();
+    time->set_seconds(c.seconds);
+    time->set_nanos(c.nanos);
+    grpc::ClientContext context;
+    v1::ListAccessLogResponse response;
+    grpc::Status status = log_->ListAccessLog(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr(c.field));
+  }
+}
+
 TEST_F(AccessLogTest, RetentionPurgesOldEntriesAndLogsThePurge) {
   server_->Shutdown(absl::Seconds(1));
   server_.reset();

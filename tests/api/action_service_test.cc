@@ -161,5 +161,37 @@ TEST_F(ActionServiceTest, ListFiltersByStatusUnitAndDueDate) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// A date in the filter is a date, compared as one: a form that is not
+// exactly YYYY-MM-DD, or a day the calendar lacks, is refused naming the
+// field and the rule, never compared as text.
+TEST_F(ActionServiceTest, DueBeforeIsParsedAsADate) {
+  Publish();
+  v1::Action november, december;
+  ASSERT_TRUE(Create(2030, 11, 20, &november).ok());
+  ASSERT_TRUE(Create(2030, 12, 5, &december).ok());
+  std::vector<v1::Action> before = List("due_before = 2030-12-01");
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0].name(), november.name());
+  EXPECT_EQ(List("due_before = \"2030-12-06\"").size(), 2u);
+  EXPECT_EQ(List("due_before = 2030-11-20").size(), 0u) << "strictly before";
+
+  for (const char* text :
+       {"2030-12-1", "2030-1-01", "30-12-01", "2030-12-01x", "2030/12/01",
+        "\" 2030-12-01\"", "2030-02-30", "2030-13-01", "2030-00-10",
+        "2031-02-29", "0999-01-01", "\"+030-12-01\"", "\"2030-12-+1\""}) {
+    SCOPED_TRACE(text);
+    grpc::ClientContext context;
+    v1::ListActionsRequest request;
+    request.set_filter(std::string("due_before = ") + text);
+    v1::ListActionsResponse response;
+    grpc::Status status =
+        as_manager_->ListActions(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("filter: due_before"));
+    EXPECT_EQ(response.actions_size(), 0);
+  }
+  EXPECT_EQ(List("due_before = 2032-02-29").size(), 2u) << "a leap day";
+}
+
 }  // namespace
 }  // namespace brevis::api

@@ -193,6 +193,24 @@ TEST_F(AuthenticationTest, TokenLifetimeIsChecked) {
   }
 }
 
+// A Timestamp whose nanos google.protobuf.Timestamp does not allow is no
+// time at all; it is refused rather than read by its seconds alone.
+TEST_F(AuthenticationTest, TokenExpiryMustBeARealTimestamp) {
+  for (int32_t nanos : {-1, 1000000000}) {
+    grpc::ClientContext context;
+    v1::CreateTokenRequest request;
+    request.set_parent(admin_.name);
+    request.mutable_token()->mutable_expire_time()->set_seconds(
+        absl::ToUnixSeconds(clock_.Now() + absl::Hours(24)));
+    request.mutable_token()->mutable_expire_time()->set_nanos(nanos);
+    v1::CreateTokenResponse response;
+    grpc::Status status = directory_->CreateToken(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << nanos;
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("token.expire_time: nanos must be"));
+  }
+}
+
 TEST_F(AuthenticationTest, RepeatedFailuresFromOneAddressAreSlowedDown) {
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(WhoAmI("brv_guess").error_code(),

@@ -78,6 +78,32 @@ TEST_F(FindingServiceTest, TextWithPersonalDataIsRefusedWithItsOffset) {
   EXPECT_EQ(CountFindings(audit_.name()), 0);
 }
 
+// Personal data hidden by an invisible character is still personal data,
+// and the offset counts the characters as typed (the three texts).
+TEST_F(FindingServiceTest, InvisibleCharactersDoNotHidePersonalData) {
+  struct Case {
+    std::string text;
+    std::string expected;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"Född \u200B19121212\u00AD1212.",
+            "personal identity number at character 6"},
+           {"Ring \u2060070\u200B-123 45 67", "phone number at character 6"},
+           {"Mejla kim.andersson@\u200Bexample.se",
+            "e-mail address at character 6"},
+           {"Ring \uFF10\uFF17\uFF10\u2011123\u3000\u0664\u0665 67",
+            "phone number at character 5"}}) {
+    v1::Finding finding = ExampleFinding();
+    finding.set_text(c.text);
+    grpc::Status status = CreateFinding(audit_.name(), finding);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << c.text;
+    EXPECT_THAT(status.error_message(), StartsWith("finding.text: "));
+    EXPECT_THAT(status.error_message(), HasSubstr(c.expected));
+  }
+  EXPECT_EQ(CountFindings(audit_.name()), 0);
+}
+
 TEST_F(FindingServiceTest, NumberFailingTheCheckDigitIsAllowed) {
   v1::Finding finding = ExampleFinding();
   finding.set_text("Ärendenummer 121212-1213 nämndes.");

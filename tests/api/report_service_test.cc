@@ -247,5 +247,147 @@ TEST_F(ReportServiceTest, ExportPagesByAuditWithOneHeader) {
   EXPECT_EQ(headers, 1u);
 }
 
+// An overdue action whose audit ends (cancelled, or closed) is no longer
+// open work or overdue anywhere: it is unfinished, not done when the audit
+// ended, in the action itself, the filters, the summary, the digest and
+// every rendering of the report.
+class EndedAuditTest : public ReportServiceTest,
+                       public ::testing::WithParamInterface<v1::AuditState> {
+ protected:
+  void End() {
+    if (GetParam() == v1::AUDIT_STATE_CANCELLED) {
+      grpc::ClientContext context;
+      v1::TransitionAuditRequest request;
+      request.set_name(audit_.name());
+      request.set_state(v1::AUDIT_STATE_CANCELLED);
+      request.set_reason("Enheten lades ner.");
+      v1::Audit cancelled;
+      grpc::Status status =
+          audits_->TransitionAudit(&context, request, &cancelled);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_EQ(cancelled.state(), v1::AUDIT_STATE_CANCELLED);
+    } else {
+      // Closing needs verdicts and feedback; only the end state matters.
+      ASSERT_TRUE(db_->Write([](store::Connection& db) {
+                       return db.Exec("UPDATE audits SET state = 7");
+                     })
+                      .ok());
+    }
+  }
+
+  std::vector<v1::Action> ListActions(const std::string& filter) {
+    grpc::ClientContext context;
+    v1::ListActionsRequest request;
+    request.set_filter(filter);
+    v1::ListActionsResponse response;
+    grpc::Status status = audits_->ListActions(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << filter << ": " << status.error_message();
+    return {response.actions().begin(), response.actions().end()};
+  }
+
+  v1::UnitSummary Summary() {
+    grpc::ClientContext context;
+    v1::GetUnitSummaryRequest request;
+    request.set_name(audit_.unit());
+    v1::UnitSummary summary;
+    EXPECT_TRUE(reports_->GetUnitSummary(&context, request, &summary).ok());
+    return summary;
+  }
+
+  int Digests() {
+    grpc::ClientContext context;
+    v1::ListOverdueActionsResponse response;
+    EXPECT_TRUE(reports_
+                    ->ListOverdueActions(
+                        &context, v1::ListOverdueActionsRequest(), &response)
+                    .ok());
+    return response.digests_size();
+  }
+
+  v1::AuditReport Report() {
+    grpc::ClientContext context;
+    v1::GetAuditReportRequest request;
+    request.set_name(audit_.name());
+    v1::AuditReport report;
+    EXPECT_TRUE(reports_->GetAuditReport(&context, request, &report).ok());
+    return report;
+  }
+
+  std::string Csv() {
+    grpc::ClientContext context;
+    v1::ExportAuditsResponse response;
+    EXPECT_TRUE(
+        reports_->ExportAudits(&context, v1::ExportAuditsRequest(), &response)
+            .ok());
+    return response.csv();
+  }
+};
+
+TEST_P(EndedAuditTest, OpenActionsOfAnEndedAuditAreUnfinishedNotOverdue) {
+  // Before: one overdue, one open, both planned.
+  ASSERT_EQ(ListActions("overdue = true").size(), 1u);
+  ASSERT_EQ(Summary().overdue_actions(), 1);
+  ASSERT_EQ(Digests(), 1);
+  ASSERT_THAT(Csv(), HasSubstr(",1,"));  // one overdue action in the row
+
+  End();
+
+  std::vector<v1::Action> actions = ListActions("");
+  ASSERT_EQ(actions.size(), 2u);
+  for (const v1::Action& action : actions) {
+    EXPECT_FALSE(action.overdue()) << action.name();
+    EXPECT_TRUE(action.unfinished()) << action.name();
+    EXPECT_EQ(action.status(), v1::ACTION_STATUS_PLANNED);
+  }
+  EXPECT_TRUE(ListActions("overdue = true").empty());
+  EXPECT_EQ(ListActions("overdue = false").size(), 2u);
+  EXPECT_EQ(ListActions("unfinished = true").size(), 2u);
+  EXPECT_TRUE(ListActions("unfinished = false").empty());
+
+  v1::UnitSummary summary = Summary();
+  EXPECT_EQ(summary.open_actions(), 0);
+  EXPECT_EQ(summary.overdue_actions(), 0);
+  EXPECT_EQ(summary.unfinished_actions(), 2);
+  EXPECT_EQ(Digests(), 0);
+
+  v1::AuditReport report = Report();
+  EXPECT_THAT(report.markdown(), Not(HasSubstr("försenad")));
+  EXPECT_THAT(report.html(), Not(HasSubstr("försenad")));
+  EXPECT_THAT(report.markdown(),
+              HasSubstr("planerad, ej klar när revisionen avslutades"));
+  EXPECT_THAT(report.html(),
+              HasSubstr("planerad, ej klar när revisionen avslutades"));
+  std::string csv = Csv();
+  EXPECT_THAT(csv, HasSubstr("ej klar när revisionen avslutades"));
+  EXPECT_THAT(csv, Not(HasSubstr(",1,"))) << "no overdue action counted";
+}
+
+INSTANTIATE_TEST_SUITE_P(CancelledOrClosed, EndedAuditTest,
+                         ::testing::Values(v1::AUDIT_STATE_CANCELLED,
+                                           v1::AUDIT_STATE_CLOSED),
+                         [](const auto& info) {
+                           return v1::AuditState_Name(info.param);
+                         });
+
+// A running audit's actions keep their standing through every state in
+// which the unit works on them.
+TEST_F(ReportServiceTest, OverdueWhileTheAuditRuns) {
+  for (int state : {4, 5, 6}) {
+    ASSERT_TRUE(db_->Write([state](store::Connection& db) {
+                     return db.Exec("UPDATE audits SET state = " +
+                                    std::to_string(state));
+                   })
+                    .ok());
+    grpc::ClientContext context;
+    v1::GetUnitSummaryRequest request;
+    request.set_name(audit_.unit());
+    v1::UnitSummary summary;
+    ASSERT_TRUE(reports_->GetUnitSummary(&context, request, &summary).ok());
+    EXPECT_EQ(summary.open_actions(), 2) << state;
+    EXPECT_EQ(summary.overdue_actions(), 1) << state;
+    EXPECT_EQ(summary.unfinished_actions(), 0) << state;
+  }
+}
+
 }  // namespace
 }  // namespace brevis::api

@@ -161,6 +161,11 @@ TEST_F(BrevisctlTest, UsageErrorsExitWithTwo) {
                      "2026-13-45x", "--kind", "interview", "--group", "child",
                      "--participants", "1"}),
                 2, "--date");
+  // Only YYYY-MM-DD is a date: no sign, no missing zero, no space.
+  for (const char* text : {" 2030-1-01", "2030-+1-01", "2030-12-1 "}) {
+    ExpectFailure(Ctl({"actions", "list", "--due-before", text}), 2,
+                  "--due-before: \"" + std::string(text) + "\" is not a date");
+  }
 }
 
 TEST_F(BrevisctlTest, NotFoundExitsWithThree) {

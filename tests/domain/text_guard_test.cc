@@ -6,30 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "tests/domain/text_guard_expect.h"
+
 namespace brevis::domain {
 namespace {
-
-// Expects exactly one kind of match at the given code point offset/length.
-void ExpectMatch(std::string_view text, SensitiveKind kind, size_t offset,
-                 size_t length) {
-  SCOPED_TRACE(std::string(text));
-  const std::optional<SensitiveMatch> match = FindSensitiveData(text);
-  ASSERT_TRUE(match.has_value());
-  EXPECT_EQ(match->kind, kind) << SensitiveKindName(match->kind);
-  EXPECT_EQ(match->char_offset, offset);
-  EXPECT_EQ(match->char_length, length);
-}
-
-void ExpectNoMatch(std::string_view text) {
-  const std::optional<SensitiveMatch> match = FindSensitiveData(text);
-  EXPECT_FALSE(match.has_value())
-      << "\"" << text << "\" matched " << SensitiveKindName(match->kind)
-      << " at " << match->char_offset << " length " << match->char_length;
-}
-
-constexpr SensitiveKind kPin = SensitiveKind::kPersonalIdentityNumber;
-constexpr SensitiveKind kPhone = SensitiveKind::kPhoneNumber;
-constexpr SensitiveKind kEmail = SensitiveKind::kEmailAddress;
 
 TEST(TextGuardTest, KindNames) {
   EXPECT_EQ(SensitiveKindName(kPin), "Swedish personal identity number");

@@ -40,6 +40,11 @@ write("validation_fuzz", "plain_text", "De flesta unga känner sig lyssnade på.
 write("validation_fuzz", "personal_number", "Barnet med personnummer 19121212-1212 sa")
 write("validation_fuzz", "phone", "Ring mamma på 070-123 45 67 efter skolan")
 write("validation_fuzz", "email", "skriv till anna.svensson@example.se")
+# The same data hidden by invisible characters, look-alikes and marks.
+write("validation_fuzz", "hidden_personal_number", "Född 19121212\u00ad1212 \u200b")
+write("validation_fuzz", "hidden_phone",
+      "Ring \uff10\uff17\uff10\u200b\u2011123\u3000\u0664\u0665 6\u03017")
+write("validation_fuzz", "hidden_email", "kim.andersson\ufe6b\u200bex\u0430mple.\U0001d42c\u0435")
 write("validation_fuzz", "bad_utf8", b"Tr\xc3\x28ff \xed\xa0\x80 \xf4\x90\x80\x80")
 write("validation_fuzz", "finding", encode("Finding", FINDING))
 write("validation_fuzz", "audit", encode("Audit", (
