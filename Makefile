@@ -12,7 +12,7 @@ FUZZ_BUILD_DIR ?= build-fuzz
 # Seconds each fuzz harness runs in `make fuzz`.
 FUZZ_SECONDS ?= 60
 FUZZ_HARNESSES = validation_fuzz page_token_fuzz list_filter_fuzz \
-  update_mask_fuzz resource_name_fuzz service_fuzz
+  update_mask_fuzz resource_name_fuzz service_fuzz json_log_fuzz
 
 .PHONY: all deps build run test bench sanitize fuzz package format clean
 
