@@ -70,6 +70,17 @@ void SendGarbage(int port, const std::string& bytes) {
   close(fd);
 }
 
+// The first line of `log` that library `source` wrote has `level` and
+// mentions `text`.
+void ExpectFirstLineFrom(const std::string& log, const std::string& source,
+                         const std::string& level, const std::string& text) {
+  std::vector<google::protobuf::Struct> lines =
+      testing::LinesWith(log, "source", source);
+  ASSERT_FALSE(lines.empty()) << "no line from " << source << " in\n" << log;
+  EXPECT_EQ(lines[0].fields().at("level").string_value(), level);
+  EXPECT_THAT(lines[0].fields().at("msg").string_value(), HasSubstr(text));
+}
+
 int PortOf(const std::string& address) {
   return std::stoi(address.substr(address.rfind(':') + 1));
 }
@@ -120,6 +131,16 @@ class OperationsTest : public ::testing::Test {
       EXPECT_TRUE(server->WaitForListening().has_value());
     }
     return server;
+  }
+
+  // Stops `server` with SIGTERM and returns how it ended; it must exit 0
+  // with nothing but JSON objects on stderr.
+  ProcessResult StopWithJsonLog(BrevisdProcess& server) {
+    server.SendSignal(SIGTERM);
+    ProcessResult stopped = server.WaitForExit();
+    EXPECT_EQ(stopped.exit_code, 0) << stopped.Describe();
+    EXPECT_TRUE(testing::EveryLineIsJsonObject(stopped.err));
+    return stopped;
   }
 
   // The health checks that `threads` clients make `calls` times each over
@@ -232,17 +253,8 @@ TEST_F(OperationsTest, LibraryLinesAreJsonLinesToo) {
   SendGarbage(PortOf(server->address()), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   SendGarbage(PortOf(server->address()), std::string(64, '\xff'));
   EXPECT_EQ(CountUnits(*server), 0);
-  server->SendSignal(SIGTERM);
-  ProcessResult stopped = server->WaitForExit();
-  EXPECT_EQ(stopped.exit_code, 0);
-
-  EXPECT_TRUE(testing::EveryLineIsJsonObject(stopped.err));
-  std::vector<google::protobuf::Struct> protobuf =
-      testing::LinesWith(stopped.err, "source", "protobuf");
-  ASSERT_FALSE(protobuf.empty()) << stopped.err;
-  EXPECT_EQ(protobuf[0].fields().at("level").string_value(), "error");
-  EXPECT_THAT(protobuf[0].fields().at("msg").string_value(),
-              HasSubstr("invalid UTF-8"));
+  ProcessResult stopped = StopWithJsonLog(*server);
+  ExpectFirstLineFrom(stopped.err, "protobuf", "error", "invalid UTF-8");
   EXPECT_FALSE(testing::LinesWith(stopped.err, "source", "grpc").empty())
       << stopped.err;
 }
@@ -264,17 +276,8 @@ TEST_F(OperationsTest, AFailedTlsHandshakeIsAJsonLine) {
                   "", std::chrono::seconds(2));
   EXPECT_FALSE(health.status.ok());
   SendGarbage(PortOf(server->address()), std::string(64, '\x16'));
-  server->SendSignal(SIGTERM);
-  ProcessResult stopped = server->WaitForExit();
-  EXPECT_EQ(stopped.exit_code, 0);
-
-  EXPECT_TRUE(testing::EveryLineIsJsonObject(stopped.err));
-  std::vector<google::protobuf::Struct> grpc_lines =
-      testing::LinesWith(stopped.err, "source", "grpc");
-  ASSERT_FALSE(grpc_lines.empty()) << stopped.err;
-  EXPECT_EQ(grpc_lines[0].fields().at("level").string_value(), "error");
-  EXPECT_THAT(grpc_lines[0].fields().at("msg").string_value(),
-              HasSubstr("andshake"));
+  ProcessResult stopped = StopWithJsonLog(*server);
+  ExpectFirstLineFrom(stopped.err, "grpc", "error", "andshake");
 }
 
 // brevisd's stderr is a pipe nobody reads (a stuck log shipper): calls go
@@ -300,10 +303,7 @@ TEST_F(OperationsTest, AStderrNobodyReadsHoldsUpNoCall) {
   // The reader comes back.
   server->ReadOutputFor(std::chrono::seconds(2));
   std::string metrics = Scrape(metrics_port);
-  server->SendSignal(SIGTERM);
-  ProcessResult stopped = server->WaitForExit();
-  EXPECT_EQ(stopped.exit_code, 0);
-  EXPECT_TRUE(testing::EveryLineIsJsonObject(stopped.err));
+  ProcessResult stopped = StopWithJsonLog(*server);
   int64_t reported = 0;
   for (const auto& report :
        testing::LinesWith(stopped.err, "msg", "dropped log lines")) {
