@@ -12,9 +12,10 @@ FUZZ_BUILD_DIR ?= build-fuzz
 # Seconds each fuzz harness runs in `make fuzz`.
 FUZZ_SECONDS ?= 60
 FUZZ_HARNESSES = validation_fuzz page_token_fuzz list_filter_fuzz \
-  update_mask_fuzz resource_name_fuzz service_fuzz
+  update_mask_fuzz resource_name_fuzz service_fuzz json_log_fuzz
 
-.PHONY: all deps build run test bench sanitize fuzz package format clean
+.PHONY: all deps build run test bench sanitize sanitize-configure fuzz \
+  fuzz-configure package format clean
 
 all: build
 
@@ -56,8 +57,7 @@ bench: deps
 # fails its test. The packaging checks are left out: they test the .deb,
 # not the code, and a sanitized brevisd does not belong in one.
 sanitize: deps
-	@cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug \
-	  -DBREVIS_SANITIZE=address,undefined >/dev/null
+	@$(MAKE) --no-print-directory sanitize-configure
 	@cmake --build $(SANITIZE_BUILD_DIR) -j $(JOBS)
 	@cd $(SANITIZE_BUILD_DIR) && \
 	  ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
@@ -71,9 +71,7 @@ sanitize: deps
 # $(FUZZ_BUILD_DIR)/corpus/<harness>; crashes are left as crash-* files in
 # $(FUZZ_BUILD_DIR). Copy an input worth keeping to tests/fuzz/corpus/.
 fuzz: deps
-	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD_DIR) \
-	  -DCMAKE_BUILD_TYPE=Release -DBREVIS_FUZZ=ON \
-	  -DBREVIS_SANITIZE=address,undefined,fuzzer-no-link >/dev/null
+	@$(MAKE) --no-print-directory fuzz-configure
 	@cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target fuzz_harnesses
 	@cd $(FUZZ_BUILD_DIR) && for harness in $(FUZZ_HARNESSES); do \
 	  mkdir -p corpus/$$harness && \
@@ -83,6 +81,22 @@ fuzz: deps
 	    >$$harness.log 2>&1 || { tail -40 $$harness.log; exit 1; }; \
 	  grep -E '^stat::number_of_executed_units|^Done' $$harness.log; \
 	done
+
+# How `make sanitize` and `make fuzz` configure their builds, and nothing
+# else. The build_flags tests (tests/build_flags) run these on every
+# `make test` and compile a few files with the result, so a flag one of
+# the compilers refuses fails there, not first in a sanitizer or fuzz run.
+# CMAKE_ARGS adds options (the tests pass their compiler launcher).
+CMAKE_ARGS ?=
+sanitize-configure:
+	@cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug \
+	  -DBREVIS_SANITIZE=address,undefined $(CMAKE_ARGS) >/dev/null
+
+fuzz-configure:
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD_DIR) \
+	  -DCMAKE_BUILD_TYPE=Release -DBREVIS_FUZZ=ON \
+	  -DBREVIS_SANITIZE=address,undefined,fuzzer-no-link $(CMAKE_ARGS) \
+	  >/dev/null
 
 # The Debian package (cmake/Packaging.cmake), always a Release build; the
 # .deb is left in $(BUILD_DIR). docs/operations.md says how to install it.

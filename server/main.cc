@@ -8,12 +8,14 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "server/api/server.h"
 #include "server/config_file.h"
 #include "server/domain/clock.h"
 #include "server/json_log.h"
+#include "server/library_logs.h"
 #include "server/operator_tokens.h"
 #include "server/store/backup.h"
 #include "server/store/database.h"
@@ -47,6 +49,23 @@ int Fail(const absl::Status& status) {
   // The operator runs this: SQLite's own text, if any, helps them.
   std::cerr << "brevisd: " << brevis::store::DescribeForLog(status) << "\n";
   return kExitFailure;
+}
+
+// How long brevisd waits, on its way out, for stderr's reader to take the
+// last log lines.
+constexpr absl::Duration kLogFlushTimeout = absl::Seconds(2);
+
+// `serve` logs JSON lines on stderr, its refusals to start included, so a
+// log shipper reading the service's stderr parses every line.
+int RefuseToServe(std::string_view reason, int exit_code) {
+  brevis::JsonLog::Global().Write(brevis::JsonLog::Level::kError,
+                                  "brevisd cannot serve", {{"reason", reason}});
+  brevis::JsonLog::Global().Flush(kLogFlushTimeout);
+  return exit_code;
+}
+
+int RefuseToServe(const absl::Status& status, int exit_code) {
+  return RefuseToServe(std::string(status.message()), exit_code);
 }
 
 // Tokens made on the database directly last a year: long enough for a
@@ -165,10 +184,12 @@ int RunServe(const brevis::api::ServerOptions& options,
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   auto db = brevis::store::Database::Open(db_options);
-  if (!db.ok()) return Fail(db.status());
+  if (!db.ok()) return RefuseToServe(db.status(), kExitFailure);
   brevis::domain::SystemClock clock;
   auto server = brevis::api::ApiServer::Start(options, db->get(), &clock);
-  if (!server.ok()) return Fail(server.status());
+  if (!server.ok()) {
+    return RefuseToServe(server.status(), kExitFailure);
+  }
 
   std::string host =
       options.listen_address.substr(0, options.listen_address.rfind(':'));
@@ -207,6 +228,7 @@ int RunServe(const brevis::api::ServerOptions& options,
   server->reset();
   std::cout << "brevisd: stopped" << std::endl;
   brevis::JsonLog::Global().Write(brevis::JsonLog::Level::kInfo, "stopped");
+  brevis::JsonLog::Global().Flush(kLogFlushTimeout);
   return kExitOk;
 }
 
@@ -394,6 +416,9 @@ int main(int argc, char** argv) {
   if (token_revoke->parsed()) return RunTokenRevoke(db_path, token_name);
   if (backup->parsed()) return RunBackup(db_path, backup_to);
   if (restore->parsed()) return RunRestore(restore_from, db_path);
+  // From here on brevisd serves: before gRPC or protobuf can say anything,
+  // their lines go to the JSON log too.
+  brevis::RouteLibraryLogs(&brevis::JsonLog::Global());
   if (!config_path.empty()) {
     std::vector<brevis::ConfigSetting> settings = {
         {"db", &db_path, serve->count("--db") > 0},
@@ -421,18 +446,14 @@ int main(int argc, char** argv) {
          serve->count("--worker-threads") > 0, 1, kMaxWorkerThreads},
     };
     absl::Status status = brevis::ApplyConfigFile(config_path, settings);
-    if (!status.ok()) {
-      std::cerr << "brevisd: " << status.message() << "\n";
-      return kExitUsage;
-    }
+    if (!status.ok()) return RefuseToServe(status, kExitUsage);
   }
   if (tls_cert.empty() != tls_key.empty()) {
-    std::cerr << "brevisd: --tls-cert and --tls-key go together\n";
-    return kExitUsage;
+    return RefuseToServe("--tls-cert and --tls-key go together", kExitUsage);
   }
   if (!client_ca.empty() && tls_cert.empty()) {
-    std::cerr << "brevisd: --client-ca needs --tls-cert and --tls-key\n";
-    return kExitUsage;
+    return RefuseToServe("--client-ca needs --tls-cert and --tls-key",
+                         kExitUsage);
   }
   if (!tls_cert.empty()) {
     server_options.tls = brevis::api::TlsFiles{tls_cert, tls_key, client_ca};

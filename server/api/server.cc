@@ -162,9 +162,15 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->calls_ = std::make_unique<CallTracker>();
   server->executor_ = std::make_unique<CallExecutor>(options.worker_threads);
   server->metrics_ = std::make_unique<Metrics>();
+  JsonLog* log = &JsonLog::Global();
   server->observer_ =
-      std::make_unique<RpcObserver>(server->metrics_.get(), &JsonLog::Global());
+      std::make_unique<RpcObserver>(server->metrics_.get(), log);
   AddStoreMetrics(*db, *server->calls_, *server->metrics_);
+  server->metrics_->AddCounter(
+      "brevis_log_lines_dropped_total",
+      "Log lines dropped because stderr's reader fell behind (or closed it); "
+      "the log itself reports them in a \"dropped log lines\" line.",
+      [log] { return static_cast<double>(log->dropped()); });
   EventFeed* feed = server->events_.get();
   server->metrics_->AddGauge(
       "brevis_event_watchers", "Open WatchEvents streams.",

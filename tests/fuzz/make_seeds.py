@@ -101,6 +101,15 @@ write("resource_name_fuzz", "empty_id", b"\x03audits//findings/f")
 write("resource_name_fuzz", "upper", b"\x01AUDITS/X")
 write("resource_name_fuzz", "long_id", b"\x01audits/" + b"a" * 64)
 
+# The log's JSON quoting: text as libraries and peers hand it over.
+write("json_log_fuzz", "swedish", "Vårdnadshavare vet inte vad en SIP är.")
+write("json_log_fuzz", "protobuf_error", "String field 'brevis.v1.Unit.display_name' "
+      "contains invalid UTF-8 data when parsing a protocol buffer.")
+write("json_log_fuzz", "controls", b"quote \" backslash \\ tab\t nl\n esc\x1b[31m del\x7f nul\x00")
+write("json_log_fuzz", "bad_utf8", b"cut \xc3 stray \x80 overlong \xc0\xaf \xe0\x80\xaf "
+      b"surrogate \xed\xa0\x80 too_high \xf4\x90\x80\x80 lead \xff")
+write("json_log_fuzz", "four_bytes", "emoji \U0001F600 and U+10FFFF \U0010FFFF")
+
 # Service requests: "Service/Method\n" and the request.
 def call(name, method, message_type, text):
     write("service_fuzz", name, method.encode() + b"\n" + encode(message_type, text))

@@ -1,0 +1,177 @@
+#include "server/line_writer.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+namespace brevis {
+namespace {
+
+// How long ~LineWriter waits for the queue to be written.
+constexpr absl::Duration kCloseTimeout = absl::Seconds(1);
+
+// Writes all of `text`; false when the descriptor refuses it (closed
+// reader, bad descriptor). Waits as long as the reader takes.
+bool WriteAll(int fd, std::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = write(fd, text.data(), text.size());
+    if (n > 0) {
+      text.remove_prefix(static_cast<size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      // A descriptor someone made non-blocking: wait for room.
+      pollfd room = {fd, POLLOUT, 0};
+      poll(&room, 1, -1);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+struct LineWriter::State {
+  State(int fd, size_t capacity, DropReport report)
+      : fd(fd), capacity(capacity), drop_report(std::move(report)) {}
+
+  const int fd;
+  const size_t capacity;
+  const DropReport drop_report;
+
+  std::mutex mu;
+  std::condition_variable queued;   // lines queued, or stopping
+  std::condition_variable written;  // a batch is done
+  std::deque<std::string> queue;    // guarded by mu
+  // Bytes queued or being written: the bound applies to both. Guarded by mu.
+  size_t held_bytes = 0;
+  uint64_t appended = 0;  // lines queued so far; guarded by mu
+  uint64_t finished = 0;  // of those, lines written or dropped; guarded by mu
+  bool stopping = false;  // guarded by mu
+  std::thread thread;     // started by the first Append; guarded by mu
+
+  // Dropped and not yet reported.
+  std::atomic<uint64_t> unreported{0};
+  std::atomic<uint64_t> dropped_total{0};
+
+  // Writes the report of `lost` lines, if any; when even that cannot be
+  // written, they stay unreported until after the next batch.
+  void WriteReport(uint64_t lost) {
+    if (lost > 0 && !WriteAll(fd, drop_report(lost))) {
+      unreported.fetch_add(lost);
+    }
+  }
+};
+
+LineWriter::LineWriter(int fd, size_t buffer_bytes, DropReport drop_report)
+    : state_(
+          std::make_shared<State>(fd, buffer_bytes, std::move(drop_report))) {}
+
+LineWriter::~LineWriter() {
+  bool done = Flush(kCloseTimeout);
+  std::thread thread;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->stopping = true;
+    thread = std::move(state_->thread);
+  }
+  state_->queued.notify_all();
+  if (!thread.joinable()) return;
+  // A thread stuck in write() holds its own reference to the state.
+  if (done) {
+    thread.join();
+  } else {
+    thread.detach();
+  }
+}
+
+bool LineWriter::Append(std::string line) {
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (state_->held_bytes + line.size() > state_->capacity) {
+      CountDropped();
+      return false;
+    }
+    state_->held_bytes += line.size();
+    state_->queue.push_back(std::move(line));
+    ++state_->appended;
+    if (!state_->thread.joinable()) {
+      state_->thread = std::thread(&LineWriter::Run, state_);
+    }
+  }
+  state_->queued.notify_one();
+  return true;
+}
+
+void LineWriter::CountDropped() {
+  state_->unreported.fetch_add(1, std::memory_order_relaxed);
+  state_->dropped_total.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool LineWriter::Flush(absl::Duration timeout) {
+  std::unique_lock<std::mutex> lock(state_->mu);
+  uint64_t target = state_->appended;
+  return state_->written.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                                  [&] { return state_->finished >= target; });
+}
+
+uint64_t LineWriter::dropped() const {
+  return state_->dropped_total.load(std::memory_order_relaxed);
+}
+
+void LineWriter::Run(std::shared_ptr<State> state) {
+  // The log must never take a signal meant for the process: brevisd waits
+  // for SIGTERM with sigwait, which needs it blocked in every thread, and a
+  // write to a closed pipe should fail with EPIPE, not end the process.
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
+
+  std::unique_lock<std::mutex> lock(state->mu);
+  while (true) {
+    state->queued.wait(
+        lock, [&] { return state->stopping || !state->queue.empty(); });
+    if (state->queue.empty()) return;
+    std::deque<std::string> batch;
+    batch.swap(state->queue);
+    // Lines dropped so far came after every line of this batch: they are
+    // reported right after it.
+    uint64_t lost_before = state->unreported.exchange(0);
+    lock.unlock();
+
+    std::string text;
+    for (const std::string& line : batch) text += line;
+    if (!WriteAll(state->fd, text)) {
+      state->unreported.fetch_add(batch.size());
+      state->dropped_total.fetch_add(batch.size());
+    }
+    state->WriteReport(lost_before);
+
+    lock.lock();
+    state->held_bytes -= text.size();
+    state->finished += batch.size();
+    if (state->queue.empty()) {
+      // Caught up: what was lost meanwhile (a line too long for the
+      // buffer, an unwritable batch, a library's uncapturable line) is
+      // reported now rather than after a line that may be long in coming.
+      uint64_t lost = state->unreported.exchange(0);
+      lock.unlock();
+      state->WriteReport(lost);
+      lock.lock();
+    }
+    state->written.notify_all();
+  }
+}
+
+}  // namespace brevis
