@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev
   python3-grpcio tzdata
+  # The front for untrusted networks (deploy/nginx), and its flood test.
+  nginx
   # Packaging and its tests: cpack's DEB generator computes dependencies with
   # dpkg-shlibdeps (dpkg-dev) and tells ELF files apart with file; lintian
   # checks the .deb; systemd-analyze (systemd) checks the units.

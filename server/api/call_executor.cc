@@ -1,8 +1,11 @@
 #include "server/api/call_executor.h"
 
+#include <algorithm>
+
 namespace brevis::api {
 
-CallExecutor::CallExecutor(int threads) {
+CallExecutor::CallExecutor(int threads, int max_queued)
+    : max_queued_(static_cast<size_t>(std::max(1, max_queued))) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
 }
 
@@ -15,12 +18,14 @@ CallExecutor::~CallExecutor() {
   for (std::thread& thread : threads_) thread.join();
 }
 
-void CallExecutor::Run(std::function<void()> task) {
+bool CallExecutor::TryRun(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (tasks_.size() >= max_queued_) return false;
     tasks_.push_back(std::move(task));
   }
   ready_.notify_one();
+  return true;
 }
 
 int CallExecutor::queued() const {

@@ -17,16 +17,20 @@
 
 namespace brevis::api {
 
-// A fixed pool of threads running tasks in the order given. Thread-safe.
+// A fixed pool of threads running tasks in the order given, with a bounded
+// queue: a flood of calls must not grow memory without end, so past
+// `max_queued` waiting tasks new ones are refused. Thread-safe.
 class CallExecutor {
  public:
-  explicit CallExecutor(int threads);
+  CallExecutor(int threads, int max_queued);
   // Runs what is queued, then joins the threads.
   ~CallExecutor();
   CallExecutor(const CallExecutor&) = delete;
   CallExecutor& operator=(const CallExecutor&) = delete;
 
-  void Run(std::function<void()> task);
+  // Queues `task`; false (and `task` is dropped unrun) when max_queued
+  // tasks are already waiting.
+  [[nodiscard]] bool TryRun(std::function<void()> task);
 
   // Tasks queued and not yet started.
   int queued() const;
@@ -34,6 +38,7 @@ class CallExecutor {
  private:
   void Loop();
 
+  const size_t max_queued_;
   mutable std::mutex mu_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> tasks_;  // guarded by mu_

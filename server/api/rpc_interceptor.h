@@ -11,7 +11,9 @@ namespace brevis::api {
 // - gRPC answers a request it cannot parse (for example a string field with
 //   invalid UTF-8, which protobuf refuses before our code runs) with
 //   UNIMPLEMENTED and no message. That tells a caller nothing; this turns it
-//   into INVALID_ARGUMENT that says what to fix.
+//   into INVALID_ARGUMENT that says what to fix. A stream the client reset
+//   before its request arrived ends the same way; it is recorded as
+//   CANCELLED instead.
 // - Calls that never reach a brevis handler (health checks, reflection,
 //   unparsable requests) are logged and counted here; the handlers report
 //   their own calls, with the principal, to the same observer.

@@ -1,7 +1,13 @@
 #ifndef BREVIS_SERVER_API_RPC_OBSERVER_H_
 #define BREVIS_SERVER_API_RPC_OBSERVER_H_
 
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
 #include <string_view>
+#include <thread>
+#include <tuple>
 
 #include "absl/time/time.h"
 #include "server/api/metrics.h"
@@ -19,19 +25,53 @@ struct RpcRecord {
   std::string_view peer;
 };
 
-// Where every finished RPC goes: one log line and the request metrics.
-// Thread-safe; borrows both.
+// Where every finished RPC goes: the request metrics, and one log line per
+// call, except for the outcomes a flood produces in bulk and nobody reads
+// one by one (CANCELLED, UNAUTHENTICATED, RESOURCE_EXHAUSTED). Those are
+// counted per method, code and peer address and written as one "rpc
+// summary" line per key and `summary_interval`, so a client resetting
+// thousands of streams a second costs a few lines, not thousands.
+// Thread-safe; borrows both. The destructor writes what is pending.
 class RpcObserver {
  public:
-  RpcObserver(Metrics* metrics, JsonLog* log) : metrics_(metrics), log_(log) {}
+  RpcObserver(Metrics* metrics, JsonLog* log,
+              absl::Duration summary_interval = absl::Seconds(5));
+  ~RpcObserver();
+  RpcObserver(const RpcObserver&) = delete;
+  RpcObserver& operator=(const RpcObserver&) = delete;
+
   // `storage_detail` is SQLite's own text when the store failed
   // (store::EngineDetail): logged for the operator on a line of its own,
   // never sent to the caller.
   void Finished(const RpcRecord& record, std::string_view storage_detail = {});
 
+  // Writes the pending summary lines now.
+  void Flush();
+
+  // Distinct method/code/peer keys counted per interval at most; further
+  // peers are counted under the peer "other", so memory stays bounded.
+  static constexpr size_t kMaxSummaryKeys = 256;
+
  private:
+  // method, code, peer address (without the port)
+  using Key = std::tuple<std::string, int, std::string>;
+  struct Tally {
+    int64_t count = 0;
+    absl::Duration max_latency;
+  };
+
+  void Summarize(const RpcRecord& record);
+  void FlushLoop();
+
   Metrics* const metrics_;
   JsonLog* const log_;
+  const absl::Duration interval_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::map<Key, Tally> pending_;  // guarded by mu_
+  absl::Time pending_since_;      // guarded by mu_
+  bool stopping_ = false;         // guarded by mu_
+  std::thread flusher_;
 };
 
 // The canonical name of a gRPC status code ("OK", "NOT_FOUND", ...).

@@ -160,7 +160,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->access_ =
       std::make_unique<AccessRecorder>(db, clock, options.access_log_retention);
   server->calls_ = std::make_unique<CallTracker>();
-  server->executor_ = std::make_unique<CallExecutor>(options.worker_threads);
+  server->executor_ = std::make_unique<CallExecutor>(options.worker_threads,
+                                                     options.max_queued_calls);
   server->metrics_ = std::make_unique<Metrics>();
   JsonLog* log = &JsonLog::Global();
   server->observer_ =

@@ -55,6 +55,9 @@ struct ServerOptions {
   // Threads running the handlers (see CallExecutor): enough for the
   // writes of concurrent callers to meet in one group commit.
   int worker_threads = 32;
+  // Calls waiting for a worker at most; past it a call is refused at once
+  // with RESOURCE_EXHAUSTED, so a flood cannot queue without end.
+  int max_queued_calls = 1024;
   // Open WatchEvents streams at most; more get RESOURCE_EXHAUSTED.
   int max_watchers = 256;
   // An idle watch re-authenticates its caller at least this often, so an

@@ -45,13 +45,23 @@ v1::AccessLogEntry Call::Entry(v1::AccessKind kind,
   return entry;
 }
 
-absl::Status OpenCall(grpc::CallbackServerContext* context,
-                      const ServiceDeps& deps, std::string_view method,
-                      Call* call) {
+namespace {
+
+// Who is calling what, from where: everything of a Call but the caller.
+void DescribeCall(grpc::CallbackServerContext* context, std::string_view method,
+                  Call* call) {
   call->peer = context->peer();
   call->method = std::string(method);
   call->request_id =
       std::string(Metadata(context, "x-request-id").substr(0, 100));
+}
+
+}  // namespace
+
+absl::Status OpenCall(grpc::CallbackServerContext* context,
+                      const ServiceDeps& deps, std::string_view method,
+                      Call* call) {
+  DescribeCall(context, method, call);
   absl::StatusOr<domain::Caller> caller =
       deps.authenticator->Authenticate(Metadata(context, "authorization"),
                                        CertificateSubject(context), call->peer);
@@ -77,11 +87,36 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
   // Latency is real time; the clock the domain sees may be a test's.
   absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = deps.calls->StartUnary();
+  auto finish = [&](const Call& call, const absl::Status& status) {
+    ObserveFinished(deps, call, status, start);
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  };
+  // What needs no database is answered here, on gRPC's thread, so that a
+  // flood of calls without credentials, or of calls the client has already
+  // reset, costs next to nothing and never queues ahead of real work.
+  Call early;
+  DescribeCall(context, method, &early);
+  if (context->IsCancelled()) return finish(early, CancelledByClient());
+  if (std::optional<absl::Status> refusal =
+          deps.authenticator->RefuseWithoutLookup(
+              Metadata(context, "authorization"), CertificateSubject(context),
+              early.peer)) {
+    return finish(early, *refusal);
+  }
   // The context, request and response live until the reactor is finished.
-  deps.executor->Run([context, deps, method = std::string(method),
-                      work = std::move(work), reactor, start] {
+  bool queued = deps.executor->TryRun([context, deps,
+                                       method = std::string(method),
+                                       work = std::move(work), reactor, start] {
     Call call;
-    absl::Status status = OpenCall(context, deps, method, &call);
+    absl::Status status;
+    if (context->IsCancelled()) {
+      // The client gave up while the call waited: no work for nobody.
+      DescribeCall(context, method, &call);
+      status = CancelledByClient();
+    } else {
+      status = OpenCall(context, deps, method, &call);
+    }
     if (status.ok()) {
       // A write still running when the client gives up is rolled back.
       store::ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
@@ -90,7 +125,16 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
     ObserveFinished(deps, call, status, start);
     reactor->Finish(ToGrpcStatus(status));
   });
+  if (!queued) {
+    return finish(early, absl::ResourceExhaustedError(
+                             "brevisd is busy: too many calls are waiting for "
+                             "a worker; retry later with backoff"));
+  }
   return reactor;
+}
+
+absl::Status CancelledByClient() {
+  return absl::CancelledError("the client cancelled the call");
 }
 
 absl::Status RecordReadNames(AccessRecorder& recorder, const Call& call,

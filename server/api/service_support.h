@@ -68,10 +68,17 @@ void ObserveFinished(const ServiceDeps& deps, const Call& call,
 // finishes it without running `work`. Both happen later on deps.executor,
 // so `work` must capture nothing from the caller's stack: the service,
 // and the request and response pointers, which gRPC keeps until then.
+// Answered at once, without the executor or the database: CANCELLED when
+// the client has already cancelled, UNAUTHENTICATED without credentials,
+// RESOURCE_EXHAUSTED for a throttled peer or when the executor's queue is
+// full. A call cancelled while it waited is CANCELLED without its work.
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                 const ServiceDeps& deps,
                                 std::string_view method,
                                 std::function<absl::Status(const Call&)> work);
+
+// The status of a call the client cancelled before it was served.
+absl::Status CancelledByClient();
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;

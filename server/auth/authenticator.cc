@@ -11,6 +11,8 @@ namespace {
 // write a minute per token keeps them honest without a write per call.
 constexpr absl::Duration kLastUseResolution = absl::Minutes(1);
 
+constexpr std::string_view kBearer = "Bearer ";
+
 absl::Status Unauthenticated() {
   return absl::UnauthenticatedError(kUnauthenticatedMessage);
 }
@@ -32,25 +34,35 @@ domain::Caller ToCaller(const store::PrincipalRecord& record) {
 absl::StatusOr<domain::Caller> Authenticator::Authenticate(
     std::string_view authorization, std::string_view certificate_subject,
     std::string_view peer) {
+  if (std::optional<absl::Status> refusal =
+          RefuseWithoutLookup(authorization, certificate_subject, peer)) {
+    return *refusal;
+  }
+  absl::StatusOr<domain::Caller> caller =
+      authorization.empty() ? FromCertificate(certificate_subject)
+                            : FromToken(authorization.substr(kBearer.size()));
+  if (absl::IsUnauthenticated(caller.status())) {
+    throttle_.RecordFailure(peer, clock_->Now());
+    return Unauthenticated();
+  }
+  return caller;
+}
+
+std::optional<absl::Status> Authenticator::RefuseWithoutLookup(
+    std::string_view authorization, std::string_view certificate_subject,
+    std::string_view peer) {
   absl::Time now = clock_->Now();
   if (throttle_.IsThrottled(peer, now)) {
     return absl::ResourceExhaustedError(
         "too many failed sign-ins from this address; wait a minute");
   }
-  absl::StatusOr<domain::Caller> caller = Unauthenticated();
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!authorization.empty()) {
-    if (authorization.starts_with(kBearer)) {
-      caller = FromToken(authorization.substr(kBearer.size()));
-    }
-  } else if (!certificate_subject.empty()) {
-    caller = FromCertificate(certificate_subject);
-  }
-  if (absl::IsUnauthenticated(caller.status())) {
-    throttle_.RecordFailure(peer, now);
-    return Unauthenticated();
-  }
-  return caller;
+  // A bearer token wins over a certificate; other authorization schemes
+  // are refused.
+  bool token = authorization.starts_with(kBearer);
+  bool certificate = authorization.empty() && !certificate_subject.empty();
+  if (token || certificate) return std::nullopt;
+  throttle_.RecordFailure(peer, now);
+  return Unauthenticated();
 }
 
 absl::StatusOr<domain::Caller> Authenticator::FromToken(

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -34,6 +35,15 @@ class Authenticator {
   // unknown, revoked, expired, deactivated), so a caller learns nothing.
   // RESOURCE_EXHAUSTED while `peer` is throttled after repeated failures.
   absl::StatusOr<domain::Caller> Authenticate(
+      std::string_view authorization, std::string_view certificate_subject,
+      std::string_view peer);
+
+  // The refusal of a call that can be judged without the database, cheaply
+  // enough to answer a flood on the spot: RESOURCE_EXHAUSTED while `peer`
+  // is throttled, UNAUTHENTICATED (counted as a failed sign-in, as in
+  // Authenticate) when the call carries no usable credentials at all.
+  // nullopt when the credentials must be looked up (use Authenticate).
+  std::optional<absl::Status> RefuseWithoutLookup(
       std::string_view authorization, std::string_view certificate_subject,
       std::string_view peer);
 

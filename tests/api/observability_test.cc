@@ -152,6 +152,61 @@ TEST_F(ObservabilityTest, InventedMethodNamesShareOneLabel) {
               HasSubstr("method=\"unknown\",code=\"UNIMPLEMENTED\"} 3"));
 }
 
+// Cancelled and refused calls come in floods; each is counted, and the
+// log gets one summary line per method, code and peer address.
+TEST(RpcObserverTest, CancelledAndRefusedCallsAreSummarizedNotLoggedEach) {
+  Metrics metrics;
+  std::ostringstream out;
+  JsonLog log(&out);
+  RpcObserver observer(&metrics, &log, absl::Hours(1));
+  const std::string method = "brevis.v1.DirectoryService/ListUnits";
+  for (int i = 0; i < 100; ++i) {
+    observer.Finished({method, "", 1, absl::Milliseconds(1), "",
+                       "ipv4:127.0.0.2:" + std::to_string(40000 + i)});
+  }
+  for (int i = 0; i < 50; ++i) {
+    observer.Finished(
+        {method, "", 16, absl::Milliseconds(2), "", "ipv4:127.0.0.2:41000"});
+  }
+  observer.Finished({method, "principals/p", 0, absl::Milliseconds(3), "",
+                     "ipv4:127.0.0.1:42000"});
+  EXPECT_EQ(out.str().find("rpc summary"), std::string::npos)
+      << "summaries wait for their interval";
+  observer.Flush();
+  std::vector<std::string> lines;
+  std::istringstream in(out.str());
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 3u) << out.str();
+  EXPECT_THAT(lines[0], HasSubstr("\"msg\":\"rpc\""));
+  EXPECT_THAT(lines[0], HasSubstr("\"code\":\"OK\""));
+  EXPECT_THAT(out.str(), HasSubstr("\"code\":\"CANCELLED\",\"peer\":"
+                                   "\"ipv4:127.0.0.2\",\"count\":100"));
+  EXPECT_THAT(out.str(), HasSubstr("\"code\":\"UNAUTHENTICATED\",\"peer\":"
+                                   "\"ipv4:127.0.0.2\",\"count\":50"));
+  EXPECT_THAT(metrics.Render(),
+              HasSubstr("brevis_rpc_requests_total{method=\"brevis.v1."
+                        "DirectoryService/ListUnits\",code=\"CANCELLED\"} "
+                        "100\n"));
+}
+
+TEST(RpcObserverTest, SummaryKeysAreBounded) {
+  Metrics metrics;
+  std::ostringstream out;
+  JsonLog log(&out);
+  RpcObserver observer(&metrics, &log, absl::Hours(1));
+  const size_t peers = RpcObserver::kMaxSummaryKeys + 100;
+  for (size_t i = 0; i < peers; ++i) {
+    observer.Finished({"brevis.v1.DirectoryService/ListUnits", "", 1,
+                       absl::Milliseconds(1), "",
+                       "ipv6:[fd00::" + std::to_string(i) + "]:1"});
+  }
+  observer.Flush();
+  size_t lines = 0;
+  for (char c : out.str()) lines += c == '\n';
+  EXPECT_EQ(lines, RpcObserver::kMaxSummaryKeys + 1);
+  EXPECT_THAT(out.str(), HasSubstr("\"peer\":\"other\",\"count\":100"));
+}
+
 TEST(MetricsEndpointOptionsTest, NonLoopbackMetricsAddressIsRefused) {
   auto endpoint =
       MetricsEndpoint::Start("0.0.0.0:0", [] { return std::string(); });

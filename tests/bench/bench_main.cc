@@ -20,6 +20,7 @@
 #include "tests/bench/report.h"
 #include "tests/bench/seed.h"
 #include "tests/bench/server_process.h"
+#include "tests/testing/child_report.h"
 
 namespace brevis::bench {
 namespace {
@@ -303,7 +304,8 @@ int Main(int argc, char** argv) {
   absl::Status status =
       flags.addr.empty() ? RunLocal(flags, report) : RunRemote(flags, report);
   if (!status.ok()) {
-    std::cerr << "brevis-bench: " << status.message() << std::endl;
+    std::cerr << "brevis-bench: " << status.message() << "\n"
+              << brevis::testing::TakeReports() << std::flush;
     return 1;
   }
   EvaluateTargets(report);

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "server/domain/str_cat.h"
+#include "tests/testing/child_report.h"
 #include "tests/testing/raw_call.h"
 
 namespace brevis::bench {
@@ -121,6 +122,12 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
             server->out_file_, log_file);
   if (!pid.ok()) return pid.status();
   server->pid_ = *pid;
+  server->log_file_ = log_file;
+  server->report_id_ = testing::ChildStarted(
+      [pid = *pid, out = server->out_file_, log = log_file] {
+        return testing::ChildReport("brevisd", pid, "still running",
+                                    ReadAll(out), ReadAll(log));
+      });
   // The port is known once brevisd prints its listening line.
   while (server->address_.empty()) {
     std::string out = ReadAll(server->out_file_);
@@ -224,6 +231,13 @@ absl::Status ServerProcess::Stop(std::chrono::milliseconds timeout) {
     kill(pid_, SIGKILL);
     waitpid(pid_, &status, 0);
   }
+  testing::ChildEnded(
+      report_id_,
+      testing::ChildReport(
+          "brevisd", pid_,
+          exited ? testing::DescribeWaitStatus(status)
+                 : "did not stop on SIGTERM within the timeout (killed)",
+          ReadAll(out_file_), ReadAll(log_file_)));
   pid_ = -1;
   if (!exited) {
     return absl::DeadlineExceededError("brevisd did not stop on SIGTERM");

@@ -23,7 +23,8 @@ absl::Status RunProgram(const std::vector<std::string>& argv,
                         const std::string& log_file,
                         std::chrono::milliseconds timeout);
 
-// A serving brevisd. Not thread-safe.
+// A serving brevisd. Not thread-safe. How it ended and the tail of its
+// output are kept for a failure report (tests/testing/child_report.h).
 class ServerProcess {
  public:
   // Starts `brevisd serve --db DB --listen 127.0.0.1:0` and waits (at most
@@ -55,6 +56,8 @@ class ServerProcess {
   std::string address_;
   int metrics_port_ = 0;
   std::string out_file_;
+  std::string log_file_;
+  int report_id_ = 0;
   double startup_seconds_ = 0;
 };
 

@@ -21,6 +21,7 @@
 #include "brevis/client/client.h"
 #include "brevis/v1/directory_service.grpc.pb.h"
 #include "tests/client/brevisd_fixture.h"
+#include "tests/testing/free_port.h"
 
 namespace brevis::client_testing {
 namespace {
@@ -30,22 +31,7 @@ using client::ClientOptions;
 using client::RetryNotice;
 using ::testing::HasSubstr;
 
-// A port on 127.0.0.1 that nothing listens on: bound, then released.
-int UnusedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
+using testing::UnusedLoopbackPort;
 
 TEST(ClientMethodsTest, EveryRpcOfTheProtoFilesHasAMethod) {
   // The services as the proto files define them, found by file name so
@@ -132,7 +118,7 @@ TEST(ClientOptionsTest, BadTokenFilesAreRefusedBeforeAnyCall) {
 }
 
 TEST(ClientUnreachableTest, UnavailableAfterBoundedRetriesWithinTheDeadline) {
-  int port = UnusedPort();
+  int port = UnusedLoopbackPort();
   ASSERT_GT(port, 0);
   ClientOptions options;
   options.target = "127.0.0.1:" + std::to_string(port);
@@ -164,7 +150,7 @@ TEST(ClientUnreachableTest, UnavailableAfterBoundedRetriesWithinTheDeadline) {
 }
 
 TEST(ClientUnreachableTest, TheDeadlineCutsRetriesShort) {
-  int port = UnusedPort();
+  int port = UnusedLoopbackPort();
   ASSERT_GT(port, 0);
   ClientOptions options;
   options.target = "127.0.0.1:" + std::to_string(port);

@@ -13,8 +13,26 @@ brevisd=$3
 work=$(mktemp -d "${TMPDIR:-/tmp}/brevis-package-XXXXXX")
 server_pid=
 cleanup() {
-  if [[ -n "$server_pid" ]]; then kill -TERM "$server_pid" 2>/dev/null || true; fi
-  if [[ -n "$server_pid" ]]; then wait "$server_pid" 2>/dev/null || true; fi
+  local result=$? ending=
+  if [[ -n "$server_pid" ]]; then
+    if kill -0 "$server_pid" 2>/dev/null; then
+      ending="still running"
+      kill -TERM "$server_pid" 2>/dev/null || true
+      wait "$server_pid" 2>/dev/null || true
+    else
+      # wait gives 128+N for a child that signal N ended.
+      local code=0
+      wait "$server_pid" 2>/dev/null || code=$?
+      ending="exit status $code"
+      ((code > 128)) && ending="ended by signal $((code - 128))"
+    fi
+    # A failed test says how brevisd ended and what it logged last.
+    if ((result != 0)); then
+      echo "brevisd (pid $server_pid): $ending" >&2
+      echo "--- last 40 lines of its stderr ---" >&2
+      tail -n 40 "$work/serve.err" >&2 2>/dev/null || true
+    fi
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT

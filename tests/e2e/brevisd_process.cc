@@ -11,11 +11,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "tests/testing/child_report.h"
 
 extern char** environ;
 
@@ -27,6 +30,8 @@ using Clock = std::chrono::steady_clock;
 constexpr char kListeningMarker[] = "brevisd: listening on ";
 // How long to keep reading output after the child has exited.
 constexpr milliseconds kDrainTimeout{2000};
+// The same when the object goes away: short, as nobody may read it.
+constexpr milliseconds kLetGoDrainTimeout{200};
 // The slice in which waits check the child and the pipes.
 constexpr milliseconds kPollSlice{50};
 
@@ -74,13 +79,24 @@ std::string ProcessResult::Describe() const {
   return text.str();
 }
 
-std::string BrevisdPath() { return BREVISD_PATH; }
+std::string BrevisdPath() {
+  // Another build's brevisd (an older release, to measure a change
+  // against) may be tested with BREVIS_TEST_BREVISD.
+  const char* other = std::getenv("BREVIS_TEST_BREVISD");
+  return other != nullptr && *other != '\0' ? other : BREVISD_PATH;
+}
 
 std::unique_ptr<BrevisdProcess> BrevisdProcess::Start(
     const std::vector<std::string>& args, std::string* error) {
+  return StartProgram(BrevisdPath(), args, error);
+}
+
+std::unique_ptr<BrevisdProcess> BrevisdProcess::StartProgram(
+    const std::string& program, const std::vector<std::string>& args,
+    std::string* error) {
   // Everything the child needs is prepared before fork: the test process
   // has gRPC threads, so the child may only make async-signal-safe calls.
-  std::vector<std::string> argv_storage = {BrevisdPath()};
+  std::vector<std::string> argv_storage = {program};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : argv_storage) argv.push_back(arg.data());
@@ -147,8 +163,10 @@ std::unique_ptr<BrevisdProcess> BrevisdProcess::Start(
     n = read(exec_pipe[0], &exec_errno, sizeof exec_errno);
   } while (n < 0 && errno == EINTR);
   CloseIfOpen(&exec_pipe[0]);
+  std::string name = std::filesystem::path(program).filename().string();
+  if (!args.empty()) name += " " + args.front();
   std::unique_ptr<BrevisdProcess> process(
-      new BrevisdProcess(pid, out_pipe[0], err_pipe[0]));
+      new BrevisdProcess(std::move(name), pid, out_pipe[0], err_pipe[0]));
   if (n == static_cast<ssize_t>(sizeof exec_errno)) {
     *error =
         "cannot execute " + argv_storage[0] + ": " + std::strerror(exec_errno);
@@ -157,11 +175,29 @@ std::unique_ptr<BrevisdProcess> BrevisdProcess::Start(
   return process;
 }
 
-BrevisdProcess::BrevisdProcess(pid_t pid, int out_fd, int err_fd)
-    : pid_(pid), out_fd_(out_fd), err_fd_(err_fd) {}
+BrevisdProcess::BrevisdProcess(std::string name, pid_t pid, int out_fd,
+                               int err_fd)
+    : name_(std::move(name)),
+      pid_(pid),
+      out_fd_(out_fd),
+      err_fd_(err_fd),
+      report_id_(testing::ChildStarted([this] {
+        // The output read so far; a test that failed reports it as it ends.
+        return testing::ChildReport(name_, pid_, "still running", out_, err_);
+      })) {}
 
 BrevisdProcess::~BrevisdProcess() {
-  if (!reaped_) KillAndReap();
+  std::string ending;
+  if (reaped_ || Reap(false)) {
+    Drain(kLetGoDrainTimeout);
+    ending = testing::DescribeWaitStatus(wait_status_);
+  } else {
+    ending = "still running when the test let it go (killed then)";
+    KillAndReap();
+    Drain(kLetGoDrainTimeout);
+  }
+  testing::ChildEnded(report_id_,
+                      testing::ChildReport(name_, pid_, ending, out_, err_));
   CloseIfOpen(&out_fd_);
   CloseIfOpen(&err_fd_);
 }

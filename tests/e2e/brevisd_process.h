@@ -38,11 +38,14 @@ struct ProcessResult {
   std::string Describe() const;
 };
 
-// The brevisd binary under test (the build's BREVISD_PATH).
+// The brevisd binary under test: the build's BREVISD_PATH, or the one
+// the environment variable BREVIS_TEST_BREVISD names.
 std::string BrevisdPath();
 
 // One brevisd child with stdout and stderr captured through pipes and stdin
-// reading /dev/null. Not thread-safe; use it from the thread that created it
+// reading /dev/null. When a test fails, how each of its brevisd children
+// ended and the tail of its output are printed (tests/testing/
+// child_report.h). Not thread-safe; use it from the thread that created it
 // (the child is also asked to die with that thread, see Start).
 class BrevisdProcess {
  public:
@@ -51,6 +54,11 @@ class BrevisdProcess {
   // so even a crashed test leaves no server behind.
   static std::unique_ptr<BrevisdProcess> Start(
       const std::vector<std::string>& args, std::string* error);
+  // The same for another program beside brevisd (a proxy in front of it);
+  // WaitForListening applies to brevisd only.
+  static std::unique_ptr<BrevisdProcess> StartProgram(
+      const std::string& program, const std::vector<std::string>& args,
+      std::string* error);
 
   // Kills (SIGKILL) and reaps the child if it is still running.
   ~BrevisdProcess();
@@ -85,7 +93,7 @@ class BrevisdProcess {
   pid_t pid() const { return pid_; }
 
  private:
-  BrevisdProcess(pid_t pid, int out_fd, int err_fd);
+  BrevisdProcess(std::string name, pid_t pid, int out_fd, int err_fd);
 
   // The port of a complete "listening on" line in the output so far.
   std::optional<int> ParseListeningLine();
@@ -99,6 +107,8 @@ class BrevisdProcess {
   void KillAndReap();
   ProcessResult Result(bool exited_in_time) const;
 
+  // The program and its first argument ("brevisd serve"), for reports.
+  const std::string name_;
   pid_t pid_;
   int out_fd_;
   int err_fd_;
@@ -107,6 +117,7 @@ class BrevisdProcess {
   std::string address_;
   bool reaped_ = false;
   int wait_status_ = 0;
+  const int report_id_;
 };
 
 // Runs `brevisd args...` to completion (init, migrate, a refused serve) and

@@ -16,6 +16,7 @@ import glob
 import importlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,13 @@ def generate_stubs(proto_dir, out_dir):
          "--python_out=" + out_dir, "--grpc_python_out=" + out_dir,
          "--plugin=protoc-gen-grpc_python=" + plugin] + files,
         check=True, timeout=60)
+
+
+def describe_returncode(code):
+    """How a child ended, from subprocess's returncode."""
+    if code < 0:
+        return f"ended by signal {-code} ({signal.Signals(-code).name})"
+    return f"exit code {code}"
 
 
 class BrevisScenario(unittest.TestCase):
@@ -65,9 +73,10 @@ class BrevisScenario(unittest.TestCase):
                   encoding="ascii") as token_file:
             cls.token = token_file.read().strip()
         cls.out = open(os.path.join(cls.work, "serve.out"), "w+b")
+        cls.err = open(os.path.join(cls.work, "serve.err"), "w+b")
         cls.server = subprocess.Popen(
             [ARGS.brevisd, "serve", "--db", db, "--listen", "127.0.0.1:0"],
-            stdout=cls.out, stderr=subprocess.DEVNULL)
+            stdout=cls.out, stderr=cls.err)
         cls.address = cls.wait_for_address()
         cls.channel = grpc.insecure_channel(cls.address)
         cls.directory = pb["directory_service_pb2_grpc"].DirectoryServiceStub(
@@ -87,18 +96,41 @@ class BrevisScenario(unittest.TestCase):
             if cls.server.poll() is not None:
                 break
             time.sleep(0.05)
-        raise RuntimeError("brevisd did not start listening")
+        ending = ("still running" if cls.server.poll() is None
+                  else describe_returncode(cls.server.returncode))
+        cls.err.seek(0)
+        tail = cls.err.read().decode(errors="replace").splitlines()[-40:]
+        raise RuntimeError("brevisd did not start listening; it is " + ending +
+                           "; last lines of its stderr:\n" + "\n".join(tail))
+
+    failed = False
+
+    def run(self, result=None):
+        result = super().run(result)
+        if result is not None and not result.wasSuccessful():
+            BrevisScenario.failed = True
+        return result
 
     @classmethod
     def tearDownClass(cls):
         cls.channel.close()
+        ending = ("still running" if cls.server.poll() is None
+                  else describe_returncode(cls.server.returncode))
         cls.server.terminate()
         try:
             cls.server.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
             cls.server.kill()
             cls.server.wait(timeout=STOP_SECONDS)
+        if cls.failed:
+            # How brevisd ended and what it logged last, for the failure.
+            cls.err.seek(0)
+            tail = cls.err.read().decode(errors="replace").splitlines()[-40:]
+            print(f"brevisd (pid {cls.server.pid}): {ending}\n"
+                  "--- last 40 lines of its stderr ---\n" + "\n".join(tail),
+                  file=sys.stderr)
         cls.out.close()
+        cls.err.close()
         shutil.rmtree(cls.work, ignore_errors=True)
 
     # Helpers -------------------------------------------------------------
