@@ -409,10 +409,10 @@ class Seeder {
     size_t first = rng_() % auditor_ids_.size();
     size_t second =
         (first + 1 + rng_() % (auditor_ids_.size() - 1)) % auditor_ids_.size();
-    if (auto s =
+    if (auto removed =
             audits.SetTeam(row.id, {auditor_ids_[first], auditor_ids_[second]});
-        !s.ok()) {
-      return s;
+        !removed.ok()) {
+      return removed.status();
     }
     v1::AuditState last = v1::AUDIT_STATE_PLANNED;
     v1::AuditState target = row.state;
