@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/fault/fault_support.h"
+#include "tests/testing/json_lines.h"
 
 namespace brevis::fault {
 namespace {
@@ -228,12 +229,18 @@ TEST_F(CorruptionTest, ByteFlippedFilesAreRefusedOrServedButNeverCrash) {
       EXPECT_EQ(result.term_signal, 0) << result.Describe();
       EXPECT_EQ(result.exit_code, 1) << result.Describe();
       EXPECT_FALSE(HasSanitizerReport(result.err)) << result.Describe();
-      // brevisd's own refusal, not a library's abort message. A flip in
-      // the migration ledger reads as an edited migration, which is still
-      // a refusal that names what does not match.
-      EXPECT_EQ(result.err.rfind("brevisd: ", 0), 0u) << result.Describe();
-      EXPECT_TRUE(result.err.find("database") != std::string::npos ||
-                  result.err.find("migration") != std::string::npos)
+      // brevisd's own refusal, one JSON line, not a library's abort
+      // message. A flip in the migration ledger reads as an edited
+      // migration, which is still a refusal that names what does not match.
+      EXPECT_TRUE(testing::EveryLineIsJsonObject(result.err))
+          << result.Describe();
+      std::vector<google::protobuf::Struct> refusals =
+          testing::LinesWith(result.err, "msg", "brevisd cannot serve");
+      ASSERT_EQ(refusals.size(), 1u) << result.Describe();
+      const std::string& reason =
+          refusals[0].fields().at("reason").string_value();
+      EXPECT_TRUE(reason.find("database") != std::string::npos ||
+                  reason.find("migration") != std::string::npos)
           << result.Describe();
       ++refused;
     } else {
