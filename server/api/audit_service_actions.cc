@@ -1,6 +1,6 @@
-#include "server/api/audit_access.h"
+#include "server/app/audit_access.h"
 #include "server/api/audit_service.h"
-#include "server/api/change_feed.h"
+#include "server/app/change_feed.h"
 #include "server/domain/calendar.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"

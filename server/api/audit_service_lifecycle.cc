@@ -1,6 +1,6 @@
-#include "server/api/audit_access.h"
+#include "server/app/audit_access.h"
 #include "server/api/audit_service.h"
-#include "server/api/change_feed.h"
+#include "server/app/change_feed.h"
 #include "server/domain/audit_lifecycle.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"

@@ -1,4 +1,4 @@
-#include "server/api/audit_access.h"
+#include "server/app/audit_access.h"
 #include "server/api/audit_service.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "server/api/change_feed.h"
-#include "server/api/unit_access.h"
+#include "server/app/change_feed.h"
+#include "server/app/unit_access.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"

@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "server/api/change_feed.h"
+#include "server/app/change_feed.h"
 #include "server/api/directory_service.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"

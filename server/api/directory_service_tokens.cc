@@ -1,4 +1,4 @@
-#include "server/api/change_feed.h"
+#include "server/app/change_feed.h"
 #include "server/api/directory_service.h"
 #include "server/auth/token_secret.h"
 #include "server/domain/calendar.h"

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <optional>
 
-#include "server/api/event_query.h"
+#include "server/app/event_query.h"
 #include "server/api/grpc_status.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"

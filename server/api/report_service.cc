@@ -1,8 +1,8 @@
 #include "server/api/report_service.h"
 
-#include "server/api/audit_access.h"
-#include "server/api/report_gathering.h"
-#include "server/api/unit_access.h"
+#include "server/app/audit_access.h"
+#include "server/app/report_gathering.h"
+#include "server/app/unit_access.h"
 #include "server/domain/calendar.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"

@@ -158,7 +158,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->events_ = std::make_unique<EventFeed>(db, options.max_watchers,
                                                 options.watch_recheck);
   server->access_ =
-      std::make_unique<AccessRecorder>(db, clock, options.access_log_retention);
+      std::make_unique<app::AccessRecorder>(db, clock, options.access_log_retention);
   server->calls_ = std::make_unique<CallTracker>();
   server->executor_ = std::make_unique<CallExecutor>(options.worker_threads,
                                                      options.max_queued_calls);

@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/api/access_recorder.h"
+#include "server/app/access_recorder.h"
 #include "server/api/call_executor.h"
 #include "server/api/call_tracker.h"
 #include "server/api/event_feed.h"
@@ -102,7 +102,7 @@ class ApiServer {
   std::unique_ptr<auth::PageTokenCodec> page_tokens_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<EventFeed> events_;
-  std::unique_ptr<AccessRecorder> access_;
+  std::unique_ptr<app::AccessRecorder> access_;
   std::unique_ptr<CallTracker> calls_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<RpcObserver> observer_;

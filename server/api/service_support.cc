@@ -1,12 +1,8 @@
 #include "server/api/service_support.h"
 
-#include <algorithm>
-
 #include "server/api/grpc_status.h"
-#include "server/auth/token_secret.h"
 #include "server/domain/str_cat.h"
 #include "server/store/call_deadline.h"
-#include "server/store/create_request_log.h"
 
 namespace brevis::api {
 
@@ -31,19 +27,6 @@ std::string CertificateSubject(grpc::CallbackServerContext* context) {
 }
 
 }  // namespace
-
-v1::AccessLogEntry Call::Entry(v1::AccessKind kind,
-                               std::string resource) const {
-  v1::AccessLogEntry entry;
-  store::SetTimestamp(absl::ToUnixMicros(time), entry.mutable_time());
-  entry.set_principal(caller.name);
-  entry.set_method(method);
-  entry.set_kind(kind);
-  entry.set_resource(std::move(resource));
-  entry.set_request_id(request_id);
-  entry.set_peer(peer);
-  return entry;
-}
 
 namespace {
 
@@ -135,70 +118,6 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
 
 absl::Status CancelledByClient() {
   return absl::CancelledError("the client cancelled the call");
-}
-
-absl::Status RecordReadNames(AccessRecorder& recorder, const Call& call,
-                             std::vector<std::string> names) {
-  std::vector<v1::AccessLogEntry> entries;
-  entries.reserve(names.size());
-  for (std::string& name : names) {
-    entries.push_back(call.Entry(v1::ACCESS_KIND_READ, std::move(name)));
-  }
-  return recorder.Record(std::move(entries));
-}
-
-std::string ListScope(const Call& call, std::string_view parts) {
-  return brevis::StrCat(call.method, "\n", call.caller.name, "\n", parts);
-}
-
-absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
-                                          std::string scope, int32_t page_size,
-                                          std::string_view page_token) {
-  if (page_size < 0) {
-    return absl::InvalidArgumentError(
-        "page_size: must not be negative (0 means the default of 50)");
-  }
-  ListWindow window;
-  window.limit = page_size == 0 ? kDefaultPageSize
-                                : std::min<int>(page_size, kMaxPageSize);
-  absl::StatusOr<int64_t> after = codec.Decode(scope, page_token);
-  if (!after.ok()) return after.status();
-  window.after_id = *after;
-  window.scope = std::move(scope);
-  return window;
-}
-
-absl::Status CreateOnce(
-    store::Connection& connection, const Call& call, std::string_view method,
-    std::string_view request_id, const google::protobuf::Message& request,
-    google::protobuf::Message* response,
-    absl::FunctionRef<absl::Status()> create,
-    absl::FunctionRef<absl::Status(std::string_view)> reread) {
-  if (request_id.empty()) return create();
-  store::CreateRequestLog log(connection);
-  std::string hash = auth::HashTokenSecret(request.SerializeAsString());
-  auto earlier = log.Find(method, call.caller.name, request_id);
-  if (!earlier.ok()) return earlier.status();
-  if (earlier->has_value()) {
-    if (!auth::SameHash((*earlier)->request_hash, hash)) {
-      return absl::InvalidArgumentError(
-          "request_id: already used for a different request; a retry must "
-          "send the same request, a new request a new request_id");
-    }
-    return reread((*earlier)->resource);
-  }
-  if (absl::Status s = create(); !s.ok()) return s;
-  const google::protobuf::FieldDescriptor* name =
-      response->GetDescriptor()->FindFieldByName("name");
-  std::string resource =
-      name != nullptr ? response->GetReflection()->GetString(*response, name)
-                      : std::string();
-  return log.Record(method, call.caller.name, request_id,
-                    store::CreateRecord{hash, resource}, call.time);
-}
-
-std::string_view LastSegment(std::string_view name) {
-  return name.substr(name.rfind('/') + 1);
 }
 
 }  // namespace brevis::api

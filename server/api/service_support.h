@@ -1,8 +1,8 @@
 #ifndef BREVIS_SERVER_API_SERVICE_SUPPORT_H_
 #define BREVIS_SERVER_API_SERVICE_SUPPORT_H_
 
-// What every service class shares: its dependencies, the List window (page
-// size and token), and create-once handling of request_id.
+// What every service class shares: its dependencies, and serving one
+// unary call (authenticate, run the use case, finish with its status).
 
 #include <grpcpp/grpcpp.h>
 
@@ -15,10 +15,18 @@
 #include "absl/status/statusor.h"
 #include "brevis/v1/access_log.pb.h"
 #include "google/protobuf/message.h"
-#include "server/api/access_recorder.h"
 #include "server/api/call_executor.h"
 #include "server/api/call_tracker.h"
 #include "server/api/rpc_observer.h"
+#include "server/app/audit_access.h"
+#include "server/app/call.h"
+#include "server/app/change_feed.h"
+#include "server/app/create_once.h"
+#include "server/app/dependencies.h"
+#include "server/app/event_query.h"
+#include "server/app/list_window.h"
+#include "server/app/report_gathering.h"
+#include "server/app/unit_access.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/page_token.h"
 #include "server/domain/clock.h"
@@ -34,23 +42,48 @@ struct ServiceDeps {
   const domain::Clock* clock;
   const auth::PageTokenCodec* page_tokens;
   auth::Authenticator* authenticator;
-  AccessRecorder* access;
+  app::AccessRecorder* access;
   CallTracker* calls;
   RpcObserver* observer;
   CallExecutor* executor;
+
+  // What the use cases of server/app borrow from these.
+  app::Dependencies ForApp() const { return {db, clock, page_tokens, access}; }
 };
 
-// One authenticated call: who, which RPC, from where, when.
-struct Call {
-  domain::Caller caller;
-  std::string method;  // e.g. brevis.v1.AuditService/GetFinding
-  std::string peer;
-  std::string request_id;  // x-request-id metadata, if sent
-  absl::Time time;
+using app::Call;
 
-  // An access-log entry of this call for `resource`.
-  v1::AccessLogEntry Entry(v1::AccessKind kind, std::string resource) const;
-};
+// Transitional: the use cases still written in api name these moved
+// helpers unqualified. Each goes once its callers live in server/app.
+using app::AdminScope;
+using app::Assign;
+using app::AuditorIds;
+using app::AuditScope;
+using app::Change;
+using app::CheckNeverPublished;
+using app::CheckNotFrozen;
+using app::CheckRevisionReason;
+using app::CreateOnce;
+using app::EventQuery;
+using app::GatherAuditReport;
+using app::GetVisibleUnit;
+using app::kDefaultPageSize;
+using app::kMaxPageSize;
+using app::LastSegment;
+using app::ListScope;
+using app::ListWindow;
+using app::LocateAudit;
+using app::NextPageToken;
+using app::OpenListWindow;
+using app::ParseEventQuery;
+using app::RecordAuditWrite;
+using app::RecordEvent;
+using app::RecordReadNames;
+using app::RecordReads;
+using app::ResolveEventQuery;
+using app::StepScope;
+using app::UnitScope;
+using app::UpdatedFields;
 
 // Fills `call` for a new call of `method` and authenticates it (token or
 // client certificate); not OK, with `call` lacking its caller, when that
@@ -79,82 +112,6 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
 
 // The status of a call the client cancelled before it was served.
 absl::Status CancelledByClient();
-
-inline constexpr int kDefaultPageSize = 50;
-inline constexpr int kMaxPageSize = 1000;
-
-// Where a List call starts and how many rows it returns. `scope` binds the
-// page token to one method, parent and filter.
-struct ListWindow {
-  std::string scope;
-  int64_t after_id = 0;
-  int limit = kDefaultPageSize;
-};
-
-// INVALID_ARGUMENT for a negative page_size or a token not issued for
-// `scope`. page_size 0 means the default; above the maximum is capped.
-absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
-                                          std::string scope, int32_t page_size,
-                                          std::string_view page_token);
-
-// Records an access-log READ entry for each resource named in `names`. Not
-// OK means the read must not be served.
-absl::Status RecordReadNames(AccessRecorder& recorder, const Call& call,
-                             std::vector<std::string> names);
-
-// Records an access-log READ entry for every resource in `items` (anything
-// with a name()): lists record each record the caller saw. Not OK means
-// the read must not be served.
-template <typename Items>
-absl::Status RecordReads(AccessRecorder& recorder, const Call& call,
-                         const Items& items) {
-  std::vector<std::string> names;
-  for (const auto& item : items) names.push_back(item.name());
-  return RecordReadNames(recorder, call, std::move(names));
-}
-
-// A list's page-token scope: the method, the caller (so a token never
-// widens what another caller sees) and whatever else defines the list.
-std::string ListScope(const Call& call, std::string_view parts);
-
-// The token for the page after `page`, or empty when it was the last.
-template <typename Resource>
-std::string NextPageToken(const auth::PageTokenCodec& codec,
-                          const ListWindow& window,
-                          const store::Page<Resource>& page) {
-  return page.more ? codec.Encode(window.scope, page.last_id) : std::string();
-}
-
-// Runs `create`, which fills `response`, unless the same caller already
-// made a create of `method` with the same non-empty `request_id`: then
-// nothing is created and `reread` fills `response` with that first result
-// as it is now (NOT_FOUND if it was deleted since), whatever happened in
-// between. So `create` must hold every check of a new request against the
-// current state (lifecycle state, frozen content, referenced resources,
-// values taken): a retry is not checked against it. What is checked before
-// CreateOnce is only who the caller is and what it may see and do now, so
-// a caller who has lost access gets the same NOT_FOUND or
-// PERMISSION_DENIED as for a new request; checks of the request alone
-// (field rules) may come first too, since an identical retry passes them
-// again. A request_id reused for a different `request` is
-// INVALID_ARGUMENT. Call inside the write transaction.
-absl::Status CreateOnce(
-    store::Connection& connection, const Call& call, std::string_view method,
-    std::string_view request_id, const google::protobuf::Message& request,
-    google::protobuf::Message* response,
-    absl::FunctionRef<absl::Status()> create,
-    absl::FunctionRef<absl::Status(std::string_view)> reread);
-
-// Copies what a repository read into `out`, or returns why it could not.
-template <typename Resource>
-absl::Status Assign(absl::StatusOr<Resource> read, Resource* out) {
-  if (!read.ok()) return read.status();
-  *out = std::move(*read);
-  return absl::OkStatus();
-}
-
-// The last segment of a resource name: its own id.
-std::string_view LastSegment(std::string_view name);
 
 }  // namespace brevis::api
 

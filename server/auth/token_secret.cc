@@ -1,10 +1,8 @@
 #include "server/auth/token_secret.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include "absl/strings/escaping.h"
 #include "server/auth/page_token.h"
+#include "server/domain/digest.h"
 
 namespace brevis::auth {
 
@@ -13,16 +11,11 @@ std::string NewTokenSecret() {
 }
 
 std::string HashTokenSecret(std::string_view secret) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(secret.data(), secret.size(), digest, &size, EVP_sha256(),
-             nullptr);
-  return std::string(reinterpret_cast<const char*>(digest), size);
+  return domain::Sha256(secret);
 }
 
 bool SameHash(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return domain::SameDigest(a, b);
 }
 
 }  // namespace brevis::auth

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <array>
 #include <cstdlib>
 
 #include "absl/strings/escaping.h"
@@ -84,6 +85,114 @@ std::string RecommendationName(std::string_view audit,
 
 std::string FindingName(std::string_view audit, std::string_view finding) {
   return brevis::StrCat("audits/", audit, "/findings/", finding);
+}
+
+namespace {
+
+// The ids of `name` by the collections in `pattern`, in order.
+template <size_t N>
+absl::StatusOr<std::array<std::string, N>> Ids(
+    std::string_view name, const std::array<std::string_view, N>& pattern,
+    std::string_view field) {
+  absl::StatusOr<std::vector<std::string>> ids = ParseName(
+      name, std::vector<std::string_view>(pattern.begin(), pattern.end()),
+      field);
+  if (!ids.ok()) return ids.status();
+  std::array<std::string, N> out;
+  for (size_t i = 0; i < N; ++i) out[i] = std::move((*ids)[i]);
+  return out;
+}
+
+constexpr std::array<std::string_view, 1> kUnits = {"units"};
+constexpr std::array<std::string_view, 1> kPrincipals = {"principals"};
+constexpr std::array<std::string_view, 2> kTokens = {"principals", "tokens"};
+constexpr std::array<std::string_view, 1> kAudits = {"audits"};
+constexpr std::array<std::string_view, 2> kSessions = {"audits", "sessions"};
+constexpr std::array<std::string_view, 2> kFindings = {"audits", "findings"};
+constexpr std::array<std::string_view, 2> kRecommendations = {
+    "audits", "recommendations"};
+constexpr std::array<std::string_view, 3> kActions = {
+    "audits", "recommendations", "actions"};
+
+}  // namespace
+
+absl::StatusOr<name::Unit> ParseUnitName(std::string_view name,
+                                         std::string_view field) {
+  auto ids = Ids(name, kUnits, field);
+  if (!ids.ok()) return ids.status();
+  return name::Unit{std::move((*ids)[0])};
+}
+
+absl::StatusOr<name::Principal> ParsePrincipalName(std::string_view name,
+                                                   std::string_view field) {
+  auto ids = Ids(name, kPrincipals, field);
+  if (!ids.ok()) return ids.status();
+  return name::Principal{std::move((*ids)[0])};
+}
+
+absl::StatusOr<name::Token> ParseTokenName(std::string_view name,
+                                           std::string_view field) {
+  auto ids = Ids(name, kTokens, field);
+  if (!ids.ok()) return ids.status();
+  return name::Token{std::move((*ids)[0]), std::move((*ids)[1])};
+}
+
+absl::StatusOr<name::Audit> ParseAuditName(std::string_view name,
+                                           std::string_view field) {
+  auto ids = Ids(name, kAudits, field);
+  if (!ids.ok()) return ids.status();
+  return name::Audit{std::move((*ids)[0])};
+}
+
+absl::StatusOr<name::Session> ParseSessionName(std::string_view name,
+                                               std::string_view field) {
+  auto ids = Ids(name, kSessions, field);
+  if (!ids.ok()) return ids.status();
+  return name::Session{std::move((*ids)[0]), std::move((*ids)[1])};
+}
+
+absl::StatusOr<name::Finding> ParseFindingName(std::string_view name,
+                                               std::string_view field) {
+  auto ids = Ids(name, kFindings, field);
+  if (!ids.ok()) return ids.status();
+  return name::Finding{std::move((*ids)[0]), std::move((*ids)[1])};
+}
+
+absl::StatusOr<name::Recommendation> ParseRecommendationName(
+    std::string_view name, std::string_view field) {
+  auto ids = Ids(name, kRecommendations, field);
+  if (!ids.ok()) return ids.status();
+  return name::Recommendation{std::move((*ids)[0]), std::move((*ids)[1])};
+}
+
+absl::StatusOr<name::Action> ParseActionName(std::string_view name,
+                                             std::string_view field) {
+  auto ids = Ids(name, kActions, field);
+  if (!ids.ok()) return ids.status();
+  return name::Action{std::move((*ids)[0]), std::move((*ids)[1]),
+                      std::move((*ids)[2])};
+}
+
+std::string Format(const name::Unit& name) { return UnitName(name.unit); }
+std::string Format(const name::Principal& name) {
+  return PrincipalName(name.principal);
+}
+std::string Format(const name::Token& name) {
+  return TokenName(name.principal, name.token);
+}
+std::string Format(const name::Audit& name) { return AuditName(name.audit); }
+std::string Format(const name::Session& name) {
+  return SessionName(name.audit, name.session);
+}
+std::string Format(const name::Finding& name) {
+  return FindingName(name.audit, name.finding);
+}
+std::string Format(const name::Recommendation& name) {
+  return RecommendationName(name.audit, name.recommendation);
+}
+std::string Format(const name::Action& name) {
+  return brevis::StrCat(RecommendationName(name.audit, name.recommendation),
+                        "/actions/", name.action);
 }
 
 }  // namespace brevis::domain

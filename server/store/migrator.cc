@@ -1,11 +1,10 @@
 #include "server/store/migrator.h"
 
-#include <openssl/evp.h>
-
 #include <map>
 
 #include "absl/strings/escaping.h"
 #include "absl/time/clock.h"
+#include "server/domain/digest.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
@@ -52,11 +51,7 @@ absl::StatusOr<std::map<int, LedgerRow>> ReadLedger(Connection& connection) {
 }  // namespace
 
 std::string MigrationChecksum(std::string_view sql) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(sql.data(), sql.size(), digest, &size, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(
-      std::string(reinterpret_cast<const char*>(digest), size));
+  return absl::BytesToHexString(domain::Sha256(sql));
 }
 
 absl::StatusOr<SchemaStatus> InspectSchema(

@@ -1,10 +1,10 @@
-#include "server/api/unit_access.h"
+#include "server/app/unit_access.h"
 
 #include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
 #include "server/store/unit_repository.h"
 
-namespace brevis::api {
+namespace brevis::app {
 
 absl::StatusOr<v1::Unit> GetVisibleUnit(store::Connection& db,
                                         const domain::Caller& caller,
@@ -24,4 +24,4 @@ absl::StatusOr<v1::Unit> GetVisibleUnit(store::Connection& db,
   return unit;
 }
 
-}  // namespace brevis::api
+}  // namespace brevis::app

@@ -1,8 +1,8 @@
-#include "server/api/change_feed.h"
+#include "server/app/change_feed.h"
 
 #include "server/store/access_log_repository.h"
 
-namespace brevis::api {
+namespace brevis::app {
 
 std::vector<std::string> UpdatedFields(std::vector<std::string> paths,
                                        std::string_view reason) {
@@ -72,4 +72,4 @@ absl::Status RecordAuditWrite(store::Connection& db, const Call& call,
       call.Entry(v1::ACCESS_KIND_WRITE, change.resource));
 }
 
-}  // namespace brevis::api
+}  // namespace brevis::app

@@ -1,5 +1,5 @@
-#ifndef BREVIS_SERVER_API_CHANGE_FEED_H_
-#define BREVIS_SERVER_API_CHANGE_FEED_H_
+#ifndef BREVIS_SERVER_APP_CHANGE_FEED_H_
+#define BREVIS_SERVER_APP_CHANGE_FEED_H_
 
 // Every mutation records what it changed as an event, inside its own write
 // transaction, so the change feed holds an event exactly when the change
@@ -11,11 +11,11 @@
 
 #include "absl/status/status.h"
 #include "brevis/v1/event.pb.h"
-#include "server/api/service_support.h"
+#include "server/app/call.h"
 #include "server/store/audit_repository.h"
 #include "server/store/event_repository.h"
 
-namespace brevis::api {
+namespace brevis::app {
 
 // What one write did to one resource.
 struct Change {
@@ -57,6 +57,6 @@ absl::Status RecordAuditWrite(store::Connection& db, const Call& call,
                               const store::EventScope& scope,
                               const Change& change);
 
-}  // namespace brevis::api
+}  // namespace brevis::app
 
-#endif  // BREVIS_SERVER_API_CHANGE_FEED_H_
+#endif  // BREVIS_SERVER_APP_CHANGE_FEED_H_

@@ -1,5 +1,5 @@
-#ifndef BREVIS_SERVER_API_ACCESS_RECORDER_H_
-#define BREVIS_SERVER_API_ACCESS_RECORDER_H_
+#ifndef BREVIS_SERVER_APP_ACCESS_RECORDER_H_
+#define BREVIS_SERVER_APP_ACCESS_RECORDER_H_
 
 #include <condition_variable>
 #include <deque>
@@ -14,7 +14,7 @@
 #include "server/domain/clock.h"
 #include "server/store/database.h"
 
-namespace brevis::api {
+namespace brevis::app {
 
 // Records reads of audit content in the access log without a transaction
 // per read: concurrent readers' entries are written together by one
@@ -72,6 +72,6 @@ class AccessRecorder {
   std::thread thread_;
 };
 
-}  // namespace brevis::api
+}  // namespace brevis::app
 
-#endif  // BREVIS_SERVER_API_ACCESS_RECORDER_H_
+#endif  // BREVIS_SERVER_APP_ACCESS_RECORDER_H_

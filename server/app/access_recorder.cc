@@ -1,4 +1,4 @@
-#include "server/api/access_recorder.h"
+#include "server/app/access_recorder.h"
 
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
@@ -6,7 +6,7 @@
 #include "server/store/create_request_log.h"
 #include "server/store/sqlite.h"
 
-namespace brevis::api {
+namespace brevis::app {
 namespace {
 
 constexpr size_t kMaxFailedBatches = 256;
@@ -149,4 +149,4 @@ void AccessRecorder::PurgeExpired() {
   }
 }
 
-}  // namespace brevis::api
+}  // namespace brevis::app

@@ -1,5 +1,5 @@
-#ifndef BREVIS_SERVER_API_EVENT_QUERY_H_
-#define BREVIS_SERVER_API_EVENT_QUERY_H_
+#ifndef BREVIS_SERVER_APP_EVENT_QUERY_H_
+#define BREVIS_SERVER_APP_EVENT_QUERY_H_
 
 #include <optional>
 #include <string>
@@ -9,7 +9,7 @@
 #include "server/store/event_repository.h"
 #include "server/store/sqlite.h"
 
-namespace brevis::api {
+namespace brevis::app {
 
 // The `filter` of ListEvents and WatchEvents: audit, unit, kind.
 struct EventQuery {
@@ -27,6 +27,6 @@ absl::StatusOr<EventQuery> ParseEventQuery(std::string_view filter);
 absl::StatusOr<bool> ResolveEventQuery(store::Connection& db,
                                        EventQuery* query);
 
-}  // namespace brevis::api
+}  // namespace brevis::app
 
-#endif  // BREVIS_SERVER_API_EVENT_QUERY_H_
+#endif  // BREVIS_SERVER_APP_EVENT_QUERY_H_

@@ -1,4 +1,4 @@
-#include "server/api/event_query.h"
+#include "server/app/event_query.h"
 
 #include "brevis/v1/event.pb.h"
 #include "server/domain/list_filter.h"
@@ -6,7 +6,7 @@
 #include "server/store/audit_repository.h"
 #include "server/store/unit_repository.h"
 
-namespace brevis::api {
+namespace brevis::app {
 
 absl::StatusOr<EventQuery> ParseEventQuery(std::string_view text) {
   auto filter = domain::ListFilter::Parse(text, {"audit", "unit", "kind"});
@@ -47,4 +47,4 @@ absl::StatusOr<bool> ResolveEventQuery(store::Connection& db,
   return true;
 }
 
-}  // namespace brevis::api
+}  // namespace brevis::app

@@ -1,15 +1,15 @@
-#ifndef BREVIS_SERVER_API_REPORT_GATHERING_H_
-#define BREVIS_SERVER_API_REPORT_GATHERING_H_
+#ifndef BREVIS_SERVER_APP_REPORT_GATHERING_H_
+#define BREVIS_SERVER_APP_REPORT_GATHERING_H_
 
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "brevis/v1/report.pb.h"
-#include "server/api/service_support.h"
+#include "server/app/call.h"
 #include "server/report/labels.h"
 #include "server/store/audit_repository.h"
 
-namespace brevis::api {
+namespace brevis::app {
 
 // Everything of audit `where` (row id and facts of audit `audit_uid`) that
 // `call`'s caller may read, as a report without its renderings: the audit,
@@ -21,6 +21,6 @@ absl::StatusOr<v1::AuditReport> GatherAuditReport(
     const store::AuditLocation& where, int minimum_group,
     report::Language language);
 
-}  // namespace brevis::api
+}  // namespace brevis::app
 
-#endif  // BREVIS_SERVER_API_REPORT_GATHERING_H_
+#endif  // BREVIS_SERVER_APP_REPORT_GATHERING_H_

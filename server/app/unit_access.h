@@ -1,5 +1,5 @@
-#ifndef BREVIS_SERVER_API_UNIT_ACCESS_H_
-#define BREVIS_SERVER_API_UNIT_ACCESS_H_
+#ifndef BREVIS_SERVER_APP_UNIT_ACCESS_H_
+#define BREVIS_SERVER_APP_UNIT_ACCESS_H_
 
 #include <string_view>
 
@@ -8,7 +8,7 @@
 #include "server/domain/policy.h"
 #include "server/store/sqlite.h"
 
-namespace brevis::api {
+namespace brevis::app {
 
 // Unit `uid` as `caller` may see it: NOT_FOUND, the same as for a missing
 // unit, when it lies outside the caller's unit scopes.
@@ -16,6 +16,6 @@ absl::StatusOr<v1::Unit> GetVisibleUnit(store::Connection& db,
                                         const domain::Caller& caller,
                                         std::string_view uid);
 
-}  // namespace brevis::api
+}  // namespace brevis::app
 
-#endif  // BREVIS_SERVER_API_UNIT_ACCESS_H_
+#endif  // BREVIS_SERVER_APP_UNIT_ACCESS_H_

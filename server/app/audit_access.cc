@@ -1,4 +1,4 @@
-#include "server/api/audit_access.h"
+#include "server/app/audit_access.h"
 
 #include <set>
 
@@ -7,7 +7,7 @@
 #include "server/domain/validation.h"
 #include "server/store/principal_repository.h"
 
-namespace brevis::api {
+namespace brevis::app {
 
 absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
                                                  const domain::Caller& caller,
@@ -119,4 +119,4 @@ absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,
   return ids;
 }
 
-}  // namespace brevis::api
+}  // namespace brevis::app

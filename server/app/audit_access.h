@@ -1,5 +1,5 @@
-#ifndef BREVIS_SERVER_API_AUDIT_ACCESS_H_
-#define BREVIS_SERVER_API_AUDIT_ACCESS_H_
+#ifndef BREVIS_SERVER_APP_AUDIT_ACCESS_H_
+#define BREVIS_SERVER_APP_AUDIT_ACCESS_H_
 
 #include <string_view>
 #include <vector>
@@ -9,7 +9,7 @@
 #include "server/domain/policy.h"
 #include "server/store/audit_repository.h"
 
-namespace brevis::api {
+namespace brevis::app {
 
 // Finds audit `uid` for `caller` about to do `action` on it (or under it).
 // PERMISSION_DENIED when the caller may read no audit at all; NOT_FOUND,
@@ -49,6 +49,6 @@ absl::Status CheckNeverPublished(std::string_view name, bool was_published,
 absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,
                                                 const v1::Audit& audit);
 
-}  // namespace brevis::api
+}  // namespace brevis::app
 
-#endif  // BREVIS_SERVER_API_AUDIT_ACCESS_H_
+#endif  // BREVIS_SERVER_APP_AUDIT_ACCESS_H_

@@ -1,8 +1,10 @@
-#include "server/api/report_gathering.h"
+#include "server/app/report_gathering.h"
 
 #include <map>
 #include <vector>
 
+#include "server/app/create_once.h"
+#include "server/app/list_window.h"
 #include "server/domain/validation.h"
 #include "server/report/report_model.h"
 #include "server/store/action_repository.h"
@@ -12,7 +14,7 @@
 #include "server/store/report_repository.h"
 #include "server/store/unit_repository.h"
 
-namespace brevis::api {
+namespace brevis::app {
 namespace {
 
 // Pages through a repository List to the end. The bound keeps a corrupt
@@ -108,4 +110,4 @@ absl::StatusOr<v1::AuditReport> GatherAuditReport(
   return result;
 }
 
-}  // namespace brevis::api
+}  // namespace brevis::app
