@@ -110,6 +110,15 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                 std::string_view method,
                                 std::function<absl::Status(const Call&)> work);
 
+// Moves a use case's answer into gRPC's response message and returns its
+// status: the one step between server/app and the transport.
+template <typename Response>
+absl::Status Answer(absl::StatusOr<Response> answer, Response* response) {
+  if (!answer.ok()) return answer.status();
+  response->Swap(&*answer);
+  return absl::OkStatus();
+}
+
 // The status of a call the client cancelled before it was served.
 absl::Status CancelledByClient();
 
