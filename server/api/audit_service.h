@@ -3,6 +3,8 @@
 
 #include "brevis/v1/audit_service.grpc.pb.h"
 #include "server/api/service_support.h"
+#include "server/app/findings.h"
+#include "server/app/recommendations.h"
 
 namespace brevis::api {
 
@@ -15,7 +17,10 @@ namespace brevis::api {
 // audit_service_revisions.cc, the unit's actions in audit_service_actions.cc.
 class AuditService final : public v1::AuditService::CallbackService {
  public:
-  explicit AuditService(ServiceDeps deps) : deps_(deps) {}
+  explicit AuditService(ServiceDeps deps)
+      : deps_(deps),
+        findings_(deps.ForApp()),
+        recommendations_(deps.ForApp()) {}
 
   grpc::ServerUnaryReactor* CreateAudit(grpc::CallbackServerContext* context,
                                         const v1::CreateAuditRequest* request,
@@ -145,36 +150,6 @@ class AuditService final : public v1::AuditService::CallbackService {
   absl::Status DoDeleteSession(const Call& call,
                                const v1::DeleteSessionRequest& request,
                                google::protobuf::Empty* response);
-  absl::Status DoCreateFinding(const Call& call,
-                               const v1::CreateFindingRequest& request,
-                               v1::Finding* response);
-  absl::Status DoGetFinding(const Call& call,
-                            const v1::GetFindingRequest& request,
-                            v1::Finding* response);
-  absl::Status DoListFindings(const Call& call,
-                              const v1::ListFindingsRequest& request,
-                              v1::ListFindingsResponse* response);
-  absl::Status DoUpdateFinding(const Call& call,
-                               const v1::UpdateFindingRequest& request,
-                               v1::Finding* response);
-  absl::Status DoDeleteFinding(const Call& call,
-                               const v1::DeleteFindingRequest& request,
-                               google::protobuf::Empty* response);
-  absl::Status DoCreateRecommendation(
-      const Call& call, const v1::CreateRecommendationRequest& request,
-      v1::Recommendation* response);
-  absl::Status DoGetRecommendation(const Call& call,
-                                   const v1::GetRecommendationRequest& request,
-                                   v1::Recommendation* response);
-  absl::Status DoListRecommendations(
-      const Call& call, const v1::ListRecommendationsRequest& request,
-      v1::ListRecommendationsResponse* response);
-  absl::Status DoUpdateRecommendation(
-      const Call& call, const v1::UpdateRecommendationRequest& request,
-      v1::Recommendation* response);
-  absl::Status DoDeleteRecommendation(
-      const Call& call, const v1::DeleteRecommendationRequest& request,
-      google::protobuf::Empty* response);
   absl::Status DoTransitionAudit(const Call& call,
                                  const v1::TransitionAuditRequest& request,
                                  v1::Audit* response);
@@ -190,12 +165,6 @@ class AuditService final : public v1::AuditService::CallbackService {
   absl::Status DoListFeedback(const Call& call,
                               const v1::ListFeedbackRequest& request,
                               v1::ListFeedbackResponse* response);
-  absl::Status DoListFindingRevisions(
-      const Call& call, const v1::ListRevisionsRequest& request,
-      v1::ListFindingRevisionsResponse* response);
-  absl::Status DoListRecommendationRevisions(
-      const Call& call, const v1::ListRevisionsRequest& request,
-      v1::ListRecommendationRevisionsResponse* response);
   absl::Status DoCreateAction(const Call& call,
                               const v1::CreateActionRequest& request,
                               v1::Action* response);
@@ -213,6 +182,8 @@ class AuditService final : public v1::AuditService::CallbackService {
                              v1::ListActionsResponse* response);
 
   const ServiceDeps deps_;
+  app::Findings findings_;
+  app::Recommendations recommendations_;
 };
 
 }  // namespace brevis::api

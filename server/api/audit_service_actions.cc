@@ -102,7 +102,7 @@ absl::Status AuditService::DoCreateAction(
         LocateAudit(db, call.caller, (*parent)[0], domain::Action::kRespond);
     if (!location.ok()) return location.status();
     auto recommendation = store::RecommendationRepository(db).RowId(
-        (*parent)[0], location->id, (*parent)[1]);
+        domain::name::Recommendation{(*parent)[0], (*parent)[1]}, location->id);
     if (!recommendation.ok()) return recommendation.status();
     store::ActionRepository actions(db, today);
     store::ActionParent where{*recommendation, location->id,
@@ -138,7 +138,7 @@ absl::Status AuditService::DoGetAction(const Call& call,
             LocateAudit(db, call.caller, (*ids)[0], domain::Action::kReadAudit);
         if (!location.ok()) return location.status();
         auto recommendation = store::RecommendationRepository(db).RowId(
-            (*ids)[0], location->id, (*ids)[1]);
+            domain::name::Recommendation{(*ids)[0], (*ids)[1]}, location->id);
         if (!recommendation.ok()) return recommendation.status();
         return Assign(
             store::ActionRepository(db, today).Get(*recommendation, (*ids)[2]),
@@ -167,7 +167,7 @@ absl::Status AuditService::DoUpdateAction(
     if (!location.ok()) return location.status();
     BREVIS_RETURN_IF_ERROR(ActionsOpen(location->facts));
     auto recommendation = store::RecommendationRepository(db).RowId(
-        (*ids)[0], location->id, (*ids)[1]);
+        domain::name::Recommendation{(*ids)[0], (*ids)[1]}, location->id);
     if (!recommendation.ok()) return recommendation.status();
     store::ActionRepository actions(db, today);
     auto current = actions.Get(*recommendation, (*ids)[2]);
@@ -202,7 +202,7 @@ absl::Status AuditService::DoAddProgressNote(
     if (!location.ok()) return location.status();
     BREVIS_RETURN_IF_ERROR(ActionsOpen(location->facts));
     auto recommendation = store::RecommendationRepository(db).RowId(
-        (*ids)[0], location->id, (*ids)[1]);
+        domain::name::Recommendation{(*ids)[0], (*ids)[1]}, location->id);
     if (!recommendation.ok()) return recommendation.status();
     store::ActionRepository actions(db, today);
     auto id = actions.RowId(*recommendation, (*ids)[2]);

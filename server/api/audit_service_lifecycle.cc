@@ -141,11 +141,13 @@ absl::Status AuditService::DoRespondToRecommendation(
         {v1::AUDIT_STATE_PUBLISHED, v1::AUDIT_STATE_IN_PROGRESS},
         "the unit responds while the audit is PUBLISHED or IN_PROGRESS"));
     store::RecommendationRepository recommendations(db);
-    auto id = recommendations.RowId((*ids)[0], location->id, (*ids)[1]);
+    auto id = recommendations.RowId(
+        domain::name::Recommendation{(*ids)[0], (*ids)[1]}, location->id);
     if (!id.ok()) return id.status();
     BREVIS_RETURN_IF_ERROR(recommendations.SetResponse(
         *id, request.response(), call.caller.name, call.time));
-    auto updated = recommendations.Get((*ids)[0], location->id, (*ids)[1]);
+    auto updated = recommendations.Get(
+        domain::name::Recommendation{(*ids)[0], (*ids)[1]}, location->id);
     if (!updated.ok()) return updated.status();
     *response = std::move(*updated);
     return RecordAuditWrite(
@@ -169,11 +171,13 @@ absl::Status AuditService::DoRecordVerdict(
         StateIs(location->facts, {v1::AUDIT_STATE_FOLLOW_UP},
                 "follow-up verdicts are recorded in FOLLOW_UP"));
     store::RecommendationRepository recommendations(db);
-    auto id = recommendations.RowId((*ids)[0], location->id, (*ids)[1]);
+    auto id = recommendations.RowId(
+        domain::name::Recommendation{(*ids)[0], (*ids)[1]}, location->id);
     if (!id.ok()) return id.status();
     BREVIS_RETURN_IF_ERROR(recommendations.SetVerdict(
         *id, request.verdict(), call.caller.name, call.time));
-    auto updated = recommendations.Get((*ids)[0], location->id, (*ids)[1]);
+    auto updated = recommendations.Get(
+        domain::name::Recommendation{(*ids)[0], (*ids)[1]}, location->id);
     if (!updated.ok()) return updated.status();
     *response = std::move(*updated);
     return RecordAuditWrite(

@@ -5,6 +5,7 @@
 
 #include "server/app/create_once.h"
 #include "server/app/list_window.h"
+#include "server/domain/resource_name.h"
 #include "server/domain/validation.h"
 #include "server/report/report_model.h"
 #include "server/store/action_repository.h"
@@ -62,14 +63,14 @@ absl::StatusOr<v1::AuditReport> GatherAuditReport(
   }
 
   auto findings = ReadAll<v1::Finding>([&](int64_t after, int limit) {
-    return store::FindingRepository(db).List(audit_uid, where.id, {}, after,
-                                             limit);
+    return store::FindingRepository(db).List(domain::name::Audit{audit_uid},
+                                             where.id, {}, after, limit);
   });
   if (!findings.ok()) return findings.status();
   auto recommendations =
       ReadAll<v1::Recommendation>([&](int64_t after, int limit) {
-        return store::RecommendationRepository(db).List(audit_uid, where.id,
-                                                        after, limit);
+        return store::RecommendationRepository(db).List(
+            domain::name::Audit{audit_uid}, where.id, after, limit);
       });
   if (!recommendations.ok()) return recommendations.status();
   store::ActionFilter by_audit;

@@ -37,16 +37,16 @@ void NormalizeSets(v1::Finding* finding) {
            finding->mutable_child_rights_articles());
 }
 
-absl::Status FindingNotFound(std::string_view audit_uid, std::string_view uid) {
-  return absl::NotFoundError(brevis::StrCat(
-      "finding ", domain::FindingName(audit_uid, uid), " not found"));
+absl::Status FindingNotFound(const domain::name::Finding& name) {
+  return absl::NotFoundError(
+      brevis::StrCat("finding ", domain::Format(name), " not found"));
 }
 
 }  // namespace
 
-absl::Status FindingRepository::Create(std::string_view audit_uid,
-                                       int64_t audit_id, std::string_view uid,
-                                       absl::Time now, v1::Finding* finding) {
+absl::Status FindingRepository::Create(const domain::name::Finding& name,
+                                       int64_t audit_id, absl::Time now,
+                                       v1::Finding* finding) {
   auto insert = db_.Prepare(
       "INSERT INTO findings (uid, audit_id, focus_area, kind, text, "
       "informant_groups, child_rights_articles, sip, create_time, "
@@ -54,7 +54,7 @@ absl::Status FindingRepository::Create(std::string_view audit_uid,
   if (!insert.ok()) return insert.status();
   int64_t micros = ToMicros(now);
   absl::Status status = (*insert)
-                            ->Bind(1, uid)
+                            ->Bind(1, name.finding)
                             .Bind(2, audit_id)
                             .Bind(3, int64_t{finding->focus_area()})
                             .Bind(4, int64_t{finding->kind()})
@@ -66,7 +66,7 @@ absl::Status FindingRepository::Create(std::string_view audit_uid,
                             .Bind(10, micros)
                             .Run();
   if (!status.ok()) return status;
-  finding->set_name(domain::FindingName(audit_uid, uid));
+  finding->set_name(domain::Format(name));
   NormalizeSets(finding);
   SetTimestamp(micros, finding->mutable_create_time());
   SetTimestamp(micros, finding->mutable_update_time());
@@ -74,22 +74,21 @@ absl::Status FindingRepository::Create(std::string_view audit_uid,
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Finding> FindingRepository::Get(std::string_view audit_uid,
-                                                   int64_t audit_id,
-                                                   std::string_view uid) {
+absl::StatusOr<v1::Finding> FindingRepository::Get(
+    const domain::name::Finding& name, int64_t audit_id) {
   auto select =
       db_.Prepare(BREVIS_FINDING_SELECT "WHERE audit_id = ? AND uid = ?");
   if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, uid);
+  (*select)->Bind(1, audit_id).Bind(2, name.finding);
   absl::StatusOr<bool> row = (*select)->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return FindingNotFound(audit_uid, uid);
-  return ReadFinding(audit_uid, **select);
+  if (!*row) return FindingNotFound(name);
+  return ReadFinding(name.audit, **select);
 }
 
 absl::StatusOr<Page<v1::Finding>> FindingRepository::List(
-    std::string_view audit_uid, int64_t audit_id, const FindingFilter& filter,
-    int64_t after_id, int limit) {
+    const domain::name::Audit& audit, int64_t audit_id,
+    const FindingFilter& filter, int64_t after_id, int limit) {
   // One statement per filter shape, each on an index that keeps the audit's
   // rows in id order (see migrations/0001_initial.sql).
   const char* sql;
@@ -115,13 +114,13 @@ absl::StatusOr<Page<v1::Finding>> FindingRepository::List(
   if (filter.focus_area) stmt.Bind(3, int64_t{*filter.focus_area});
   if (filter.kind) stmt.Bind(4, int64_t{*filter.kind});
   return CollectPage<v1::Finding>(stmt, limit, [&](const Statement& row) {
-    return ReadFinding(audit_uid, row);
+    return ReadFinding(audit.audit, row);
   });
 }
 
-absl::Status FindingRepository::Update(std::string_view audit_uid,
-                                       int64_t audit_id, std::string_view uid,
-                                       absl::Time now, v1::Finding* finding) {
+absl::Status FindingRepository::Update(const domain::name::Finding& name,
+                                       int64_t audit_id, absl::Time now,
+                                       v1::Finding* finding) {
   auto update = db_.Prepare(
       "UPDATE findings SET focus_area = ?, kind = ?, text = ?, "
       "informant_groups = ?, child_rights_articles = ?, sip = ?, "
@@ -138,25 +137,26 @@ absl::Status FindingRepository::Update(std::string_view audit_uid,
       .Bind(6, int64_t{finding->sip()})
       .Bind(7, micros)
       .Bind(8, audit_id)
-      .Bind(9, uid);
+      .Bind(9, name.finding);
   absl::StatusOr<bool> row = stmt.Step();
   if (!row.ok()) return row.status();
-  if (!*row) return FindingNotFound(audit_uid, uid);
+  if (!*row) return FindingNotFound(name);
   NormalizeSets(finding);
   finding->set_etag(Etag(stmt.Int(0)));
   SetTimestamp(micros, finding->mutable_update_time());
   return absl::OkStatus();
 }
 
-absl::Status FindingRepository::Delete(std::string_view audit_uid,
-                                       int64_t audit_id, std::string_view uid) {
+absl::Status FindingRepository::Delete(const domain::name::Finding& name,
+                                       int64_t audit_id) {
   auto remove =
       db_.Prepare("DELETE FROM findings WHERE audit_id = ? AND uid = ?");
   if (!remove.ok()) return remove.status();
-  if (auto s = (*remove)->Bind(1, audit_id).Bind(2, uid).Run(); !s.ok()) {
+  if (auto s = (*remove)->Bind(1, audit_id).Bind(2, name.finding).Run();
+      !s.ok()) {
     return s;
   }
-  if (db_.Changes() == 0) return FindingNotFound(audit_uid, uid);
+  if (db_.Changes() == 0) return FindingNotFound(name);
   return absl::OkStatus();
 }
 

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "brevis/v1/finding.pb.h"
+#include "server/domain/resource_name.h"
 #include "server/store/rows.h"
 #include "server/store/sqlite.h"
 
@@ -18,30 +19,28 @@ struct FindingFilter {
 };
 
 // The findings table. Works inside the caller's transaction; not
-// thread-safe. Every method takes the audit's uid (for names) and row id.
+// thread-safe. Every method takes the finding's (or the audit's) typed name,
+// which the returned names are made of, and the audit's row id.
 class FindingRepository {
  public:
   explicit FindingRepository(Connection& connection) : db_(connection) {}
 
-  // Inserts `finding` under id `uid`; fills in name, times and etag.
-  absl::Status Create(std::string_view audit_uid, int64_t audit_id,
-                      std::string_view uid, absl::Time now,
-                      v1::Finding* finding);
-  // NOT_FOUND when the audit has no finding `uid`.
-  absl::StatusOr<v1::Finding> Get(std::string_view audit_uid, int64_t audit_id,
-                                  std::string_view uid);
-  absl::StatusOr<Page<v1::Finding>> List(std::string_view audit_uid,
+  // Inserts `finding` as `name`; fills in name, times and etag.
+  absl::Status Create(const domain::name::Finding& name, int64_t audit_id,
+                      absl::Time now, v1::Finding* finding);
+  // NOT_FOUND when the audit has no such finding.
+  absl::StatusOr<v1::Finding> Get(const domain::name::Finding& name,
+                                  int64_t audit_id);
+  absl::StatusOr<Page<v1::Finding>> List(const domain::name::Audit& audit,
                                          int64_t audit_id,
                                          const FindingFilter& filter,
                                          int64_t after_id, int limit);
   // Overwrites the editable columns, bumps the revision, fills in
   // update_time and etag. NOT_FOUND.
-  absl::Status Update(std::string_view audit_uid, int64_t audit_id,
-                      std::string_view uid, absl::Time now,
-                      v1::Finding* finding);
+  absl::Status Update(const domain::name::Finding& name, int64_t audit_id,
+                      absl::Time now, v1::Finding* finding);
   // NOT_FOUND.
-  absl::Status Delete(std::string_view audit_uid, int64_t audit_id,
-                      std::string_view uid);
+  absl::Status Delete(const domain::name::Finding& name, int64_t audit_id);
 
  private:
   Connection& db_;

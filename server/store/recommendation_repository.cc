@@ -23,16 +23,15 @@ v1::Recommendation ReadRow(std::string_view audit_uid, const Statement& row) {
   return recommendation;
 }
 
-absl::Status NotFound(std::string_view audit_uid, std::string_view uid) {
-  return absl::NotFoundError(StrCat("recommendation ",
-                                    domain::RecommendationName(audit_uid, uid),
-                                    " not found"));
+absl::Status NotFound(const domain::name::Recommendation& name) {
+  return absl::NotFoundError(
+      StrCat("recommendation ", domain::Format(name), " not found"));
 }
 
 }  // namespace
 
 absl::StatusOr<std::vector<int64_t>> RecommendationRepository::FindingIds(
-    std::string_view audit_uid, int64_t audit_id,
+    const domain::name::Audit& audit, int64_t audit_id,
     const v1::Recommendation& recommendation) {
   std::vector<int64_t> ids;
   for (int i = 0; i < recommendation.findings_size(); ++i) {
@@ -47,7 +46,7 @@ absl::StatusOr<std::vector<int64_t>> RecommendationRepository::FindingIds(
     if (!*row) {
       return absl::NotFoundError(StrCat("recommendation.findings[", i,
                                         "]: finding ", name, " not found in ",
-                                        domain::AuditName(audit_uid)));
+                                        domain::Format(audit)));
     }
     ids.push_back((*select)->Int(0));
   }
@@ -109,14 +108,14 @@ absl::Status RecommendationRepository::FillAnswers(
 }
 
 absl::StatusOr<int64_t> RecommendationRepository::RowId(
-    std::string_view audit_uid, int64_t audit_id, std::string_view uid) {
+    const domain::name::Recommendation& name, int64_t audit_id) {
   auto find = db_.Prepare(
       "SELECT id FROM recommendations WHERE audit_id = ? AND uid = ?");
   if (!find.ok()) return find.status();
-  (*find)->Bind(1, audit_id).Bind(2, uid);
+  (*find)->Bind(1, audit_id).Bind(2, name.recommendation);
   absl::StatusOr<bool> row = (*find)->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return NotFound(audit_uid, uid);
+  if (!*row) return NotFound(name);
   return (*find)->Int(0);
 }
 
@@ -186,7 +185,7 @@ absl::Status RecommendationRepository::FillFindings(
 }
 
 absl::Status RecommendationRepository::Create(
-    std::string_view audit_uid, int64_t audit_id, std::string_view uid,
+    const domain::name::Recommendation& name, int64_t audit_id,
     const std::vector<int64_t>& finding_ids, absl::Time now,
     v1::Recommendation* recommendation) {
   auto insert = db_.Prepare(
@@ -196,7 +195,7 @@ absl::Status RecommendationRepository::Create(
   if (!insert.ok()) return insert.status();
   int64_t micros = ToMicros(now);
   Statement& stmt = **insert;
-  stmt.Bind(1, uid)
+  stmt.Bind(1, name.recommendation)
       .Bind(2, audit_id)
       .Bind(3, recommendation->text())
       .Bind(4, int64_t{recommendation->priority()})
@@ -207,31 +206,34 @@ absl::Status RecommendationRepository::Create(
   int64_t id = stmt.Int(0);
   insert->reset();
   if (auto s = ReplaceFindings(id, finding_ids); !s.ok()) return s;
-  recommendation->set_name(domain::RecommendationName(audit_uid, uid));
+  recommendation->set_name(domain::Format(name));
   SetTimestamp(micros, recommendation->mutable_create_time());
   SetTimestamp(micros, recommendation->mutable_update_time());
   recommendation->set_etag(Etag(1));
-  return FillFindings(audit_uid, id, recommendation);
+  return FillFindings(name.audit, id, recommendation);
 }
 
 absl::StatusOr<v1::Recommendation> RecommendationRepository::Get(
-    std::string_view audit_uid, int64_t audit_id, std::string_view uid) {
+    const domain::name::Recommendation& name, int64_t audit_id) {
   auto select = db_.Prepare(BREVIS_RECOMMENDATION_SELECT
                             "WHERE audit_id = ? AND uid = ?");
   if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, uid);
+  (*select)->Bind(1, audit_id).Bind(2, name.recommendation);
   absl::StatusOr<bool> row = (*select)->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return NotFound(audit_uid, uid);
-  v1::Recommendation recommendation = ReadRow(audit_uid, **select);
+  if (!*row) return NotFound(name);
+  v1::Recommendation recommendation = ReadRow(name.audit, **select);
   int64_t id = (*select)->Int(0);
   select->reset();
-  if (auto s = FillFindings(audit_uid, id, &recommendation); !s.ok()) return s;
+  if (auto s = FillFindings(name.audit, id, &recommendation); !s.ok()) {
+    return s;
+  }
   return recommendation;
 }
 
 absl::StatusOr<Page<v1::Recommendation>> RecommendationRepository::List(
-    std::string_view audit_uid, int64_t audit_id, int64_t after_id, int limit) {
+    const domain::name::Audit& audit, int64_t audit_id, int64_t after_id,
+    int limit) {
   auto select = db_.Prepare(BREVIS_RECOMMENDATION_SELECT
                             "WHERE audit_id = ? AND id > ? ORDER BY id "
                             "LIMIT ?");
@@ -242,12 +244,12 @@ absl::StatusOr<Page<v1::Recommendation>> RecommendationRepository::List(
   auto page =
       CollectPage<v1::Recommendation>(stmt, limit, [&](const Statement& row) {
         ids.push_back(row.Int(0));
-        return ReadRow(audit_uid, row);
+        return ReadRow(audit.audit, row);
       });
   if (!page.ok()) return page;
   select->reset();
   for (size_t i = 0; i < page->items.size(); ++i) {
-    if (auto s = FillFindings(audit_uid, ids[i], &page->items[i]); !s.ok()) {
+    if (auto s = FillFindings(audit.audit, ids[i], &page->items[i]); !s.ok()) {
       return s;
     }
   }
@@ -255,7 +257,7 @@ absl::StatusOr<Page<v1::Recommendation>> RecommendationRepository::List(
 }
 
 absl::Status RecommendationRepository::Update(
-    std::string_view audit_uid, int64_t audit_id, std::string_view uid,
+    const domain::name::Recommendation& name, int64_t audit_id,
     const std::vector<int64_t>& finding_ids, absl::Time now,
     v1::Recommendation* recommendation) {
   auto update = db_.Prepare(
@@ -269,28 +271,27 @@ absl::Status RecommendationRepository::Update(
       .Bind(2, int64_t{recommendation->priority()})
       .Bind(3, micros)
       .Bind(4, audit_id)
-      .Bind(5, uid);
+      .Bind(5, name.recommendation);
   absl::StatusOr<bool> row = stmt.Step();
   if (!row.ok()) return row.status();
-  if (!*row) return NotFound(audit_uid, uid);
+  if (!*row) return NotFound(name);
   int64_t id = stmt.Int(0);
   recommendation->set_etag(Etag(stmt.Int(1)));
   update->reset();
   SetTimestamp(micros, recommendation->mutable_update_time());
   if (auto s = ReplaceFindings(id, finding_ids); !s.ok()) return s;
-  return FillFindings(audit_uid, id, recommendation);
+  return FillFindings(name.audit, id, recommendation);
 }
 
-absl::Status RecommendationRepository::Delete(std::string_view audit_uid,
-                                              int64_t audit_id,
-                                              std::string_view uid) {
+absl::Status RecommendationRepository::Delete(
+    const domain::name::Recommendation& name, int64_t audit_id) {
   auto find = db_.Prepare(
       "SELECT id FROM recommendations WHERE audit_id = ? AND uid = ?");
   if (!find.ok()) return find.status();
-  (*find)->Bind(1, audit_id).Bind(2, uid);
+  (*find)->Bind(1, audit_id).Bind(2, name.recommendation);
   absl::StatusOr<bool> row = (*find)->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return NotFound(audit_uid, uid);
+  if (!*row) return NotFound(name);
   int64_t id = (*find)->Int(0);
   find->reset();
   if (auto s = ReplaceFindings(id, {}); !s.ok()) return s;
@@ -307,13 +308,13 @@ absl::Status RecommendationRepository::Delete(std::string_view audit_uid,
 }
 
 absl::StatusOr<std::vector<std::string>> RecommendationRepository::ActionNames(
-    std::string_view audit_uid, int64_t audit_id, std::string_view uid) {
+    const domain::name::Recommendation& name, int64_t audit_id) {
   auto select = db_.Prepare(
       "SELECT a.uid FROM actions a JOIN recommendations r ON r.id = "
       "a.recommendation_id WHERE r.audit_id = ? AND r.uid = ? ORDER BY a.id");
   if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, uid);
-  std::string parent = domain::RecommendationName(audit_uid, uid);
+  (*select)->Bind(1, audit_id).Bind(2, name.recommendation);
+  std::string parent = domain::Format(name);
   std::vector<std::string> names;
   while (true) {
     absl::StatusOr<bool> row = (*select)->Step();
@@ -324,20 +325,20 @@ absl::StatusOr<std::vector<std::string>> RecommendationRepository::ActionNames(
 }
 
 absl::StatusOr<std::vector<std::string>> RecommendationRepository::Answering(
-    std::string_view audit_uid, int64_t audit_id,
-    std::string_view finding_uid) {
+    const domain::name::Finding& finding, int64_t audit_id) {
   auto select = db_.Prepare(
       "SELECT r.uid FROM recommendation_findings rf JOIN recommendations r "
       "ON r.id = rf.recommendation_id JOIN findings f ON f.id = "
       "rf.finding_id WHERE f.audit_id = ? AND f.uid = ? ORDER BY r.id");
   if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, finding_uid);
+  (*select)->Bind(1, audit_id).Bind(2, finding.finding);
   std::vector<std::string> names;
   while (true) {
     absl::StatusOr<bool> row = (*select)->Step();
     if (!row.ok()) return row.status();
     if (!*row) return names;
-    names.push_back(domain::RecommendationName(audit_uid, (*select)->Text(0)));
+    names.push_back(
+        domain::RecommendationName(finding.audit, (*select)->Text(0)));
   }
 }
 

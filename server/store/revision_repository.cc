@@ -38,15 +38,35 @@ const KindSql& SqlFor(RevisionRepository::Kind kind) {
 
 }  // namespace
 
-absl::StatusOr<int64_t> RevisionRepository::RowId(Kind kind, int64_t audit_id,
-                                                  std::string_view uid) {
+absl::StatusOr<RevisionRepository::Row> RevisionRepository::RowOf(
+    const domain::name::Finding& name, int64_t audit_id) {
+  return RowOf(Kind::kFinding, audit_id, name.finding);
+}
+
+absl::StatusOr<RevisionRepository::Row> RevisionRepository::RowOf(
+    const domain::name::Recommendation& name, int64_t audit_id) {
+  return RowOf(Kind::kRecommendation, audit_id, name.recommendation);
+}
+
+absl::StatusOr<bool> RevisionRepository::WasPublished(
+    const domain::name::Finding& name, int64_t audit_id) {
+  return WasPublished(Kind::kFinding, audit_id, name.finding);
+}
+
+absl::StatusOr<bool> RevisionRepository::WasPublished(
+    const domain::name::Recommendation& name, int64_t audit_id) {
+  return WasPublished(Kind::kRecommendation, audit_id, name.recommendation);
+}
+
+absl::StatusOr<RevisionRepository::Row> RevisionRepository::RowOf(
+    Kind kind, int64_t audit_id, std::string_view uid) {
   auto select = db_.Prepare(SqlFor(kind).row_id);
   if (!select.ok()) return select.status();
   (*select)->Bind(1, audit_id).Bind(2, uid);
   absl::StatusOr<bool> row = (*select)->Step();
   if (!row.ok()) return row.status();
   if (!*row) return absl::NotFoundError("not found");
-  return (*select)->Int(0);
+  return Row{kind, (*select)->Int(0)};
 }
 
 absl::StatusOr<bool> RevisionRepository::WasPublished(Kind kind,
@@ -62,33 +82,33 @@ absl::StatusOr<bool> RevisionRepository::WasPublished(Kind kind,
 }
 
 absl::Status RevisionRepository::Correct(
-    Kind kind, int64_t row_id, const google::protobuf::Message& current,
+    const Row& row, const google::protobuf::Message& current,
     int64_t correction, std::string_view reason) {
-  auto keep = db_.Prepare(SqlFor(kind).keep);
+  auto keep = db_.Prepare(SqlFor(row.kind).keep);
   if (!keep.ok()) return keep.status();
   if (auto s = (*keep)
-                   ->Bind(1, row_id)
+                   ->Bind(1, row.id)
                    .Bind(2, correction)
                    .BindBlob(3, current.SerializeAsString())
                    .Run();
       !s.ok()) {
     return s;
   }
-  auto mark = db_.Prepare(SqlFor(kind).mark);
+  auto mark = db_.Prepare(SqlFor(row.kind).mark);
   if (!mark.ok()) return mark.status();
-  return (*mark)->Bind(1, reason).Bind(2, row_id).Run();
+  return (*mark)->Bind(1, reason).Bind(2, row.id).Run();
 }
 
 absl::StatusOr<std::vector<std::string>> RevisionRepository::Earlier(
-    Kind kind, int64_t row_id) {
-  auto select = db_.Prepare(SqlFor(kind).earlier);
+    const Row& row) {
+  auto select = db_.Prepare(SqlFor(row.kind).earlier);
   if (!select.ok()) return select.status();
-  (*select)->Bind(1, row_id);
+  (*select)->Bind(1, row.id);
   std::vector<std::string> snapshots;
   while (true) {
-    absl::StatusOr<bool> row = (*select)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return snapshots;
+    absl::StatusOr<bool> more = (*select)->Step();
+    if (!more.ok()) return more.status();
+    if (!*more) return snapshots;
     snapshots.push_back((*select)->Text(0));
   }
 }

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "server/domain/resource_name.h"
 #include "server/store/sqlite.h"
 
 namespace brevis::store {
@@ -17,28 +18,40 @@ namespace brevis::store {
 class RevisionRepository {
  public:
   enum class Kind { kFinding, kRecommendation };
+  // The row of one finding or recommendation, whose versions are kept.
+  struct Row {
+    Kind kind;
+    int64_t id;
+  };
 
   explicit RevisionRepository(Connection& connection) : db_(connection) {}
 
-  // The row id of the finding or recommendation `uid` of audit `audit_id`.
+  // The row of finding or recommendation `name` of audit `audit_id`.
   // NOT_FOUND.
-  absl::StatusOr<int64_t> RowId(Kind kind, int64_t audit_id,
-                                std::string_view uid);
-  // Whether the finding or recommendation `uid` of audit `audit_id` was
-  // part of a published report at any time, even if the audit has been
-  // reopened or cancelled since. NOT_FOUND.
-  absl::StatusOr<bool> WasPublished(Kind kind, int64_t audit_id,
-                                    std::string_view uid);
+  absl::StatusOr<Row> RowOf(const domain::name::Finding& name,
+                            int64_t audit_id);
+  absl::StatusOr<Row> RowOf(const domain::name::Recommendation& name,
+                            int64_t audit_id);
+  // Whether finding or recommendation `name` of audit `audit_id` was part
+  // of a published report at any time, even if the audit has been reopened
+  // or cancelled since. NOT_FOUND.
+  absl::StatusOr<bool> WasPublished(const domain::name::Finding& name,
+                                    int64_t audit_id);
+  absl::StatusOr<bool> WasPublished(const domain::name::Recommendation& name,
+                                    int64_t audit_id);
   // Keeps `current` (the version about to be replaced, whose revision field
   // numbers it) and marks the row as corrected once more, for `reason`,
   // and as published text (a correction is of published text only).
-  absl::Status Correct(Kind kind, int64_t row_id,
-                       const google::protobuf::Message& current,
+  absl::Status Correct(const Row& row, const google::protobuf::Message& current,
                        int64_t correction, std::string_view reason);
   // The kept versions, oldest first, serialized.
-  absl::StatusOr<std::vector<std::string>> Earlier(Kind kind, int64_t row_id);
+  absl::StatusOr<std::vector<std::string>> Earlier(const Row& row);
 
  private:
+  absl::StatusOr<Row> RowOf(Kind kind, int64_t audit_id, std::string_view uid);
+  absl::StatusOr<bool> WasPublished(Kind kind, int64_t audit_id,
+                                    std::string_view uid);
+
   Connection& db_;
 };
 

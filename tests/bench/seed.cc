@@ -9,6 +9,7 @@
 #include <random>
 
 #include "absl/time/time.h"
+#include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
 #include "server/domain/validation.h"
 #include "server/store/action_repository.h"
@@ -515,9 +516,9 @@ class Seeder {
           if (r % 7 == 0) finding.add_child_rights_articles(3);
           finding.set_sip(r % 9 == 0);
           absl::Time created = At(row, 20 + (rng_() % 60000) / 1440.0);
-          if (auto s =
-                  store::FindingRepository(connection)
-                      .Create(row.uid, row.id, Uid(rng_), created, &finding);
+          if (auto s = store::FindingRepository(connection)
+                           .Create(domain::name::Finding{row.uid, Uid(rng_)},
+                                   row.id, created, &finding);
               !s.ok()) {
             return s;
           }
@@ -546,9 +547,9 @@ class Seeder {
         recommendation.set_text(Pick(rng_, kRecommendations));
         recommendation.set_priority(static_cast<v1::Priority>(1 + rng_() % 3));
         std::string uid = Uid(rng_);
-        if (auto s = repository.Create(row.uid, row.id, uid,
-                                       {row.improvement_findings[r]}, written,
-                                       &recommendation);
+        if (auto s = repository.Create(
+                domain::name::Recommendation{row.uid, uid}, row.id,
+                {row.improvement_findings[r]}, written, &recommendation);
             !s.ok()) {
           return s;
         }
