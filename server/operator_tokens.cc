@@ -132,9 +132,10 @@ absl::StatusOr<std::string> IssueOperatorToken(
             absl::ToUnixSeconds(now + lifetime));
         const std::string& name = record->principal.name();
         if (auto s = store::TokenRepository(connection)
-                         .Create(name.substr(name.find('/') + 1), record->id,
-                                 domain::NewResourceId(),
-                                 auth::HashTokenSecret(secret), now, &token);
+                         .Create({name.substr(name.find('/') + 1),
+                                  domain::NewResourceId()},
+                                 record->id, auth::HashTokenSecret(secret), now,
+                                 &token);
             !s.ok()) {
           return s;
         }
@@ -155,14 +156,15 @@ absl::StatusOr<std::string> IssueOperatorToken(
 absl::Status RevokeOperatorToken(store::Database& db,
                                  const domain::Clock& clock,
                                  std::string_view name) {
-  auto ids = domain::ParseName(name, {"principals", "tokens"}, "--name");
-  if (!ids.ok()) return ids.status();
+  auto token_name = domain::ParseTokenName(name, "--name");
+  if (!token_name.ok()) return token_name.status();
   return db.Write([&](store::Connection& connection) -> absl::Status {
-    auto principal = store::PrincipalRepository(connection).Get((*ids)[0]);
+    auto principal =
+        store::PrincipalRepository(connection).Get(token_name->principal);
     if (!principal.ok()) return principal.status();
     absl::Time now = clock.Now();
     auto token = store::TokenRepository(connection)
-                     .Revoke((*ids)[0], principal->id, (*ids)[1], now);
+                     .Revoke(*token_name, principal->id, now);
     if (!token.ok()) return token.status();
     return RecordOperatorEvent(connection, now, v1::EVENT_KIND_REVOKED,
                                token->name());

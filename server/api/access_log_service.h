@@ -3,6 +3,7 @@
 
 #include "brevis/v1/access_log_service.grpc.pb.h"
 #include "server/api/service_support.h"
+#include "server/app/access_log.h"
 
 namespace brevis::api {
 
@@ -10,7 +11,8 @@ namespace brevis::api {
 // Thread-safe.
 class AccessLogService final : public v1::AccessLogService::CallbackService {
  public:
-  explicit AccessLogService(ServiceDeps deps) : deps_(deps) {}
+  explicit AccessLogService(ServiceDeps deps)
+      : deps_(deps), access_log_(deps.ForApp()) {}
 
   grpc::ServerUnaryReactor* ListAccessLog(
       grpc::CallbackServerContext* context,
@@ -18,13 +20,8 @@ class AccessLogService final : public v1::AccessLogService::CallbackService {
       v1::ListAccessLogResponse* response) override;
 
  private:
-  // Each RPC's work for an authenticated call, returning a domain status;
-  // the overrides authenticate and finish the call with it.
-  absl::Status DoListAccessLog(const Call& call,
-                               const v1::ListAccessLogRequest& request,
-                               v1::ListAccessLogResponse* response);
-
   const ServiceDeps deps_;
+  app::AccessLog access_log_;
 };
 
 }  // namespace brevis::api

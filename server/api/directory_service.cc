@@ -1,37 +1,13 @@
 #include "server/api/directory_service.h"
 
-#include <algorithm>
-
-#include "server/app/change_feed.h"
-#include "server/app/unit_access.h"
-#include "server/domain/list_filter.h"
-#include "server/domain/resource_name.h"
-#include "server/domain/status_macros.h"
-#include "server/domain/str_cat.h"
-#include "server/domain/update_mask.h"
-#include "server/domain/validation.h"
-#include "server/store/unit_repository.h"
-
 namespace brevis::api {
-namespace {
-
-constexpr char kCreateUnit[] = "brevis.v1.DirectoryService/CreateUnit";
-
-absl::StatusOr<std::string> UnitId(std::string_view name,
-                                   std::string_view field) {
-  auto ids = domain::ParseName(name, {"units"}, field);
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
-}
-
-}  // namespace
 
 grpc::ServerUnaryReactor* DirectoryService::CreateUnit(
     grpc::CallbackServerContext* context, const v1::CreateUnitRequest* request,
     v1::Unit* response) {
   return Serve(context, deps_, "brevis.v1.DirectoryService/CreateUnit",
                [this, request, response](const Call& call) {
-                 return DoCreateUnit(call, *request, response);
+                 return Answer(directory_.CreateUnit(call, *request), response);
                });
 }
 
@@ -40,7 +16,7 @@ grpc::ServerUnaryReactor* DirectoryService::GetUnit(
     v1::Unit* response) {
   return Serve(context, deps_, "brevis.v1.DirectoryService/GetUnit",
                [this, request, response](const Call& call) {
-                 return DoGetUnit(call, *request, response);
+                 return Answer(directory_.GetUnit(call, *request), response);
                });
 }
 
@@ -49,7 +25,7 @@ grpc::ServerUnaryReactor* DirectoryService::ListUnits(
     v1::ListUnitsResponse* response) {
   return Serve(context, deps_, "brevis.v1.DirectoryService/ListUnits",
                [this, request, response](const Call& call) {
-                 return DoListUnits(call, *request, response);
+                 return Answer(directory_.ListUnits(call, *request), response);
                });
 }
 
@@ -58,121 +34,87 @@ grpc::ServerUnaryReactor* DirectoryService::UpdateUnit(
     v1::Unit* response) {
   return Serve(context, deps_, "brevis.v1.DirectoryService/UpdateUnit",
                [this, request, response](const Call& call) {
-                 return DoUpdateUnit(call, *request, response);
+                 return Answer(directory_.UpdateUnit(call, *request), response);
                });
 }
-absl::Status DirectoryService::DoCreateUnit(
-    const Call& call, const v1::CreateUnitRequest& request,
-    v1::Unit* response) {
-  BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kWriteUnits));
-  if (!request.has_unit()) return absl::InvalidArgumentError("unit: required");
-  BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
-  BREVIS_RETURN_IF_ERROR(domain::ValidateUnit(request.unit()));
-  return deps_.db->Write([&](store::Connection& db) {
-    return CreateOnce(
-        db, call, kCreateUnit, request.request_id(), request, response,
-        [&] {
-          *response = request.unit();
-          store::UnitRepository units(db);
-          std::string uid = domain::NewResourceId();
-          BREVIS_RETURN_IF_ERROR(units.Create(uid, call.time, response));
-          absl::StatusOr<int64_t> id = units.RowId(uid);
-          if (!id.ok()) return id.status();
-          return RecordEvent(db, call, UnitScope(*id),
-                             {v1::EVENT_KIND_CREATED, response->name()});
-        },
-        [&](std::string_view name) {
-          return Assign(store::UnitRepository(db).Get(LastSegment(name)),
-                        response);
-        });
-  });
+
+grpc::ServerUnaryReactor* DirectoryService::CreatePrincipal(
+    grpc::CallbackServerContext* context,
+    const v1::CreatePrincipalRequest* request, v1::Principal* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/CreatePrincipal",
+               [this, request, response](const Call& call) {
+                 return Answer(directory_.CreatePrincipal(call, *request),
+                               response);
+               });
 }
 
-absl::Status DirectoryService::DoGetUnit(const Call& call,
-                                         const v1::GetUnitRequest& request,
-                                         v1::Unit* response) {
-  BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadUnits));
-  absl::StatusOr<std::string> uid = UnitId(request.name(), "name");
-  if (!uid.ok()) return uid.status();
-  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<v1::Unit> unit = GetVisibleUnit(db, call.caller, *uid);
-    if (!unit.ok()) return unit.status();
-    *response = std::move(*unit);
-    return absl::OkStatus();
-  });
+grpc::ServerUnaryReactor* DirectoryService::GetPrincipal(
+    grpc::CallbackServerContext* context,
+    const v1::GetPrincipalRequest* request, v1::Principal* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/GetPrincipal",
+               [this, request, response](const Call& call) {
+                 return Answer(directory_.GetPrincipal(call, *request),
+                               response);
+               });
 }
 
-absl::Status DirectoryService::DoListUnits(const Call& call,
-                                           const v1::ListUnitsRequest& request,
-                                           v1::ListUnitsResponse* response) {
-  BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadUnits));
-  absl::StatusOr<domain::ListFilter> filter =
-      domain::ListFilter::Parse(request.filter(), {"active", "kind", "region"});
-  if (!filter.ok()) return filter.status();
-  store::UnitFilter unit_filter;
-  absl::StatusOr<std::optional<bool>> active = filter->GetBool("active");
-  if (!active.ok()) return active.status();
-  unit_filter.active = *active;
-  absl::StatusOr<std::optional<int>> kind =
-      filter->GetEnum("kind", v1::UnitKind_descriptor(), "UNIT_KIND_");
-  if (!kind.ok()) return kind.status();
-  unit_filter.kind = *kind;
-  unit_filter.region = filter->Get("region");
-  if (domain::VisibleUnits(call.caller).has_value()) {
-    unit_filter.scoped_to_principal = call.caller.principal_id;
-  }
-
-  absl::StatusOr<ListWindow> window =
-      OpenListWindow(*deps_.page_tokens, ListScope(call, filter->Canonical()),
-                     request.page_size(), request.page_token());
-  if (!window.ok()) return window.status();
-  return deps_.db->Read([&](store::Connection& db) -> absl::Status {
-    absl::StatusOr<store::Page<v1::Unit>> page = store::UnitRepository(db).List(
-        unit_filter, window->after_id, window->limit);
-    if (!page.ok()) return page.status();
-    for (v1::Unit& unit : page->items) *response->add_units() = std::move(unit);
-    response->set_next_page_token(
-        NextPageToken(*deps_.page_tokens, *window, *page));
-    return absl::OkStatus();
-  });
+grpc::ServerUnaryReactor* DirectoryService::ListPrincipals(
+    grpc::CallbackServerContext* context,
+    const v1::ListPrincipalsRequest* request,
+    v1::ListPrincipalsResponse* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/ListPrincipals",
+               [this, request, response](const Call& call) {
+                 return Answer(directory_.ListPrincipals(call, *request),
+                               response);
+               });
 }
 
-absl::Status DirectoryService::DoUpdateUnit(
-    const Call& call, const v1::UpdateUnitRequest& request,
-    v1::Unit* response) {
-  BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kWriteUnits));
-  if (!request.has_unit()) return absl::InvalidArgumentError("unit: required");
-  absl::StatusOr<std::string> uid = UnitId(request.unit().name(), "unit.name");
-  if (!uid.ok()) return uid.status();
-  absl::StatusOr<std::vector<std::string>> paths = domain::ResolveUpdateMask(
-      request.update_mask(), *v1::Unit::descriptor(),
-      {"display_name", "region", "kind", "hsa_id", "active"});
-  if (!paths.ok()) return paths.status();
-  bool sets_active =
-      std::find(paths->begin(), paths->end(), "active") != paths->end();
-  if (sets_active && !request.unit().has_active()) {
-    return absl::InvalidArgumentError(
-        "unit.active: required when update_mask names it");
-  }
-  return deps_.db->Write([&](store::Connection& db) -> absl::Status {
-    store::UnitRepository units(db);
-    absl::StatusOr<v1::Unit> current = units.Get(*uid);
-    if (!current.ok()) return current.status();
-    BREVIS_RETURN_IF_ERROR(
-        domain::CheckEtag("unit", request.unit().etag(), current->etag()));
-    domain::ApplyUpdateMask(request.unit(), *paths, &*current);
-    BREVIS_RETURN_IF_ERROR(domain::ValidateUnit(*current));
-    BREVIS_RETURN_IF_ERROR(units.Update(*uid, call.time, &*current));
-    *response = std::move(*current);
-    absl::StatusOr<int64_t> id = units.RowId(*uid);
-    if (!id.ok()) return id.status();
-    return RecordEvent(db, call, UnitScope(*id),
-                       {v1::EVENT_KIND_UPDATED, response->name(), *paths});
-  });
+grpc::ServerUnaryReactor* DirectoryService::UpdatePrincipal(
+    grpc::CallbackServerContext* context,
+    const v1::UpdatePrincipalRequest* request, v1::Principal* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/UpdatePrincipal",
+               [this, request, response](const Call& call) {
+                 return Answer(directory_.UpdatePrincipal(call, *request),
+                               response);
+               });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::CreateToken(
+    grpc::CallbackServerContext* context, const v1::CreateTokenRequest* request,
+    v1::CreateTokenResponse* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/CreateToken",
+               [this, request, response](const Call& call) {
+                 return Answer(directory_.CreateToken(call, *request),
+                               response);
+               });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::ListTokens(
+    grpc::CallbackServerContext* context, const v1::ListTokensRequest* request,
+    v1::ListTokensResponse* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/ListTokens",
+               [this, request, response](const Call& call) {
+                 return Answer(directory_.ListTokens(call, *request), response);
+               });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::RevokeToken(
+    grpc::CallbackServerContext* context, const v1::RevokeTokenRequest* request,
+    v1::Token* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/RevokeToken",
+               [this, request, response](const Call& call) {
+                 return Answer(directory_.RevokeToken(call, *request),
+                               response);
+               });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::WhoAmI(
+    grpc::CallbackServerContext* context, const v1::WhoAmIRequest* request,
+    v1::WhoAmIResponse* response) {
+  return Serve(context, deps_, "brevis.v1.DirectoryService/WhoAmI",
+               [this, request, response](const Call& call) {
+                 return Answer(directory_.WhoAmI(call, *request), response);
+               });
 }
 
 }  // namespace brevis::api

@@ -4,6 +4,7 @@
 #include "brevis/v1/event_service.grpc.pb.h"
 #include "server/api/event_feed.h"
 #include "server/api/service_support.h"
+#include "server/app/events.h"
 
 namespace brevis::api {
 
@@ -11,7 +12,8 @@ namespace brevis::api {
 // Thread-safe; the feed must outlive every watch.
 class EventService final : public v1::EventService::CallbackService {
  public:
-  EventService(ServiceDeps deps, EventFeed* feed) : deps_(deps), feed_(feed) {}
+  EventService(ServiceDeps deps, EventFeed* feed)
+      : deps_(deps), feed_(feed), events_(deps.ForApp()) {}
 
   grpc::ServerUnaryReactor* ListEvents(
       grpc::CallbackServerContext* context,
@@ -22,12 +24,9 @@ class EventService final : public v1::EventService::CallbackService {
       const v1::WatchEventsRequest* request) override;
 
  private:
-  absl::Status DoListEvents(const Call& call,
-                            const v1::ListEventsRequest& request,
-                            v1::ListEventsResponse* response);
-
   const ServiceDeps deps_;
   EventFeed* const feed_;
+  app::Events events_;
 };
 
 }  // namespace brevis::api

@@ -3,6 +3,7 @@
 
 #include "brevis/v1/report_service.grpc.pb.h"
 #include "server/api/service_support.h"
+#include "server/app/reports.h"
 
 namespace brevis::api {
 
@@ -12,7 +13,7 @@ namespace brevis::api {
 class ReportService final : public v1::ReportService::CallbackService {
  public:
   ReportService(ServiceDeps deps, int minimum_group_size)
-      : deps_(deps), minimum_group_size_(minimum_group_size) {}
+      : deps_(deps), reports_(deps.ForApp(), minimum_group_size) {}
 
   grpc::ServerUnaryReactor* GetAuditReport(
       grpc::CallbackServerContext* context,
@@ -32,21 +33,8 @@ class ReportService final : public v1::ReportService::CallbackService {
       v1::ExportAuditsResponse* response) override;
 
  private:
-  absl::Status DoGetAuditReport(const Call& call,
-                                const v1::GetAuditReportRequest& request,
-                                v1::AuditReport* response);
-  absl::Status DoGetUnitSummary(const Call& call,
-                                const v1::GetUnitSummaryRequest& request,
-                                v1::UnitSummary* response);
-  absl::Status DoListOverdueActions(
-      const Call& call, const v1::ListOverdueActionsRequest& request,
-      v1::ListOverdueActionsResponse* response);
-  absl::Status DoExportAudits(const Call& call,
-                              const v1::ExportAuditsRequest& request,
-                              v1::ExportAuditsResponse* response);
-
   const ServiceDeps deps_;
-  const int minimum_group_size_;
+  app::Reports reports_;
 };
 
 }  // namespace brevis::api

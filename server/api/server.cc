@@ -16,7 +16,7 @@
 #include "server/api/rpc_interceptor.h"
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
-#include "server/store/create_request_log.h"
+#include "server/store/server_key_repository.h"
 
 namespace brevis::api {
 namespace {
@@ -157,8 +157,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   // Before anything writes: the feed listens to every commit.
   server->events_ = std::make_unique<EventFeed>(db, options.max_watchers,
                                                 options.watch_recheck);
-  server->access_ =
-      std::make_unique<app::AccessRecorder>(db, clock, options.access_log_retention);
+  server->access_ = std::make_unique<app::AccessRecorder>(
+      db, clock, options.access_log_retention);
   server->calls_ = std::make_unique<CallTracker>();
   server->executor_ = std::make_unique<CallExecutor>(options.worker_threads,
                                                      options.max_queued_calls);

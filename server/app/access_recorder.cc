@@ -18,7 +18,7 @@ AccessRecorder::AccessRecorder(store::Database* db, const domain::Clock* clock,
     : db_(db),
       clock_(clock),
       retention_(retention),
-      thread_([this] { Run(); }) {}
+      writer_and_purger_([this] { WriteAndPurgeUntilStopped(); }) {}
 
 AccessRecorder::~AccessRecorder() {
   {
@@ -26,7 +26,7 @@ AccessRecorder::~AccessRecorder() {
     stopping_ = true;
   }
   wake_.notify_all();
-  thread_.join();
+  writer_and_purger_.join();
 }
 
 absl::Status AccessRecorder::Record(std::vector<v1::AccessLogEntry> entries) {
@@ -60,7 +60,7 @@ void AccessRecorder::Flush() {
   flushed_.wait(lock, [&] { return written_total_ >= target; });
 }
 
-void AccessRecorder::Run() {
+void AccessRecorder::WriteAndPurgeUntilStopped() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     // Wake at once for entries (readers are waiting), and now and then for
@@ -74,7 +74,7 @@ void AccessRecorder::Run() {
     bool stopping = stopping_;
     lock.unlock();
     absl::Status written = WriteBatch(batch);
-    PurgeExpired();
+    PurgeOldAccessLogAndCreateRequests();
     lock.lock();
     if (!written.ok()) {
       failed_.push_back({first, target, absl::IsResourceExhausted(written)});
@@ -113,7 +113,7 @@ absl::Status AccessRecorder::WriteBatch(
   return status;
 }
 
-void AccessRecorder::PurgeExpired() {
+void AccessRecorder::PurgeOldAccessLogAndCreateRequests() {
   absl::Time now = clock_->Now();
   if (now - last_purge_ < absl::Hours(24)) return;
   last_purge_ = now;

@@ -44,10 +44,14 @@ class AccessRecorder {
   void Flush();
 
  private:
-  void Run();
+  // The body of writer_and_purger_: writes queued entries as they come
+  // and, daily, purges old access-log entries and remembered creates.
+  void WriteAndPurgeUntilStopped();
   // OK when the batch was committed, otherwise why not.
   absl::Status WriteBatch(std::vector<v1::AccessLogEntry>& batch);
-  void PurgeExpired();
+  // Once a day: deletes access-log entries older than the retention (and
+  // logs that it did) and forgets creates (request_ids) older than a day.
+  void PurgeOldAccessLogAndCreateRequests();
 
   store::Database* const db_;
   const domain::Clock* const clock_;
@@ -69,7 +73,7 @@ class AccessRecorder {
   };
   std::deque<FailedBatch> failed_;  // guarded by mu_
   bool stopping_ = false;           // guarded by mu_
-  std::thread thread_;
+  std::thread writer_and_purger_;
 };
 
 }  // namespace brevis::app

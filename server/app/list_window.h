@@ -10,9 +10,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "server/app/access_recorder.h"
 #include "server/app/call.h"
+#include "server/app/dependencies.h"
 #include "server/auth/page_token.h"
+#include "server/domain/status_macros.h"
+#include "server/store/database.h"
 #include "server/store/rows.h"
 
 namespace brevis::app {
@@ -45,6 +49,31 @@ std::string NextPageToken(const auth::PageTokenCodec& codec,
                           const ListWindow& window,
                           const store::Page<Resource>& page) {
   return page.more ? codec.Encode(window.scope, page.last_id) : std::string();
+}
+
+// The one List flow (AIP-132, AIP-158) after the request's own checks:
+// opens the window of ListScope(call, scope) for request.page_size() and
+// request.page_token(), runs `read(db, window)` (returning a
+// store::Page<Resource>) in one read transaction, and moves its items into
+// `items` and the token of the page after it into `next_page_token`.
+// INVALID_ARGUMENT for a bad page_size or page_token (before any read),
+// else whatever `read` returns.
+template <typename Request, typename Resource, typename Read>
+absl::Status ReadListPage(const Dependencies& deps, const Call& call,
+                          std::string_view scope, const Request& request,
+                          Read read,
+                          google::protobuf::RepeatedPtrField<Resource>* items,
+                          std::string* next_page_token) {
+  BREVIS_ASSIGN_OR_RETURN(
+      ListWindow window,
+      OpenListWindow(*deps.page_tokens, ListScope(call, scope),
+                     request.page_size(), request.page_token()));
+  return deps.db->Read([&](store::Connection& db) -> absl::Status {
+    BREVIS_ASSIGN_OR_RETURN(store::Page<Resource> page, read(db, window));
+    for (Resource& item : page.items) *items->Add() = std::move(item);
+    *next_page_token = NextPageToken(*deps.page_tokens, window, page);
+    return absl::OkStatus();
+  });
 }
 
 // Records an access-log READ entry for each resource named in `names`. Not

@@ -39,20 +39,6 @@ class CreateRequestLog {
   Connection& db_;
 };
 
-// Secrets the server keeps across restarts (the page-token key).
-class ServerKeyRepository {
- public:
-  explicit ServerKeyRepository(Connection& connection) : db_(connection) {}
-
-  // The secret stored for `purpose`, or `fresh` after storing it when there
-  // was none.
-  absl::StatusOr<std::string> GetOrCreate(std::string_view purpose,
-                                          std::string_view fresh);
-
- private:
-  Connection& db_;
-};
-
 }  // namespace brevis::store
 
 #endif  // BREVIS_SERVER_STORE_CREATE_REQUEST_LOG_H_

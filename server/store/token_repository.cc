@@ -23,8 +23,8 @@ v1::Token ReadToken(std::string_view principal_uid, const Statement& row) {
 
 }  // namespace
 
-absl::Status TokenRepository::Create(std::string_view principal_uid,
-                                     int64_t principal_id, std::string_view uid,
+absl::Status TokenRepository::Create(const domain::name::Token& name,
+                                     int64_t principal_id,
                                      std::string_view secret_hash,
                                      absl::Time now, v1::Token* token) {
   auto insert = db_.Prepare(
@@ -33,7 +33,7 @@ absl::Status TokenRepository::Create(std::string_view principal_uid,
   if (!insert.ok()) return insert.status();
   int64_t micros = ToMicros(now);
   absl::Status status = (*insert)
-                            ->Bind(1, uid)
+                            ->Bind(1, name.token)
                             .Bind(2, principal_id)
                             .BindBlob(3, secret_hash)
                             .Bind(4, token->display_name())
@@ -41,7 +41,7 @@ absl::Status TokenRepository::Create(std::string_view principal_uid,
                             .Bind(6, TimestampMicros(token->expire_time()))
                             .Run();
   if (!status.ok()) return status;
-  token->set_name(domain::TokenName(principal_uid, uid));
+  token->set_name(domain::Format(name));
   SetTimestamp(micros, token->mutable_create_time());
   token->clear_last_use_time();
   token->clear_revoke_time();
@@ -63,8 +63,7 @@ absl::StatusOr<Page<v1::Token>> TokenRepository::List(
 }
 
 absl::StatusOr<v1::Token> TokenRepository::Revoke(
-    std::string_view principal_uid, int64_t principal_id, std::string_view uid,
-    absl::Time now) {
+    const domain::name::Token& name, int64_t principal_id, absl::Time now) {
   auto update = db_.Prepare(
       "UPDATE tokens SET revoke_time = coalesce(revoke_time, ?) "
       "WHERE principal_id = ? AND uid = ?");
@@ -72,7 +71,7 @@ absl::StatusOr<v1::Token> TokenRepository::Revoke(
   if (auto s = (*update)
                    ->Bind(1, ToMicros(now))
                    .Bind(2, principal_id)
-                   .Bind(3, uid)
+                   .Bind(3, name.token)
                    .Run();
       !s.ok()) {
     return s;
@@ -80,14 +79,14 @@ absl::StatusOr<v1::Token> TokenRepository::Revoke(
   auto select =
       db_.Prepare(BREVIS_TOKEN_SELECT "WHERE principal_id = ? AND uid = ?");
   if (!select.ok()) return select.status();
-  (*select)->Bind(1, principal_id).Bind(2, uid);
+  (*select)->Bind(1, principal_id).Bind(2, name.token);
   absl::StatusOr<bool> row = (*select)->Step();
   if (!row.ok()) return row.status();
   if (!*row) {
     return absl::NotFoundError(
-        StrCat("token ", domain::TokenName(principal_uid, uid), " not found"));
+        StrCat("token ", domain::Format(name), " not found"));
   }
-  return ReadToken(principal_uid, **select);
+  return ReadToken(name.principal, **select);
 }
 
 absl::StatusOr<std::optional<TokenRecord>> TokenRepository::FindBySecretHash(

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "brevis/v1/principal.pb.h"
+#include "server/domain/resource_name.h"
 #include "server/store/rows.h"
 #include "server/store/sqlite.h"
 
@@ -29,19 +30,19 @@ class TokenRepository {
  public:
   explicit TokenRepository(Connection& connection) : db_(connection) {}
 
-  // Inserts a token of principal (`principal_uid`, `principal_id`) with the
-  // given hash; fills in name and create_time.
-  absl::Status Create(std::string_view principal_uid, int64_t principal_id,
-                      std::string_view uid, std::string_view secret_hash,
-                      absl::Time now, v1::Token* token);
+  // Inserts token `name` of the principal with row id `principal_id` (the
+  // principal `name` names) with the given hash; fills in name and
+  // create_time.
+  absl::Status Create(const domain::name::Token& name, int64_t principal_id,
+                      std::string_view secret_hash, absl::Time now,
+                      v1::Token* token);
   absl::StatusOr<Page<v1::Token>> List(std::string_view principal_uid,
                                        int64_t principal_id, int64_t after_id,
                                        int limit);
   // Sets revoke_time (once; a second revoke keeps the first time) and
   // returns the token. NOT_FOUND.
-  absl::StatusOr<v1::Token> Revoke(std::string_view principal_uid,
-                                   int64_t principal_id, std::string_view uid,
-                                   absl::Time now);
+  absl::StatusOr<v1::Token> Revoke(const domain::name::Token& name,
+                                   int64_t principal_id, absl::Time now);
   absl::StatusOr<std::optional<TokenRecord>> FindBySecretHash(
       std::string_view secret_hash);
   absl::Status RecordUse(int64_t id, absl::Time now);

@@ -69,7 +69,7 @@ TestPrincipal ServiceTest::NewPrincipal(v1::Role role,
         absl::ToUnixSeconds(clock_.Now() + absl::Hours(24)));
     result.name = principal.name();
     return store::TokenRepository(db).Create(
-        uid, record->id, domain::NewResourceId(),
+        {uid, domain::NewResourceId()}, record->id,
         auth::HashTokenSecret(result.secret), clock_.Now(), &token);
   });
   EXPECT_TRUE(status.ok()) << status;
