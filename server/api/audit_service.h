@@ -3,8 +3,12 @@
 
 #include "brevis/v1/audit_service.grpc.pb.h"
 #include "server/api/service_support.h"
+#include "server/app/actions.h"
+#include "server/app/audits.h"
 #include "server/app/findings.h"
+#include "server/app/lifecycle.h"
 #include "server/app/recommendations.h"
+#include "server/app/sessions.h"
 
 namespace brevis::api {
 
@@ -20,7 +24,11 @@ class AuditService final : public v1::AuditService::CallbackService {
   explicit AuditService(ServiceDeps deps)
       : deps_(deps),
         findings_(deps.ForApp()),
-        recommendations_(deps.ForApp()) {}
+        recommendations_(deps.ForApp()),
+        audits_(deps.ForApp()),
+        sessions_(deps.ForApp()),
+        lifecycle_(deps.ForApp()),
+        actions_(deps.ForApp()) {}
 
   grpc::ServerUnaryReactor* CreateAudit(grpc::CallbackServerContext* context,
                                         const v1::CreateAuditRequest* request,
@@ -128,62 +136,14 @@ class AuditService final : public v1::AuditService::CallbackService {
       v1::ListActionsResponse* response) override;
 
  private:
-  // Each RPC's work for an authenticated call, returning a domain status;
-  // the overrides authenticate and finish the call with it.
-  absl::Status DoCreateAudit(const Call& call,
-                             const v1::CreateAuditRequest& request,
-                             v1::Audit* response);
-  absl::Status DoGetAudit(const Call& call, const v1::GetAuditRequest& request,
-                          v1::Audit* response);
-  absl::Status DoListAudits(const Call& call,
-                            const v1::ListAuditsRequest& request,
-                            v1::ListAuditsResponse* response);
-  absl::Status DoUpdateAudit(const Call& call,
-                             const v1::UpdateAuditRequest& request,
-                             v1::Audit* response);
-  absl::Status DoCreateSession(const Call& call,
-                               const v1::CreateSessionRequest& request,
-                               v1::Session* response);
-  absl::Status DoListSessions(const Call& call,
-                              const v1::ListSessionsRequest& request,
-                              v1::ListSessionsResponse* response);
-  absl::Status DoDeleteSession(const Call& call,
-                               const v1::DeleteSessionRequest& request,
-                               google::protobuf::Empty* response);
-  absl::Status DoTransitionAudit(const Call& call,
-                                 const v1::TransitionAuditRequest& request,
-                                 v1::Audit* response);
-  absl::Status DoRespondToRecommendation(
-      const Call& call, const v1::RespondToRecommendationRequest& request,
-      v1::Recommendation* response);
-  absl::Status DoRecordVerdict(const Call& call,
-                               const v1::RecordVerdictRequest& request,
-                               v1::Recommendation* response);
-  absl::Status DoCreateFeedback(const Call& call,
-                                const v1::CreateFeedbackRequest& request,
-                                v1::Feedback* response);
-  absl::Status DoListFeedback(const Call& call,
-                              const v1::ListFeedbackRequest& request,
-                              v1::ListFeedbackResponse* response);
-  absl::Status DoCreateAction(const Call& call,
-                              const v1::CreateActionRequest& request,
-                              v1::Action* response);
-  absl::Status DoGetAction(const Call& call,
-                           const v1::GetActionRequest& request,
-                           v1::Action* response);
-  absl::Status DoUpdateAction(const Call& call,
-                              const v1::UpdateActionRequest& request,
-                              v1::Action* response);
-  absl::Status DoAddProgressNote(const Call& call,
-                                 const v1::AddProgressNoteRequest& request,
-                                 v1::Action* response);
-  absl::Status DoListActions(const Call& call,
-                             const v1::ListActionsRequest& request,
-                             v1::ListActionsResponse* response);
-
   const ServiceDeps deps_;
+  // The use cases the overrides forward to.
   app::Findings findings_;
   app::Recommendations recommendations_;
+  app::Audits audits_;
+  app::Sessions sessions_;
+  app::Lifecycle lifecycle_;
+  app::Actions actions_;
 };
 
 }  // namespace brevis::api

@@ -2,9 +2,9 @@
 
 #include <set>
 
+#include "server/domain/audit_lifecycle.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/str_cat.h"
-#include "server/domain/validation.h"
 #include "server/store/principal_repository.h"
 
 namespace brevis::app {
@@ -36,49 +36,17 @@ absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
 
 absl::Status CheckNotFrozen(const domain::AuditFacts& audit,
                             std::string_view what) {
-  if (!domain::IsPublished(audit.state)) return absl::OkStatus();
-  return absl::FailedPreconditionError(brevis::StrCat(
-      "the audit is ", v1::AuditState_Name(audit.state),
-      ": its findings and recommendations are frozen, so you cannot ", what,
-      "; correct one with an update and a revision_reason"));
+  return domain::CheckContentNotFrozen(audit.state, what);
 }
 
 absl::Status CheckRevisionReason(const domain::AuditFacts& audit,
                                  bool was_published, std::string_view reason) {
-  if (!domain::IsPublished(audit.state) && !was_published) {
-    if (reason.empty()) return absl::OkStatus();
-    return absl::InvalidArgumentError(
-        "revision_reason: only for corrections of published text; this is "
-        "a draft");
-  }
-  if (reason.empty()) {
-    return absl::FailedPreconditionError(brevis::StrCat(
-        "revision_reason: the audit is ", v1::AuditState_Name(audit.state),
-        domain::IsPublished(audit.state) ? "" : " but this text was published",
-        ", so this is a correction of published text, and the published "
-        "version is kept; say why in revision_reason"));
-  }
-  return domain::CheckText("revision_reason", reason, 2000, true, true);
+  return domain::CheckCorrectionReason(audit.state, was_published, reason);
 }
 
 absl::Status CheckNeverPublished(std::string_view name, bool was_published,
                                  const std::vector<std::string>& actions) {
-  std::string acted_on =
-      actions.empty() ? std::string()
-                      : brevis::StrCat(" and the unit has acted on it (",
-                                       brevis::StrJoin(actions, ", "), ")");
-  if (was_published) {
-    return absl::FailedPreconditionError(brevis::StrCat(
-        name, " was published", acted_on,
-        "; published text is never removed, also after a reopen: correct it "
-        "with an update and a revision_reason instead"));
-  }
-  if (!actions.empty()) {
-    return absl::FailedPreconditionError(brevis::StrCat(
-        name, " cannot be deleted while the unit's actions under it remain: ",
-        brevis::StrJoin(actions, ", ")));
-  }
-  return absl::OkStatus();
+  return domain::CheckRemovable(name, was_published, actions);
 }
 
 absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,

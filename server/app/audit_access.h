@@ -20,26 +20,23 @@ absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
                                                  std::string_view uid,
                                                  domain::Action action);
 
-// From PUBLISHED on, findings and recommendations are frozen: nothing is
-// added or removed, and a change is a correction with a reason.
-// FAILED_PRECONDITION, saying so, when `audit` is published and `what`
-// (for example "add findings") is asked.
+// The lifecycle rules of audit content, on the audit's facts; each is the
+// domain rule of server/domain/audit_lifecycle.h of the same purpose.
+
+// FAILED_PRECONDITION when `audit` is published and its findings and
+// recommendations are frozen, so `what` (for example "add findings") may
+// not be done: domain::CheckContentNotFrozen.
 absl::Status CheckNotFrozen(const domain::AuditFacts& audit,
                             std::string_view what);
 
-// The reason a correction carries. A change of a finding or recommendation
-// is a correction of published text when the audit is published now or
-// when `was_published` (it was part of a published report before the audit
-// was reopened or cancelled): then a reason is required
-// (FAILED_PRECONDITION without it) and the replaced version is kept. A
-// draft takes none (INVALID_ARGUMENT).
+// The reason a correction of published text requires and a draft does not
+// take (FAILED_PRECONDITION without one, INVALID_ARGUMENT with one on a
+// draft): domain::CheckCorrectionReason.
 absl::Status CheckRevisionReason(const domain::AuditFacts& audit,
                                  bool was_published, std::string_view reason);
 
-// Published text is never removed, whatever state the audit is in now, nor
-// what the unit's actions hang on: FAILED_PRECONDITION naming `name`, the
-// rule, and the `actions` (names) under it, when `was_published` or when
-// there are actions.
+// FAILED_PRECONDITION when `name` was published or the unit's `actions`
+// hang on it, so it may not be removed: domain::CheckRemovable.
 absl::Status CheckNeverPublished(std::string_view name, bool was_published,
                                  const std::vector<std::string>& actions);
 

@@ -82,8 +82,8 @@ absl::StatusOr<v1::AuditReport> GatherAuditReport(
   });
   if (!actions.ok()) return actions.status();
   auto feedback = ReadAll<v1::Feedback>([&](int64_t after, int limit) {
-    return store::LifecycleRepository(db).ListFeedback(audit_uid, where.id,
-                                                       after, limit);
+    return store::LifecycleRepository(db).ListFeedback(
+        domain::name::Audit{audit_uid}, where.id, after, limit);
   });
   if (!feedback.ok()) return feedback.status();
 

@@ -1,5 +1,7 @@
 #include "server/domain/audit_lifecycle.h"
 
+#include <algorithm>
+
 #include "server/domain/str_cat.h"
 #include "server/domain/validation.h"
 
@@ -151,6 +153,125 @@ absl::Status CheckTransition(const TransitionRequest& request,
       Name(from), " the next state is ",
       NextState(from) == v1::AUDIT_STATE_UNSPECIFIED ? std::string_view("none")
                                                      : Name(NextState(from))));
+}
+
+Action TransitionPermission(v1::AuditState from, v1::AuditState to) {
+  if (to == v1::AUDIT_STATE_CANCELLED) return Action::kCommissionAudit;
+  if (to == v1::AUDIT_STATE_IN_PROGRESS && from == v1::AUDIT_STATE_PUBLISHED) {
+    return Action::kRespond;
+  }
+  return Action::kWriteContent;
+}
+
+absl::Status CheckTransitionPermission(const Caller& caller,
+                                       const AuditFacts& audit,
+                                       v1::AuditState to) {
+  return CheckAuditAction(caller, TransitionPermission(audit.state, to), audit);
+}
+
+namespace {
+
+constexpr v1::AuditState kPublishedStates[] = {
+    v1::AUDIT_STATE_PUBLISHED, v1::AUDIT_STATE_IN_PROGRESS,
+    v1::AUDIT_STATE_FOLLOW_UP, v1::AUDIT_STATE_CLOSED};
+constexpr v1::AuditState kResponseStates[] = {v1::AUDIT_STATE_PUBLISHED,
+                                              v1::AUDIT_STATE_IN_PROGRESS};
+constexpr v1::AuditState kActionStates[] = {v1::AUDIT_STATE_PUBLISHED,
+                                            v1::AUDIT_STATE_IN_PROGRESS,
+                                            v1::AUDIT_STATE_FOLLOW_UP};
+constexpr v1::AuditState kVerdictStates[] = {v1::AUDIT_STATE_FOLLOW_UP};
+
+bool Contains(std::span<const v1::AuditState> states, v1::AuditState state) {
+  return std::find(states.begin(), states.end(), state) != states.end();
+}
+
+// What a refusal of `window` says, before the audit's state.
+std::string_view WindowRule(StateWindow window) {
+  switch (window) {
+    case StateWindow::kResponses:
+      return "the unit responds while the audit is PUBLISHED or IN_PROGRESS";
+    case StateWindow::kActions:
+      return "actions are kept from PUBLISHED until the audit closes";
+    case StateWindow::kVerdicts:
+      return "follow-up verdicts are recorded in FOLLOW_UP";
+    case StateWindow::kFeedback:
+      return "feedback to service users follows the published report";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::span<const v1::AuditState> PublishedStates() { return kPublishedStates; }
+
+std::span<const v1::AuditState> WindowStates(StateWindow window) {
+  switch (window) {
+    case StateWindow::kResponses:
+      return kResponseStates;
+    case StateWindow::kActions:
+    case StateWindow::kFeedback:
+      return kActionStates;
+    case StateWindow::kVerdicts:
+      return kVerdictStates;
+  }
+  return {};
+}
+
+absl::Status CheckStateWindow(StateWindow window, v1::AuditState state) {
+  if (Contains(WindowStates(window), state)) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      StrCat(WindowRule(window), "; the audit is ", Name(state)));
+}
+
+absl::Status CheckContentNotFrozen(v1::AuditState state,
+                                   std::string_view what) {
+  if (!IsPublished(state)) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      StrCat("the audit is ", Name(state),
+             ": its findings and recommendations are frozen, so you cannot ",
+             what, "; correct one with an update and a revision_reason"));
+}
+
+bool IsCorrection(v1::AuditState state, bool was_published) {
+  return IsPublished(state) || was_published;
+}
+
+absl::Status CheckCorrectionReason(v1::AuditState state, bool was_published,
+                                   std::string_view reason) {
+  if (!IsCorrection(state, was_published)) {
+    if (reason.empty()) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        "revision_reason: only for corrections of published text; this is "
+        "a draft");
+  }
+  if (reason.empty()) {
+    return absl::FailedPreconditionError(
+        StrCat("revision_reason: the audit is ", Name(state),
+               IsPublished(state) ? "" : " but this text was published",
+               ", so this is a correction of published text, and the published "
+               "version is kept; say why in revision_reason"));
+  }
+  return CheckText("revision_reason", reason, kMaxReasonChars, true, true);
+}
+
+absl::Status CheckRemovable(std::string_view name, bool was_published,
+                            const std::vector<std::string>& actions) {
+  std::string acted_on = actions.empty()
+                             ? std::string()
+                             : StrCat(" and the unit has acted on it (",
+                                      StrJoin(actions, ", "), ")");
+  if (was_published) {
+    return absl::FailedPreconditionError(StrCat(
+        name, " was published", acted_on,
+        "; published text is never removed, also after a reopen: correct it "
+        "with an update and a revision_reason instead"));
+  }
+  if (!actions.empty()) {
+    return absl::FailedPreconditionError(StrCat(
+        name, " cannot be deleted while the unit's actions under it remain: ",
+        StrJoin(actions, ", ")));
+  }
+  return absl::OkStatus();
 }
 
 std::string_view StateDisplayName(v1::AuditState state) {

@@ -1,5 +1,8 @@
 #include "server/domain/policy.h"
 
+#include <algorithm>
+
+#include "server/domain/audit_lifecycle.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::domain {
@@ -52,9 +55,9 @@ bool UnitInScope(const Caller& caller, int64_t unit_id) {
 }  // namespace
 
 bool IsPublished(v1::AuditState state) {
-  return state == v1::AUDIT_STATE_PUBLISHED ||
-         state == v1::AUDIT_STATE_IN_PROGRESS ||
-         state == v1::AUDIT_STATE_FOLLOW_UP || state == v1::AUDIT_STATE_CLOSED;
+  std::span<const v1::AuditState> published = PublishedStates();
+  return std::find(published.begin(), published.end(), state) !=
+         published.end();
 }
 
 std::string RoleName(v1::Role role) {

@@ -78,7 +78,8 @@ struct EventVisibility {
   UnitVisibility unit_ids;  // and then of these units
 };
 
-// True from PUBLISHED on, except CANCELLED: what is no longer a draft.
+// True from PUBLISHED on, except CANCELLED: what is no longer a draft
+// (audit_lifecycle.h PublishedStates).
 bool IsPublished(v1::AuditState state);
 
 // An action that concerns no single audit or unit. OK, or PERMISSION_DENIED

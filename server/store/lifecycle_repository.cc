@@ -5,10 +5,18 @@
 #include "server/store/visibility_sql.h"
 
 namespace brevis::store {
+namespace {
+
+std::string FeedbackName(const domain::name::Audit& audit,
+                         std::string_view uid) {
+  return StrCat(domain::Format(audit), "/feedback/", uid);
+}
+
+}  // namespace
 
 absl::StatusOr<std::vector<std::string>> LifecycleRepository::Names(
-    std::string_view sql, std::string_view audit_uid,
-    std::string_view collection, int64_t audit_id) {
+    std::string_view sql, const domain::name::Audit& audit, int64_t audit_id,
+    std::string_view collection) {
   auto select = db_.Prepare(sql);
   if (!select.ok()) return select.status();
   (*select)->Bind(1, audit_id);
@@ -17,13 +25,13 @@ absl::StatusOr<std::vector<std::string>> LifecycleRepository::Names(
     absl::StatusOr<bool> row = (*select)->Step();
     if (!row.ok()) return row.status();
     if (!*row) return names;
-    names.push_back(
-        StrCat("audits/", audit_uid, "/", collection, "/", (*select)->Text(0)));
+    names.push_back(StrCat(domain::Format(audit), "/", collection, "/",
+                           (*select)->Text(0)));
   }
 }
 
 absl::StatusOr<domain::LifecycleFacts> LifecycleRepository::Facts(
-    std::string_view audit_uid, int64_t audit_id) {
+    const domain::name::Audit& audit, int64_t audit_id) {
   domain::LifecycleFacts facts;
   auto counts = db_.Prepare(
       "SELECT (SELECT count(*) FROM audit_auditors aa JOIN principals p ON "
@@ -45,21 +53,21 @@ absl::StatusOr<domain::LifecycleFacts> LifecycleRepository::Facts(
       "SELECT f.uid FROM findings f WHERE f.audit_id = ?1 AND f.kind = 2 AND "
       "NOT EXISTS (SELECT 1 FROM recommendation_findings rf WHERE "
       "rf.finding_id = f.id) ORDER BY f.id",
-      audit_uid, "findings", audit_id);
+      audit, audit_id, "findings");
   if (!unanswered.ok()) return unanswered.status();
   facts.unanswered_improvement_areas = std::move(*unanswered);
   auto no_response = Names(
       "SELECT r.uid FROM recommendations r WHERE r.audit_id = ?1 AND NOT "
       "EXISTS (SELECT 1 FROM recommendation_responses x WHERE "
       "x.recommendation_id = r.id) ORDER BY r.id",
-      audit_uid, "recommendations", audit_id);
+      audit, audit_id, "recommendations");
   if (!no_response.ok()) return no_response.status();
   facts.recommendations_without_response = std::move(*no_response);
   auto no_verdict = Names(
       "SELECT r.uid FROM recommendations r WHERE r.audit_id = ?1 AND NOT "
       "EXISTS (SELECT 1 FROM recommendation_verdicts x WHERE "
       "x.recommendation_id = r.id) ORDER BY r.id",
-      audit_uid, "recommendations", audit_id);
+      audit, audit_id, "recommendations");
   if (!no_verdict.ok()) return no_verdict.status();
   facts.recommendations_without_verdict = std::move(*no_verdict);
   return facts;
@@ -115,11 +123,9 @@ absl::Status LifecycleRepository::Transition(
   return absl::OkStatus();
 }
 
-absl::Status LifecycleRepository::CreateFeedback(std::string_view audit_uid,
-                                                 int64_t audit_id,
-                                                 std::string_view uid,
-                                                 absl::Time now,
-                                                 v1::Feedback* feedback) {
+absl::Status LifecycleRepository::CreateFeedback(
+    const domain::name::Audit& audit, int64_t audit_id, std::string_view uid,
+    absl::Time now, v1::Feedback* feedback) {
   auto insert = db_.Prepare(
       "INSERT INTO feedback (uid, audit_id, feedback_date, audiences, form, "
       "note, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -137,7 +143,7 @@ absl::Status LifecycleRepository::CreateFeedback(std::string_view audit_uid,
       !s.ok()) {
     return s;
   }
-  feedback->set_name(StrCat("audits/", audit_uid, "/feedback/", uid));
+  feedback->set_name(FeedbackName(audit, uid));
   FromMask(ToMask(feedback->audiences()), feedback->mutable_audiences());
   SetTimestamp(micros, feedback->mutable_create_time());
   return absl::OkStatus();
@@ -145,9 +151,10 @@ absl::Status LifecycleRepository::CreateFeedback(std::string_view audit_uid,
 
 namespace {
 
-v1::Feedback ReadFeedback(std::string_view audit_uid, const Statement& row) {
+v1::Feedback ReadFeedback(const domain::name::Audit& audit,
+                          const Statement& row) {
   v1::Feedback feedback;
-  feedback.set_name(StrCat("audits/", audit_uid, "/feedback/", row.Text(1)));
+  feedback.set_name(FeedbackName(audit, row.Text(1)));
   SetDate(row.Text(2), feedback.mutable_date());
   FromMask(row.Int(3), feedback.mutable_audiences());
   feedback.set_form(static_cast<v1::FeedbackForm>(row.Int(4)));
@@ -159,7 +166,7 @@ v1::Feedback ReadFeedback(std::string_view audit_uid, const Statement& row) {
 }  // namespace
 
 absl::StatusOr<v1::Feedback> LifecycleRepository::GetFeedback(
-    std::string_view audit_uid, int64_t audit_id, std::string_view uid) {
+    const domain::name::Audit& audit, int64_t audit_id, std::string_view uid) {
   auto select = db_.Prepare(
       "SELECT id, uid, feedback_date, audiences, form, note, create_time "
       "FROM feedback WHERE audit_id = ? AND uid = ?");
@@ -169,13 +176,14 @@ absl::StatusOr<v1::Feedback> LifecycleRepository::GetFeedback(
   if (!row.ok()) return row.status();
   if (!*row) {
     return absl::NotFoundError(
-        StrCat("feedback audits/", audit_uid, "/feedback/", uid, " not found"));
+        StrCat("feedback ", FeedbackName(audit, uid), " not found"));
   }
-  return ReadFeedback(audit_uid, **select);
+  return ReadFeedback(audit, **select);
 }
 
 absl::StatusOr<Page<v1::Feedback>> LifecycleRepository::ListFeedback(
-    std::string_view audit_uid, int64_t audit_id, int64_t after_id, int limit) {
+    const domain::name::Audit& audit, int64_t audit_id, int64_t after_id,
+    int limit) {
   auto select = db_.Prepare(
       "SELECT id, uid, feedback_date, audiences, form, note, create_time "
       "FROM feedback WHERE audit_id = ? AND id > ? ORDER BY id LIMIT ?");
@@ -183,7 +191,7 @@ absl::StatusOr<Page<v1::Feedback>> LifecycleRepository::ListFeedback(
   Statement& stmt = **select;
   stmt.Bind(1, audit_id).Bind(2, after_id).Bind(3, int64_t{limit} + 1);
   return CollectPage<v1::Feedback>(stmt, limit, [&](const Statement& row) {
-    return ReadFeedback(audit_uid, row);
+    return ReadFeedback(audit, row);
   });
 }
 

@@ -8,6 +8,7 @@
 #include "brevis/v1/audit.pb.h"
 #include "brevis/v1/feedback.pb.h"
 #include "server/domain/audit_lifecycle.h"
+#include "server/domain/resource_name.h"
 #include "server/store/rows.h"
 #include "server/store/sqlite.h"
 
@@ -20,7 +21,10 @@ class LifecycleRepository {
  public:
   explicit LifecycleRepository(Connection& connection) : db_(connection) {}
 
-  absl::StatusOr<domain::LifecycleFacts> Facts(std::string_view audit_uid,
+  // Each method that takes the audit's name `audit` also takes its row id
+  // `audit_id`, which must be the row of audit.audit.
+
+  absl::StatusOr<domain::LifecycleFacts> Facts(const domain::name::Audit& audit,
                                                int64_t audit_id);
   // Moves audit `audit_id` to `to` (bumping its revision) and records the
   // step with its reason and actor. Publishing marks every finding and
@@ -30,22 +34,25 @@ class LifecycleRepository {
                           v1::AuditState to, std::string_view reason,
                           std::string_view actor, absl::Time now);
 
-  absl::Status CreateFeedback(std::string_view audit_uid, int64_t audit_id,
-                              std::string_view uid, absl::Time now,
-                              v1::Feedback* feedback);
-  // NOT_FOUND when the audit has no such feedback.
-  absl::StatusOr<v1::Feedback> GetFeedback(std::string_view audit_uid,
+  // Inserts `feedback` of the audit under id `uid`; fills in its name,
+  // audiences as stored, and create_time.
+  absl::Status CreateFeedback(const domain::name::Audit& audit,
+                              int64_t audit_id, std::string_view uid,
+                              absl::Time now, v1::Feedback* feedback);
+  // NOT_FOUND when the audit has no feedback `uid`.
+  absl::StatusOr<v1::Feedback> GetFeedback(const domain::name::Audit& audit,
                                            int64_t audit_id,
                                            std::string_view uid);
-  absl::StatusOr<Page<v1::Feedback>> ListFeedback(std::string_view audit_uid,
-                                                  int64_t audit_id,
-                                                  int64_t after_id, int limit);
+  absl::StatusOr<Page<v1::Feedback>> ListFeedback(
+      const domain::name::Audit& audit, int64_t audit_id, int64_t after_id,
+      int limit);
 
  private:
-  absl::StatusOr<std::vector<std::string>> Names(std::string_view sql,
-                                                 std::string_view audit_uid,
-                                                 std::string_view collection,
-                                                 int64_t audit_id);
+  // Names of the resources under `audit` in `collection` whose ids `sql`
+  // selects, binding `audit_id` as ?1.
+  absl::StatusOr<std::vector<std::string>> Names(
+      std::string_view sql, const domain::name::Audit& audit, int64_t audit_id,
+      std::string_view collection);
   Connection& db_;
 };
 

@@ -5,9 +5,9 @@
 
 namespace brevis::store {
 
-absl::Status SessionRepository::Create(std::string_view audit_uid,
-                                       int64_t audit_id, std::string_view uid,
-                                       absl::Time now, v1::Session* session) {
+absl::Status SessionRepository::Create(const domain::name::Session& name,
+                                       int64_t audit_id, absl::Time now,
+                                       v1::Session* session) {
   auto insert = db_.Prepare(
       "INSERT INTO sessions (uid, audit_id, session_date, kind, "
       "informant_group, participant_count, create_time) "
@@ -15,7 +15,7 @@ absl::Status SessionRepository::Create(std::string_view audit_uid,
   if (!insert.ok()) return insert.status();
   int64_t micros = ToMicros(now);
   absl::Status status = (*insert)
-                            ->Bind(1, uid)
+                            ->Bind(1, name.session)
                             .Bind(2, audit_id)
                             .BindOptional(3, DateColumn(session->date()))
                             .Bind(4, int64_t{session->kind()})
@@ -24,7 +24,7 @@ absl::Status SessionRepository::Create(std::string_view audit_uid,
                             .Bind(7, micros)
                             .Run();
   if (!status.ok()) return status;
-  session->set_name(domain::SessionName(audit_uid, uid));
+  session->set_name(domain::Format(name));
   SetTimestamp(micros, session->mutable_create_time());
   return absl::OkStatus();
 }
@@ -44,26 +44,26 @@ v1::Session ReadSession(std::string_view audit_uid, const Statement& row) {
 
 }  // namespace
 
-absl::StatusOr<v1::Session> SessionRepository::Get(std::string_view audit_uid,
-                                                   int64_t audit_id,
-                                                   std::string_view uid) {
+absl::StatusOr<v1::Session> SessionRepository::Get(
+    const domain::name::Session& name, int64_t audit_id) {
   auto select = db_.Prepare(
       "SELECT id, uid, session_date, kind, informant_group, "
       "participant_count, create_time FROM sessions "
       "WHERE audit_id = ? AND uid = ?");
   if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, uid);
+  (*select)->Bind(1, audit_id).Bind(2, name.session);
   absl::StatusOr<bool> row = (*select)->Step();
   if (!row.ok()) return row.status();
   if (!*row) {
     return absl::NotFoundError(
-        StrCat("session ", domain::SessionName(audit_uid, uid), " not found"));
+        StrCat("session ", domain::Format(name), " not found"));
   }
-  return ReadSession(audit_uid, **select);
+  return ReadSession(name.audit, **select);
 }
 
 absl::StatusOr<Page<v1::Session>> SessionRepository::List(
-    std::string_view audit_uid, int64_t audit_id, int64_t after_id, int limit) {
+    const domain::name::Audit& audit, int64_t audit_id, int64_t after_id,
+    int limit) {
   auto select = db_.Prepare(
       "SELECT id, uid, session_date, kind, informant_group, "
       "participant_count, create_time FROM sessions "
@@ -72,21 +72,22 @@ absl::StatusOr<Page<v1::Session>> SessionRepository::List(
   Statement& stmt = **select;
   stmt.Bind(1, audit_id).Bind(2, after_id).Bind(3, int64_t{limit} + 1);
   return CollectPage<v1::Session>(stmt, limit, [&](const Statement& row) {
-    return ReadSession(audit_uid, row);
+    return ReadSession(audit.audit, row);
   });
 }
 
-absl::Status SessionRepository::Delete(std::string_view audit_uid,
-                                       int64_t audit_id, std::string_view uid) {
+absl::Status SessionRepository::Delete(const domain::name::Session& name,
+                                       int64_t audit_id) {
   auto remove =
       db_.Prepare("DELETE FROM sessions WHERE audit_id = ? AND uid = ?");
   if (!remove.ok()) return remove.status();
-  if (auto s = (*remove)->Bind(1, audit_id).Bind(2, uid).Run(); !s.ok()) {
+  if (auto s = (*remove)->Bind(1, audit_id).Bind(2, name.session).Run();
+      !s.ok()) {
     return s;
   }
   if (db_.Changes() == 0) {
     return absl::NotFoundError(
-        StrCat("session ", domain::SessionName(audit_uid, uid), " not found"));
+        StrCat("session ", domain::Format(name), " not found"));
   }
   return absl::OkStatus();
 }

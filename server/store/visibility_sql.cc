@@ -1,6 +1,17 @@
 #include "server/store/visibility_sql.h"
 
+#include "server/domain/audit_lifecycle.h"
+
 namespace brevis::store {
+
+std::string PublishedStateList() {
+  std::string list;
+  for (v1::AuditState state : domain::PublishedStates()) {
+    if (!list.empty()) list += ", ";
+    list += std::to_string(static_cast<int>(state));
+  }
+  return "(" + list + ")";
+}
 
 std::string VisibleAuditStateCondition(
     const domain::AuditVisibility& visibility, const std::string& unit_id,
@@ -12,7 +23,9 @@ std::string VisibleAuditStateCondition(
            " IN (SELECT unit_id FROM principal_units WHERE principal_id = " +
            caller_param + ")";
   }
-  if (visibility.published_only) sql += " AND " + state + " IN (4, 5, 6, 7)";
+  if (visibility.published_only) {
+    sql += " AND " + state + " IN " + PublishedStateList();
+  }
   return sql;
 }
 

@@ -28,6 +28,10 @@ std::string VisibleAuditStateCondition(
     const domain::AuditVisibility& visibility, const std::string& unit_id,
     const std::string& state, const std::string& caller_param);
 
+// The SQL list of the states in which an audit counts as published, from
+// domain::PublishedStates, for example "(4, 5, 6, 7)".
+std::string PublishedStateList();
+
 }  // namespace brevis::store
 
 #endif  // BREVIS_SERVER_STORE_VISIBILITY_SQL_H_

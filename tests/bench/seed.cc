@@ -465,8 +465,8 @@ class Seeder {
       session.set_kind(planned[k].kind);
       session.set_informant_group(planned[k].group);
       session.set_participant_count(planned[k].participants);
-      if (auto s = sessions.Create(row.uid, row.id, Uid(rng_),
-                                   At(row, 10 + 3 * k), &session);
+      if (auto s = sessions.Create(domain::name::Session{row.uid, Uid(rng_)},
+                                   row.id, At(row, 10 + 3 * k), &session);
           !s.ok()) {
         return s;
       }
@@ -693,9 +693,10 @@ class Seeder {
             feedback.set_form(v1::FEEDBACK_FORM_EASY_READ_LETTER);
             feedback.set_note(
                 "Ett brev på lättläst svenska skickades till alla som deltog.");
-            if (auto s = store::LifecycleRepository(connection)
-                             .CreateFeedback(row.uid, row.id, Uid(rng_),
-                                             At(row, 121), &feedback);
+            if (auto s =
+                    store::LifecycleRepository(connection)
+                        .CreateFeedback(domain::name::Audit{row.uid}, row.id,
+                                        Uid(rng_), At(row, 121), &feedback);
                 !s.ok()) {
               return s;
             }
