@@ -8,14 +8,18 @@ LISTEN ?= 127.0.0.1:50051
 JOBS ?= $(shell nproc)
 
 SANITIZE_BUILD_DIR ?= build-sanitize
+THREAD_SAFETY_BUILD_DIR ?= build-thread-safety
+# What `make sanitize` builds with clang's thread-safety analysis: every
+# class holding a lock is in these.
+THREAD_SAFETY_TARGETS = brevisd brevis_client
 FUZZ_BUILD_DIR ?= build-fuzz
 # Seconds each fuzz harness runs in `make fuzz`.
 FUZZ_SECONDS ?= 60
 FUZZ_HARNESSES = validation_fuzz page_token_fuzz list_filter_fuzz \
   update_mask_fuzz resource_name_fuzz service_fuzz json_log_fuzz
 
-.PHONY: all deps build run test bench sanitize sanitize-configure fuzz \
-  fuzz-configure package format clean
+.PHONY: all deps build run test bench sanitize sanitize-configure \
+  thread-safety-configure fuzz fuzz-configure package format clean
 
 all: build
 
@@ -52,11 +56,17 @@ bench: deps
 	  --brevisd $(BUILD_DIR)/server/brevisd \
 	  --json $(BUILD_DIR)/bench.json $(BENCH_ARGS)
 
-# The whole test suite built with AddressSanitizer and
-# UndefinedBehaviorSanitizer in a build directory of its own; any report
-# fails its test. The packaging checks are left out: they test the .deb,
-# not the code, and a sanitized brevisd does not belong in one.
+# First brevisd and the client library built with clang 14's thread-safety
+# analysis, where a member marked ABSL_GUARDED_BY used without its lock is an
+# error (a build of its own; nothing is run). Then the whole test suite
+# built with AddressSanitizer and UndefinedBehaviorSanitizer in a build
+# directory of its own; any report fails its test. The packaging checks are
+# left out: they test the .deb, not the code, and a sanitized brevisd does
+# not belong in one.
 sanitize: deps
+	@$(MAKE) --no-print-directory thread-safety-configure
+	@cmake --build $(THREAD_SAFETY_BUILD_DIR) -j $(JOBS) \
+	  --target $(THREAD_SAFETY_TARGETS)
 	@$(MAKE) --no-print-directory sanitize-configure
 	@cmake --build $(SANITIZE_BUILD_DIR) -j $(JOBS)
 	@cd $(SANITIZE_BUILD_DIR) && \
@@ -92,6 +102,11 @@ sanitize-configure:
 	@cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug \
 	  -DBREVIS_SANITIZE=address,undefined $(CMAKE_ARGS) >/dev/null
 
+thread-safety-configure:
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(THREAD_SAFETY_BUILD_DIR) \
+	  -DCMAKE_BUILD_TYPE=Debug -DBREVIS_THREAD_SAFETY=ON $(CMAKE_ARGS) \
+	  >/dev/null
+
 fuzz-configure:
 	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD_DIR) \
 	  -DCMAKE_BUILD_TYPE=Release -DBREVIS_FUZZ=ON \
@@ -111,4 +126,5 @@ format:
 	@clang-format --style=Google -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	@rm -rf $(BUILD_DIR) $(SANITIZE_BUILD_DIR) $(FUZZ_BUILD_DIR)
+	@rm -rf $(BUILD_DIR) $(SANITIZE_BUILD_DIR) $(THREAD_SAFETY_BUILD_DIR) \
+	  $(FUZZ_BUILD_DIR)

@@ -18,7 +18,8 @@ packages=(
   # dpkg-shlibdeps (dpkg-dev) and tells ELF files apart with file; lintian
   # checks the .deb; systemd-analyze (systemd) checks the units.
   dpkg-dev file lintian systemd
-  # `make fuzz`: clang with libFuzzer and the sanitizer runtimes.
+  # `make fuzz`: clang with libFuzzer and the sanitizer runtimes; `make
+  # sanitize` also builds with clang for its thread-safety analysis.
   clang-14 libclang-rt-14-dev
 )
 

@@ -155,7 +155,7 @@ std::string JsonLog::Format(Level level, std::string_view message,
 void JsonLog::Write(Level level, std::string_view message,
                     std::initializer_list<Field> fields) {
   std::string line = Format(level, message, fields);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (out_ != nullptr || writer_ == nullptr) {
     if (out_ != nullptr) *out_ << line << std::flush;
     return;
@@ -164,13 +164,13 @@ void JsonLog::Write(Level level, std::string_view message,
 }
 
 void JsonLog::Redirect(std::ostream* out) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   out_ = out;
 }
 
 bool JsonLog::Flush(absl::Duration timeout) {
   if (writer_ != nullptr && !writer_->Flush(timeout)) return false;
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (out_ != nullptr) out_->flush();
   return true;
 }

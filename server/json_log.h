@@ -5,12 +5,13 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
-#include <mutex>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/line_writer.h"
 
@@ -49,15 +50,15 @@ class JsonLog {
   JsonLog(int fd, size_t buffer_bytes);
 
   void Write(Level level, std::string_view message,
-             std::initializer_list<Field> fields = {});
+             std::initializer_list<Field> fields = {}) ABSL_LOCKS_EXCLUDED(mu_);
   // Tests capture lines by pointing the log at their own stream, written
   // directly; nullptr goes back to the descriptor given at construction.
-  void Redirect(std::ostream* out);
+  void Redirect(std::ostream* out) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Waits up to `timeout` until every line written so far is out; false
   // when time ran out (a reader that does not read). For shutdown, and
   // before a library aborts the process.
-  bool Flush(absl::Duration timeout);
+  bool Flush(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
   // Counts a line that could not be logged at all; lock-free, for hooks
   // that may not take locks. Reported like lines the buffer had to drop.
   void CountDropped();
@@ -71,8 +72,9 @@ class JsonLog {
   static std::string Format(Level level, std::string_view message,
                             std::initializer_list<Field> fields);
 
-  std::mutex mu_;
-  std::ostream* out_ = nullptr;  // guarded by mu_; when set, used instead
+  absl::Mutex mu_;
+  // When set, used instead of writer_.
+  std::ostream* out_ ABSL_GUARDED_BY(mu_) = nullptr;
   // Null when made with a stream.
   const std::unique_ptr<LineWriter> writer_;
 };

@@ -7,12 +7,14 @@
 
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <string_view>
 #include <thread>
 #include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 
 namespace brevis {
 namespace {
@@ -50,16 +52,19 @@ struct LineWriter::State {
   const size_t capacity;
   const DropReport drop_report;
 
-  std::mutex mu;
-  std::condition_variable queued;   // lines queued, or stopping
-  std::condition_variable written;  // a batch is done
-  std::deque<std::string> queue;    // guarded by mu
-  // Bytes queued or being written: the bound applies to both. Guarded by mu.
-  size_t held_bytes = 0;
-  uint64_t appended = 0;  // lines queued so far; guarded by mu
-  uint64_t finished = 0;  // of those, lines written or dropped; guarded by mu
-  bool stopping = false;  // guarded by mu
-  std::thread thread;     // started by the first Append; guarded by mu
+  absl::Mutex mu;
+  absl::CondVar queued;   // lines queued, or stopping
+  absl::CondVar written;  // a batch is done
+  std::deque<std::string> queue ABSL_GUARDED_BY(mu);
+  // Bytes queued or being written: the bound applies to both.
+  size_t held_bytes ABSL_GUARDED_BY(mu) = 0;
+  // Lines queued so far.
+  uint64_t appended ABSL_GUARDED_BY(mu) = 0;
+  // Of those, lines written or dropped.
+  uint64_t finished ABSL_GUARDED_BY(mu) = 0;
+  bool stopping ABSL_GUARDED_BY(mu) = false;
+  // Started by the first Append.
+  std::thread thread ABSL_GUARDED_BY(mu);
 
   // Dropped and not yet reported.
   std::atomic<uint64_t> unreported{0};
@@ -82,11 +87,11 @@ LineWriter::~LineWriter() {
   bool done = Flush(kCloseTimeout);
   std::thread thread;
   {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    absl::MutexLock lock(&state_->mu);
     state_->stopping = true;
     thread = std::move(state_->thread);
   }
-  state_->queued.notify_all();
+  state_->queued.SignalAll();
   if (!thread.joinable()) return;
   // A thread stuck in write() holds its own reference to the state.
   if (done) {
@@ -98,7 +103,7 @@ LineWriter::~LineWriter() {
 
 bool LineWriter::Append(std::string line) {
   {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    absl::MutexLock lock(&state_->mu);
     if (state_->held_bytes + line.size() > state_->capacity) {
       CountDropped();
       return false;
@@ -110,7 +115,7 @@ bool LineWriter::Append(std::string line) {
       state_->thread = std::thread(&LineWriter::Run, state_);
     }
   }
-  state_->queued.notify_one();
+  state_->queued.Signal();
   return true;
 }
 
@@ -120,10 +125,15 @@ void LineWriter::CountDropped() {
 }
 
 bool LineWriter::Flush(absl::Duration timeout) {
-  std::unique_lock<std::mutex> lock(state_->mu);
+  absl::MutexLock lock(&state_->mu);
   uint64_t target = state_->appended;
-  return state_->written.wait_for(lock, absl::ToChronoNanoseconds(timeout),
-                                  [&] { return state_->finished >= target; });
+  absl::Time deadline = absl::Now() + timeout;
+  while (state_->finished < target) {
+    if (state_->written.WaitWithDeadline(&state_->mu, deadline)) {
+      return state_->finished >= target;
+    }
+  }
+  return true;
 }
 
 uint64_t LineWriter::dropped() const {
@@ -138,17 +148,18 @@ void LineWriter::Run(std::shared_ptr<State> state) {
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, nullptr);
 
-  std::unique_lock<std::mutex> lock(state->mu);
+  absl::MutexLock lock(&state->mu);
   while (true) {
-    state->queued.wait(
-        lock, [&] { return state->stopping || !state->queue.empty(); });
+    while (!state->stopping && state->queue.empty()) {
+      state->queued.Wait(&state->mu);
+    }
     if (state->queue.empty()) return;
     std::deque<std::string> batch;
     batch.swap(state->queue);
     // Lines dropped so far came after every line of this batch: they are
     // reported right after it.
     uint64_t lost_before = state->unreported.exchange(0);
-    lock.unlock();
+    state->mu.Unlock();
 
     std::string text;
     for (const std::string& line : batch) text += line;
@@ -158,7 +169,7 @@ void LineWriter::Run(std::shared_ptr<State> state) {
     }
     state->WriteReport(lost_before);
 
-    lock.lock();
+    state->mu.Lock();
     state->held_bytes -= text.size();
     state->finished += batch.size();
     if (state->queue.empty()) {
@@ -166,11 +177,11 @@ void LineWriter::Run(std::shared_ptr<State> state) {
       // buffer, an unwritable batch, a library's uncapturable line) is
       // reported now rather than after a line that may be long in coming.
       uint64_t lost = state->unreported.exchange(0);
-      lock.unlock();
+      state->mu.Unlock();
       state->WriteReport(lost);
-      lock.lock();
+      state->mu.Lock();
     }
-    state->written.notify_all();
+    state->written.SignalAll();
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "brevis/client/client.h"
 #include "client-lib/src/client_core.h"
@@ -21,12 +22,13 @@ class WatchState {
   // the stream (then OK is returned). Otherwise returns how it ended.
   absl::Status StreamOnce(const ClientCore& core, absl::Time deadline,
                           const EventWatcher::Handler& handler, bool* delivered,
-                          bool* ended);
+                          bool* ended) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Waits `wait` before the next stream, unless Stop() comes first; true
   // when stopped. While the channel is not connected, it waits for it to
   // connect instead (see ClientCore::AwaitConnected), cancelled by Stop().
-  bool WaitOrStop(const ClientCore& core, absl::Duration wait) {
+  bool WaitOrStop(const ClientCore& core, absl::Duration wait)
+      ABSL_LOCKS_EXCLUDED(mu_) {
     absl::Time until = absl::Now() + wait;
     // A connected channel got UNAVAILABLE from the server itself: back off.
     bool reconnected =
@@ -43,21 +45,21 @@ class WatchState {
     return stopped_;
   }
 
-  void Stop() {
+  void Stop() ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     stopped_ = true;
     if (context_ != nullptr) context_->TryCancel();
   }
 
-  bool stopped() const {
+  bool stopped() const ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     return stopped_;
   }
-  int64_t resume_after() const {
+  int64_t resume_after() const ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     return resume_after_;
   }
-  int streams_opened() const {
+  int streams_opened() const ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     return streams_opened_;
   }
@@ -67,11 +69,11 @@ class WatchState {
   const v1::WatchEventsRequest request_;
   const CallOptions call_;
   mutable absl::Mutex mu_;
-  bool stopped_ = false;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   // The open stream's context, so that Stop can cancel it.
-  grpc::ClientContext* context_ = nullptr;
-  int64_t resume_after_ = 0;
-  int streams_opened_ = 0;
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
+  int64_t resume_after_ ABSL_GUARDED_BY(mu_) = 0;
+  int streams_opened_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 namespace {

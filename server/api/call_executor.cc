@@ -11,38 +11,38 @@ CallExecutor::CallExecutor(int threads, int max_queued)
 
 CallExecutor::~CallExecutor() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  ready_.notify_all();
+  ready_.SignalAll();
   for (std::thread& thread : threads_) thread.join();
 }
 
 bool CallExecutor::TryRun(std::function<void()> task) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (tasks_.size() >= max_queued_) return false;
     tasks_.push_back(std::move(task));
   }
-  ready_.notify_one();
+  ready_.Signal();
   return true;
 }
 
 int CallExecutor::queued() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return static_cast<int>(tasks_.size());
 }
 
 void CallExecutor::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   while (true) {
-    ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+    while (!stopping_ && tasks_.empty()) ready_.Wait(&mu_);
     if (tasks_.empty()) return;  // stopping, and nothing left to run
     std::function<void()> task = std::move(tasks_.front());
     tasks_.pop_front();
-    lock.unlock();
+    mu_.Unlock();
     task();
-    lock.lock();
+    mu_.Lock();
   }
 }
 

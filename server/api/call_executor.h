@@ -8,12 +8,13 @@
 // group commit had nothing to group. Handlers run here instead, and the
 // callback threads only accept calls and send answers.
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace brevis::api {
 
@@ -30,19 +31,20 @@ class CallExecutor {
 
   // Queues `task`; false (and `task` is dropped unrun) when max_queued
   // tasks are already waiting.
-  [[nodiscard]] bool TryRun(std::function<void()> task);
+  [[nodiscard]] bool TryRun(std::function<void()> task)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Tasks queued and not yet started.
-  int queued() const;
+  int queued() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  void Loop();
+  void Loop() ABSL_LOCKS_EXCLUDED(mu_);
 
   const size_t max_queued_;
-  mutable std::mutex mu_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> tasks_;  // guarded by mu_
-  bool stopping_ = false;                    // guarded by mu_
+  mutable absl::Mutex mu_;
+  absl::CondVar ready_;
+  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
 

@@ -16,25 +16,27 @@ class CallTracker::CountingReactor : public grpc::ServerUnaryReactor {
 
 grpc::ServerUnaryReactor* CallTracker::StartUnary() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     ++in_flight_;
   }
   return new CountingReactor(this);
 }
 
 void CallTracker::Done() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (--in_flight_ == 0) idle_.notify_all();
+  absl::MutexLock lock(&mu_);
+  if (--in_flight_ == 0) idle_.SignalAll();
 }
 
 bool CallTracker::WaitIdle(absl::Time deadline) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return idle_.wait_until(lock, absl::ToChronoTime(deadline),
-                          [this] { return in_flight_ == 0; });
+  absl::MutexLock lock(&mu_);
+  while (in_flight_ != 0) {
+    if (idle_.WaitWithDeadline(&mu_, deadline)) return in_flight_ == 0;
+  }
+  return true;
 }
 
 int CallTracker::in_flight() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return in_flight_;
 }
 

@@ -3,10 +3,9 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <condition_variable>
-#include <mutex>
-
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace brevis::api {
@@ -20,20 +19,20 @@ class CallTracker {
   // Counts a unary call from now until gRPC is done with the reactor
   // returned, which the caller must Finish exactly once (from any thread).
   // Returns what the generated service method must return.
-  grpc::ServerUnaryReactor* StartUnary();
+  grpc::ServerUnaryReactor* StartUnary() ABSL_LOCKS_EXCLUDED(mu_);
 
   // Waits until no call is in flight or `deadline` passes. True when idle.
-  bool WaitIdle(absl::Time deadline);
+  bool WaitIdle(absl::Time deadline) ABSL_LOCKS_EXCLUDED(mu_);
 
-  int in_flight() const;
+  int in_flight() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   class CountingReactor;
-  void Done();
+  void Done() ABSL_LOCKS_EXCLUDED(mu_);
 
-  mutable std::mutex mu_;
-  std::condition_variable idle_;
-  int in_flight_ = 0;  // guarded by mu_
+  mutable absl::Mutex mu_;
+  absl::CondVar idle_;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace brevis::api

@@ -15,25 +15,25 @@ EventFeed::EventFeed(store::Database* db, int max_watchers,
       next_recheck_(absl::Now() + recheck) {
   db->SetCommitListener([state = state_] {
     {
-      std::lock_guard<std::mutex> lock(state->mu);
+      absl::MutexLock lock(&state->mu);
       ++state->generation;
     }
-    state->changed.notify_all();
+    state->changed.SignalAll();
   });
   thread_ = std::thread([this] { Run(); });
 }
 
 EventFeed::~EventFeed() {
   {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    absl::MutexLock lock(&state_->mu);
     stopping_ = true;
   }
-  state_->changed.notify_all();
+  state_->changed.SignalAll();
   thread_.join();
 }
 
 absl::Status EventFeed::Add(Watcher* watcher) {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  absl::MutexLock lock(&state_->mu);
   if (closed_) {
     return absl::UnavailableError(
         "brevisd is shutting down; watch again later from your last "
@@ -49,30 +49,30 @@ absl::Status EventFeed::Add(Watcher* watcher) {
 }
 
 void EventFeed::Remove(Watcher* watcher) {
-  std::unique_lock<std::mutex> lock(state_->mu);
+  absl::MutexLock lock(&state_->mu);
   watchers_.erase(watcher);
   parked_.erase(watcher);
   ready_.erase(std::remove(ready_.begin(), ready_.end(), watcher),
                ready_.end());
-  state_->changed.wait(lock, [&] { return pumping_ != watcher; });
-  state_->changed.notify_all();  // Shutdown may wait for the last one
+  while (pumping_ == watcher) state_->changed.Wait(&state_->mu);
+  state_->changed.SignalAll();  // Shutdown may wait for the last one
 }
 
 void EventFeed::Schedule(Watcher* watcher) {
   {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    absl::MutexLock lock(&state_->mu);
     if (!watchers_.contains(watcher)) return;
     parked_.erase(watcher);
     if (std::find(ready_.begin(), ready_.end(), watcher) == ready_.end()) {
       ready_.push_back(watcher);
     }
   }
-  state_->changed.notify_all();
+  state_->changed.SignalAll();
 }
 
 void EventFeed::Park(Watcher* watcher, uint64_t generation) {
   {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    absl::MutexLock lock(&state_->mu);
     if (!watchers_.contains(watcher)) return;
     if (state_->generation == generation) {
       // Those parked before a commit the feed has not acted on yet go
@@ -80,7 +80,7 @@ void EventFeed::Park(Watcher* watcher, uint64_t generation) {
       if (!parked_.empty() && parked_generation_ != generation) {
         ready_.insert(ready_.end(), parked_.begin(), parked_.end());
         parked_.clear();
-        state_->changed.notify_all();
+        state_->changed.SignalAll();
       }
       parked_.insert(watcher);
       parked_generation_ = generation;
@@ -92,19 +92,19 @@ void EventFeed::Park(Watcher* watcher, uint64_t generation) {
 }
 
 uint64_t EventFeed::generation() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  absl::MutexLock lock(&state_->mu);
   return state_->generation;
 }
 
 int EventFeed::watchers() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  absl::MutexLock lock(&state_->mu);
   return static_cast<int>(watchers_.size());
 }
 
 void EventFeed::Shutdown(const absl::Status& status, absl::Time deadline) {
   std::vector<Watcher*> open;
   {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    absl::MutexLock lock(&state_->mu);
     closed_ = true;
     open.assign(watchers_.begin(), watchers_.end());
   }
@@ -113,30 +113,31 @@ void EventFeed::Shutdown(const absl::Status& status, absl::Time deadline) {
   // unless it finishes, which only happens after End or a cancellation;
   // hence each End goes to a watcher still registered.
   for (Watcher* watcher : open) {
-    std::unique_lock<std::mutex> lock(state_->mu);
+    absl::MutexLock lock(&state_->mu);
     if (!watchers_.contains(watcher)) continue;
     // Keep it from being removed (and freed) while End runs.
-    state_->changed.wait(lock, [&] { return pumping_ == nullptr; });
+    while (pumping_ != nullptr) state_->changed.Wait(&state_->mu);
     if (!watchers_.contains(watcher)) continue;
     pumping_ = watcher;
-    lock.unlock();
+    state_->mu.Unlock();
     watcher->End(status);
-    lock.lock();
+    state_->mu.Lock();
     pumping_ = nullptr;
-    state_->changed.notify_all();
+    state_->changed.SignalAll();
   }
-  std::unique_lock<std::mutex> lock(state_->mu);
-  state_->changed.wait_until(lock, absl::ToChronoTime(deadline),
-                             [&] { return watchers_.empty(); });
+  absl::MutexLock lock(&state_->mu);
+  while (!watchers_.empty()) {
+    if (state_->changed.WaitWithDeadline(&state_->mu, deadline)) return;
+  }
 }
 
 void EventFeed::Run() {
-  std::unique_lock<std::mutex> lock(state_->mu);
+  absl::MutexLock lock(&state_->mu);
   while (true) {
-    state_->changed.wait_until(lock, absl::ToChronoTime(next_recheck_), [&] {
-      return stopping_ || (!ready_.empty() && pumping_ == nullptr) ||
-             (!parked_.empty() && state_->generation != parked_generation_);
-    });
+    while (!stopping_ && (ready_.empty() || pumping_ != nullptr) &&
+           (parked_.empty() || state_->generation == parked_generation_)) {
+      if (state_->changed.WaitWithDeadline(&state_->mu, next_recheck_)) break;
+    }
     if (stopping_) return;
     absl::Time now = absl::Now();
     bool recheck = now >= next_recheck_;
@@ -150,11 +151,11 @@ void EventFeed::Run() {
     Watcher* watcher = ready_.front();
     ready_.pop_front();
     pumping_ = watcher;
-    lock.unlock();
+    state_->mu.Unlock();
     watcher->Pump();
-    lock.lock();
+    state_->mu.Lock();
     pumping_ = nullptr;
-    state_->changed.notify_all();
+    state_->changed.SignalAll();
   }
 }
 

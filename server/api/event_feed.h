@@ -10,15 +10,15 @@
 // another process), and an idle watch must still learn of it within that
 // bound. One thread does every watcher's reading, one batch at a time.
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/store/database.h"
 
@@ -48,44 +48,47 @@ class EventFeed {
 
   // RESOURCE_EXHAUSTED when max_watchers are open, UNAVAILABLE once the
   // feed is shutting down.
-  absl::Status Add(Watcher* watcher);
+  absl::Status Add(Watcher* watcher) ABSL_LOCKS_EXCLUDED(state_->mu);
   // After Remove returns the feed never calls `watcher` again.
-  void Remove(Watcher* watcher);
+  void Remove(Watcher* watcher) ABSL_LOCKS_EXCLUDED(state_->mu);
   // Pump `watcher` soon.
-  void Schedule(Watcher* watcher);
+  void Schedule(Watcher* watcher) ABSL_LOCKS_EXCLUDED(state_->mu);
   // Pump `watcher` after the next commit, or soon if one came after
   // `generation` (read before the watcher looked at the database).
-  void Park(Watcher* watcher, uint64_t generation);
+  void Park(Watcher* watcher, uint64_t generation)
+      ABSL_LOCKS_EXCLUDED(state_->mu);
   // Counts commits.
-  uint64_t generation() const;
-  int watchers() const;
+  uint64_t generation() const ABSL_LOCKS_EXCLUDED(state_->mu);
+  int watchers() const ABSL_LOCKS_EXCLUDED(state_->mu);
 
   // Ends every watcher with `status` and waits until each is removed or
   // `deadline` passes; later Adds fail.
-  void Shutdown(const absl::Status& status, absl::Time deadline);
+  void Shutdown(const absl::Status& status, absl::Time deadline)
+      ABSL_LOCKS_EXCLUDED(state_->mu);
 
  private:
   // Shared with the database's commit listener, which may outlive the feed.
   struct State {
-    mutable std::mutex mu;
-    std::condition_variable changed;
-    uint64_t generation = 0;  // guarded by mu
+    mutable absl::Mutex mu;
+    absl::CondVar changed;
+    uint64_t generation ABSL_GUARDED_BY(mu) = 0;
   };
 
-  void Run();
+  void Run() ABSL_LOCKS_EXCLUDED(state_->mu);
 
-  std::shared_ptr<State> state_;
+  const std::shared_ptr<State> state_;
   const int max_watchers_;
   const absl::Duration recheck_;
-  // All guarded by state_->mu.
-  std::set<Watcher*> watchers_;
-  std::set<Watcher*> parked_;
-  std::deque<Watcher*> ready_;
-  uint64_t parked_generation_ = 0;  // the generation parked_ waits past
-  absl::Time next_recheck_;         // when parked_ is pumped regardless
-  Watcher* pumping_ = nullptr;
-  bool stopping_ = false;
-  bool closed_ = false;
+  std::set<Watcher*> watchers_ ABSL_GUARDED_BY(state_->mu);
+  std::set<Watcher*> parked_ ABSL_GUARDED_BY(state_->mu);
+  std::deque<Watcher*> ready_ ABSL_GUARDED_BY(state_->mu);
+  // The generation parked_ waits past.
+  uint64_t parked_generation_ ABSL_GUARDED_BY(state_->mu) = 0;
+  // When parked_ is pumped regardless.
+  absl::Time next_recheck_ ABSL_GUARDED_BY(state_->mu);
+  Watcher* pumping_ ABSL_GUARDED_BY(state_->mu) = nullptr;
+  bool stopping_ ABSL_GUARDED_BY(state_->mu) = false;
+  bool closed_ ABSL_GUARDED_BY(state_->mu) = false;
   std::thread thread_;
 };
 

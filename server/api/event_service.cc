@@ -1,8 +1,9 @@
 #include "server/api/event_service.h"
 
-#include <mutex>
 #include <optional>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "server/api/grpc_status.h"
 #include "server/domain/status_macros.h"
 
@@ -25,7 +26,13 @@ class WatchReactor final
         feed_(feed),
         context_(context),
         start_(absl::Now()) {
-    absl::Status status = Open(request);
+    absl::Status status;
+    {
+      // No other thread knows the stream yet: the lock is only taken
+      // because Open sets cursor_, which the analysis checks.
+      absl::MutexLock lock(&mu_);
+      status = Open(request);
+    }
     if (status.ok()) status = feed_->Add(this);
     if (!status.ok()) {
       // Not shared with any thread yet; gRPC may even be done with the
@@ -37,8 +44,8 @@ class WatchReactor final
     feed_->Schedule(this);
   }
 
-  void Pump() override {
-    std::lock_guard<std::mutex> lock(mu_);
+  void Pump() override ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
     if (finished_ || writing_) return;
     uint64_t generation = feed_->generation();
     // Only events committed before the caller is looked up again go into
@@ -69,8 +76,8 @@ class WatchReactor final
     StartWrite(&response_);
   }
 
-  void End(const absl::Status& status) override {
-    std::lock_guard<std::mutex> lock(mu_);
+  void End(const absl::Status& status) override ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
     if (writing_) {
       pending_end_ = status;
     } else {
@@ -78,8 +85,8 @@ class WatchReactor final
     }
   }
 
-  void OnWriteDone(bool ok) override {
-    std::lock_guard<std::mutex> lock(mu_);
+  void OnWriteDone(bool ok) override ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
     writing_ = false;
     if (!ok) {
       FinishOnce(absl::CancelledError("the watcher went away"));
@@ -95,14 +102,22 @@ class WatchReactor final
 
   void OnCancel() override { End(absl::CancelledError("cancelled")); }
 
-  void OnDone() override {
+  void OnDone() override ABSL_LOCKS_EXCLUDED(mu_) {
     if (registered_) feed_->Remove(this);
-    ObserveFinished(deps_, call_, final_status_, start_);
+    absl::Status final_status;
+    {
+      // No other thread is left (gRPC is done, the feed let go), but the
+      // status was set under the lock.
+      absl::MutexLock lock(&mu_);
+      final_status = final_status_;
+    }
+    ObserveFinished(deps_, call_, final_status, start_);
     delete this;
   }
 
  private:
-  absl::Status Open(const v1::WatchEventsRequest& request) {
+  absl::Status Open(const v1::WatchEventsRequest& request)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     BREVIS_RETURN_IF_ERROR(OpenCall(context_, deps_, kWatchEvents, &call_));
     BREVIS_ASSIGN_OR_RETURN(watch_, events_.OpenWatch(call_, request));
     cursor_ = request.after_sequence();
@@ -120,7 +135,8 @@ class WatchReactor final
     return absl::OkStatus();
   }
 
-  void FinishOnce(const absl::Status& status) {
+  void FinishOnce(const absl::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
     finished_ = true;
     final_status_ = status;
@@ -136,13 +152,13 @@ class WatchReactor final
   app::EventWatch watch_;
   bool registered_ = false;
 
-  std::mutex mu_;
-  int64_t cursor_ = 0;                       // guarded by mu_
-  v1::WatchEventsResponse response_;         // guarded by mu_
-  bool writing_ = false;                     // guarded by mu_
-  bool finished_ = false;                    // guarded by mu_
-  std::optional<absl::Status> pending_end_;  // guarded by mu_
-  absl::Status final_status_;                // guarded by mu_
+  absl::Mutex mu_;
+  int64_t cursor_ ABSL_GUARDED_BY(mu_) = 0;
+  v1::WatchEventsResponse response_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<absl::Status> pending_end_ ABSL_GUARDED_BY(mu_);
+  absl::Status final_status_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

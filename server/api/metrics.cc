@@ -30,7 +30,7 @@ std::string Label(std::string_view value) {
 void Metrics::RecordRpc(std::string_view method, std::string_view code,
                         absl::Duration latency) {
   double seconds = absl::ToDoubleSeconds(latency);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   ++requests_[{std::string(method), std::string(code)}];
   Histogram& histogram = latency_[std::string(method)];
   for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
@@ -42,21 +42,21 @@ void Metrics::RecordRpc(std::string_view method, std::string_view code,
 
 void Metrics::AddGauge(std::string name, std::string help,
                        std::function<double()> read) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   gauges_.push_back(
       {std::move(name), std::move(help), std::move(read), "gauge"});
 }
 
 void Metrics::AddCounter(std::string name, std::string help,
                          std::function<double()> read) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   gauges_.push_back(
       {std::move(name), std::move(help), std::move(read), "counter"});
 }
 
 std::string Metrics::Render() const {
   std::string out;
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   out +=
       "# HELP brevis_rpc_requests_total RPCs finished, by method and status "
       "code.\n# TYPE brevis_rpc_requests_total counter\n";

@@ -5,12 +5,13 @@
 #include <atomic>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace brevis::api {
@@ -27,18 +28,18 @@ class Metrics {
 
   // One finished RPC: counted by method and status code, timed by method.
   void RecordRpc(std::string_view method, std::string_view code,
-                 absl::Duration latency);
+                 absl::Duration latency) ABSL_LOCKS_EXCLUDED(mu_);
   void RecordAuthFailure() { auth_failures_.fetch_add(1); }
 
   // A gauge read at scrape time (database size, queue depth, ...).
   void AddGauge(std::string name, std::string help,
-                std::function<double()> read);
+                std::function<double()> read) ABSL_LOCKS_EXCLUDED(mu_);
   // A counter kept elsewhere, read at scrape time.
   void AddCounter(std::string name, std::string help,
-                  std::function<double()> read);
+                  std::function<double()> read) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Everything, in the Prometheus text exposition format.
-  std::string Render() const;
+  std::string Render() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Histogram {
@@ -53,11 +54,11 @@ class Metrics {
     const char* type;  // "gauge" or "counter"
   };
 
-  mutable std::mutex mu_;
-  // guarded by mu_
-  std::map<std::pair<std::string, std::string>, uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;  // guarded by mu_
-  std::vector<Gauge> gauges_;                 // guarded by mu_
+  mutable absl::Mutex mu_;
+  std::map<std::pair<std::string, std::string>, uint64_t> requests_
+      ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Histogram> latency_ ABSL_GUARDED_BY(mu_);
+  std::vector<Gauge> gauges_ ABSL_GUARDED_BY(mu_);
   std::atomic<uint64_t> auth_failures_{0};
 };
 

@@ -1,7 +1,6 @@
 #include "server/api/rpc_observer.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "absl/time/clock.h"
 #include "server/auth/failure_throttle.h"
@@ -54,10 +53,10 @@ RpcObserver::RpcObserver(Metrics* metrics, JsonLog* log,
 
 RpcObserver::~RpcObserver() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   flusher_.join();
   Flush();
 }
@@ -94,7 +93,7 @@ void RpcObserver::Finished(const RpcRecord& record,
 
 void RpcObserver::Summarize(const RpcRecord& record) {
   std::string peer = auth::FailureThrottle::HostOf(record.peer);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (pending_.empty()) pending_since_ = absl::Now();
   Key key(std::string(record.method), record.code, std::move(peer));
   auto it = pending_.find(key);
@@ -110,7 +109,7 @@ void RpcObserver::Flush() {
   std::map<Key, Tally> tallies;
   absl::Time since;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     tallies.swap(pending_);
     since = pending_since_;
   }
@@ -129,13 +128,13 @@ void RpcObserver::Flush() {
 }
 
 void RpcObserver::FlushLoop() {
-  std::unique_lock<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   while (!stopping_) {
-    wake_.wait_for(lock, absl::ToChronoMilliseconds(interval_));
+    wake_.WaitWithTimeout(&mu_, interval_);
     if (stopping_) return;
-    lock.unlock();
+    mu_.Unlock();
     Flush();
-    lock.lock();
+    mu_.Lock();
   }
 }
 

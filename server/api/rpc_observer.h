@@ -1,14 +1,14 @@
 #ifndef BREVIS_SERVER_API_RPC_OBSERVER_H_
 #define BREVIS_SERVER_API_RPC_OBSERVER_H_
 
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <tuple>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/api/metrics.h"
 #include "server/json_log.h"
@@ -43,10 +43,11 @@ class RpcObserver {
   // `storage_detail` is SQLite's own text when the store failed
   // (store::EngineDetail): logged for the operator on a line of its own,
   // never sent to the caller.
-  void Finished(const RpcRecord& record, std::string_view storage_detail = {});
+  void Finished(const RpcRecord& record, std::string_view storage_detail = {})
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Writes the pending summary lines now.
-  void Flush();
+  void Flush() ABSL_LOCKS_EXCLUDED(mu_);
 
   // Distinct method/code/peer keys counted per interval at most; further
   // peers are counted under the peer "other", so memory stays bounded.
@@ -60,17 +61,17 @@ class RpcObserver {
     absl::Duration max_latency;
   };
 
-  void Summarize(const RpcRecord& record);
-  void FlushLoop();
+  void Summarize(const RpcRecord& record) ABSL_LOCKS_EXCLUDED(mu_);
+  void FlushLoop() ABSL_LOCKS_EXCLUDED(mu_);
 
   Metrics* const metrics_;
   JsonLog* const log_;
   const absl::Duration interval_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::map<Key, Tally> pending_;  // guarded by mu_
-  absl::Time pending_since_;      // guarded by mu_
-  bool stopping_ = false;         // guarded by mu_
+  absl::Mutex mu_;
+  absl::CondVar wake_;
+  std::map<Key, Tally> pending_ ABSL_GUARDED_BY(mu_);
+  absl::Time pending_since_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread flusher_;
 };
 

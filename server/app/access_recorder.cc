@@ -1,5 +1,6 @@
 #include "server/app/access_recorder.h"
 
+#include "absl/time/clock.h"
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
 #include "server/store/access_log_repository.h"
@@ -22,22 +23,22 @@ AccessRecorder::AccessRecorder(store::Database* db, const domain::Clock* clock,
 
 AccessRecorder::~AccessRecorder() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   writer_and_purger_.join();
 }
 
 absl::Status AccessRecorder::Record(std::vector<v1::AccessLogEntry> entries) {
   if (entries.empty()) return absl::OkStatus();
-  std::unique_lock<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   uint64_t first = queued_total_;
   uint64_t last = first + entries.size();
   for (auto& entry : entries) queue_.push_back(std::move(entry));
   queued_total_ = last;
-  wake_.notify_all();
-  flushed_.wait(lock, [&] { return written_total_ >= last; });
+  wake_.SignalAll();
+  while (written_total_ < last) flushed_.Wait(&mu_);
   for (const FailedBatch& failed : failed_) {
     if (first < failed.last && last > failed.first) {
       if (failed.disk_full) {
@@ -54,34 +55,36 @@ absl::Status AccessRecorder::Record(std::vector<v1::AccessLogEntry> entries) {
 }
 
 void AccessRecorder::Flush() {
-  std::unique_lock<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   uint64_t target = queued_total_;
-  wake_.notify_all();
-  flushed_.wait(lock, [&] { return written_total_ >= target; });
+  wake_.SignalAll();
+  while (written_total_ < target) flushed_.Wait(&mu_);
 }
 
 void AccessRecorder::WriteAndPurgeUntilStopped() {
-  std::unique_lock<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   while (true) {
     // Wake at once for entries (readers are waiting), and now and then for
     // the retention purge.
-    wake_.wait_for(lock, std::chrono::seconds(1),
-                   [this] { return !queue_.empty() || stopping_; });
+    absl::Time until = absl::Now() + absl::Seconds(1);
+    while (queue_.empty() && !stopping_) {
+      if (wake_.WaitWithDeadline(&mu_, until)) break;
+    }
     std::vector<v1::AccessLogEntry> batch;
     batch.swap(queue_);
     uint64_t first = written_total_;
     uint64_t target = queued_total_;
     bool stopping = stopping_;
-    lock.unlock();
+    mu_.Unlock();
     absl::Status written = WriteBatch(batch);
     PurgeOldAccessLogAndCreateRequests();
-    lock.lock();
+    mu_.Lock();
     if (!written.ok()) {
       failed_.push_back({first, target, absl::IsResourceExhausted(written)});
       if (failed_.size() > kMaxFailedBatches) failed_.pop_front();
     }
     written_total_ = target;
-    flushed_.notify_all();
+    flushed_.SignalAll();
     if (stopping && queue_.empty()) return;
   }
 }

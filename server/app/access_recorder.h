@@ -1,14 +1,14 @@
 #ifndef BREVIS_SERVER_APP_ACCESS_RECORDER_H_
 #define BREVIS_SERVER_APP_ACCESS_RECORDER_H_
 
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "brevis/v1/access_log.pb.h"
 #include "server/domain/clock.h"
@@ -38,31 +38,33 @@ class AccessRecorder {
   // Queues entries and waits until they are committed. RESOURCE_EXHAUSTED
   // when they could not be written because the disk is full, UNAVAILABLE
   // for any other failure (the caller must then not serve the read).
-  absl::Status Record(std::vector<v1::AccessLogEntry> entries);
+  absl::Status Record(std::vector<v1::AccessLogEntry> entries)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Writes everything queued so far; returns once it is committed.
-  void Flush();
+  void Flush() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // The body of writer_and_purger_: writes queued entries as they come
   // and, daily, purges old access-log entries and remembered creates.
-  void WriteAndPurgeUntilStopped();
+  void WriteAndPurgeUntilStopped() ABSL_LOCKS_EXCLUDED(mu_);
   // OK when the batch was committed, otherwise why not.
-  absl::Status WriteBatch(std::vector<v1::AccessLogEntry>& batch);
+  absl::Status WriteBatch(std::vector<v1::AccessLogEntry>& batch)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // Once a day: deletes access-log entries older than the retention (and
   // logs that it did) and forgets creates (request_ids) older than a day.
-  void PurgeOldAccessLogAndCreateRequests();
+  void PurgeOldAccessLogAndCreateRequests() ABSL_LOCKS_EXCLUDED(mu_);
 
   store::Database* const db_;
   const domain::Clock* const clock_;
   const absl::Duration retention_;
   absl::Time last_purge_ = absl::InfinitePast();  // used by the thread only
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::condition_variable flushed_;
-  std::vector<v1::AccessLogEntry> queue_;  // guarded by mu_
-  uint64_t queued_total_ = 0;              // guarded by mu_
-  uint64_t written_total_ = 0;             // guarded by mu_
+  absl::Mutex mu_;
+  absl::CondVar wake_;
+  absl::CondVar flushed_;
+  std::vector<v1::AccessLogEntry> queue_ ABSL_GUARDED_BY(mu_);
+  uint64_t queued_total_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t written_total_ ABSL_GUARDED_BY(mu_) = 0;
   // Ticket ranges [first, last) of the most recent batches that failed;
   // bounded, since a waiter checks its range as soon as it wakes.
   // A full disk is told apart, so the refused reader learns why.
@@ -71,8 +73,8 @@ class AccessRecorder {
     uint64_t last;
     bool disk_full;
   };
-  std::deque<FailedBatch> failed_;  // guarded by mu_
-  bool stopping_ = false;           // guarded by mu_
+  std::deque<FailedBatch> failed_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread writer_and_purger_;
 };
 

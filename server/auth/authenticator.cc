@@ -117,7 +117,7 @@ absl::StatusOr<domain::Caller> Authenticator::FromCertificate(
 void Authenticator::RecordUse(int64_t token_id) {
   absl::Time now = clock_->Now();
   {
-    std::lock_guard<std::mutex> lock(last_use_mu_);
+    absl::MutexLock lock(&last_use_mu_);
     absl::Time& last = last_use_[token_id];
     if (now - last < kLastUseResolution) return;
     last = now;

@@ -2,11 +2,12 @@
 #define BREVIS_SERVER_AUTH_AUTHENTICATOR_H_
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "server/auth/failure_throttle.h"
 #include "server/domain/clock.h"
 #include "server/domain/policy.h"
@@ -50,13 +51,13 @@ class Authenticator {
  private:
   absl::StatusOr<domain::Caller> FromToken(std::string_view secret);
   absl::StatusOr<domain::Caller> FromCertificate(std::string_view subject);
-  void RecordUse(int64_t token_id);
+  void RecordUse(int64_t token_id) ABSL_LOCKS_EXCLUDED(last_use_mu_);
 
   store::Database* const db_;
   const domain::Clock* const clock_;
   FailureThrottle throttle_;
-  std::mutex last_use_mu_;
-  std::map<int64_t, absl::Time> last_use_;  // guarded by last_use_mu_
+  absl::Mutex last_use_mu_;
+  std::map<int64_t, absl::Time> last_use_ ABSL_GUARDED_BY(last_use_mu_);
 };
 
 // The message of every authentication failure.

@@ -12,13 +12,13 @@ std::string FailureThrottle::HostOf(std::string_view peer) {
 }
 
 bool FailureThrottle::IsThrottled(std::string_view peer, absl::Time now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = peers_.find(HostOf(peer));
   return it != peers_.end() && now < it->second.throttled_until;
 }
 
 void FailureThrottle::RecordFailure(std::string_view peer, absl::Time now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   std::string host = HostOf(peer);
   auto it = peers_.find(host);
   if (it == peers_.end()) {

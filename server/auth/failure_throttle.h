@@ -2,10 +2,11 @@
 #define BREVIS_SERVER_AUTH_FAILURE_THROTTLE_H_
 
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace brevis::auth {
@@ -21,8 +22,10 @@ class FailureThrottle {
       : max_failures_(max_failures), penalty_(penalty), max_peers_(max_peers) {}
 
   // True while `peer` is being refused.
-  bool IsThrottled(std::string_view peer, absl::Time now);
-  void RecordFailure(std::string_view peer, absl::Time now);
+  bool IsThrottled(std::string_view peer, absl::Time now)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  void RecordFailure(std::string_view peer, absl::Time now)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // The address part of a gRPC peer string ("ipv4:1.2.3.4:5678" gives
   // "ipv4:1.2.3.4"), so a new connection from the same host counts too.
@@ -38,8 +41,8 @@ class FailureThrottle {
   const int max_failures_;
   const absl::Duration penalty_;
   const size_t max_peers_;
-  std::mutex mu_;
-  std::map<std::string, Record, std::less<>> peers_;  // guarded by mu_
+  absl::Mutex mu_;
+  std::map<std::string, Record, std::less<>> peers_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace brevis::auth

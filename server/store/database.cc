@@ -101,6 +101,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     if (absl::Status s = (*reader)->Exec("PRAGMA query_only=ON"); !s.ok()) {
       return s;
     }
+    absl::MutexLock lock(&db->readers_mu_);  // no other thread has it yet
     db->idle_readers_.push_back(reader->get());
     db->readers_.push_back(std::move(*reader));
   }
@@ -114,15 +115,15 @@ absl::Status Database::Write(
   PendingWrite self{work, ScopedCallDeadline::Current(), absl::OkStatus()};
   std::vector<PendingWrite*> batch;
   {
-    std::unique_lock<std::mutex> lock(queue_mu_);
+    absl::MutexLock lock(&queue_mu_);
     // Counted once queued, so a count of n means n calls are in the queue
     // or in a running batch.
     ++writers_queued_;
     queue_.push_back(&self);
-    queue_changed_.wait(lock, [&] {
-      return self.done ||
-             (!leading_ && !queue_.empty() && queue_.front() == &self);
-    });
+    while (!self.done &&
+           (leading_ || queue_.empty() || queue_.front() != &self)) {
+      queue_changed_.Wait(&queue_mu_);
+    }
     if (!self.done) {
       leading_ = true;
       while (!queue_.empty() &&
@@ -139,16 +140,16 @@ absl::Status Database::Write(
     // The next leader may start while the listener runs; the members of
     // this batch return only after it ran.
     {
-      std::lock_guard<std::mutex> lock(queue_mu_);
+      absl::MutexLock lock(&queue_mu_);
       leading_ = false;
     }
-    queue_changed_.notify_all();
+    queue_changed_.SignalAll();
     if (committed && commit_listener_) commit_listener_();
     {
-      std::lock_guard<std::mutex> lock(queue_mu_);
+      absl::MutexLock lock(&queue_mu_);
       for (PendingWrite* member : batch) member->done = true;
     }
-    queue_changed_.notify_all();
+    queue_changed_.SignalAll();
   }
   --writers_queued_;
   return self.status;
@@ -244,8 +245,8 @@ absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> work) {
 }
 
 Connection* Database::AcquireReader() {
-  std::unique_lock<std::mutex> lock(readers_mu_);
-  reader_released_.wait(lock, [this] { return !idle_readers_.empty(); });
+  absl::MutexLock lock(&readers_mu_);
+  while (idle_readers_.empty()) reader_released_.Wait(&readers_mu_);
   Connection* reader = idle_readers_.back();
   idle_readers_.pop_back();
   return reader;
@@ -253,10 +254,10 @@ Connection* Database::AcquireReader() {
 
 void Database::ReleaseReader(Connection* reader) {
   {
-    std::lock_guard<std::mutex> lock(readers_mu_);
+    absl::MutexLock lock(&readers_mu_);
     idle_readers_.push_back(reader);
   }
-  reader_released_.notify_one();
+  reader_released_.Signal();
 }
 
 }  // namespace brevis::store

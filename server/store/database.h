@@ -2,18 +2,18 @@
 #define BREVIS_SERVER_STORE_DATABASE_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/store/database_lock.h"
 #include "server/store/embedded_migrations.h"
@@ -65,11 +65,13 @@ class Database {
   // aborts the whole transaction (a full disk, an I/O error), every caller
   // whose work was in that transaction gets that error and nothing of theirs
   // remains. `work` runs exactly once, on whichever thread leads the batch.
-  absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> work);
+  absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> work)
+      ABSL_LOCKS_EXCLUDED(queue_mu_);
 
   // Runs `work` in a read transaction, so every statement in it sees the
   // same snapshot.
-  absl::Status Read(absl::FunctionRef<absl::Status(Connection&)> work);
+  absl::Status Read(absl::FunctionRef<absl::Status(Connection&)> work)
+      ABSL_LOCKS_EXCLUDED(readers_mu_);
 
   // Calls `listener` once after every committed write transaction that
   // carried at least one successful Write, before those Write calls return,
@@ -97,15 +99,18 @@ class Database {
     // uncommitted when it passes is not made.
     absl::Time deadline;
     absl::Status status;
-    bool done = false;  // guarded by queue_mu_
+    // Guarded by the database's queue_mu_ (which an annotation here cannot
+    // name): set once the batch that ran this write is over.
+    bool done = false;
   };
 
   Database() = default;
   // Runs `batch` in as few transactions as possible and sets each member's
   // status. Called by the leader only, without queue_mu_ held.
-  void RunBatch(const std::vector<PendingWrite*>& batch);
-  Connection* AcquireReader();
-  void ReleaseReader(Connection* reader);
+  void RunBatch(const std::vector<PendingWrite*>& batch)
+      ABSL_LOCKS_EXCLUDED(queue_mu_);
+  Connection* AcquireReader() ABSL_LOCKS_EXCLUDED(readers_mu_);
+  void ReleaseReader(Connection* reader) ABSL_LOCKS_EXCLUDED(readers_mu_);
 
   std::string path_;
   int schema_version_ = 0;
@@ -122,17 +127,17 @@ class Database {
   // The write queue. The first waiter finds no leader and leads: it takes
   // up to max_batch_writes_ queued calls, runs them, and wakes them with
   // their status; whoever is first in the queue then leads the next batch.
-  std::mutex queue_mu_;
-  std::condition_variable queue_changed_;
-  std::deque<PendingWrite*> queue_;  // guarded by queue_mu_
-  bool leading_ = false;             // guarded by queue_mu_
+  absl::Mutex queue_mu_;
+  absl::CondVar queue_changed_;
+  std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool leading_ ABSL_GUARDED_BY(queue_mu_) = false;
   // Used only by the current leader (leading_ hands it from one to the next).
   std::unique_ptr<Connection> writer_;
 
-  std::mutex readers_mu_;
-  std::condition_variable reader_released_;
+  absl::Mutex readers_mu_;
+  absl::CondVar reader_released_;
   std::vector<std::unique_ptr<Connection>> readers_;  // owns every reader
-  std::vector<Connection*> idle_readers_;             // guarded by readers_mu_
+  std::vector<Connection*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
 };
 
 }  // namespace brevis::store
