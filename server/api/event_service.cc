@@ -163,15 +163,6 @@ class WatchReactor final
 
 }  // namespace
 
-grpc::ServerUnaryReactor* EventService::ListEvents(
-    grpc::CallbackServerContext* context, const v1::ListEventsRequest* request,
-    v1::ListEventsResponse* response) {
-  return Serve(context, deps_, "brevis.v1.EventService/ListEvents",
-               [this, request, response](const Call& call) {
-                 return Answer(events_.ListEvents(call, *request), response);
-               });
-}
-
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* EventService::WatchEvents(
     grpc::CallbackServerContext* context,
     const v1::WatchEventsRequest* request) {

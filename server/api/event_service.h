@@ -3,30 +3,30 @@
 
 #include "brevis/v1/event_service.grpc.pb.h"
 #include "server/api/event_feed.h"
+#include "server/api/rpc_table.h"
 #include "server/api/service_support.h"
-#include "server/app/events.h"
+#include "server/app/use_cases.h"
 
 namespace brevis::api {
 
-// brevis.v1.EventService: the change feed, listed and watched.
-// Thread-safe; the feed must outlive every watch.
+// brevis.v1.EventService: the change feed, listed (from the RPC table, see
+// services.h) and watched (the one stream, in event_service.cc).
+// Thread-safe; borrows `deps`, `use_cases` and the feed, which must outlive
+// every watch.
 class EventService final : public v1::EventService::CallbackService {
  public:
-  EventService(ServiceDeps deps, EventFeed* feed)
-      : deps_(deps), feed_(feed), events_(deps.ForApp()) {}
+  EventService(ServiceDeps deps, app::UseCases* use_cases, EventFeed* feed)
+      : deps_(deps), use_cases_(use_cases), feed_(feed) {}
 
-  grpc::ServerUnaryReactor* ListEvents(
-      grpc::CallbackServerContext* context,
-      const v1::ListEventsRequest* request,
-      v1::ListEventsResponse* response) override;
+  BREVIS_EVENT_SERVICE_RPCS(BREVIS_DECLARE_UNARY_RPC)
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* context,
       const v1::WatchEventsRequest* request) override;
 
  private:
   const ServiceDeps deps_;
+  app::UseCases* const use_cases_;
   EventFeed* const feed_;
-  app::Events events_;
 };
 
 }  // namespace brevis::api

@@ -8,12 +8,9 @@
 #include <fstream>
 #include <thread>
 
-#include "server/api/access_log_service.h"
-#include "server/api/audit_service.h"
-#include "server/api/directory_service.h"
 #include "server/api/event_service.h"
-#include "server/api/report_service.h"
 #include "server/api/rpc_interceptor.h"
+#include "server/api/services.h"
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
 #include "server/store/server_key_repository.h"
@@ -184,13 +181,15 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
                    server->calls_.get(),
                    server->observer_.get(),
                    server->executor_.get()};
-  server->directory_ = std::make_unique<DirectoryService>(deps);
-  server->audits_ = std::make_unique<AuditService>(deps);
-  server->access_log_ = std::make_unique<AccessLogService>(deps);
+  server->use_cases_ = std::make_unique<app::UseCases>(
+      deps.ForApp(), options.minimum_group_size);
+  app::UseCases* use_cases = server->use_cases_.get();
+  server->directory_ = std::make_unique<DirectoryService>(deps, use_cases);
+  server->audits_ = std::make_unique<AuditService>(deps, use_cases);
+  server->access_log_ = std::make_unique<AccessLogService>(deps, use_cases);
   server->event_service_ =
-      std::make_unique<EventService>(deps, server->events_.get());
-  server->report_service_ =
-      std::make_unique<ReportService>(deps, options.minimum_group_size);
+      std::make_unique<EventService>(deps, use_cases, server->events_.get());
+  server->report_service_ = std::make_unique<ReportService>(deps, use_cases);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -10,13 +10,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/app/access_recorder.h"
 #include "server/api/call_executor.h"
 #include "server/api/call_tracker.h"
 #include "server/api/event_feed.h"
 #include "server/api/metrics.h"
 #include "server/api/metrics_endpoint.h"
 #include "server/api/rpc_observer.h"
+#include "server/app/access_recorder.h"
+#include "server/app/use_cases.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/page_token.h"
 #include "server/domain/clock.h"
@@ -107,6 +108,7 @@ class ApiServer {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<RpcObserver> observer_;
   std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
+  std::unique_ptr<app::UseCases> use_cases_;
   std::unique_ptr<grpc::Service> directory_;
   std::unique_ptr<grpc::Service> audits_;
   std::unique_ptr<grpc::Service> access_log_;

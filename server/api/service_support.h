@@ -18,15 +18,8 @@
 #include "server/api/call_executor.h"
 #include "server/api/call_tracker.h"
 #include "server/api/rpc_observer.h"
-#include "server/app/audit_access.h"
 #include "server/app/call.h"
-#include "server/app/change_feed.h"
-#include "server/app/create_once.h"
 #include "server/app/dependencies.h"
-#include "server/app/event_query.h"
-#include "server/app/list_window.h"
-#include "server/app/report_gathering.h"
-#include "server/app/unit_access.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/page_token.h"
 #include "server/domain/clock.h"
@@ -52,38 +45,6 @@ struct ServiceDeps {
 };
 
 using app::Call;
-
-// Transitional: the use cases still written in api name these moved
-// helpers unqualified. Each goes once its callers live in server/app.
-using app::AdminScope;
-using app::Assign;
-using app::AuditorIds;
-using app::AuditScope;
-using app::Change;
-using app::CheckNeverPublished;
-using app::CheckNotFrozen;
-using app::CheckRevisionReason;
-using app::CreateOnce;
-using app::EventQuery;
-using app::GatherAuditReport;
-using app::GetVisibleUnit;
-using app::kDefaultPageSize;
-using app::kMaxPageSize;
-using app::LastSegment;
-using app::ListScope;
-using app::ListWindow;
-using app::LocateAudit;
-using app::NextPageToken;
-using app::OpenListWindow;
-using app::ParseEventQuery;
-using app::RecordAuditWrite;
-using app::RecordEvent;
-using app::RecordReadNames;
-using app::RecordReads;
-using app::ResolveEventQuery;
-using app::StepScope;
-using app::UnitScope;
-using app::UpdatedFields;
 
 // Fills `call` for a new call of `method` and authenticates it (token or
 // client certificate); not OK, with `call` lacking its caller, when that
