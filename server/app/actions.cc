@@ -11,7 +11,6 @@
 #include "server/domain/calendar.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/status_macros.h"
-#include "server/domain/str_cat.h"
 #include "server/domain/update_mask.h"
 #include "server/domain/validation.h"
 #include "server/store/audit_repository.h"

@@ -6,7 +6,6 @@
 #include "server/app/create_once.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
-#include "server/domain/str_cat.h"
 #include "server/domain/validation.h"
 #include "server/store/audit_repository.h"
 #include "server/store/lifecycle_repository.h"

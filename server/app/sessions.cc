@@ -5,7 +5,6 @@
 #include "server/app/change_feed.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
-#include "server/domain/str_cat.h"
 #include "server/domain/validation.h"
 #include "server/store/session_repository.h"
 
