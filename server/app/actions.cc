@@ -11,7 +11,6 @@
 #include "server/domain/calendar.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/status_macros.h"
-#include "server/domain/str_cat.h"
 #include "server/domain/update_mask.h"
 #include "server/domain/validation.h"
 #include "server/store/audit_repository.h"
@@ -39,33 +38,33 @@ absl::StatusOr<v1::Action> Actions::CreateAction(
   }
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidateAction(request.action()));
-  std::string method = brevis::StrCat(kCreateAction, " ", request.parent());
   std::string today = domain::StockholmDate(call.time);
-  v1::Action response;
-  BREVIS_RETURN_IF_ERROR(WriteInAudit(
-      deps_, call, parent.audit, domain::Action::kRespond,
-      [&](store::Connection& db,
-          const store::AuditLocation& location) -> absl::Status {
-        BREVIS_ASSIGN_OR_RETURN(int64_t recommendation,
-                                RecommendationRowId(db, parent, location.id));
-        store::ActionRepository actions(db, today);
-        store::ActionParent where{recommendation, location.id,
-                                  location.facts.unit_id};
-        return CreateRecorded(
-            db, call, method, request.request_id(), request, &response,
-            [&]() -> absl::StatusOr<store::EventScope> {
-              BREVIS_RETURN_IF_ERROR(ActionsOpen(location.facts));
-              response = request.action();
-              BREVIS_RETURN_IF_ERROR(actions.Create(
-                  where, domain::NewResourceId(), call.time, &response));
-              return AuditScope(location);
-            },
-            [&](std::string_view name) {
-              return Assign(actions.Get(recommendation, LastSegment(name)),
-                            &response);
-            });
-      }));
-  return response;
+  int64_t recommendation = 0;
+  return CreateInAudit<v1::Action>(
+      deps_, call,
+      {.audit = domain::name::Audit{parent.audit},
+       .method = kCreateAction,
+       .parent = request.parent(),
+       .request_id = request.request_id(),
+       .request = request,
+       .permission = domain::Action::kRespond,
+       .find_parent =
+           [&](store::Connection& db, const store::AuditLocation& location) {
+             return Assign(RecommendationRowId(db, parent, location.id),
+                           &recommendation);
+           }},
+      [&](store::Connection& db, const store::AuditLocation& location,
+          v1::Action* action) -> absl::Status {
+        BREVIS_RETURN_IF_ERROR(ActionsOpen(location.facts));
+        *action = request.action();
+        return store::ActionRepository(db, today).Create(
+            {recommendation, location.id, location.facts.unit_id},
+            domain::NewResourceId(), call.time, action);
+      },
+      [&](store::Connection& db, const store::AuditLocation&,
+          std::string_view id) {
+        return store::ActionRepository(db, today).Get(recommendation, id);
+      });
 }
 
 absl::StatusOr<v1::Action> Actions::GetAction(
@@ -75,7 +74,7 @@ absl::StatusOr<v1::Action> Actions::GetAction(
   std::string today = domain::StockholmDate(call.time);
   v1::Action response;
   BREVIS_RETURN_IF_ERROR(ReadInAudit(
-      deps_, call, name.audit, domain::Action::kReadAudit,
+      deps_, call, domain::name::Audit{name.audit}, domain::Action::kReadAudit,
       [&](store::Connection& db,
           const store::AuditLocation& location) -> absl::Status {
         BREVIS_ASSIGN_OR_RETURN(
@@ -99,9 +98,9 @@ absl::StatusOr<v1::Action> Actions::ChangeAction(
   std::string today = domain::StockholmDate(call.time);
   v1::Action response;
   BREVIS_RETURN_IF_ERROR(WriteInAudit(
-      deps_, call, name.audit, domain::Action::kRespond,
+      deps_, call, domain::name::Audit{name.audit}, domain::Action::kRespond,
       [&](store::Connection& db,
-          const store::AuditLocation& location) -> absl::Status {
+          const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         BREVIS_RETURN_IF_ERROR(ActionsOpen(location.facts));
         BREVIS_ASSIGN_OR_RETURN(
             int64_t recommendation,
@@ -112,8 +111,7 @@ absl::StatusOr<v1::Action> Actions::ChangeAction(
                                 change(actions, recommendation));
         BREVIS_RETURN_IF_ERROR(
             Assign(actions.Get(recommendation, name.action), &response));
-        return RecordAuditWrite(db, call, location,
-                                {kind, response.name(), std::move(fields)});
+        return Change{kind, response.name(), std::move(fields)};
       }));
   return response;
 }
@@ -198,35 +196,30 @@ absl::StatusOr<v1::ListActionsResponse> Actions::ListActions(
     BREVIS_ASSIGN_OR_RETURN(audit,
                             domain::ParseAuditName(*text, "filter: audit"));
   }
-  BREVIS_ASSIGN_OR_RETURN(
-      ListWindow window,
-      OpenListWindow(*deps_.page_tokens, ListScope(call, filter.Canonical()),
-                     request.page_size(), request.page_token()));
   std::string today = domain::StockholmDate(call.time);
   v1::ListActionsResponse response;
-  BREVIS_RETURN_IF_ERROR(
-      deps_.db->Read([&](store::Connection& db) -> absl::Status {
+  BREVIS_RETURN_IF_ERROR(ReadListPage(
+      deps_, call, filter.Canonical(), request,
+      [&](store::Connection& db,
+          const ListWindow& window) -> absl::StatusOr<store::Page<v1::Action>> {
+        // A filter on a unit or audit that does not exist matches nothing.
         if (unit) {
           auto id = store::UnitRepository(db).RowId(unit->unit);
-          if (absl::IsNotFound(id.status())) return absl::OkStatus();
+          if (absl::IsNotFound(id.status())) return store::Page<v1::Action>();
           if (!id.ok()) return id.status();
           action_filter.unit_id = *id;
         }
         if (audit) {
           auto id = store::AuditRepository(db).RowId(audit->audit);
-          if (absl::IsNotFound(id.status())) return absl::OkStatus();
+          if (absl::IsNotFound(id.status())) return store::Page<v1::Action>();
           if (!id.ok()) return id.status();
           action_filter.audit_id = *id;
         }
-        BREVIS_ASSIGN_OR_RETURN(
-            store::Page<v1::Action> page,
-            store::ActionRepository(db, today).List(
-                action_filter, domain::VisibleAudits(call.caller),
-                call.caller.principal_id, window.after_id, window.limit));
-        TakePage(*deps_.page_tokens, window, page, response.mutable_actions(),
-                 response.mutable_next_page_token());
-        return absl::OkStatus();
-      }));
+        return store::ActionRepository(db, today).List(
+            action_filter, domain::VisibleAudits(call.caller),
+            call.caller.principal_id, window.after_id, window.limit);
+      },
+      response.mutable_actions(), response.mutable_next_page_token()));
   BREVIS_RETURN_IF_ERROR(RecordReads(*deps_.access, call, response.actions()));
   return response;
 }

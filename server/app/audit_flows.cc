@@ -10,31 +10,27 @@ absl::StatusOr<int64_t> RecommendationRowId(
   return store::RecommendationRepository(db).RowId(name, audit_id);
 }
 
-namespace {
-
-absl::Status InAudit(store::Connection& db, const Call& call,
-                     std::string_view audit, domain::Action permission,
-                     AuditWork work) {
-  BREVIS_ASSIGN_OR_RETURN(store::AuditLocation location,
-                          LocateAudit(db, call.caller, audit, permission));
-  return work(db, location);
-}
-
-}  // namespace
-
-absl::Status WriteInAudit(const Dependencies& deps, const Call& call,
-                          std::string_view audit, domain::Action permission,
-                          AuditWork work) {
-  return deps.db->Write([&](store::Connection& db) {
-    return InAudit(db, call, audit, permission, work);
+absl::Status ReadInAudit(const Dependencies& deps, const Call& call,
+                         const domain::name::Audit& audit,
+                         domain::Action permission, AuditReadFn read) {
+  return deps.db->Read([&](store::Connection& db) -> absl::Status {
+    BREVIS_ASSIGN_OR_RETURN(
+        store::AuditLocation location,
+        LocateAudit(db, call.caller, audit.audit, permission));
+    return read(db, location);
   });
 }
 
-absl::Status ReadInAudit(const Dependencies& deps, const Call& call,
-                         std::string_view audit, domain::Action permission,
-                         AuditWork work) {
-  return deps.db->Read([&](store::Connection& db) {
-    return InAudit(db, call, audit, permission, work);
+absl::Status WriteInAudit(const Dependencies& deps, const Call& call,
+                          const domain::name::Audit& audit,
+                          domain::Action permission, AuditWriteFn write) {
+  return deps.db->Write([&](store::Connection& db) -> absl::Status {
+    BREVIS_ASSIGN_OR_RETURN(
+        store::AuditLocation location,
+        LocateAudit(db, call.caller, audit.audit, permission));
+    BREVIS_ASSIGN_OR_RETURN(AuditChange done, write(db, location));
+    return RecordAuditWrite(
+        db, call, done.scope ? *done.scope : AuditScope(location), done.change);
   });
 }
 

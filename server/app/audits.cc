@@ -79,7 +79,7 @@ absl::StatusOr<v1::Audit> Audits::GetAudit(const Call& call,
                           domain::ParseAuditName(request.name(), "name"));
   v1::Audit response;
   BREVIS_RETURN_IF_ERROR(ReadInAudit(
-      deps_, call, name.audit, domain::Action::kReadAudit,
+      deps_, call, name, domain::Action::kReadAudit,
       [&](store::Connection& db, const store::AuditLocation&) {
         return Assign(store::AuditRepository(db).Get(name.audit), &response);
       }));
@@ -103,30 +103,26 @@ absl::StatusOr<v1::ListAuditsResponse> Audits::ListAudits(
   if (std::optional<std::string> text = filter.Get("unit")) {
     BREVIS_ASSIGN_OR_RETURN(unit, domain::ParseUnitName(*text, "filter: unit"));
   }
-  BREVIS_ASSIGN_OR_RETURN(
-      ListWindow window,
-      OpenListWindow(*deps_.page_tokens, ListScope(call, filter.Canonical()),
-                     request.page_size(), request.page_token()));
   v1::ListAuditsResponse response;
-  BREVIS_RETURN_IF_ERROR(
-      deps_.db->Read([&](store::Connection& db) -> absl::Status {
+  BREVIS_RETURN_IF_ERROR(ReadListPage(
+      deps_, call, filter.Canonical(), request,
+      [&](store::Connection& db,
+          const ListWindow& window) -> absl::StatusOr<store::Page<v1::Audit>> {
         if (unit) {
           absl::StatusOr<int64_t> unit_id =
               store::UnitRepository(db).RowId(unit->unit);
           // A filter on a unit that does not exist matches nothing.
-          if (absl::IsNotFound(unit_id.status())) return absl::OkStatus();
+          if (absl::IsNotFound(unit_id.status())) {
+            return store::Page<v1::Audit>();
+          }
           if (!unit_id.ok()) return unit_id.status();
           audit_filter.unit_id = *unit_id;
         }
-        BREVIS_ASSIGN_OR_RETURN(
-            store::Page<v1::Audit> page,
-            store::AuditRepository(db).List(
-                audit_filter, domain::VisibleAudits(call.caller),
-                call.caller.principal_id, window.after_id, window.limit));
-        TakePage(*deps_.page_tokens, window, page, response.mutable_audits(),
-                 response.mutable_next_page_token());
-        return absl::OkStatus();
-      }));
+        return store::AuditRepository(db).List(
+            audit_filter, domain::VisibleAudits(call.caller),
+            call.caller.principal_id, window.after_id, window.limit);
+      },
+      response.mutable_audits(), response.mutable_next_page_token()));
   BREVIS_RETURN_IF_ERROR(RecordReads(*deps_.access, call, response.audits()));
   return response;
 }
@@ -159,9 +155,9 @@ absl::StatusOr<v1::Audit> Audits::UpdateAudit(
   }
   v1::Audit response;
   BREVIS_RETURN_IF_ERROR(WriteInAudit(
-      deps_, call, name.audit, domain::Action::kPlanAudit,
+      deps_, call, name, domain::Action::kPlanAudit,
       [&](store::Connection& db,
-          const store::AuditLocation& location) -> absl::Status {
+          const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         if (sets_team) {
           BREVIS_RETURN_IF_ERROR(domain::CheckAction(
               call.caller, domain::Action::kCommissionAudit));
@@ -182,8 +178,8 @@ absl::StatusOr<v1::Audit> Audits::UpdateAudit(
         }
         BREVIS_RETURN_IF_ERROR(audits.Update(name.audit, call.time, &current));
         BREVIS_RETURN_IF_ERROR(Assign(audits.Get(name.audit), &response));
-        return RecordAuditWrite(
-            db, call, scope, {v1::EVENT_KIND_UPDATED, response.name(), paths});
+        return AuditChange({v1::EVENT_KIND_UPDATED, response.name(), paths},
+                           std::move(scope));
       }));
   return response;
 }

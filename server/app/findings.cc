@@ -7,6 +7,7 @@
 
 #include "server/app/audit_access.h"
 #include "server/app/audit_content.h"
+#include "server/app/audit_flows.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
@@ -18,6 +19,8 @@
 
 namespace brevis::app {
 namespace {
+
+constexpr char kCreateFinding[] = "brevis.v1.AuditService/CreateFinding";
 
 // Findings as the shared flows of audit content see them.
 struct FindingContent {
@@ -50,7 +53,12 @@ absl::StatusOr<v1::Finding> Findings::CreateFinding(
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidateFinding(request.finding()));
   return CreateInAudit<v1::Finding>(
-      deps_, call, {parent, request.request_id(), request},
+      deps_, call,
+      {.audit = parent,
+       .method = kCreateFinding,
+       .parent = request.parent(),
+       .request_id = request.request_id(),
+       .request = request},
       [&](store::Connection& db, const store::AuditLocation& audit,
           v1::Finding* finding) -> absl::Status {
         BREVIS_RETURN_IF_ERROR(CheckNotFrozen(audit.facts, "add findings"));
@@ -89,14 +97,13 @@ absl::StatusOr<v1::ListFindingsResponse> Findings::ListFindings(
       finding_filter.kind,
       filter.GetEnum("kind", v1::FindingKind_descriptor(), "FINDING_KIND_"));
   v1::ListFindingsResponse response;
-  BREVIS_RETURN_IF_ERROR(ListInAudit<v1::Finding>(
-      deps_, call,
-      {parent, brevis::StrCat(request.parent(), "\n", filter.Canonical()),
-       request.page_size(), request.page_token()},
+  BREVIS_RETURN_IF_ERROR(ListInAudit(
+      deps_, call, parent, domain::Action::kReadAudit,
+      brevis::StrCat(request.parent(), "\n", filter.Canonical()), request,
       [&](store::Connection& db, const store::AuditLocation& audit,
-          int64_t after_id, int limit) {
+          const ListWindow& window) {
         return store::FindingRepository(db).List(
-            parent, audit.id, finding_filter, after_id, limit);
+            parent, audit.id, finding_filter, window.after_id, window.limit);
       },
       response.mutable_findings(), response.mutable_next_page_token()));
   return response;

@@ -6,7 +6,6 @@
 #include "server/app/create_once.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
-#include "server/domain/str_cat.h"
 #include "server/domain/validation.h"
 #include "server/store/audit_repository.h"
 #include "server/store/lifecycle_repository.h"
@@ -24,9 +23,9 @@ absl::StatusOr<v1::Audit> Lifecycle::TransitionAudit(
                           domain::ParseAuditName(request.name(), "name"));
   v1::Audit response;
   BREVIS_RETURN_IF_ERROR(WriteInAudit(
-      deps_, call, name.audit, domain::Action::kReadAudit,
+      deps_, call, name, domain::Action::kReadAudit,
       [&](store::Connection& db,
-          const store::AuditLocation& location) -> absl::Status {
+          const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         v1::AuditState from = location.facts.state;
         BREVIS_RETURN_IF_ERROR(domain::CheckTransitionPermission(
             call.caller, location.facts, request.state()));
@@ -45,9 +44,9 @@ absl::StatusOr<v1::Audit> Lifecycle::TransitionAudit(
             location.id, from, request.state(), request.reason(),
             call.caller.name, call.time));
         BREVIS_RETURN_IF_ERROR(Assign(audits.Get(name.audit), &response));
-        return RecordAuditWrite(
-            db, call, StepScope(location, from, request.state()),
-            {v1::EVENT_KIND_STATE_CHANGED, response.name(), {"state"}});
+        return AuditChange(
+            {v1::EVENT_KIND_STATE_CHANGED, response.name(), {"state"}},
+            StepScope(location, from, request.state()));
       }));
   return response;
 }
@@ -61,20 +60,18 @@ absl::StatusOr<v1::Recommendation> Lifecycle::WriteOnRecommendation(
         write) {
   v1::Recommendation response;
   BREVIS_RETURN_IF_ERROR(WriteInAudit(
-      deps_, call, name.audit, permission,
+      deps_, call, domain::name::Audit{name.audit}, permission,
       [&](store::Connection& db,
-          const store::AuditLocation& location) -> absl::Status {
+          const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         BREVIS_RETURN_IF_ERROR(
             domain::CheckStateWindow(window, location.facts.state));
         store::RecommendationRepository recommendations(db);
         BREVIS_ASSIGN_OR_RETURN(int64_t id,
                                 RecommendationRowId(db, name, location.id));
         BREVIS_RETURN_IF_ERROR(write(recommendations, id));
-        BREVIS_RETURN_IF_ERROR(Assign(
-            recommendations.Get(name, location.id),
-            &response));
-        return RecordAuditWrite(db, call, location,
-                                {kind, response.name(), {field}});
+        BREVIS_RETURN_IF_ERROR(
+            Assign(recommendations.Get(name, location.id), &response));
+        return Change{kind, response.name(), {field}};
       }));
   return response;
 }
@@ -118,20 +115,22 @@ absl::StatusOr<v1::Feedback> Lifecycle::CreateFeedback(
   }
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidateFeedback(request.feedback()));
-  std::string method = brevis::StrCat(kCreateFeedback, " ", request.parent());
   return CreateInAudit<v1::Feedback>(
-      deps_, call, method, parent, domain::Action::kWriteContent,
-      request.request_id(), request,
+      deps_, call,
+      {.audit = parent,
+       .method = kCreateFeedback,
+       .parent = request.parent(),
+       .request_id = request.request_id(),
+       .request = request},
       [&](store::Connection& db, const store::AuditLocation& location,
-          v1::Feedback* feedback) -> absl::StatusOr<store::EventScope> {
+          v1::Feedback* feedback) -> absl::Status {
         BREVIS_RETURN_IF_ERROR(domain::CheckStateWindow(
             domain::StateWindow::kFeedback, location.facts.state));
         *feedback = request.feedback();
         feedback->clear_name();
         feedback->clear_create_time();
-        BREVIS_RETURN_IF_ERROR(store::LifecycleRepository(db).CreateFeedback(
-            parent, location.id, domain::NewResourceId(), call.time, feedback));
-        return AuditScope(location);
+        return store::LifecycleRepository(db).CreateFeedback(
+            parent, location.id, domain::NewResourceId(), call.time, feedback);
       },
       [&](store::Connection& db, const store::AuditLocation& location,
           std::string_view id) {
@@ -142,14 +141,19 @@ absl::StatusOr<v1::Feedback> Lifecycle::CreateFeedback(
 
 absl::StatusOr<v1::ListFeedbackResponse> Lifecycle::ListFeedback(
     const Call& call, const v1::ListFeedbackRequest& request) {
-  return ListInAudit<v1::ListFeedbackResponse, v1::Feedback>(
-      deps_, call, request, domain::Action::kReadAudit,
-      [](store::Connection& db, const domain::name::Audit& audit,
-         int64_t audit_id, const ListWindow& window) {
+  BREVIS_ASSIGN_OR_RETURN(domain::name::Audit parent,
+                          domain::ParseAuditName(request.parent(), "parent"));
+  v1::ListFeedbackResponse response;
+  BREVIS_RETURN_IF_ERROR(ListInAudit(
+      deps_, call, parent, domain::Action::kReadAudit, request.parent(),
+      request,
+      [&](store::Connection& db, const store::AuditLocation& location,
+          const ListWindow& window) {
         return store::LifecycleRepository(db).ListFeedback(
-            audit, audit_id, window.after_id, window.limit);
+            parent, location.id, window.after_id, window.limit);
       },
-      &v1::ListFeedbackResponse::mutable_feedback);
+      response.mutable_feedback(), response.mutable_next_page_token()));
+  return response;
 }
 
 }  // namespace brevis::app

@@ -51,6 +51,17 @@ std::string NextPageToken(const auth::PageTokenCodec& codec,
   return page.more ? codec.Encode(window.scope, page.last_id) : std::string();
 }
 
+// The end of every List: moves the rows of `page` into `items` and sets
+// `next_page_token` (empty after the last page).
+template <typename Resource>
+void TakePage(const auth::PageTokenCodec& codec, const ListWindow& window,
+              store::Page<Resource>& page,
+              google::protobuf::RepeatedPtrField<Resource>* items,
+              std::string* next_page_token) {
+  for (Resource& item : page.items) *items->Add() = std::move(item);
+  *next_page_token = NextPageToken(codec, window, page);
+}
+
 // The one List flow (AIP-132, AIP-158) after the request's own checks:
 // opens the window of ListScope(call, scope) for request.page_size() and
 // request.page_token(), runs `read(db, window)` (returning a
@@ -70,8 +81,7 @@ absl::Status ReadListPage(const Dependencies& deps, const Call& call,
                      request.page_size(), request.page_token()));
   return deps.db->Read([&](store::Connection& db) -> absl::Status {
     BREVIS_ASSIGN_OR_RETURN(store::Page<Resource> page, read(db, window));
-    for (Resource& item : page.items) *items->Add() = std::move(item);
-    *next_page_token = NextPageToken(*deps.page_tokens, window, page);
+    TakePage(*deps.page_tokens, window, page, items, next_page_token);
     return absl::OkStatus();
   });
 }

@@ -6,6 +6,7 @@
 
 #include "server/app/audit_access.h"
 #include "server/app/audit_content.h"
+#include "server/app/audit_flows.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/update_mask.h"
@@ -14,6 +15,9 @@
 
 namespace brevis::app {
 namespace {
+
+constexpr char kCreateRecommendation[] =
+    "brevis.v1.AuditService/CreateRecommendation";
 
 // Recommendations as the shared flows of audit content see them.
 struct RecommendationContent {
@@ -41,7 +45,12 @@ absl::StatusOr<v1::Recommendation> Recommendations::CreateRecommendation(
   BREVIS_RETURN_IF_ERROR(
       domain::ValidateRecommendation(request.recommendation(), parent.audit));
   return CreateInAudit<v1::Recommendation>(
-      deps_, call, {parent, request.request_id(), request},
+      deps_, call,
+      {.audit = parent,
+       .method = kCreateRecommendation,
+       .parent = request.parent(),
+       .request_id = request.request_id(),
+       .request = request},
       [&](store::Connection& db, const store::AuditLocation& audit,
           v1::Recommendation* recommendation) -> absl::Status {
         BREVIS_RETURN_IF_ERROR(
@@ -79,13 +88,13 @@ Recommendations::ListRecommendations(
   BREVIS_ASSIGN_OR_RETURN(domain::name::Audit parent,
                           domain::ParseAuditName(request.parent(), "parent"));
   v1::ListRecommendationsResponse response;
-  BREVIS_RETURN_IF_ERROR(ListInAudit<v1::Recommendation>(
-      deps_, call,
-      {parent, request.parent(), request.page_size(), request.page_token()},
+  BREVIS_RETURN_IF_ERROR(ListInAudit(
+      deps_, call, parent, domain::Action::kReadAudit, request.parent(),
+      request,
       [&](store::Connection& db, const store::AuditLocation& audit,
-          int64_t after_id, int limit) {
-        return store::RecommendationRepository(db).List(parent, audit.id,
-                                                        after_id, limit);
+          const ListWindow& window) {
+        return store::RecommendationRepository(db).List(
+            parent, audit.id, window.after_id, window.limit);
       },
       response.mutable_recommendations(), response.mutable_next_page_token()));
   return response;

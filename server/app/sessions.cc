@@ -5,7 +5,6 @@
 #include "server/app/change_feed.h"
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
-#include "server/domain/str_cat.h"
 #include "server/domain/validation.h"
 #include "server/store/session_repository.h"
 
@@ -25,22 +24,24 @@ absl::StatusOr<v1::Session> Sessions::CreateSession(
   }
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidateSession(request.session()));
-  // A request_id is unique per audit, not across audits.
-  std::string method = brevis::StrCat(kCreateSession, " ", request.parent());
   return CreateInAudit<v1::Session>(
-      deps_, call, method, parent, domain::Action::kWriteContent,
-      request.request_id(), request,
+      deps_, call,
+      {.audit = parent,
+       .method = kCreateSession,
+       .parent = request.parent(),
+       .request_id = request.request_id(),
+       .request = request,
+       .team_only = true},
       [&](store::Connection& db, const store::AuditLocation& location,
-          v1::Session* session) -> absl::StatusOr<store::EventScope> {
+          v1::Session* session) -> absl::Status {
         session->Clear();
         session->set_kind(request.session().kind());
         session->set_informant_group(request.session().informant_group());
         session->set_participant_count(request.session().participant_count());
         *session->mutable_date() = request.session().date();
-        BREVIS_RETURN_IF_ERROR(store::SessionRepository(db).Create(
+        return store::SessionRepository(db).Create(
             {parent.audit, domain::NewResourceId()}, location.id, call.time,
-            session));
-        return AuditScope(location, true);
+            session);
       },
       [&](store::Connection& db, const store::AuditLocation& location,
           std::string_view id) {
@@ -51,14 +52,19 @@ absl::StatusOr<v1::Session> Sessions::CreateSession(
 
 absl::StatusOr<v1::ListSessionsResponse> Sessions::ListSessions(
     const Call& call, const v1::ListSessionsRequest& request) {
-  return ListInAudit<v1::ListSessionsResponse, v1::Session>(
-      deps_, call, request, domain::Action::kReadSessions,
-      [](store::Connection& db, const domain::name::Audit& audit,
-         int64_t audit_id, const ListWindow& window) {
-        return store::SessionRepository(db).List(audit, audit_id,
+  BREVIS_ASSIGN_OR_RETURN(domain::name::Audit parent,
+                          domain::ParseAuditName(request.parent(), "parent"));
+  v1::ListSessionsResponse response;
+  BREVIS_RETURN_IF_ERROR(ListInAudit(
+      deps_, call, parent, domain::Action::kReadSessions, request.parent(),
+      request,
+      [&](store::Connection& db, const store::AuditLocation& location,
+          const ListWindow& window) {
+        return store::SessionRepository(db).List(parent, location.id,
                                                  window.after_id, window.limit);
       },
-      &v1::ListSessionsResponse::mutable_sessions);
+      response.mutable_sessions(), response.mutable_next_page_token()));
+  return response;
 }
 
 absl::StatusOr<google::protobuf::Empty> Sessions::DeleteSession(
@@ -66,13 +72,14 @@ absl::StatusOr<google::protobuf::Empty> Sessions::DeleteSession(
   BREVIS_ASSIGN_OR_RETURN(domain::name::Session name,
                           domain::ParseSessionName(request.name(), "name"));
   BREVIS_RETURN_IF_ERROR(WriteInAudit(
-      deps_, call, name.audit, domain::Action::kWriteContent,
+      deps_, call, domain::name::Audit{name.audit},
+      domain::Action::kWriteContent,
       [&](store::Connection& db,
-          const store::AuditLocation& location) -> absl::Status {
+          const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         BREVIS_RETURN_IF_ERROR(
             store::SessionRepository(db).Delete(name, location.id));
-        return RecordAuditWrite(db, call, location,
-                                {v1::EVENT_KIND_DELETED, request.name()}, true);
+        return AuditChange({v1::EVENT_KIND_DELETED, request.name()},
+                           AuditScope(location, true));
       }));
   return google::protobuf::Empty();
 }
