@@ -12,7 +12,7 @@ namespace brevis::app {
 absl::StatusOr<v1::ListAccessLogResponse> AccessLog::ListAccessLog(
     const Call& call, const v1::ListAccessLogRequest& request) {
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadAccessLog));
+      domain::CheckPermission(call.caller, domain::Permission::kReadAccessLog));
   store::AccessLogFilter filter;
   if (!request.principal().empty()) {
     BREVIS_RETURN_IF_ERROR(

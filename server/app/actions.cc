@@ -47,7 +47,7 @@ absl::StatusOr<v1::Action> Actions::CreateAction(
        .parent = request.parent(),
        .request_id = request.request_id(),
        .request = request,
-       .permission = domain::Action::kRespond,
+       .permission = domain::Permission::kRespond,
        .find_parent =
            [&](store::Connection& db, const store::AuditLocation& location) {
              return Assign(RecommendationRowId(db, parent, location.id),
@@ -74,7 +74,8 @@ absl::StatusOr<v1::Action> Actions::GetAction(
   std::string today = domain::StockholmDate(call.time);
   v1::Action response;
   BREVIS_RETURN_IF_ERROR(ReadInAudit(
-      deps_, call, domain::name::Audit{name.audit}, domain::Action::kReadAudit,
+      deps_, call, domain::name::Audit{name.audit},
+      domain::Permission::kReadAudit,
       [&](store::Connection& db,
           const store::AuditLocation& location) -> absl::Status {
         BREVIS_ASSIGN_OR_RETURN(
@@ -98,7 +99,8 @@ absl::StatusOr<v1::Action> Actions::ChangeAction(
   std::string today = domain::StockholmDate(call.time);
   v1::Action response;
   BREVIS_RETURN_IF_ERROR(WriteInAudit(
-      deps_, call, domain::name::Audit{name.audit}, domain::Action::kRespond,
+      deps_, call, domain::name::Audit{name.audit},
+      domain::Permission::kRespond,
       [&](store::Connection& db,
           const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         BREVIS_RETURN_IF_ERROR(ActionsOpen(location.facts));
@@ -169,7 +171,7 @@ absl::StatusOr<v1::Action> Actions::AddProgressNote(
 absl::StatusOr<v1::ListActionsResponse> Actions::ListActions(
     const Call& call, const v1::ListActionsRequest& request) {
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadAudit));
+      domain::CheckPermission(call.caller, domain::Permission::kReadAudit));
   BREVIS_ASSIGN_OR_RETURN(
       domain::ListFilter filter,
       domain::ListFilter::Parse(

@@ -12,10 +12,11 @@ namespace brevis::app {
 absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
                                                  const domain::Caller& caller,
                                                  std::string_view uid,
-                                                 domain::Action action) {
+                                                 domain::Permission action) {
   // A caller with no read access to audits at all is told so; it learns
   // nothing about this audit from that.
-  if (absl::Status s = domain::CheckAction(caller, domain::Action::kReadAudit);
+  if (absl::Status s =
+          domain::CheckPermission(caller, domain::Permission::kReadAudit);
       !s.ok()) {
     return s;
   }
@@ -27,7 +28,7 @@ absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
         brevis::StrCat("audit ", domain::AuditName(uid), " not found"));
   }
   if (absl::Status s =
-          domain::CheckAuditAction(caller, action, location->facts);
+          domain::CheckAuditPermission(caller, action, location->facts);
       !s.ok()) {
     return s;
   }

@@ -18,7 +18,7 @@ namespace brevis::app {
 absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
                                                  const domain::Caller& caller,
                                                  std::string_view uid,
-                                                 domain::Action action);
+                                                 domain::Permission action);
 
 // The lifecycle rules of audit content, on the audit's facts; each is the
 // domain rule of server/domain/audit_lifecycle.h of the same purpose.

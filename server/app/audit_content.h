@@ -78,7 +78,8 @@ absl::StatusOr<typename Kind::Resource> GetContent(
     const typename Kind::Name& name) {
   typename Kind::Resource resource;
   BREVIS_RETURN_IF_ERROR(ReadInAudit(
-      deps, call, domain::name::Audit{name.audit}, domain::Action::kReadAudit,
+      deps, call, domain::name::Audit{name.audit},
+      domain::Permission::kReadAudit,
       [&](store::Connection& db, const store::AuditLocation& location) {
         return Assign(Kind::Get(db, name, location.id), &resource);
       }));
@@ -95,7 +96,8 @@ absl::Status ListContentRevisions(
     const Dependencies& deps, const Call& call, const typename Kind::Name& name,
     google::protobuf::RepeatedPtrField<typename Kind::Resource>* versions) {
   BREVIS_RETURN_IF_ERROR(ReadInAudit(
-      deps, call, domain::name::Audit{name.audit}, domain::Action::kReadAudit,
+      deps, call, domain::name::Audit{name.audit},
+      domain::Permission::kReadAudit,
       [&](store::Connection& db,
           const store::AuditLocation& location) -> absl::Status {
         BREVIS_ASSIGN_OR_RETURN(typename Kind::Resource current,
@@ -147,7 +149,7 @@ absl::StatusOr<typename Kind::Resource> UpdateContent(
   typename Kind::Resource resource;
   BREVIS_RETURN_IF_ERROR(WriteInAudit(
       deps, call, domain::name::Audit{name.audit},
-      domain::Action::kWriteContent,
+      domain::Permission::kWriteContent,
       [&](store::Connection& db,
           const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         BREVIS_ASSIGN_OR_RETURN(typename Kind::Resource current,
@@ -196,7 +198,7 @@ absl::Status DeleteUnpublished(
         remove) {
   return WriteInAudit(
       deps, call, domain::name::Audit{name.audit},
-      domain::Action::kWriteContent,
+      domain::Permission::kWriteContent,
       [&](store::Connection& db,
           const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         BREVIS_RETURN_IF_ERROR(CheckNotFrozen(

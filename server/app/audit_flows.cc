@@ -12,7 +12,7 @@ absl::StatusOr<int64_t> RecommendationRowId(
 
 absl::Status ReadInAudit(const Dependencies& deps, const Call& call,
                          const domain::name::Audit& audit,
-                         domain::Action permission, AuditReadFn read) {
+                         domain::Permission permission, AuditReadFn read) {
   return deps.db->Read([&](store::Connection& db) -> absl::Status {
     BREVIS_ASSIGN_OR_RETURN(
         store::AuditLocation location,
@@ -23,7 +23,7 @@ absl::Status ReadInAudit(const Dependencies& deps, const Call& call,
 
 absl::Status WriteInAudit(const Dependencies& deps, const Call& call,
                           const domain::name::Audit& audit,
-                          domain::Action permission, AuditWriteFn write) {
+                          domain::Permission permission, AuditWriteFn write) {
   return deps.db->Write([&](store::Connection& db) -> absl::Status {
     BREVIS_ASSIGN_OR_RETURN(
         store::AuditLocation location,

@@ -59,7 +59,7 @@ using AuditReadFn = absl::FunctionRef<absl::Status(
 // before it answers.
 absl::Status ReadInAudit(const Dependencies& deps, const Call& call,
                          const domain::name::Audit& audit,
-                         domain::Action permission, AuditReadFn read);
+                         domain::Permission permission, AuditReadFn read);
 
 // What a write under an audit did, and who sees its event: by default
 // (no scope) the audit's readers, AuditScope of the audit as found.
@@ -82,7 +82,7 @@ using AuditWriteFn = absl::FunctionRef<absl::StatusOr<AuditChange>(
 // `write` fails, its status is returned and nothing is written.
 absl::Status WriteInAudit(const Dependencies& deps, const Call& call,
                           const domain::name::Audit& audit,
-                          domain::Action permission, AuditWriteFn write);
+                          domain::Permission permission, AuditWriteFn write);
 
 // Creates one resource once per request_id (CreateOnce, which says what
 // `create` must check), keyed by `method`: `create` writes it, fills
@@ -128,7 +128,7 @@ struct NewChild {
   std::string_view parent;
   std::string_view request_id;               // AIP-155; may be empty
   const google::protobuf::Message& request;  // what a retry must repeat
-  domain::Action permission = domain::Action::kWriteContent;
+  domain::Permission permission = domain::Permission::kWriteContent;
   // Its CREATED event is seen by the audit's team and admins alone
   // (interview sessions); else by the audit's readers.
   bool team_only = false;
@@ -188,7 +188,7 @@ absl::StatusOr<Resource> CreateInAudit(
 template <typename Request, typename Resource>
 absl::Status ListInAudit(
     const Dependencies& deps, const Call& call,
-    const domain::name::Audit& parent, domain::Action permission,
+    const domain::name::Audit& parent, domain::Permission permission,
     std::string_view scope, const Request& request,
     std::type_identity_t<absl::FunctionRef<absl::StatusOr<
         store::Page<Resource>>(store::Connection&, const store::AuditLocation&,

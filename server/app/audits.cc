@@ -26,8 +26,8 @@ constexpr char kCreateAudit[] = "brevis.v1.AuditService/CreateAudit";
 
 absl::StatusOr<v1::Audit> Audits::CreateAudit(
     const Call& call, const v1::CreateAuditRequest& request) {
-  BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kCommissionAudit));
+  BREVIS_RETURN_IF_ERROR(domain::CheckPermission(
+      call.caller, domain::Permission::kCommissionAudit));
   if (!request.has_audit()) {
     return absl::InvalidArgumentError("audit: required");
   }
@@ -79,7 +79,7 @@ absl::StatusOr<v1::Audit> Audits::GetAudit(const Call& call,
                           domain::ParseAuditName(request.name(), "name"));
   v1::Audit response;
   BREVIS_RETURN_IF_ERROR(ReadInAudit(
-      deps_, call, name, domain::Action::kReadAudit,
+      deps_, call, name, domain::Permission::kReadAudit,
       [&](store::Connection& db, const store::AuditLocation&) {
         return Assign(store::AuditRepository(db).Get(name.audit), &response);
       }));
@@ -91,7 +91,7 @@ absl::StatusOr<v1::Audit> Audits::GetAudit(const Call& call,
 absl::StatusOr<v1::ListAuditsResponse> Audits::ListAudits(
     const Call& call, const v1::ListAuditsRequest& request) {
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadAudit));
+      domain::CheckPermission(call.caller, domain::Permission::kReadAudit));
   BREVIS_ASSIGN_OR_RETURN(
       domain::ListFilter filter,
       domain::ListFilter::Parse(request.filter(), {"unit", "state"}));
@@ -148,19 +148,20 @@ absl::StatusOr<v1::Audit> Audits::UpdateAudit(
   // auditors that is the plan, not the team.
   if (sets_team && request.update_mask().paths_size() == 1 &&
       request.update_mask().paths(0) == "*" &&
-      !domain::CheckAction(call.caller, domain::Action::kCommissionAudit)
+      !domain::CheckPermission(call.caller,
+                               domain::Permission::kCommissionAudit)
            .ok()) {
     paths.erase(std::find(paths.begin(), paths.end(), "auditors"));
     sets_team = false;
   }
   v1::Audit response;
   BREVIS_RETURN_IF_ERROR(WriteInAudit(
-      deps_, call, name, domain::Action::kPlanAudit,
+      deps_, call, name, domain::Permission::kPlanAudit,
       [&](store::Connection& db,
           const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         if (sets_team) {
-          BREVIS_RETURN_IF_ERROR(domain::CheckAction(
-              call.caller, domain::Action::kCommissionAudit));
+          BREVIS_RETURN_IF_ERROR(domain::CheckPermission(
+              call.caller, domain::Permission::kCommissionAudit));
         }
         store::AuditRepository audits(db);
         BREVIS_ASSIGN_OR_RETURN(v1::Audit current, audits.Get(name.audit));

@@ -82,8 +82,8 @@ absl::StatusOr<domain::name::Principal> PrincipalFor(const Call& call,
 
 absl::StatusOr<v1::Principal> Directory::CreatePrincipal(
     const Call& call, const v1::CreatePrincipalRequest& request) {
-  BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kManagePrincipals));
+  BREVIS_RETURN_IF_ERROR(domain::CheckPermission(
+      call.caller, domain::Permission::kManagePrincipals));
   if (!request.has_principal()) {
     return absl::InvalidArgumentError("principal: required");
   }
@@ -124,8 +124,8 @@ absl::StatusOr<v1::Principal> Directory::GetPrincipal(
 
 absl::StatusOr<v1::ListPrincipalsResponse> Directory::ListPrincipals(
     const Call& call, const v1::ListPrincipalsRequest& request) {
-  BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kManagePrincipals));
+  BREVIS_RETURN_IF_ERROR(domain::CheckPermission(
+      call.caller, domain::Permission::kManagePrincipals));
   BREVIS_ASSIGN_OR_RETURN(
       domain::ListFilter filter,
       domain::ListFilter::Parse(request.filter(), {"role", "active"}));
@@ -147,8 +147,8 @@ absl::StatusOr<v1::ListPrincipalsResponse> Directory::ListPrincipals(
 
 absl::StatusOr<v1::Principal> Directory::UpdatePrincipal(
     const Call& call, const v1::UpdatePrincipalRequest& request) {
-  BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kManagePrincipals));
+  BREVIS_RETURN_IF_ERROR(domain::CheckPermission(
+      call.caller, domain::Permission::kManagePrincipals));
   if (!request.has_principal()) {
     return absl::InvalidArgumentError("principal: required");
   }

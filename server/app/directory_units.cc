@@ -22,7 +22,7 @@ constexpr char kCreateUnit[] = "brevis.v1.DirectoryService/CreateUnit";
 absl::StatusOr<v1::Unit> Directory::CreateUnit(
     const Call& call, const v1::CreateUnitRequest& request) {
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kWriteUnits));
+      domain::CheckPermission(call.caller, domain::Permission::kWriteUnits));
   if (!request.has_unit()) return absl::InvalidArgumentError("unit: required");
   BREVIS_RETURN_IF_ERROR(domain::ValidateRequestId(request.request_id()));
   BREVIS_RETURN_IF_ERROR(domain::ValidateUnit(request.unit()));
@@ -50,7 +50,7 @@ absl::StatusOr<v1::Unit> Directory::CreateUnit(
 absl::StatusOr<v1::Unit> Directory::GetUnit(const Call& call,
                                             const v1::GetUnitRequest& request) {
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadUnits));
+      domain::CheckPermission(call.caller, domain::Permission::kReadUnits));
   BREVIS_ASSIGN_OR_RETURN(domain::name::Unit name,
                           domain::ParseUnitName(request.name(), "name"));
   v1::Unit response;
@@ -63,7 +63,7 @@ absl::StatusOr<v1::Unit> Directory::GetUnit(const Call& call,
 absl::StatusOr<v1::ListUnitsResponse> Directory::ListUnits(
     const Call& call, const v1::ListUnitsRequest& request) {
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadUnits));
+      domain::CheckPermission(call.caller, domain::Permission::kReadUnits));
   BREVIS_ASSIGN_OR_RETURN(domain::ListFilter filter,
                           domain::ListFilter::Parse(
                               request.filter(), {"active", "kind", "region"}));
@@ -90,7 +90,7 @@ absl::StatusOr<v1::ListUnitsResponse> Directory::ListUnits(
 absl::StatusOr<v1::Unit> Directory::UpdateUnit(
     const Call& call, const v1::UpdateUnitRequest& request) {
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kWriteUnits));
+      domain::CheckPermission(call.caller, domain::Permission::kWriteUnits));
   if (!request.has_unit()) return absl::InvalidArgumentError("unit: required");
   BREVIS_ASSIGN_OR_RETURN(
       domain::name::Unit name,

@@ -30,7 +30,7 @@ absl::Status CheckAfterSequence(int64_t after_sequence) {
 absl::StatusOr<v1::ListEventsResponse> Events::ListEvents(
     const Call& call, const v1::ListEventsRequest& request) {
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kWatchEvents));
+      domain::CheckPermission(call.caller, domain::Permission::kWatchEvents));
   BREVIS_RETURN_IF_ERROR(CheckAfterSequence(request.after_sequence()));
   BREVIS_ASSIGN_OR_RETURN(EventQuery query, ParseEventQuery(request.filter()));
   v1::ListEventsResponse response;
@@ -67,7 +67,7 @@ absl::StatusOr<EventWatch> Events::OpenWatch(
 }
 
 absl::Status Events::CheckMayWatch(const Call& call) const {
-  return domain::CheckAction(call.caller, domain::Action::kWatchEvents);
+  return domain::CheckPermission(call.caller, domain::Permission::kWatchEvents);
 }
 
 absl::StatusOr<int64_t> Events::LastSequence() {

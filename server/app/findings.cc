@@ -98,7 +98,7 @@ absl::StatusOr<v1::ListFindingsResponse> Findings::ListFindings(
       filter.GetEnum("kind", v1::FindingKind_descriptor(), "FINDING_KIND_"));
   v1::ListFindingsResponse response;
   BREVIS_RETURN_IF_ERROR(ListInAudit(
-      deps_, call, parent, domain::Action::kReadAudit,
+      deps_, call, parent, domain::Permission::kReadAudit,
       brevis::StrCat(request.parent(), "\n", filter.Canonical()), request,
       [&](store::Connection& db, const store::AuditLocation& audit,
           const ListWindow& window) {

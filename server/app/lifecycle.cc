@@ -23,7 +23,7 @@ absl::StatusOr<v1::Audit> Lifecycle::TransitionAudit(
                           domain::ParseAuditName(request.name(), "name"));
   v1::Audit response;
   BREVIS_RETURN_IF_ERROR(WriteInAudit(
-      deps_, call, name, domain::Action::kReadAudit,
+      deps_, call, name, domain::Permission::kReadAudit,
       [&](store::Connection& db,
           const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         v1::AuditState from = location.facts.state;
@@ -53,8 +53,8 @@ absl::StatusOr<v1::Audit> Lifecycle::TransitionAudit(
 
 absl::StatusOr<v1::Recommendation> Lifecycle::WriteOnRecommendation(
     const Call& call, const domain::name::Recommendation& name,
-    domain::Action permission, domain::StateWindow window, v1::EventKind kind,
-    std::string field,
+    domain::Permission permission, domain::StateWindow window,
+    v1::EventKind kind, std::string field,
     absl::FunctionRef<absl::Status(store::RecommendationRepository&,
                                    int64_t id)>
         write) {
@@ -83,7 +83,7 @@ absl::StatusOr<v1::Recommendation> Lifecycle::RespondToRecommendation(
       domain::ParseRecommendationName(request.name(), "name"));
   BREVIS_RETURN_IF_ERROR(domain::ValidateResponse(request.response()));
   return WriteOnRecommendation(
-      call, name, domain::Action::kRespond, domain::StateWindow::kResponses,
+      call, name, domain::Permission::kRespond, domain::StateWindow::kResponses,
       v1::EVENT_KIND_RESPONDED, "response",
       [&](store::RecommendationRepository& recommendations, int64_t id) {
         return recommendations.SetResponse(id, request.response(),
@@ -98,8 +98,9 @@ absl::StatusOr<v1::Recommendation> Lifecycle::RecordVerdict(
       domain::ParseRecommendationName(request.name(), "name"));
   BREVIS_RETURN_IF_ERROR(domain::ValidateVerdict(request.verdict()));
   return WriteOnRecommendation(
-      call, name, domain::Action::kWriteContent, domain::StateWindow::kVerdicts,
-      v1::EVENT_KIND_VERDICT_RECORDED, "verdict",
+      call, name, domain::Permission::kWriteContent,
+      domain::StateWindow::kVerdicts, v1::EVENT_KIND_VERDICT_RECORDED,
+      "verdict",
       [&](store::RecommendationRepository& recommendations, int64_t id) {
         return recommendations.SetVerdict(id, request.verdict(),
                                           call.caller.name, call.time);
@@ -145,7 +146,7 @@ absl::StatusOr<v1::ListFeedbackResponse> Lifecycle::ListFeedback(
                           domain::ParseAuditName(request.parent(), "parent"));
   v1::ListFeedbackResponse response;
   BREVIS_RETURN_IF_ERROR(ListInAudit(
-      deps_, call, parent, domain::Action::kReadAudit, request.parent(),
+      deps_, call, parent, domain::Permission::kReadAudit, request.parent(),
       request,
       [&](store::Connection& db, const store::AuditLocation& location,
           const ListWindow& window) {

@@ -80,8 +80,8 @@ class Lifecycle {
   // is then, with its event of `kind` on `field` and its access-log row.
   absl::StatusOr<v1::Recommendation> WriteOnRecommendation(
       const Call& call, const domain::name::Recommendation& name,
-      domain::Action permission, domain::StateWindow window, v1::EventKind kind,
-      std::string field,
+      domain::Permission permission, domain::StateWindow window,
+      v1::EventKind kind, std::string field,
       absl::FunctionRef<absl::Status(store::RecommendationRepository&,
                                      int64_t id)>
           write);

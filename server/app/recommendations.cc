@@ -89,7 +89,7 @@ Recommendations::ListRecommendations(
                           domain::ParseAuditName(request.parent(), "parent"));
   v1::ListRecommendationsResponse response;
   BREVIS_RETURN_IF_ERROR(ListInAudit(
-      deps_, call, parent, domain::Action::kReadAudit, request.parent(),
+      deps_, call, parent, domain::Permission::kReadAudit, request.parent(),
       request,
       [&](store::Connection& db, const store::AuditLocation& audit,
           const ListWindow& window) {

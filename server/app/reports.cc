@@ -74,7 +74,7 @@ absl::StatusOr<v1::AuditReport> Reports::GetAuditReport(
       deps_.db->Read([&](store::Connection& db) -> absl::Status {
         BREVIS_ASSIGN_OR_RETURN(store::AuditLocation where,
                                 LocateAudit(db, call.caller, name.audit,
-                                            domain::Action::kReadAudit));
+                                            domain::Permission::kReadAudit));
         return Assign(GatherAuditReport(db, call, name.audit, where,
                                         minimum_group_size_, language),
                       &response);
@@ -99,9 +99,9 @@ absl::StatusOr<v1::UnitSummary> Reports::GetUnitSummary(
   BREVIS_ASSIGN_OR_RETURN(domain::name::Unit name,
                           domain::ParseUnitName(request.name(), "name"));
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadUnits));
+      domain::CheckPermission(call.caller, domain::Permission::kReadUnits));
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadAudit));
+      domain::CheckPermission(call.caller, domain::Permission::kReadAudit));
   v1::UnitSummary response;
   BREVIS_RETURN_IF_ERROR(
       deps_.db->Read([&](store::Connection& db) -> absl::Status {
@@ -140,7 +140,7 @@ absl::StatusOr<v1::UnitSummary> Reports::GetUnitSummary(
 absl::StatusOr<v1::ListOverdueActionsResponse> Reports::ListOverdueActions(
     const Call& call, const v1::ListOverdueActionsRequest& request) {
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadAudit));
+      domain::CheckPermission(call.caller, domain::Permission::kReadAudit));
   BREVIS_ASSIGN_OR_RETURN(
       domain::ListFilter filter,
       domain::ListFilter::Parse(request.filter(), {"unit"}));
@@ -200,7 +200,7 @@ absl::StatusOr<v1::ListOverdueActionsResponse> Reports::ListOverdueActions(
 absl::StatusOr<v1::ExportAuditsResponse> Reports::ExportAudits(
     const Call& call, const v1::ExportAuditsRequest& request) {
   BREVIS_RETURN_IF_ERROR(
-      domain::CheckAction(call.caller, domain::Action::kReadAudit));
+      domain::CheckPermission(call.caller, domain::Permission::kReadAudit));
   BREVIS_ASSIGN_OR_RETURN(
       domain::ListFilter filter,
       domain::ListFilter::Parse(request.filter(), {"unit", "state"}));

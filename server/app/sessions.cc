@@ -56,7 +56,7 @@ absl::StatusOr<v1::ListSessionsResponse> Sessions::ListSessions(
                           domain::ParseAuditName(request.parent(), "parent"));
   v1::ListSessionsResponse response;
   BREVIS_RETURN_IF_ERROR(ListInAudit(
-      deps_, call, parent, domain::Action::kReadSessions, request.parent(),
+      deps_, call, parent, domain::Permission::kReadSessions, request.parent(),
       request,
       [&](store::Connection& db, const store::AuditLocation& location,
           const ListWindow& window) {
@@ -73,7 +73,7 @@ absl::StatusOr<google::protobuf::Empty> Sessions::DeleteSession(
                           domain::ParseSessionName(request.name(), "name"));
   BREVIS_RETURN_IF_ERROR(WriteInAudit(
       deps_, call, domain::name::Audit{name.audit},
-      domain::Action::kWriteContent,
+      domain::Permission::kWriteContent,
       [&](store::Connection& db,
           const store::AuditLocation& location) -> absl::StatusOr<AuditChange> {
         BREVIS_RETURN_IF_ERROR(

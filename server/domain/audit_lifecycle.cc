@@ -155,18 +155,19 @@ absl::Status CheckTransition(const TransitionRequest& request,
                                                      : Name(NextState(from))));
 }
 
-Action TransitionPermission(v1::AuditState from, v1::AuditState to) {
-  if (to == v1::AUDIT_STATE_CANCELLED) return Action::kCommissionAudit;
+Permission TransitionPermission(v1::AuditState from, v1::AuditState to) {
+  if (to == v1::AUDIT_STATE_CANCELLED) return Permission::kCommissionAudit;
   if (to == v1::AUDIT_STATE_IN_PROGRESS && from == v1::AUDIT_STATE_PUBLISHED) {
-    return Action::kRespond;
+    return Permission::kRespond;
   }
-  return Action::kWriteContent;
+  return Permission::kWriteContent;
 }
 
 absl::Status CheckTransitionPermission(const Caller& caller,
                                        const AuditFacts& audit,
                                        v1::AuditState to) {
-  return CheckAuditAction(caller, TransitionPermission(audit.state, to), audit);
+  return CheckAuditPermission(caller, TransitionPermission(audit.state, to),
+                              audit);
 }
 
 namespace {

@@ -64,10 +64,10 @@ absl::Status CheckTransition(const TransitionRequest& request,
 // PUBLISHED audit to IN_PROGRESS (kRespond), admins cancel
 // (kCommissionAudit). Reopening needs kWriteContent here and an admin in
 // CheckTransition.
-Action TransitionPermission(v1::AuditState from, v1::AuditState to);
+Permission TransitionPermission(v1::AuditState from, v1::AuditState to);
 
 // OK when `caller` may ask for the step of `audit` (in its current state)
-// to `to`; PERMISSION_DENIED otherwise (policy.h CheckAuditAction).
+// to `to`; PERMISSION_DENIED otherwise (policy.h CheckAuditPermission).
 absl::Status CheckTransitionPermission(const Caller& caller,
                                        const AuditFacts& audit,
                                        v1::AuditState to);

@@ -8,39 +8,39 @@
 namespace brevis::domain {
 namespace {
 
-std::string_view ActionName(Action action) {
-  switch (action) {
-    case Action::kReadUnits:
+std::string_view PermissionName(Permission permission) {
+  switch (permission) {
+    case Permission::kReadUnits:
       return "read units";
-    case Action::kWriteUnits:
+    case Permission::kWriteUnits:
       return "change units";
-    case Action::kManagePrincipals:
+    case Permission::kManagePrincipals:
       return "manage principals and their tokens";
-    case Action::kCommissionAudit:
+    case Permission::kCommissionAudit:
       return "commission audits and set their teams";
-    case Action::kReadAudit:
+    case Permission::kReadAudit:
       return "read this audit";
-    case Action::kPlanAudit:
+    case Permission::kPlanAudit:
       return "change this audit's plan";
-    case Action::kWriteContent:
+    case Permission::kWriteContent:
       return "write this audit's sessions and findings";
-    case Action::kReadAccessLog:
+    case Permission::kReadAccessLog:
       return "read the access log";
-    case Action::kRespond:
+    case Permission::kRespond:
       return "respond for the unit to this audit";
-    case Action::kWatchEvents:
+    case Permission::kWatchEvents:
       return "follow the change feed";
-    case Action::kReadSessions:
+    case Permission::kReadSessions:
       return "read this audit's interview sessions (the audit team only, "
              "since small counts can point at people)";
   }
   return "do this";
 }
 
-absl::Status Denied(const Caller& caller, Action action) {
+absl::Status Denied(const Caller& caller, Permission permission) {
   return absl::PermissionDeniedError(StrCat("a principal with role ",
                                             RoleName(caller.role), " may not ",
-                                            ActionName(action)));
+                                            PermissionName(permission)));
 }
 
 // Integrations may be limited to some units; everyone else with unit
@@ -77,34 +77,35 @@ std::string RoleName(v1::Role role) {
   }
 }
 
-absl::Status CheckAction(const Caller& caller, Action action) {
+absl::Status CheckPermission(const Caller& caller, Permission permission) {
   switch (caller.role) {
     case v1::ROLE_ADMIN:
       return absl::OkStatus();
     case v1::ROLE_AUDITOR:
     case v1::ROLE_UNIT_MANAGER:
     case v1::ROLE_VIEWER:
-      if (action == Action::kReadUnits || action == Action::kReadAudit ||
-          action == Action::kWatchEvents) {
+      if (permission == Permission::kReadUnits ||
+          permission == Permission::kReadAudit ||
+          permission == Permission::kWatchEvents) {
         return absl::OkStatus();
       }
-      return Denied(caller, action);
+      return Denied(caller, permission);
     case v1::ROLE_INTEGRATION:
-      if (action == Action::kWatchEvents &&
+      if (permission == Permission::kWatchEvents &&
           caller.HasScope(v1::SCOPE_WATCH_EVENTS)) {
         return absl::OkStatus();
       }
-      if (action == Action::kReadUnits &&
+      if (permission == Permission::kReadUnits &&
           caller.HasScope(v1::SCOPE_READ_UNITS)) {
         return absl::OkStatus();
       }
-      if (action == Action::kReadAudit &&
+      if (permission == Permission::kReadAudit &&
           caller.HasScope(v1::SCOPE_READ_AUDITS)) {
         return absl::OkStatus();
       }
-      return Denied(caller, action);
+      return Denied(caller, permission);
     default:
-      return Denied(caller, action);
+      return Denied(caller, permission);
   }
 }
 
@@ -118,7 +119,7 @@ UnitVisibility VisibleUnits(const Caller& caller) {
 
 AuditVisibility VisibleAudits(const Caller& caller) {
   AuditVisibility visibility;
-  if (!CheckAction(caller, Action::kReadAudit).ok()) {
+  if (!CheckPermission(caller, Permission::kReadAudit).ok()) {
     visibility.nothing = true;
     return visibility;
   }
@@ -149,13 +150,13 @@ EventVisibility VisibleEvents(const Caller& caller) {
   EventVisibility visibility;
   visibility.everything = caller.role == v1::ROLE_ADMIN;
   visibility.audits = VisibleAudits(caller);
-  visibility.units = CheckAction(caller, Action::kReadUnits).ok();
+  visibility.units = CheckPermission(caller, Permission::kReadUnits).ok();
   visibility.unit_ids = VisibleUnits(caller);
   return visibility;
 }
 
 bool CanSeeAudit(const Caller& caller, const AuditFacts& audit) {
-  if (!CheckAction(caller, Action::kReadAudit).ok()) return false;
+  if (!CheckPermission(caller, Permission::kReadAudit).ok()) return false;
   switch (caller.role) {
     case v1::ROLE_ADMIN:
       return true;
@@ -171,21 +172,21 @@ bool CanSeeAudit(const Caller& caller, const AuditFacts& audit) {
   }
 }
 
-absl::Status CheckAuditAction(const Caller& caller, Action action,
-                              const AuditFacts& audit) {
+absl::Status CheckAuditPermission(const Caller& caller, Permission permission,
+                                  const AuditFacts& audit) {
   if (caller.role == v1::ROLE_ADMIN) return absl::OkStatus();
-  switch (action) {
-    case Action::kReadAudit:
+  switch (permission) {
+    case Permission::kReadAudit:
       return CanSeeAudit(caller, audit) ? absl::OkStatus()
-                                        : Denied(caller, action);
-    case Action::kPlanAudit:
-    case Action::kWriteContent:
-    case Action::kReadSessions:
+                                        : Denied(caller, permission);
+    case Permission::kPlanAudit:
+    case Permission::kWriteContent:
+    case Permission::kReadSessions:
       if (caller.role == v1::ROLE_AUDITOR && audit.caller_on_team) {
         return absl::OkStatus();
       }
-      return Denied(caller, action);
-    case Action::kRespond:
+      return Denied(caller, permission);
+    case Permission::kRespond:
       // The unit's voice: its managers, and systems acting for the unit.
       if ((caller.role == v1::ROLE_UNIT_MANAGER ||
            (caller.role == v1::ROLE_INTEGRATION &&
@@ -193,9 +194,9 @@ absl::Status CheckAuditAction(const Caller& caller, Action action,
           CanSeeAudit(caller, audit)) {
         return absl::OkStatus();
       }
-      return Denied(caller, action);
+      return Denied(caller, permission);
     default:
-      return CheckAction(caller, action);
+      return CheckPermission(caller, permission);
   }
 }
 

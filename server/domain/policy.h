@@ -1,7 +1,7 @@
 #ifndef BREVIS_SERVER_DOMAIN_POLICY_H_
 #define BREVIS_SERVER_DOMAIN_POLICY_H_
 
-// The one authorization policy of brevis: action x role x scope. Every RPC
+// The one authorization policy of brevis: permission x role x scope. Every RPC
 // asks it before touching data, and lists filter by what it returns, so a
 // caller never sees, counts or pages through what it may not read.
 
@@ -33,7 +33,7 @@ struct Caller {
 };
 
 // One kind of access the API offers.
-enum class Action {
+enum class Permission {
   kReadUnits,         // GetUnit, ListUnits
   kWriteUnits,        // CreateUnit, UpdateUnit
   kManagePrincipals,  // principals, and other principals' tokens
@@ -82,9 +82,9 @@ struct EventVisibility {
 // (audit_lifecycle.h PublishedStates).
 bool IsPublished(v1::AuditState state);
 
-// An action that concerns no single audit or unit. OK, or PERMISSION_DENIED
-// naming the action and the caller's role.
-absl::Status CheckAction(const Caller& caller, Action action);
+// A permission that concerns no single audit or unit. OK, or
+// PERMISSION_DENIED naming the permission and the caller's role.
+absl::Status CheckPermission(const Caller& caller, Permission permission);
 
 // Which units the caller may see (kReadUnits must be allowed).
 UnitVisibility VisibleUnits(const Caller& caller);
@@ -99,9 +99,9 @@ EventVisibility VisibleEvents(const Caller& caller);
 // everything under it must look exactly as if it did not exist.
 bool CanSeeAudit(const Caller& caller, const AuditFacts& audit);
 
-// An action on an audit the caller can see: OK or PERMISSION_DENIED.
-absl::Status CheckAuditAction(const Caller& caller, Action action,
-                              const AuditFacts& audit);
+// A permission on an audit the caller can see: OK or PERMISSION_DENIED.
+absl::Status CheckAuditPermission(const Caller& caller, Permission permission,
+                                  const AuditFacts& audit);
 
 // The role's name as people read it, for messages.
 std::string RoleName(v1::Role role);

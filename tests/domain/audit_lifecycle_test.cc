@@ -206,19 +206,19 @@ TEST(AuditLifecycleTest, PublishedStatesAreWhatIsPublished) {
 TEST(AuditLifecycleTest, TransitionPermissions) {
   EXPECT_EQ(
       TransitionPermission(v1::AUDIT_STATE_PLANNED, v1::AUDIT_STATE_FIELDWORK),
-      Action::kWriteContent);
+      Permission::kWriteContent);
   EXPECT_EQ(TransitionPermission(v1::AUDIT_STATE_PUBLISHED,
                                  v1::AUDIT_STATE_IN_PROGRESS),
-            Action::kRespond);
+            Permission::kRespond);
   EXPECT_EQ(TransitionPermission(v1::AUDIT_STATE_FOLLOW_UP,
                                  v1::AUDIT_STATE_IN_PROGRESS),
-            Action::kWriteContent);
+            Permission::kWriteContent);
   EXPECT_EQ(TransitionPermission(v1::AUDIT_STATE_REPORTING,
                                  v1::AUDIT_STATE_PUBLISHED),
-            Action::kWriteContent);
+            Permission::kWriteContent);
   for (v1::AuditState from : AllStates()) {
     EXPECT_EQ(TransitionPermission(from, v1::AUDIT_STATE_CANCELLED),
-              Action::kCommissionAudit);
+              Permission::kCommissionAudit);
   }
 }
 

@@ -48,11 +48,13 @@ TEST(PolicyTest, AuditorSeesAndWritesOnlyTheirTeamsAudits) {
   AuditFacts theirs = Audit(1, v1::AUDIT_STATE_FIELDWORK, false);
   EXPECT_TRUE(CanSeeAudit(auditor, mine));
   EXPECT_FALSE(CanSeeAudit(auditor, theirs));
-  EXPECT_TRUE(CheckAuditAction(auditor, Action::kWriteContent, mine).ok());
-  EXPECT_EQ(CheckAuditAction(auditor, Action::kWriteContent, theirs).code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(
+      CheckAuditPermission(auditor, Permission::kWriteContent, mine).ok());
+  EXPECT_EQ(
+      CheckAuditPermission(auditor, Permission::kWriteContent, theirs).code(),
+      absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(VisibleAudits(auditor).team_member, 7);
-  EXPECT_EQ(CheckAction(auditor, Action::kCommissionAudit).code(),
+  EXPECT_EQ(CheckPermission(auditor, Permission::kCommissionAudit).code(),
             absl::StatusCode::kPermissionDenied);
 }
 
@@ -60,22 +62,22 @@ TEST(PolicyTest, ViewerReadsPublishedEverywhereAndWritesNothing) {
   Caller viewer = Of(v1::ROLE_VIEWER);
   EXPECT_TRUE(CanSeeAudit(viewer, Audit(9, v1::AUDIT_STATE_CLOSED)));
   EXPECT_FALSE(CanSeeAudit(viewer, Audit(9, v1::AUDIT_STATE_PLANNED)));
-  EXPECT_FALSE(CheckAuditAction(viewer, Action::kPlanAudit,
-                                Audit(9, v1::AUDIT_STATE_CLOSED))
+  EXPECT_FALSE(CheckAuditPermission(viewer, Permission::kPlanAudit,
+                                    Audit(9, v1::AUDIT_STATE_CLOSED))
                    .ok());
   EXPECT_FALSE(VisibleUnits(viewer).has_value()) << "every unit";
 }
 
 TEST(PolicyTest, IntegrationHasOnlyItsScopesAndUnits) {
   Caller none = Of(v1::ROLE_INTEGRATION);
-  EXPECT_EQ(CheckAction(none, Action::kReadUnits).code(),
+  EXPECT_EQ(CheckPermission(none, Permission::kReadUnits).code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(VisibleAudits(none).nothing);
 
   Caller reader =
       Of(v1::ROLE_INTEGRATION, {3},
          Scope(v1::SCOPE_READ_AUDITS) | Scope(v1::SCOPE_READ_UNITS));
-  EXPECT_TRUE(CheckAction(reader, Action::kReadAudit).ok());
+  EXPECT_TRUE(CheckPermission(reader, Permission::kReadAudit).ok());
   EXPECT_TRUE(CanSeeAudit(reader, Audit(3, v1::AUDIT_STATE_PUBLISHED)));
   EXPECT_FALSE(CanSeeAudit(reader, Audit(4, v1::AUDIT_STATE_PUBLISHED)));
   EXPECT_FALSE(CanSeeAudit(reader, Audit(3, v1::AUDIT_STATE_FIELDWORK)));
@@ -84,33 +86,34 @@ TEST(PolicyTest, IntegrationHasOnlyItsScopesAndUnits) {
   Caller everywhere =
       Of(v1::ROLE_INTEGRATION, {}, Scope(v1::SCOPE_READ_AUDITS));
   EXPECT_TRUE(CanSeeAudit(everywhere, Audit(4, v1::AUDIT_STATE_PUBLISHED)));
-  EXPECT_EQ(CheckAction(everywhere, Action::kReadUnits).code(),
+  EXPECT_EQ(CheckPermission(everywhere, Permission::kReadUnits).code(),
             absl::StatusCode::kPermissionDenied);
 }
 
 TEST(PolicyTest, AdminMayDoEverything) {
   Caller admin = Of(v1::ROLE_ADMIN);
-  for (Action action :
-       {Action::kReadUnits, Action::kWriteUnits, Action::kManagePrincipals,
-        Action::kCommissionAudit, Action::kReadAudit, Action::kPlanAudit,
-        Action::kWriteContent, Action::kReadAccessLog}) {
-    EXPECT_TRUE(CheckAction(admin, action).ok());
-    EXPECT_TRUE(
-        CheckAuditAction(admin, action, Audit(1, v1::AUDIT_STATE_PLANNED))
-            .ok());
+  for (Permission permission :
+       {Permission::kReadUnits, Permission::kWriteUnits,
+        Permission::kManagePrincipals, Permission::kCommissionAudit,
+        Permission::kReadAudit, Permission::kPlanAudit,
+        Permission::kWriteContent, Permission::kReadAccessLog}) {
+    EXPECT_TRUE(CheckPermission(admin, permission).ok());
+    EXPECT_TRUE(CheckAuditPermission(admin, permission,
+                                     Audit(1, v1::AUDIT_STATE_PLANNED))
+                    .ok());
   }
 }
 
 TEST(PolicyTest, NoRoleMayDoNothing) {
   Caller nobody = Of(v1::ROLE_UNSPECIFIED);
-  EXPECT_FALSE(CheckAction(nobody, Action::kReadUnits).ok());
+  EXPECT_FALSE(CheckPermission(nobody, Permission::kReadUnits).ok());
   EXPECT_TRUE(VisibleAudits(nobody).nothing);
   EXPECT_FALSE(CanSeeAudit(nobody, Audit(1, v1::AUDIT_STATE_CLOSED)));
 }
 
 TEST(PolicyTest, DeniedMessageNamesRoleAndAction) {
   absl::Status status =
-      CheckAction(Of(v1::ROLE_VIEWER), Action::kReadAccessLog);
+      CheckPermission(Of(v1::ROLE_VIEWER), Permission::kReadAccessLog);
   EXPECT_EQ(status.message(),
             "a principal with role viewer may not read the access log");
 }
