@@ -5,6 +5,7 @@
 
 #include "server/app/audit_access.h"
 #include "server/app/audit_flows.h"
+#include "server/app/audit_list_filter.h"
 #include "server/app/change_feed.h"
 #include "server/app/create_once.h"
 #include "server/app/list_window.h"
@@ -92,34 +93,19 @@ absl::StatusOr<v1::ListAuditsResponse> Audits::ListAudits(
     const Call& call, const v1::ListAuditsRequest& request) {
   BREVIS_RETURN_IF_ERROR(
       domain::CheckPermission(call.caller, domain::Permission::kReadAudit));
-  BREVIS_ASSIGN_OR_RETURN(
-      domain::ListFilter filter,
-      domain::ListFilter::Parse(request.filter(), {"unit", "state"}));
-  store::AuditFilter audit_filter;
-  BREVIS_ASSIGN_OR_RETURN(
-      audit_filter.state,
-      filter.GetEnum("state", v1::AuditState_descriptor(), "AUDIT_STATE_"));
-  std::optional<domain::name::Unit> unit;
-  if (std::optional<std::string> text = filter.Get("unit")) {
-    BREVIS_ASSIGN_OR_RETURN(unit, domain::ParseUnitName(*text, "filter: unit"));
-  }
+  BREVIS_ASSIGN_OR_RETURN(AuditListFilter filter,
+                          ParseAuditListFilter(request.filter()));
   v1::ListAuditsResponse response;
   BREVIS_RETURN_IF_ERROR(ReadListPage(
-      deps_, call, filter.Canonical(), request,
+      deps_, call, filter.terms.Canonical(), request,
       [&](store::Connection& db,
           const ListWindow& window) -> absl::StatusOr<store::Page<v1::Audit>> {
-        if (unit) {
-          absl::StatusOr<int64_t> unit_id =
-              store::UnitRepository(db).RowId(unit->unit);
-          // A filter on a unit that does not exist matches nothing.
-          if (absl::IsNotFound(unit_id.status())) {
-            return store::Page<v1::Audit>();
-          }
-          if (!unit_id.ok()) return unit_id.status();
-          audit_filter.unit_id = *unit_id;
-        }
+        // A filter on a unit that does not exist matches nothing.
+        BREVIS_ASSIGN_OR_RETURN(bool exists,
+                                ResolveAuditListFilter(db, &filter));
+        if (!exists) return store::Page<v1::Audit>();
         return store::AuditRepository(db).List(
-            audit_filter, domain::VisibleAudits(call.caller),
+            filter.audits, domain::VisibleAudits(call.caller),
             call.caller.principal_id, window.after_id, window.limit);
       },
       response.mutable_audits(), response.mutable_next_page_token()));

@@ -1,6 +1,7 @@
 #include "server/app/reports.h"
 
 #include "server/app/audit_access.h"
+#include "server/app/audit_list_filter.h"
 #include "server/app/create_once.h"
 #include "server/app/list_window.h"
 #include "server/app/report_gathering.h"
@@ -36,30 +37,6 @@ std::vector<std::string> ResourcesIn(const v1::AuditReport& report) {
     }
   }
   return names;
-}
-
-// The unit a list's `filter` names, if it names one. INVALID_ARGUMENT for
-// a malformed name.
-absl::StatusOr<std::optional<domain::name::Unit>> FilterUnit(
-    const domain::ListFilter& filter) {
-  std::optional<std::string> unit = filter.Get("unit");
-  if (!unit) return std::nullopt;
-  BREVIS_ASSIGN_OR_RETURN(domain::name::Unit name,
-                          domain::ParseUnitName(*unit, "filter: unit"));
-  return name;
-}
-
-// Sets `unit_id` to the row id of the filter's `unit`, if any. False when
-// that unit does not exist: then nothing matches.
-absl::StatusOr<bool> ResolveFilterUnit(
-    store::Connection& db, const std::optional<domain::name::Unit>& unit,
-    std::optional<int64_t>* unit_id) {
-  if (!unit) return true;
-  absl::StatusOr<int64_t> id = store::UnitRepository(db).RowId(unit->unit);
-  if (absl::IsNotFound(id.status())) return false;
-  if (!id.ok()) return id.status();
-  *unit_id = *id;
-  return true;
 }
 
 }  // namespace
@@ -201,21 +178,14 @@ absl::StatusOr<v1::ExportAuditsResponse> Reports::ExportAudits(
     const Call& call, const v1::ExportAuditsRequest& request) {
   BREVIS_RETURN_IF_ERROR(
       domain::CheckPermission(call.caller, domain::Permission::kReadAudit));
-  BREVIS_ASSIGN_OR_RETURN(
-      domain::ListFilter filter,
-      domain::ListFilter::Parse(request.filter(), {"unit", "state"}));
-  store::AuditFilter audit_filter;
-  BREVIS_ASSIGN_OR_RETURN(
-      audit_filter.state,
-      filter.GetEnum("state", v1::AuditState_descriptor(), "AUDIT_STATE_"));
-  BREVIS_ASSIGN_OR_RETURN(std::optional<domain::name::Unit> filter_unit,
-                          FilterUnit(filter));
+  BREVIS_ASSIGN_OR_RETURN(AuditListFilter filter,
+                          ParseAuditListFilter(request.filter()));
   report::Language language = report::FromProto(request.language());
   BREVIS_ASSIGN_OR_RETURN(
       ListWindow window,
       OpenListWindow(
           *deps_.page_tokens,
-          ListScope(call, brevis::StrCat(filter.Canonical(), "\n",
+          ListScope(call, brevis::StrCat(filter.terms.Canonical(), "\n",
                                          static_cast<int>(language))),
           request.page_size(), request.page_token()));
   std::string csv =
@@ -225,13 +195,12 @@ absl::StatusOr<v1::ExportAuditsResponse> Reports::ExportAudits(
   v1::ExportAuditsResponse response;
   BREVIS_RETURN_IF_ERROR(deps_.db->Read([&](store::Connection& db)
                                             -> absl::Status {
-    BREVIS_ASSIGN_OR_RETURN(
-        bool exists, ResolveFilterUnit(db, filter_unit, &audit_filter.unit_id));
+    BREVIS_ASSIGN_OR_RETURN(bool exists, ResolveAuditListFilter(db, &filter));
     if (!exists) return absl::OkStatus();
     store::AuditRepository audits(db);
     BREVIS_ASSIGN_OR_RETURN(
         store::Page<v1::Audit> page,
-        audits.List(audit_filter, domain::VisibleAudits(call.caller),
+        audits.List(filter.audits, domain::VisibleAudits(call.caller),
                     call.caller.principal_id, window.after_id, window.limit));
     for (const v1::Audit& audit : page.items) {
       std::string uid(LastSegment(audit.name()));
