@@ -10,6 +10,7 @@
 
 #include "server/auth/token_secret.h"
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/event_repository.h"
 #include "server/store/principal_repository.h"
@@ -77,17 +78,16 @@ absl::StatusOr<store::PrincipalRecord> FindOrCreateAdmin(
   store::PrincipalFilter filter;
   filter.role = v1::ROLE_ADMIN;
   filter.active = true;
-  auto page = principals.List(filter, 0, 1);
-  if (!page.ok()) return page.status();
-  if (!page->items.empty()) {
-    const std::string& name = page->items[0].name();
+  BREVIS_ASSIGN_OR_RETURN(auto page, principals.List(filter, 0, 1));
+  if (!page.items.empty()) {
+    const std::string& name = page.items[0].name();
     return principals.Get(name.substr(name.find('/') + 1));
   }
   v1::Principal admin;
   admin.set_display_name("Administratör");
   admin.set_role(v1::ROLE_ADMIN);
   std::string uid = domain::NewResourceId();
-  if (auto s = principals.Create(uid, {}, now, &admin); !s.ok()) return s;
+  BREVIS_RETURN_IF_ERROR(principals.Create(uid, {}, now, &admin));
   if (auto s = RecordOperatorEvent(connection, now, v1::EVENT_KIND_CREATED,
                                    admin.name());
       !s.ok()) {
@@ -114,10 +114,10 @@ absl::StatusOr<std::string> IssueOperatorToken(
       db.Write([&](store::Connection& connection) -> absl::Status {
         absl::StatusOr<store::PrincipalRecord> record;
         if (principal.has_value()) {
-          auto ids =
-              domain::ParseName(*principal, {"principals"}, "--principal");
-          if (!ids.ok()) return ids.status();
-          record = store::PrincipalRepository(connection).Get((*ids)[0]);
+          BREVIS_ASSIGN_OR_RETURN(
+              domain::name::Principal name,
+              domain::ParsePrincipalName(*principal, "--principal"));
+          record = store::PrincipalRepository(connection).Get(name.principal);
         } else {
           record = FindOrCreateAdmin(connection, now);
         }
@@ -156,18 +156,18 @@ absl::StatusOr<std::string> IssueOperatorToken(
 absl::Status RevokeOperatorToken(store::Database& db,
                                  const domain::Clock& clock,
                                  std::string_view name) {
-  auto token_name = domain::ParseTokenName(name, "--name");
-  if (!token_name.ok()) return token_name.status();
+  BREVIS_ASSIGN_OR_RETURN(auto token_name,
+                          domain::ParseTokenName(name, "--name"));
   return db.Write([&](store::Connection& connection) -> absl::Status {
-    auto principal =
-        store::PrincipalRepository(connection).Get(token_name->principal);
-    if (!principal.ok()) return principal.status();
+    BREVIS_ASSIGN_OR_RETURN(
+        auto principal,
+        store::PrincipalRepository(connection).Get(token_name.principal));
     absl::Time now = clock.Now();
-    auto token = store::TokenRepository(connection)
-                     .Revoke(*token_name, principal->id, now);
-    if (!token.ok()) return token.status();
+    BREVIS_ASSIGN_OR_RETURN(auto token,
+                            store::TokenRepository(connection)
+                                .Revoke(token_name, principal.id, now));
     return RecordOperatorEvent(connection, now, v1::EVENT_KIND_REVOKED,
-                               token->name());
+                               token.name());
   });
 }
 

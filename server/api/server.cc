@@ -11,6 +11,7 @@
 #include "server/api/event_service.h"
 #include "server/api/rpc_interceptor.h"
 #include "server/api/services.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
 #include "server/store/server_key_repository.h"
@@ -35,11 +36,11 @@ std::string_view HostOf(std::string_view address) {
 absl::StatusOr<std::string> LoadPageTokenKey(store::Database& db) {
   std::string key;
   absl::Status status = db.Write([&](store::Connection& connection) {
-    absl::StatusOr<std::string> stored =
+    BREVIS_ASSIGN_OR_RETURN(
+        std::string stored,
         store::ServerKeyRepository(connection)
-            .GetOrCreate("page_token", auth::RandomBytes(kPageTokenKeyBytes));
-    if (!stored.ok()) return stored.status();
-    key = std::move(*stored);
+            .GetOrCreate("page_token", auth::RandomBytes(kPageTokenKeyBytes)));
+    key = std::move(stored);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -61,19 +62,18 @@ absl::StatusOr<std::string> ReadPem(const std::string& path,
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
     const std::optional<TlsFiles>& tls) {
   if (!tls.has_value()) return grpc::InsecureServerCredentials();
-  absl::StatusOr<std::string> certificate =
-      ReadPem(tls->certificate, "--tls-cert");
-  if (!certificate.ok()) return certificate.status();
-  absl::StatusOr<std::string> key = ReadPem(tls->private_key, "--tls-key");
-  if (!key.ok()) return key.status();
+  BREVIS_ASSIGN_OR_RETURN(std::string certificate,
+                          ReadPem(tls->certificate, "--tls-cert"));
+  BREVIS_ASSIGN_OR_RETURN(std::string key,
+                          ReadPem(tls->private_key, "--tls-key"));
   // gRPC's TLS floor is TLS 1.2; older protocol versions are refused.
   grpc::SslServerCredentialsOptions options(
       GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  options.pem_key_cert_pairs.push_back({*key, *certificate});
+  options.pem_key_cert_pairs.push_back({key, certificate});
   if (!tls->client_ca.empty()) {
-    absl::StatusOr<std::string> ca = ReadPem(tls->client_ca, "--client-ca");
-    if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *ca;
+    BREVIS_ASSIGN_OR_RETURN(std::string ca,
+                            ReadPem(tls->client_ca, "--client-ca"));
+    options.pem_root_certs = ca;
     // A certificate is optional (people use tokens), but one that is sent
     // must verify against the client CA or the handshake fails.
     options.client_certificate_request =
@@ -140,15 +140,12 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
         "clear text. Give --tls-cert and --tls-key, or listen on a loopback "
         "address (127.0.0.1, [::1], localhost)"));
   }
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      MakeCredentials(options.tls);
-  if (!credentials.ok()) return credentials.status();
-  absl::StatusOr<std::string> key = LoadPageTokenKey(*db);
-  if (!key.ok()) return key.status();
+  BREVIS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                          MakeCredentials(options.tls));
+  BREVIS_ASSIGN_OR_RETURN(std::string key, LoadPageTokenKey(*db));
 
   std::unique_ptr<ApiServer> server(new ApiServer());
-  server->page_tokens_ =
-      std::make_unique<auth::PageTokenCodec>(std::move(*key));
+  server->page_tokens_ = std::make_unique<auth::PageTokenCodec>(std::move(key));
   server->authenticator_ = std::make_unique<auth::Authenticator>(
       db, clock, options.auth_failures_per_minute);
   // Before anything writes: the feed listens to every commit.
@@ -194,8 +191,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, *credentials,
-                           &server->port_);
+  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.RegisterService(server->directory_.get());
   builder.RegisterService(server->audits_.get());
   builder.RegisterService(server->access_log_.get());
@@ -228,10 +224,11 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   }
   if (!options.metrics_address.empty()) {
     Metrics* metrics = server->metrics_.get();
-    auto endpoint = MetricsEndpoint::Start(
-        options.metrics_address, [metrics] { return metrics->Render(); });
-    if (!endpoint.ok()) return endpoint.status();
-    server->metrics_endpoint_ = std::move(*endpoint);
+    BREVIS_ASSIGN_OR_RETURN(
+        auto endpoint,
+        MetricsEndpoint::Start(options.metrics_address,
+                               [metrics] { return metrics->Render(); }));
+    server->metrics_endpoint_ = std::move(endpoint);
   }
   return server;
 }

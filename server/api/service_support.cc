@@ -1,6 +1,7 @@
 #include "server/api/service_support.h"
 
 #include "server/api/grpc_status.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/call_deadline.h"
 
@@ -45,11 +46,11 @@ absl::Status OpenCall(grpc::CallbackServerContext* context,
                       const ServiceDeps& deps, std::string_view method,
                       Call* call) {
   DescribeCall(context, method, call);
-  absl::StatusOr<domain::Caller> caller =
-      deps.authenticator->Authenticate(Metadata(context, "authorization"),
-                                       CertificateSubject(context), call->peer);
-  if (!caller.ok()) return caller.status();
-  call->caller = std::move(*caller);
+  BREVIS_ASSIGN_OR_RETURN(domain::Caller caller,
+                          deps.authenticator->Authenticate(
+                              Metadata(context, "authorization"),
+                              CertificateSubject(context), call->peer));
+  call->caller = std::move(caller);
   call->time = deps.clock->Now();
   return absl::OkStatus();
 }

@@ -1,6 +1,7 @@
 #include "server/app/access_recorder.h"
 
 #include "absl/time/clock.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
 #include "server/store/access_log_repository.h"
@@ -102,7 +103,7 @@ absl::Status AccessRecorder::WriteBatch(
     status = db_->Write([&](store::Connection& connection) {
       store::AccessLogRepository log(connection);
       for (const v1::AccessLogEntry& entry : batch) {
-        if (absl::Status s = log.Append(entry); !s.ok()) return s;
+        BREVIS_RETURN_IF_ERROR(log.Append(entry));
       }
       return absl::OkStatus();
     });
@@ -124,13 +125,12 @@ void AccessRecorder::PurgeOldAccessLogAndCreateRequests() {
   absl::Status status = db_->Write([&](store::Connection& connection) {
     // Remembered creates serve retries, which come within minutes; a day
     // is plenty, and nothing of a deleted resource lingers longer.
-    auto forgotten =
-        store::CreateRequestLog(connection).PurgeBefore(now - absl::Hours(24));
-    if (!forgotten.ok()) return forgotten.status();
+    BREVIS_RETURN_IF_ERROR(store::CreateRequestLog(connection)
+                               .PurgeBefore(now - absl::Hours(24))
+                               .status());
     store::AccessLogRepository log(connection);
-    absl::StatusOr<int64_t> purged = log.PurgeBefore(cutoff);
-    if (!purged.ok()) return purged.status();
-    if (*purged == 0) return absl::OkStatus();
+    BREVIS_ASSIGN_OR_RETURN(int64_t purged, log.PurgeBefore(cutoff));
+    if (purged == 0) return absl::OkStatus();
     // The purge is itself on record, in the same transaction.
     v1::AccessLogEntry entry;
     entry.mutable_time()->set_seconds(absl::ToUnixSeconds(now));
@@ -139,7 +139,7 @@ void AccessRecorder::PurgeOldAccessLogAndCreateRequests() {
     entry.set_kind(v1::ACCESS_KIND_WRITE);
     entry.set_resource("accessLog");
     entry.set_detail(
-        brevis::StrCat("deleted ", *purged, " entries older than ",
+        brevis::StrCat("deleted ", purged, " entries older than ",
                        absl::FormatTime(cutoff, absl::UTCTimeZone())));
     return log.Append(entry);
   });

@@ -4,6 +4,7 @@
 
 #include "server/domain/audit_lifecycle.h"
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/principal_repository.h"
 
@@ -20,15 +21,15 @@ absl::StatusOr<store::AuditLocation> LocateAudit(store::Connection& db,
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<store::AuditLocation> location =
-      store::AuditRepository(db).Locate(uid, caller.principal_id);
-  if (!location.ok()) return location.status();
-  if (!domain::CanSeeAudit(caller, location->facts)) {
+  BREVIS_ASSIGN_OR_RETURN(
+      store::AuditLocation location,
+      store::AuditRepository(db).Locate(uid, caller.principal_id));
+  if (!domain::CanSeeAudit(caller, location.facts)) {
     return absl::NotFoundError(
         brevis::StrCat("audit ", domain::AuditName(uid), " not found"));
   }
   if (absl::Status s =
-          domain::CheckAuditPermission(caller, action, location->facts);
+          domain::CheckAuditPermission(caller, action, location.facts);
       !s.ok()) {
     return s;
   }
@@ -57,13 +58,14 @@ absl::StatusOr<std::vector<int64_t>> AuditorIds(store::Connection& db,
   store::PrincipalRepository principals(db);
   for (int i = 0; i < audit.auditors_size(); ++i) {
     std::string field = brevis::StrCat("audit.auditors[", i, "]");
-    auto uid = domain::ParseName(audit.auditors(i), {"principals"}, field);
-    if (!uid.ok()) return uid.status();
+    BREVIS_ASSIGN_OR_RETURN(
+        domain::name::Principal auditor,
+        domain::ParsePrincipalName(audit.auditors(i), field));
     if (!seen.insert(audit.auditors(i)).second) {
       return absl::InvalidArgumentError(
           brevis::StrCat(field, ": ", audit.auditors(i), " repeated"));
     }
-    auto record = principals.Get((*uid)[0]);
+    auto record = principals.Get(auditor.principal);
     if (!record.ok()) {
       return absl::Status(
           record.status().code(),

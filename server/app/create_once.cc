@@ -1,6 +1,7 @@
 #include "server/app/create_once.h"
 
 #include "server/domain/digest.h"
+#include "server/domain/status_macros.h"
 #include "server/store/create_request_log.h"
 
 namespace brevis::app {
@@ -18,17 +19,17 @@ absl::Status CreateOnce(
   if (request_id.empty()) return create();
   store::CreateRequestLog log(connection);
   std::string fingerprint = RequestFingerprint(request);
-  auto earlier = log.Find(method, call.caller.name, request_id);
-  if (!earlier.ok()) return earlier.status();
-  if (earlier->has_value()) {
-    if (!domain::SameDigest((*earlier)->request_hash, fingerprint)) {
+  BREVIS_ASSIGN_OR_RETURN(auto earlier,
+                          log.Find(method, call.caller.name, request_id));
+  if (earlier.has_value()) {
+    if (!domain::SameDigest(earlier->request_hash, fingerprint)) {
       return absl::InvalidArgumentError(
           "request_id: already used for a different request; a retry must "
           "send the same request, a new request a new request_id");
     }
-    return reread((*earlier)->resource);
+    return reread(earlier->resource);
   }
-  if (absl::Status s = create(); !s.ok()) return s;
+  BREVIS_RETURN_IF_ERROR(create());
   const google::protobuf::FieldDescriptor* name =
       response->GetDescriptor()->FindFieldByName("name");
   std::string resource =

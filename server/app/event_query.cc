@@ -3,30 +3,31 @@
 #include "brevis/v1/event.pb.h"
 #include "server/domain/list_filter.h"
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/store/audit_repository.h"
 #include "server/store/unit_repository.h"
 
 namespace brevis::app {
 
 absl::StatusOr<EventQuery> ParseEventQuery(std::string_view text) {
-  auto filter = domain::ListFilter::Parse(text, {"audit", "unit", "kind"});
-  if (!filter.ok()) return filter.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto filter, domain::ListFilter::Parse(text, {"audit", "unit", "kind"}));
   EventQuery query;
-  auto kind =
-      filter->GetEnum("kind", v1::EventKind_descriptor(), "EVENT_KIND_");
-  if (!kind.ok()) return kind.status();
-  query.filter.kind = *kind;
-  if (auto audit = filter->Get("audit")) {
-    auto ids = domain::ParseName(*audit, {"audits"}, "filter: audit");
-    if (!ids.ok()) return ids.status();
-    query.audit_uid = (*ids)[0];
+  BREVIS_ASSIGN_OR_RETURN(
+      auto kind,
+      filter.GetEnum("kind", v1::EventKind_descriptor(), "EVENT_KIND_"));
+  query.filter.kind = kind;
+  if (auto audit = filter.Get("audit")) {
+    BREVIS_ASSIGN_OR_RETURN(domain::name::Audit name,
+                            domain::ParseAuditName(*audit, "filter: audit"));
+    query.audit_uid = std::move(name.audit);
   }
-  if (auto unit = filter->Get("unit")) {
-    auto ids = domain::ParseName(*unit, {"units"}, "filter: unit");
-    if (!ids.ok()) return ids.status();
-    query.unit_uid = (*ids)[0];
+  if (auto unit = filter.Get("unit")) {
+    BREVIS_ASSIGN_OR_RETURN(domain::name::Unit name,
+                            domain::ParseUnitName(*unit, "filter: unit"));
+    query.unit_uid = std::move(name.unit);
   }
-  query.canonical = filter->Canonical();
+  query.canonical = filter.Canonical();
   return query;
 }
 

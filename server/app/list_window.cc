@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::app {
@@ -16,9 +17,8 @@ absl::StatusOr<ListWindow> OpenListWindow(const auth::PageTokenCodec& codec,
   ListWindow window;
   window.limit = page_size == 0 ? kDefaultPageSize
                                 : std::min<int>(page_size, kMaxPageSize);
-  absl::StatusOr<int64_t> after = codec.Decode(scope, page_token);
-  if (!after.ok()) return after.status();
-  window.after_id = *after;
+  BREVIS_ASSIGN_OR_RETURN(int64_t after, codec.Decode(scope, page_token));
+  window.after_id = after;
   window.scope = std::move(scope);
   return window;
 }

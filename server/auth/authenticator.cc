@@ -1,6 +1,7 @@
 #include "server/auth/authenticator.h"
 
 #include "server/auth/token_secret.h"
+#include "server/domain/status_macros.h"
 #include "server/store/principal_repository.h"
 #include "server/store/token_repository.h"
 
@@ -72,13 +73,13 @@ absl::StatusOr<domain::Caller> Authenticator::FromToken(
   std::optional<store::TokenRecord> token;
   std::optional<store::PrincipalRecord> principal;
   absl::Status status = db_->Read([&](store::Connection& db) -> absl::Status {
-    auto found = store::TokenRepository(db).FindBySecretHash(hash);
-    if (!found.ok()) return found.status();
-    if (!found->has_value()) return Unauthenticated();
-    token = std::move(**found);
-    auto record = store::PrincipalRepository(db).GetById(token->principal_id);
-    if (!record.ok()) return record.status();
-    principal = std::move(*record);
+    BREVIS_ASSIGN_OR_RETURN(auto found,
+                            store::TokenRepository(db).FindBySecretHash(hash));
+    if (!found.has_value()) return Unauthenticated();
+    token = std::move(*found);
+    BREVIS_ASSIGN_OR_RETURN(auto record, store::PrincipalRepository(db).GetById(
+                                             token->principal_id));
+    principal = std::move(record);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -98,12 +99,11 @@ absl::StatusOr<domain::Caller> Authenticator::FromCertificate(
   std::optional<store::PrincipalRecord> principal;
   absl::Status status = db_->Read([&](store::Connection& db) -> absl::Status {
     store::PrincipalRepository principals(db);
-    auto id = principals.FindByCertificateSubject(subject);
-    if (!id.ok()) return id.status();
-    if (!id->has_value()) return Unauthenticated();
-    auto record = principals.GetById(**id);
-    if (!record.ok()) return record.status();
-    principal = std::move(*record);
+    BREVIS_ASSIGN_OR_RETURN(auto id,
+                            principals.FindByCertificateSubject(subject));
+    if (!id.has_value()) return Unauthenticated();
+    BREVIS_ASSIGN_OR_RETURN(auto record, principals.GetById(*id));
+    principal = std::move(record);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

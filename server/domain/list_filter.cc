@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::domain {
@@ -98,9 +99,8 @@ absl::StatusOr<ListFilter> ListFilter::Parse(
       return FilterError(scanner.pos(),
                          brevis::StrCat("expected '=' after ", field));
     }
-    absl::StatusOr<std::string> value = scanner.Value();
-    if (!value.ok()) return value.status();
-    if (!filter.terms_.emplace(field, *value).second) {
+    BREVIS_ASSIGN_OR_RETURN(std::string value, scanner.Value());
+    if (!filter.terms_.emplace(field, value).second) {
       return FilterError(field_offset,
                          brevis::StrCat("field ", field, " given twice"));
     }

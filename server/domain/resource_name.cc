@@ -4,8 +4,10 @@
 
 #include <array>
 #include <cstdlib>
+#include <vector>
 
 #include "absl/strings/escaping.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::domain {
@@ -29,19 +31,10 @@ std::string Shape(const std::vector<std::string_view>& pattern) {
   return brevis::StrJoin(parts, "/");
 }
 
-}  // namespace
-
-std::string NewResourceId() {
-  unsigned char bytes[8];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    // Without randomness ids could collide or be guessed; stopping is safer
-    // than serving.
-    std::abort();
-  }
-  return absl::BytesToHexString(
-      std::string(reinterpret_cast<const char*>(bytes), sizeof bytes));
-}
-
+// Splits `name` by the collection ids in `pattern` and returns the ids, e.g.
+// ParseName("audits/a1/findings/f2", {"audits", "findings"}, "name") gives
+// {"a1", "f2"}. INVALID_ARGUMENT naming `field` when the name is empty or
+// has another shape. An id is 1-63 lowercase letters, digits or '-'.
 absl::StatusOr<std::vector<std::string>> ParseName(
     std::string_view name, const std::vector<std::string_view>& pattern,
     std::string_view field) {
@@ -69,6 +62,18 @@ absl::StatusOr<std::vector<std::string>> ParseName(
   }
   return ids;
 }
+}  // namespace
+
+std::string NewResourceId() {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    // Without randomness ids could collide or be guessed; stopping is safer
+    // than serving.
+    std::abort();
+  }
+  return absl::BytesToHexString(
+      std::string(reinterpret_cast<const char*>(bytes), sizeof bytes));
+}
 
 std::string TokenName(std::string_view principal, std::string_view token) {
   return brevis::StrCat("principals/", principal, "/tokens/", token);
@@ -94,12 +99,13 @@ template <size_t N>
 absl::StatusOr<std::array<std::string, N>> Ids(
     std::string_view name, const std::array<std::string_view, N>& pattern,
     std::string_view field) {
-  absl::StatusOr<std::vector<std::string>> ids = ParseName(
-      name, std::vector<std::string_view>(pattern.begin(), pattern.end()),
-      field);
-  if (!ids.ok()) return ids.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      ParseName(name,
+                std::vector<std::string_view>(pattern.begin(), pattern.end()),
+                field));
   std::array<std::string, N> out;
-  for (size_t i = 0; i < N; ++i) out[i] = std::move((*ids)[i]);
+  for (size_t i = 0; i < N; ++i) out[i] = std::move(ids[i]);
   return out;
 }
 
@@ -118,59 +124,50 @@ constexpr std::array<std::string_view, 3> kActions = {
 
 absl::StatusOr<name::Unit> ParseUnitName(std::string_view name,
                                          std::string_view field) {
-  auto ids = Ids(name, kUnits, field);
-  if (!ids.ok()) return ids.status();
-  return name::Unit{std::move((*ids)[0])};
+  BREVIS_ASSIGN_OR_RETURN(auto ids, Ids(name, kUnits, field));
+  return name::Unit{std::move(ids[0])};
 }
 
 absl::StatusOr<name::Principal> ParsePrincipalName(std::string_view name,
                                                    std::string_view field) {
-  auto ids = Ids(name, kPrincipals, field);
-  if (!ids.ok()) return ids.status();
-  return name::Principal{std::move((*ids)[0])};
+  BREVIS_ASSIGN_OR_RETURN(auto ids, Ids(name, kPrincipals, field));
+  return name::Principal{std::move(ids[0])};
 }
 
 absl::StatusOr<name::Token> ParseTokenName(std::string_view name,
                                            std::string_view field) {
-  auto ids = Ids(name, kTokens, field);
-  if (!ids.ok()) return ids.status();
-  return name::Token{std::move((*ids)[0]), std::move((*ids)[1])};
+  BREVIS_ASSIGN_OR_RETURN(auto ids, Ids(name, kTokens, field));
+  return name::Token{std::move(ids[0]), std::move(ids[1])};
 }
 
 absl::StatusOr<name::Audit> ParseAuditName(std::string_view name,
                                            std::string_view field) {
-  auto ids = Ids(name, kAudits, field);
-  if (!ids.ok()) return ids.status();
-  return name::Audit{std::move((*ids)[0])};
+  BREVIS_ASSIGN_OR_RETURN(auto ids, Ids(name, kAudits, field));
+  return name::Audit{std::move(ids[0])};
 }
 
 absl::StatusOr<name::Session> ParseSessionName(std::string_view name,
                                                std::string_view field) {
-  auto ids = Ids(name, kSessions, field);
-  if (!ids.ok()) return ids.status();
-  return name::Session{std::move((*ids)[0]), std::move((*ids)[1])};
+  BREVIS_ASSIGN_OR_RETURN(auto ids, Ids(name, kSessions, field));
+  return name::Session{std::move(ids[0]), std::move(ids[1])};
 }
 
 absl::StatusOr<name::Finding> ParseFindingName(std::string_view name,
                                                std::string_view field) {
-  auto ids = Ids(name, kFindings, field);
-  if (!ids.ok()) return ids.status();
-  return name::Finding{std::move((*ids)[0]), std::move((*ids)[1])};
+  BREVIS_ASSIGN_OR_RETURN(auto ids, Ids(name, kFindings, field));
+  return name::Finding{std::move(ids[0]), std::move(ids[1])};
 }
 
 absl::StatusOr<name::Recommendation> ParseRecommendationName(
     std::string_view name, std::string_view field) {
-  auto ids = Ids(name, kRecommendations, field);
-  if (!ids.ok()) return ids.status();
-  return name::Recommendation{std::move((*ids)[0]), std::move((*ids)[1])};
+  BREVIS_ASSIGN_OR_RETURN(auto ids, Ids(name, kRecommendations, field));
+  return name::Recommendation{std::move(ids[0]), std::move(ids[1])};
 }
 
 absl::StatusOr<name::Action> ParseActionName(std::string_view name,
                                              std::string_view field) {
-  auto ids = Ids(name, kActions, field);
-  if (!ids.ok()) return ids.status();
-  return name::Action{std::move((*ids)[0]), std::move((*ids)[1]),
-                      std::move((*ids)[2])};
+  BREVIS_ASSIGN_OR_RETURN(auto ids, Ids(name, kActions, field));
+  return name::Action{std::move(ids[0]), std::move(ids[1]), std::move(ids[2])};
 }
 
 std::string Format(const name::Unit& name) { return UnitName(name.unit); }

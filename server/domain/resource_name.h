@@ -3,7 +3,6 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -12,14 +11,6 @@ namespace brevis::domain {
 // A fresh resource id: 16 lowercase hex digits from OpenSSL's random
 // generator, so ids say nothing about how many resources exist.
 std::string NewResourceId();
-
-// Splits `name` by the collection ids in `pattern` and returns the ids, e.g.
-// ParseName("audits/a1/findings/f2", {"audits", "findings"}, "name") gives
-// {"a1", "f2"}. INVALID_ARGUMENT naming `field` when the name is empty or
-// has another shape. An id is 1-63 lowercase letters, digits or '-'.
-absl::StatusOr<std::vector<std::string>> ParseName(
-    std::string_view name, const std::vector<std::string_view>& pattern,
-    std::string_view field);
 
 // Typed resource names (AIP-122): one struct per resource kind, holding the
 // ids of its path segments by name, so two ids cannot be swapped and still

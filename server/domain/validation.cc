@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "server/domain/calendar.h"
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/domain/text_guard.h"
 
@@ -38,9 +39,7 @@ absl::Status CheckEnumSet(std::string_view field, const Repeated& values,
   std::set<int> seen;
   for (int i = 0; i < values.size(); ++i) {
     std::string element = brevis::StrCat(field, "[", i, "]");
-    if (absl::Status s = CheckEnum(element, values[i], is_valid); !s.ok()) {
-      return s;
-    }
+    BREVIS_RETURN_IF_ERROR(CheckEnum(element, values[i], is_valid));
     if (!seen.insert(values[i]).second) {
       return Invalid(element, brevis::StrCat("value ", values[i], " repeated"));
     }
@@ -216,7 +215,7 @@ absl::Status ValidateAudit(const v1::Audit& audit) {
   const NamedDate* previous = nullptr;
   for (const NamedDate& date : dates) {
     std::string field = brevis::StrCat("audit.", date.field);
-    if (auto s = CheckDate(field, *date.date, false); !s.ok()) return s;
+    BREVIS_RETURN_IF_ERROR(CheckDate(field, *date.date, false));
     if (!IsSet(*date.date)) continue;
     if (previous != nullptr && *date.date < *previous->date) {
       return Invalid(field,
@@ -228,9 +227,7 @@ absl::Status ValidateAudit(const v1::Audit& audit) {
 }
 
 absl::Status ValidateSession(const v1::Session& session) {
-  if (auto s = CheckDate("session.date", session.date(), true); !s.ok()) {
-    return s;
-  }
+  BREVIS_RETURN_IF_ERROR(CheckDate("session.date", session.date(), true));
   if (auto s =
           CheckEnum("session.kind", session.kind(), v1::SessionKind_IsValid);
       !s.ok()) {
@@ -308,10 +305,10 @@ absl::Status ValidateRecommendation(const v1::Recommendation& recommendation,
   std::set<std::string> seen;
   for (int i = 0; i < recommendation.findings_size(); ++i) {
     std::string field = brevis::StrCat("recommendation.findings[", i, "]");
-    auto ids =
-        ParseName(recommendation.findings(i), {"audits", "findings"}, field);
-    if (!ids.ok()) return ids.status();
-    if ((*ids)[0] != audit_uid) {
+    BREVIS_ASSIGN_OR_RETURN(
+        name::Finding finding,
+        ParseFindingName(recommendation.findings(i), field));
+    if (finding.audit != audit_uid) {
       return Invalid(
           field, brevis::StrCat("must be a finding of ", AuditName(audit_uid)));
     }
@@ -334,9 +331,7 @@ absl::Status ValidateAction(const v1::Action& action) {
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckDate("action.due_date", action.due_date(), true); !s.ok()) {
-    return s;
-  }
+  BREVIS_RETURN_IF_ERROR(CheckDate("action.due_date", action.due_date(), true));
   return CheckEnum("action.status", action.status(), v1::ActionStatus_IsValid,
                    /*required=*/false);
 }
@@ -370,9 +365,7 @@ absl::Status ValidateVerdict(const v1::FollowUpVerdict& verdict) {
 }
 
 absl::Status ValidateFeedback(const v1::Feedback& feedback) {
-  if (auto s = CheckDate("feedback.date", feedback.date(), true); !s.ok()) {
-    return s;
-  }
+  BREVIS_RETURN_IF_ERROR(CheckDate("feedback.date", feedback.date(), true));
   if (auto s = CheckEnumSet("feedback.audiences", feedback.audiences(),
                             v1::InformantGroup_IsValid, true);
       !s.ok()) {

@@ -2,6 +2,7 @@
 
 #include "server/domain/calendar.h"
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/domain/validation.h"
 
@@ -38,8 +39,7 @@ absl::Status ValidatePrincipal(const v1::Principal& principal) {
   std::set<std::string> units;
   for (int i = 0; i < principal.units_size(); ++i) {
     std::string field = StrCat("principal.units[", i, "]");
-    auto ids = ParseName(principal.units(i), {"units"}, field);
-    if (!ids.ok()) return ids.status();
+    BREVIS_RETURN_IF_ERROR(ParseUnitName(principal.units(i), field).status());
     if (!units.insert(principal.units(i)).second) {
       return Invalid(field, StrCat(principal.units(i), " repeated"));
     }

@@ -1,5 +1,7 @@
 #include "server/store/access_log_repository.h"
 
+#include "server/domain/status_macros.h"
+
 namespace brevis::store {
 namespace {
 
@@ -20,12 +22,12 @@ std::string PrefixEnd(std::string prefix) {
 }  // namespace
 
 absl::Status AccessLogRepository::Append(const v1::AccessLogEntry& entry) {
-  auto insert = db_.Prepare(
-      "INSERT INTO access_log (time, principal, method, kind, resource, "
-      "request_id, peer, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return insert.status();
-  return (*insert)
-      ->Bind(1, TimestampMicros(entry.time()))
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare(
+          "INSERT INTO access_log (time, principal, method, kind, resource, "
+          "request_id, peer, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  return insert->Bind(1, TimestampMicros(entry.time()))
       .Bind(2, entry.principal())
       .Bind(3, entry.method())
       .Bind(4, int64_t{entry.kind()})
@@ -49,9 +51,8 @@ absl::StatusOr<Page<v1::AccessLogEntry>> AccessLogRepository::List(
   if (filter.start_time) sql += " AND time >= ?5";
   if (filter.end_time) sql += " AND time < ?6";
   sql += " ORDER BY id LIMIT ?7";
-  auto select = db_.Prepare(sql);
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  Statement& stmt = *select;
   stmt.Bind(1, after_id).Bind(7, int64_t{limit} + 1);
   if (filter.principal) stmt.Bind(2, std::string_view(*filter.principal));
   std::string prefix_end;
@@ -78,9 +79,9 @@ absl::StatusOr<Page<v1::AccessLogEntry>> AccessLogRepository::List(
 }
 
 absl::StatusOr<int64_t> AccessLogRepository::PurgeBefore(absl::Time cutoff) {
-  auto remove = db_.Prepare("DELETE FROM access_log WHERE time < ?");
-  if (!remove.ok()) return remove.status();
-  if (auto s = (*remove)->Bind(1, ToMicros(cutoff)).Run(); !s.ok()) return s;
+  BREVIS_ASSIGN_OR_RETURN(auto remove,
+                          db_.Prepare("DELETE FROM access_log WHERE time < ?"));
+  BREVIS_RETURN_IF_ERROR(remove->Bind(1, ToMicros(cutoff)).Run());
   return db_.Changes();
 }
 

@@ -2,6 +2,7 @@
 
 #include "server/domain/action_standing.h"
 #include "server/domain/calendar.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/action_standing_sql.h"
 #include "server/store/visibility_sql.h"
@@ -42,36 +43,36 @@ v1::Action ActionRepository::ReadRow(const Statement& row) const {
 
 absl::Status ActionRepository::FillNotes(int64_t id, v1::Action* action) {
   action->clear_notes();
-  auto select = db_.Prepare(
-      "SELECT text, author, time FROM action_notes WHERE action_id = ? "
-      "ORDER BY id");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, id);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(
+          "SELECT text, author, time FROM action_notes WHERE action_id = ? "
+          "ORDER BY id"));
+  select->Bind(1, id);
   while (true) {
-    absl::StatusOr<bool> row = (*select)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
+    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) return absl::OkStatus();
     v1::ProgressNote* note = action->add_notes();
-    note->set_text((*select)->Text(0));
-    note->set_author((*select)->Text(1));
-    SetTimestamp((*select)->Int(2), note->mutable_time());
+    note->set_text(select->Text(0));
+    note->set_author(select->Text(1));
+    SetTimestamp(select->Int(2), note->mutable_time());
   }
 }
 
 absl::Status ActionRepository::Create(const ActionParent& parent,
                                       std::string_view uid, absl::Time now,
                                       v1::Action* action) {
-  auto insert = db_.Prepare(
-      "INSERT INTO actions (uid, recommendation_id, audit_id, unit_id, "
-      "description, responsible, due_date, status, create_time, "
-      "update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
-  if (!insert.ok()) return insert.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare(
+          "INSERT INTO actions (uid, recommendation_id, audit_id, unit_id, "
+          "description, responsible, due_date, status, create_time, "
+          "update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"));
   if (action->status() == v1::ACTION_STATUS_UNSPECIFIED) {
     action->set_status(v1::ACTION_STATUS_PLANNED);
   }
   int64_t micros = ToMicros(now);
-  absl::Status status = (*insert)
-                            ->Bind(1, uid)
+  absl::Status status = insert->Bind(1, uid)
                             .Bind(2, parent.recommendation_id)
                             .Bind(3, parent.audit_id)
                             .Bind(4, parent.unit_id)
@@ -83,49 +84,48 @@ absl::Status ActionRepository::Create(const ActionParent& parent,
                             .Bind(10, micros)
                             .Run();
   if (!status.ok()) return status;
-  insert->reset();
-  absl::StatusOr<v1::Action> created = Get(parent.recommendation_id, uid);
-  if (!created.ok()) return created.status();
-  *action = std::move(*created);
+  insert.reset();
+  BREVIS_ASSIGN_OR_RETURN(v1::Action created,
+                          Get(parent.recommendation_id, uid));
+  *action = std::move(created);
   return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Action> ActionRepository::Get(int64_t recommendation_id,
                                                  std::string_view uid) {
-  auto select = db_.Prepare(BREVIS_ACTION_SELECT
-                            "WHERE a.recommendation_id = ? AND a.uid = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, recommendation_id).Bind(2, uid);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError(StrCat("action ", uid, " not found"));
-  v1::Action action = ReadRow(**select);
-  int64_t id = (*select)->Int(0);
-  select->reset();
-  if (auto s = FillNotes(id, &action); !s.ok()) return s;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select, db_.Prepare(BREVIS_ACTION_SELECT
+                               "WHERE a.recommendation_id = ? AND a.uid = ?"));
+  select->Bind(1, recommendation_id).Bind(2, uid);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return absl::NotFoundError(StrCat("action ", uid, " not found"));
+  v1::Action action = ReadRow(*select);
+  int64_t id = select->Int(0);
+  select.reset();
+  BREVIS_RETURN_IF_ERROR(FillNotes(id, &action));
   return action;
 }
 
 absl::StatusOr<int64_t> ActionRepository::RowId(int64_t recommendation_id,
                                                 std::string_view uid) {
-  auto select = db_.Prepare(
-      "SELECT id FROM actions WHERE recommendation_id = ? AND uid = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, recommendation_id).Bind(2, uid);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError(StrCat("action ", uid, " not found"));
-  return (*select)->Int(0);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(
+          "SELECT id FROM actions WHERE recommendation_id = ? AND uid = ?"));
+  select->Bind(1, recommendation_id).Bind(2, uid);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return absl::NotFoundError(StrCat("action ", uid, " not found"));
+  return select->Int(0);
 }
 
 absl::Status ActionRepository::Update(int64_t id, absl::Time now,
                                       const v1::Action& action) {
-  auto update = db_.Prepare(
-      "UPDATE actions SET description = ?, responsible = ?, due_date = ?, "
-      "status = ?, update_time = ?, revision = revision + 1 WHERE id = ?");
-  if (!update.ok()) return update.status();
-  return (*update)
-      ->Bind(1, action.description())
+  BREVIS_ASSIGN_OR_RETURN(
+      auto update,
+      db_.Prepare(
+          "UPDATE actions SET description = ?, responsible = ?, due_date = ?, "
+          "status = ?, update_time = ?, revision = revision + 1 WHERE id = ?"));
+  return update->Bind(1, action.description())
       .Bind(2, action.responsible())
       .BindOptional(3, DateColumn(action.due_date()))
       .Bind(4, int64_t{action.status()})
@@ -137,12 +137,12 @@ absl::Status ActionRepository::Update(int64_t id, absl::Time now,
 absl::Status ActionRepository::AddNote(int64_t id, std::string_view text,
                                        std::string_view author,
                                        absl::Time now) {
-  auto insert = db_.Prepare(
-      "INSERT INTO action_notes (action_id, text, author, time) VALUES (?, "
-      "?, ?, ?)");
-  if (!insert.ok()) return insert.status();
-  if (auto s = (*insert)
-                   ->Bind(1, id)
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare(
+          "INSERT INTO action_notes (action_id, text, author, time) VALUES (?, "
+          "?, ?, ?)"));
+  if (auto s = insert->Bind(1, id)
                    .Bind(2, text)
                    .Bind(3, author)
                    .Bind(4, ToMicros(now))
@@ -150,11 +150,12 @@ absl::Status ActionRepository::AddNote(int64_t id, std::string_view text,
       !s.ok()) {
     return s;
   }
-  auto touch = db_.Prepare(
-      "UPDATE actions SET update_time = ?, revision = revision + 1 WHERE "
-      "id = ?");
-  if (!touch.ok()) return touch.status();
-  return (*touch)->Bind(1, ToMicros(now)).Bind(2, id).Run();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto touch,
+      db_.Prepare(
+          "UPDATE actions SET update_time = ?, revision = revision + 1 WHERE "
+          "id = ?"));
+  return touch->Bind(1, ToMicros(now)).Bind(2, id).Run();
 }
 
 absl::StatusOr<Page<v1::Action>> ActionRepository::List(
@@ -178,9 +179,8 @@ absl::StatusOr<Page<v1::Action>> ActionRepository::List(
   }
   sql += " AND " + VisibleAuditCondition(visibility, "au", "?7");
   sql += " ORDER BY a.id LIMIT ?8";
-  auto select = db_.Prepare(sql);
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  Statement& stmt = *select;
   stmt.Bind(1, after_id).Bind(8, int64_t{limit} + 1);
   if (filter.unit_id) stmt.Bind(2, *filter.unit_id);
   if (filter.audit_id) stmt.Bind(3, *filter.audit_id);
@@ -194,9 +194,9 @@ absl::StatusOr<Page<v1::Action>> ActionRepository::List(
     return ReadRow(row);
   });
   if (!page.ok()) return page;
-  select->reset();
+  select.reset();
   for (size_t i = 0; i < page->items.size(); ++i) {
-    if (auto s = FillNotes(ids[i], &page->items[i]); !s.ok()) return s;
+    BREVIS_RETURN_IF_ERROR(FillNotes(ids[i], &page->items[i]));
   }
   return page;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/visibility_sql.h"
 
@@ -67,17 +68,17 @@ absl::Status AuditNotFound(std::string_view uid) {
 
 absl::Status AuditRepository::Create(std::string_view uid, int64_t unit_id,
                                      absl::Time now, v1::Audit* audit) {
-  auto insert = db_.Prepare(
-      "INSERT INTO audits (uid, unit_id, title, commissioned_by, focus_areas, "
-      "other_focus_area, question_guide, planned_start_date, "
-      "planned_report_date, planned_follow_up_date, state, create_time, "
-      "update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "1)");
-  if (!insert.ok()) return insert.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare(
+          "INSERT INTO audits (uid, unit_id, title, commissioned_by, "
+          "focus_areas, other_focus_area, question_guide, planned_start_date, "
+          "planned_report_date, planned_follow_up_date, state, create_time, "
+          "update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, 1)"));
   int64_t micros = ToMicros(now);
   absl::Status status =
-      (*insert)
-          ->Bind(1, uid)
+      insert->Bind(1, uid)
           .Bind(2, unit_id)
           .Bind(3, audit->title())
           .Bind(4, audit->commissioned_by())
@@ -103,23 +104,21 @@ absl::Status AuditRepository::Create(std::string_view uid, int64_t unit_id,
 }
 
 absl::StatusOr<v1::Audit> AuditRepository::Get(std::string_view uid) {
-  auto select = db_.Prepare(BREVIS_AUDIT_SELECT "WHERE a.uid = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, uid);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return AuditNotFound(uid);
-  return ReadAudit(**select);
+  BREVIS_ASSIGN_OR_RETURN(auto select,
+                          db_.Prepare(BREVIS_AUDIT_SELECT "WHERE a.uid = ?"));
+  select->Bind(1, uid);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return AuditNotFound(uid);
+  return ReadAudit(*select);
 }
 
 absl::StatusOr<int64_t> AuditRepository::RowId(std::string_view uid) {
-  auto select = db_.Prepare("SELECT id FROM audits WHERE uid = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, uid);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return AuditNotFound(uid);
-  return (*select)->Int(0);
+  BREVIS_ASSIGN_OR_RETURN(auto select,
+                          db_.Prepare("SELECT id FROM audits WHERE uid = ?"));
+  select->Bind(1, uid);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return AuditNotFound(uid);
+  return select->Int(0);
 }
 
 absl::StatusOr<Page<v1::Audit>> AuditRepository::List(
@@ -134,9 +133,8 @@ absl::StatusOr<Page<v1::Audit>> AuditRepository::List(
   if (filter.state) sql += " AND a.state = ?3";
   sql += " AND " + VisibleAuditCondition(visibility, "a", "?5");
   sql += " ORDER BY a.id LIMIT ?4";
-  auto select = db_.Prepare(sql);
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  Statement& stmt = *select;
   stmt.Bind(1, after_id);
   if (filter.unit_id) stmt.Bind(2, *filter.unit_id);
   if (filter.state) stmt.Bind(3, int64_t{*filter.state});
@@ -147,48 +145,49 @@ absl::StatusOr<Page<v1::Audit>> AuditRepository::List(
 
 absl::StatusOr<AuditLocation> AuditRepository::Locate(std::string_view uid,
                                                       int64_t caller_id) {
-  auto select = db_.Prepare(
-      "SELECT a.id, a.unit_id, a.state, EXISTS (SELECT 1 FROM audit_auditors "
-      "WHERE audit_id = a.id AND principal_id = ?2) FROM audits a "
-      "WHERE a.uid = ?1");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, uid).Bind(2, caller_id);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return AuditNotFound(uid);
-  AuditLocation location = ReadLocation(**select);
-  location.facts.caller_on_team = (*select)->Int(3) != 0;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare("SELECT a.id, a.unit_id, a.state, EXISTS (SELECT 1 FROM "
+                  "audit_auditors "
+                  "WHERE audit_id = a.id AND principal_id = ?2) FROM audits a "
+                  "WHERE a.uid = ?1"));
+  select->Bind(1, uid).Bind(2, caller_id);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return AuditNotFound(uid);
+  AuditLocation location = ReadLocation(*select);
+  location.facts.caller_on_team = select->Int(3) != 0;
   return location;
 }
 
 absl::StatusOr<std::vector<int64_t>> AuditRepository::SetTeam(
     int64_t audit_id, const std::vector<int64_t>& principal_ids) {
   std::vector<int64_t> removed;
-  auto before = db_.Prepare(
-      "SELECT principal_id FROM audit_auditors WHERE audit_id = ? "
-      "ORDER BY principal_id");
-  if (!before.ok()) return before.status();
-  (*before)->Bind(1, audit_id);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto before,
+      db_.Prepare("SELECT principal_id FROM audit_auditors WHERE audit_id = ? "
+                  "ORDER BY principal_id"));
+  before->Bind(1, audit_id);
   while (true) {
-    absl::StatusOr<bool> row = (*before)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    int64_t id = (*before)->Int(0);
+    BREVIS_ASSIGN_OR_RETURN(bool row, before->Step());
+    if (!row) break;
+    int64_t id = before->Int(0);
     if (std::find(principal_ids.begin(), principal_ids.end(), id) ==
         principal_ids.end()) {
       removed.push_back(id);
     }
   }
-  before->reset();
-  auto remove = db_.Prepare("DELETE FROM audit_auditors WHERE audit_id = ?");
-  if (!remove.ok()) return remove.status();
-  if (auto s = (*remove)->Bind(1, audit_id).Run(); !s.ok()) return s;
+  before.reset();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto remove,
+      db_.Prepare("DELETE FROM audit_auditors WHERE audit_id = ?"));
+  BREVIS_RETURN_IF_ERROR(remove->Bind(1, audit_id).Run());
   for (int64_t principal_id : principal_ids) {
-    auto insert = db_.Prepare(
-        "INSERT OR IGNORE INTO audit_auditors (audit_id, principal_id) "
-        "VALUES (?, ?)");
-    if (!insert.ok()) return insert.status();
-    if (auto s = (*insert)->Bind(1, audit_id).Bind(2, principal_id).Run();
+    BREVIS_ASSIGN_OR_RETURN(
+        auto insert,
+        db_.Prepare(
+            "INSERT OR IGNORE INTO audit_auditors (audit_id, principal_id) "
+            "VALUES (?, ?)"));
+    if (auto s = insert->Bind(1, audit_id).Bind(2, principal_id).Run();
         !s.ok()) {
       return s;
     }
@@ -198,27 +197,27 @@ absl::StatusOr<std::vector<int64_t>> AuditRepository::SetTeam(
 
 absl::StatusOr<std::vector<TeamAudit>> AuditRepository::TeamAudits(
     int64_t principal_id) {
-  auto select = db_.Prepare(
-      "SELECT a.id, a.unit_id, a.state, a.uid FROM audits a "
-      "JOIN audit_auditors aa "
-      "ON aa.audit_id = a.id WHERE aa.principal_id = ? ORDER BY a.id");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, principal_id);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(
+          "SELECT a.id, a.unit_id, a.state, a.uid FROM audits a "
+          "JOIN audit_auditors aa "
+          "ON aa.audit_id = a.id WHERE aa.principal_id = ? ORDER BY a.id"));
+  select->Bind(1, principal_id);
   std::vector<TeamAudit> audits;
   while (true) {
-    absl::StatusOr<bool> row = (*select)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return audits;
-    audits.push_back({(*select)->Text(3), ReadLocation(**select)});
+    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) return audits;
+    audits.push_back({select->Text(3), ReadLocation(*select)});
   }
 }
 
 absl::Status AuditRepository::Touch(int64_t audit_id, absl::Time now) {
-  auto update = db_.Prepare(
-      "UPDATE audits SET update_time = ?, revision = revision + 1 "
-      "WHERE id = ?");
-  if (!update.ok()) return update.status();
-  if (auto s = (*update)->Bind(1, ToMicros(now)).Bind(2, audit_id).Run();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto update,
+      db_.Prepare("UPDATE audits SET update_time = ?, revision = revision + 1 "
+                  "WHERE id = ?"));
+  if (auto s = update->Bind(1, ToMicros(now)).Bind(2, audit_id).Run();
       !s.ok()) {
     return s;
   }
@@ -230,14 +229,15 @@ absl::Status AuditRepository::Touch(int64_t audit_id, absl::Time now) {
 
 absl::Status AuditRepository::Update(std::string_view uid, absl::Time now,
                                      v1::Audit* audit) {
-  auto update = db_.Prepare(
-      "UPDATE audits SET title = ?, commissioned_by = ?, focus_areas = ?, "
-      "other_focus_area = ?, question_guide = ?, planned_start_date = ?, "
-      "planned_report_date = ?, planned_follow_up_date = ?, update_time = ?, "
-      "revision = revision + 1 WHERE uid = ? RETURNING revision");
-  if (!update.ok()) return update.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto update,
+      db_.Prepare(
+          "UPDATE audits SET title = ?, commissioned_by = ?, focus_areas = ?, "
+          "other_focus_area = ?, question_guide = ?, planned_start_date = ?, "
+          "planned_report_date = ?, planned_follow_up_date = ?, update_time = "
+          "?, revision = revision + 1 WHERE uid = ? RETURNING revision"));
   int64_t micros = ToMicros(now);
-  Statement& stmt = **update;
+  Statement& stmt = *update;
   stmt.Bind(1, audit->title())
       .Bind(2, audit->commissioned_by())
       .Bind(3, ToMask(audit->focus_areas()))
@@ -248,9 +248,8 @@ absl::Status AuditRepository::Update(std::string_view uid, absl::Time now,
       .BindOptional(8, DateColumn(audit->planned_follow_up_date()))
       .Bind(9, micros)
       .Bind(10, uid);
-  absl::StatusOr<bool> row = stmt.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return AuditNotFound(uid);
+  BREVIS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return AuditNotFound(uid);
   FromMask(ToMask(audit->focus_areas()), audit->mutable_focus_areas());
   audit->set_etag(Etag(stmt.Int(0)));
   SetTimestamp(micros, audit->mutable_update_time());

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/database_lock.h"
 #include "server/store/sqlite.h"
@@ -14,14 +15,13 @@ namespace brevis::store {
 namespace {
 
 absl::Status CheckIntegrity(Connection& connection, const std::string& path) {
-  auto check = connection.Prepare("PRAGMA integrity_check");
-  if (!check.ok()) return check.status();
-  absl::StatusOr<bool> row = (*check)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row || (*check)->Text(0) != "ok") {
+  BREVIS_ASSIGN_OR_RETURN(auto check,
+                          connection.Prepare("PRAGMA integrity_check"));
+  BREVIS_ASSIGN_OR_RETURN(bool row, check->Step());
+  if (!row || check->Text(0) != "ok") {
     return absl::FailedPreconditionError(
         StrCat(path, " fails the integrity check: ",
-               *row ? (*check)->Text(0) : std::string("no answer")));
+               row ? check->Text(0) : std::string("no answer")));
   }
   return absl::OkStatus();
 }
@@ -38,23 +38,20 @@ absl::Status SyncFile(const std::string& path) {
 // Copies `source` into a new database file at `path`, as one journal-free
 // file (no -wal beside it).
 absl::Status CopyInto(Connection& source, const std::string& path) {
-  auto target = Connection::Open(path, /*create=*/true, false);
-  if (!target.ok()) return target.status();
+  BREVIS_ASSIGN_OR_RETURN(auto target,
+                          Connection::Open(path, /*create=*/true, false));
   sqlite3_backup* backup =
-      sqlite3_backup_init((*target)->raw(), "main", source.raw(), "main");
+      sqlite3_backup_init(target->raw(), "main", source.raw(), "main");
   if (backup == nullptr) {
-    return SqliteError(sqlite3_errcode((*target)->raw()), "backup",
-                       (*target)->raw());
+    return SqliteError(sqlite3_errcode(target->raw()), "backup", target->raw());
   }
   // One step copies everything inside one read transaction of the source:
   // a consistent snapshot that writers in WAL mode are not blocked by.
   int rc = sqlite3_backup_step(backup, -1);
   sqlite3_backup_finish(backup);
-  if (rc != SQLITE_DONE) return SqliteError(rc, "backup", (*target)->raw());
-  if (auto s = (*target)->Exec("PRAGMA journal_mode=DELETE"); !s.ok()) {
-    return s;
-  }
-  return CheckIntegrity(**target, path);
+  if (rc != SQLITE_DONE) return SqliteError(rc, "backup", target->raw());
+  BREVIS_RETURN_IF_ERROR(target->Exec("PRAGMA journal_mode=DELETE"));
+  return CheckIntegrity(*target, path);
 }
 
 void RemoveQuietly(const std::string& path) {
@@ -76,11 +73,11 @@ absl::Status BackupDatabase(const std::string& db_path,
   if (!std::filesystem::exists(db_path, error)) {
     return absl::NotFoundError(StrCat("database ", db_path, " does not exist"));
   }
-  auto source = Connection::Open(db_path, /*create=*/false, false);
-  if (!source.ok()) return source.status();
+  BREVIS_ASSIGN_OR_RETURN(auto source,
+                          Connection::Open(db_path, /*create=*/false, false));
   std::string partial = to_path + ".partial";
   RemoveQuietly(partial);
-  absl::Status status = CopyInto(**source, partial);
+  absl::Status status = CopyInto(*source, partial);
   if (status.ok()) status = SyncFile(partial);
   if (status.ok()) {
     std::filesystem::rename(partial, to_path, error);
@@ -97,15 +94,14 @@ absl::Status RestoreDatabase(const std::string& from_path,
                              const std::string& db_path) {
   // Nobody may use the database while it is replaced: a serving brevisd
   // would go on writing to the file that is about to disappear.
-  absl::StatusOr<DatabaseLock> lock =
-      DatabaseLock::Acquire(db_path, /*exclusive=*/true);
-  if (!lock.ok()) return lock.status();
-  auto backup = Connection::Open(from_path, /*create=*/false, false);
-  if (!backup.ok()) return backup.status();
-  if (auto s = CheckIntegrity(**backup, from_path); !s.ok()) return s;
+  BREVIS_ASSIGN_OR_RETURN(DatabaseLock lock,
+                          DatabaseLock::Acquire(db_path, /*exclusive=*/true));
+  BREVIS_ASSIGN_OR_RETURN(auto backup,
+                          Connection::Open(from_path, /*create=*/false, false));
+  BREVIS_RETURN_IF_ERROR(CheckIntegrity(*backup, from_path));
   std::string partial = db_path + ".restoring";
   RemoveQuietly(partial);
-  absl::Status status = CopyInto(**backup, partial);
+  absl::Status status = CopyInto(*backup, partial);
   if (status.ok()) status = SyncFile(partial);
   if (!status.ok()) {
     RemoveQuietly(partial);

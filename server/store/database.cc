@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/call_deadline.h"
 #include "server/store/migrator.h"
@@ -31,9 +32,9 @@ absl::Status CreateDatabase(const std::string& path,
   }
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, error);
-  auto connection = Connection::Open(path, /*create=*/true, false);
-  if (!connection.ok()) return connection.status();
-  absl::StatusOr<int> applied = ApplyMigrations(**connection, migrations);
+  BREVIS_ASSIGN_OR_RETURN(auto connection,
+                          Connection::Open(path, /*create=*/true, false));
+  absl::StatusOr<int> applied = ApplyMigrations(*connection, migrations);
   return applied.status();
 }
 
@@ -50,20 +51,20 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     return absl::InvalidArgumentError(
         "reader_count: at least one reader connection is needed");
   }
-  absl::StatusOr<DatabaseLock> lock =
-      DatabaseLock::Acquire(options.path, /*exclusive=*/false);
-  if (!lock.ok()) return lock.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      DatabaseLock lock,
+      DatabaseLock::Acquire(options.path, /*exclusive=*/false));
   std::unique_ptr<Database> db(new Database());
-  db->lock_ = std::move(*lock);
+  db->lock_ = std::move(lock);
   db->path_ = options.path;
   if (options.max_batch_writes < 1) {
     return absl::InvalidArgumentError(
         "max_batch_writes: a batch holds at least one write");
   }
   db->max_batch_writes_ = options.max_batch_writes;
-  auto writer = Connection::Open(options.path, /*create=*/false, false);
-  if (!writer.ok()) return writer.status();
-  db->writer_ = std::move(*writer);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto writer, Connection::Open(options.path, /*create=*/false, false));
+  db->writer_ = std::move(writer);
 
   // quick_check reads every page, so damage is found at start-up and not by
   // the first unlucky caller.
@@ -83,27 +84,24 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     }
   }
 
-  absl::StatusOr<SchemaStatus> schema =
-      InspectSchema(*db->writer_, options.migrations);
-  if (!schema.ok()) return schema.status();
-  if (!schema->pending.empty()) {
+  BREVIS_ASSIGN_OR_RETURN(SchemaStatus schema,
+                          InspectSchema(*db->writer_, options.migrations));
+  if (!schema.pending.empty()) {
     return absl::FailedPreconditionError(brevis::StrCat(
         "database ", options.path, " is at schema version ",
-        schema->current_version, " but this brevisd needs version ",
-        schema->latest_version, "; back it up, then run `brevisd migrate --db ",
+        schema.current_version, " but this brevisd needs version ",
+        schema.latest_version, "; back it up, then run `brevisd migrate --db ",
         options.path, "`"));
   }
-  db->schema_version_ = schema->current_version;
+  db->schema_version_ = schema.current_version;
 
   for (int i = 0; i < options.reader_count; ++i) {
-    auto reader = Connection::Open(options.path, /*create=*/false, false);
-    if (!reader.ok()) return reader.status();
-    if (absl::Status s = (*reader)->Exec("PRAGMA query_only=ON"); !s.ok()) {
-      return s;
-    }
+    BREVIS_ASSIGN_OR_RETURN(
+        auto reader, Connection::Open(options.path, /*create=*/false, false));
+    BREVIS_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON"));
     absl::MutexLock lock(&db->readers_mu_);  // no other thread has it yet
-    db->idle_readers_.push_back(reader->get());
-    db->readers_.push_back(std::move(*reader));
+    db->idle_readers_.push_back(reader.get());
+    db->readers_.push_back(std::move(reader));
   }
   return db;
 }

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "server/domain/status_macros.h"
 #include "server/store/visibility_sql.h"
 
 namespace brevis::store {
@@ -63,12 +64,13 @@ std::string VisibleCondition(const domain::EventVisibility& visibility) {
 
 absl::StatusOr<int64_t> EventRepository::Append(const v1::Event& event,
                                                 const EventScope& scope) {
-  auto insert = db_.Prepare(
-      "INSERT INTO events (time, actor, resource, kind, changed_fields, "
-      "audit_id, unit_id, audience, published, prior_state, state) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence");
-  if (!insert.ok()) return insert.status();
-  Statement& stmt = **insert;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare(
+          "INSERT INTO events (time, actor, resource, kind, changed_fields, "
+          "audit_id, unit_id, audience, published, prior_state, state) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence"));
+  Statement& stmt = *insert;
   std::string fields;
   for (const std::string& field : event.changed_fields()) {
     if (!fields.empty()) fields += ',';
@@ -93,20 +95,18 @@ absl::StatusOr<int64_t> EventRepository::Append(const v1::Event& event,
   } else {
     stmt.BindNull(7);
   }
-  absl::StatusOr<bool> row = stmt.Step();
-  if (!row.ok()) return row.status();
+  BREVIS_RETURN_IF_ERROR(stmt.Step().status());
   int64_t sequence = stmt.Int(0);
   // Finish the statement so the insert is complete before the next one.
   if (absl::StatusOr<bool> done = stmt.Step(); !done.ok()) {
     return done.status();
   }
   for (int64_t principal_id : scope.former_readers) {
-    auto former = db_.Prepare(
-        "INSERT OR IGNORE INTO event_former_readers (sequence, principal_id) "
-        "VALUES (?, ?)");
-    if (!former.ok()) return former.status();
-    if (absl::Status s =
-            (*former)->Bind(1, sequence).Bind(2, principal_id).Run();
+    BREVIS_ASSIGN_OR_RETURN(
+        auto former, db_.Prepare("INSERT OR IGNORE INTO event_former_readers "
+                                 "(sequence, principal_id) "
+                                 "VALUES (?, ?)"));
+    if (absl::Status s = former->Bind(1, sequence).Bind(2, principal_id).Run();
         !s.ok()) {
       return s;
     }
@@ -128,9 +128,8 @@ absl::StatusOr<Page<v1::Event>> EventRepository::List(
   if (filter.kind) sql += " AND e.kind = ?5";
   sql += " AND " + VisibleCondition(visibility);
   sql += " ORDER BY e.sequence LIMIT ?6";
-  auto select = db_.Prepare(sql);
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  Statement& stmt = *select;
   stmt.Bind(1, after).Bind(2, filter.until).Bind(6, int64_t{limit} + 1);
   if (filter.audit_id) stmt.Bind(3, *filter.audit_id);
   if (filter.unit_id) stmt.Bind(4, *filter.unit_id);
@@ -160,11 +159,11 @@ absl::StatusOr<Page<v1::Event>> EventRepository::List(
 }
 
 absl::StatusOr<int64_t> EventRepository::LastSequence() {
-  auto select = db_.Prepare("SELECT coalesce(max(sequence), 0) FROM events");
-  if (!select.ok()) return select.status();
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  return (*select)->Int(0);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare("SELECT coalesce(max(sequence), 0) FROM events"));
+  BREVIS_RETURN_IF_ERROR(select->Step().status());
+  return select->Int(0);
 }
 
 }  // namespace brevis::store

@@ -1,6 +1,7 @@
 #include "server/store/finding_repository.h"
 
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
@@ -47,14 +48,14 @@ absl::Status FindingNotFound(const domain::name::Finding& name) {
 absl::Status FindingRepository::Create(const domain::name::Finding& name,
                                        int64_t audit_id, absl::Time now,
                                        v1::Finding* finding) {
-  auto insert = db_.Prepare(
-      "INSERT INTO findings (uid, audit_id, focus_area, kind, text, "
-      "informant_groups, child_rights_articles, sip, create_time, "
-      "update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
-  if (!insert.ok()) return insert.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare(
+          "INSERT INTO findings (uid, audit_id, focus_area, kind, text, "
+          "informant_groups, child_rights_articles, sip, create_time, "
+          "update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"));
   int64_t micros = ToMicros(now);
-  absl::Status status = (*insert)
-                            ->Bind(1, name.finding)
+  absl::Status status = insert->Bind(1, name.finding)
                             .Bind(2, audit_id)
                             .Bind(3, int64_t{finding->focus_area()})
                             .Bind(4, int64_t{finding->kind()})
@@ -76,14 +77,13 @@ absl::Status FindingRepository::Create(const domain::name::Finding& name,
 
 absl::StatusOr<v1::Finding> FindingRepository::Get(
     const domain::name::Finding& name, int64_t audit_id) {
-  auto select =
-      db_.Prepare(BREVIS_FINDING_SELECT "WHERE audit_id = ? AND uid = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, name.finding);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return FindingNotFound(name);
-  return ReadFinding(name.audit, **select);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(BREVIS_FINDING_SELECT "WHERE audit_id = ? AND uid = ?"));
+  select->Bind(1, audit_id).Bind(2, name.finding);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return FindingNotFound(name);
+  return ReadFinding(name.audit, *select);
 }
 
 absl::StatusOr<Page<v1::Finding>> FindingRepository::List(
@@ -107,9 +107,8 @@ absl::StatusOr<Page<v1::Finding>> FindingRepository::List(
     sql = BREVIS_FINDING_SELECT
         "WHERE audit_id = ?1 AND id > ?2 ORDER BY id LIMIT ?5";
   }
-  auto select = db_.Prepare(sql);
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  Statement& stmt = *select;
   stmt.Bind(1, audit_id).Bind(2, after_id).Bind(5, int64_t{limit} + 1);
   if (filter.focus_area) stmt.Bind(3, int64_t{*filter.focus_area});
   if (filter.kind) stmt.Bind(4, int64_t{*filter.kind});
@@ -121,14 +120,14 @@ absl::StatusOr<Page<v1::Finding>> FindingRepository::List(
 absl::Status FindingRepository::Update(const domain::name::Finding& name,
                                        int64_t audit_id, absl::Time now,
                                        v1::Finding* finding) {
-  auto update = db_.Prepare(
-      "UPDATE findings SET focus_area = ?, kind = ?, text = ?, "
-      "informant_groups = ?, child_rights_articles = ?, sip = ?, "
-      "update_time = ?, revision = revision + 1 "
-      "WHERE audit_id = ? AND uid = ? RETURNING revision");
-  if (!update.ok()) return update.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto update,
+      db_.Prepare("UPDATE findings SET focus_area = ?, kind = ?, text = ?, "
+                  "informant_groups = ?, child_rights_articles = ?, sip = ?, "
+                  "update_time = ?, revision = revision + 1 "
+                  "WHERE audit_id = ? AND uid = ? RETURNING revision"));
   int64_t micros = ToMicros(now);
-  Statement& stmt = **update;
+  Statement& stmt = *update;
   stmt.Bind(1, int64_t{finding->focus_area()})
       .Bind(2, int64_t{finding->kind()})
       .Bind(3, finding->text())
@@ -138,9 +137,8 @@ absl::Status FindingRepository::Update(const domain::name::Finding& name,
       .Bind(7, micros)
       .Bind(8, audit_id)
       .Bind(9, name.finding);
-  absl::StatusOr<bool> row = stmt.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return FindingNotFound(name);
+  BREVIS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return FindingNotFound(name);
   NormalizeSets(finding);
   finding->set_etag(Etag(stmt.Int(0)));
   SetTimestamp(micros, finding->mutable_update_time());
@@ -149,11 +147,10 @@ absl::Status FindingRepository::Update(const domain::name::Finding& name,
 
 absl::Status FindingRepository::Delete(const domain::name::Finding& name,
                                        int64_t audit_id) {
-  auto remove =
-      db_.Prepare("DELETE FROM findings WHERE audit_id = ? AND uid = ?");
-  if (!remove.ok()) return remove.status();
-  if (auto s = (*remove)->Bind(1, audit_id).Bind(2, name.finding).Run();
-      !s.ok()) {
+  BREVIS_ASSIGN_OR_RETURN(
+      auto remove,
+      db_.Prepare("DELETE FROM findings WHERE audit_id = ? AND uid = ?"));
+  if (auto s = remove->Bind(1, audit_id).Bind(2, name.finding).Run(); !s.ok()) {
     return s;
   }
   if (db_.Changes() == 0) return FindingNotFound(name);

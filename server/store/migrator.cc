@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/time/clock.h"
 #include "server/domain/digest.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
@@ -26,24 +27,22 @@ struct LedgerRow {
 
 absl::StatusOr<std::map<int, LedgerRow>> ReadLedger(Connection& connection) {
   std::map<int, LedgerRow> rows;
-  auto exists = connection.Prepare(
-      "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND "
-      "name = 'schema_migrations'");
-  if (!exists.ok()) return exists.status();
-  absl::StatusOr<bool> found = (*exists)->Step();
-  if (!found.ok()) return found.status();
-  if (!*found) return rows;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto exists,
+      connection.Prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND "
+                         "name = 'schema_migrations'"));
+  BREVIS_ASSIGN_OR_RETURN(bool found, exists->Step());
+  if (!found) return rows;
 
-  auto select = connection.Prepare(
-      "SELECT version, file_name, checksum FROM schema_migrations "
-      "ORDER BY version");
-  if (!select.ok()) return select.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      connection.Prepare(
+          "SELECT version, file_name, checksum FROM schema_migrations "
+          "ORDER BY version"));
   while (true) {
-    absl::StatusOr<bool> row = (*select)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    rows[static_cast<int>((*select)->Int(0))] = {(*select)->Text(1),
-                                                 (*select)->Text(2)};
+    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    rows[static_cast<int>(select->Int(0))] = {select->Text(1), select->Text(2)};
   }
   return rows;
 }
@@ -56,8 +55,7 @@ std::string MigrationChecksum(std::string_view sql) {
 
 absl::StatusOr<SchemaStatus> InspectSchema(
     Connection& connection, std::span<const Migration> migrations) {
-  absl::StatusOr<std::map<int, LedgerRow>> ledger = ReadLedger(connection);
-  if (!ledger.ok()) return ledger.status();
+  BREVIS_ASSIGN_OR_RETURN(auto ledger, ReadLedger(connection));
 
   SchemaStatus status;
   std::map<int, const Migration*> known;
@@ -65,7 +63,7 @@ absl::StatusOr<SchemaStatus> InspectSchema(
     known[migration.version] = &migration;
     status.latest_version = std::max(status.latest_version, migration.version);
   }
-  for (const auto& [version, row] : *ledger) {
+  for (const auto& [version, row] : ledger) {
     status.current_version = std::max(status.current_version, version);
     auto it = known.find(version);
     if (it == known.end()) {
@@ -87,7 +85,7 @@ absl::StatusOr<SchemaStatus> InspectSchema(
     }
   }
   for (const Migration& migration : migrations) {
-    if (!ledger->contains(migration.version)) {
+    if (!ledger.contains(migration.version)) {
       status.pending.push_back(&migration);
     }
   }
@@ -96,12 +94,12 @@ absl::StatusOr<SchemaStatus> InspectSchema(
 
 absl::StatusOr<int> ApplyMigrations(Connection& connection,
                                     std::span<const Migration> migrations) {
-  absl::StatusOr<SchemaStatus> status = InspectSchema(connection, migrations);
-  if (!status.ok()) return status.status();
-  if (absl::Status s = connection.Exec(kCreateLedger); !s.ok()) return s;
+  BREVIS_ASSIGN_OR_RETURN(SchemaStatus status,
+                          InspectSchema(connection, migrations));
+  BREVIS_RETURN_IF_ERROR(connection.Exec(kCreateLedger));
 
-  for (const Migration* migration : status->pending) {
-    if (absl::Status s = connection.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  for (const Migration* migration : status.pending) {
+    BREVIS_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
     absl::Status applied = connection.Exec(migration->sql);
     if (applied.ok()) {
       auto insert = connection.Prepare(
@@ -125,7 +123,7 @@ absl::StatusOr<int> ApplyMigrations(Connection& connection,
                                          " failed: ", DescribeForLog(applied)));
     }
   }
-  return static_cast<int>(status->pending.size());
+  return static_cast<int>(status.pending.size());
 }
 
 }  // namespace brevis::store

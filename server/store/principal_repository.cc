@@ -1,6 +1,7 @@
 #include "server/store/principal_repository.h"
 
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
@@ -46,14 +47,15 @@ absl::Status PrincipalRepository::Create(std::string_view uid,
                                          const std::vector<int64_t>& unit_ids,
                                          absl::Time now,
                                          v1::Principal* principal) {
-  auto insert = db_.Prepare(
-      "INSERT INTO principals (uid, display_name, role, active, scopes, "
-      "certificate_subject, create_time, update_time, revision) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id");
-  if (!insert.ok()) return insert.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare(
+          "INSERT INTO principals (uid, display_name, role, active, scopes, "
+          "certificate_subject, create_time, update_time, revision) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id"));
   bool active = !principal->has_active() || principal->active();
   int64_t micros = ToMicros(now);
-  Statement& stmt = **insert;
+  Statement& stmt = *insert;
   stmt.Bind(1, uid)
       .Bind(2, principal->display_name())
       .Bind(3, int64_t{principal->role()})
@@ -65,7 +67,7 @@ absl::Status PrincipalRepository::Create(std::string_view uid,
   absl::StatusOr<bool> row = stmt.Step();
   if (!row.ok()) return SubjectTaken(row.status(), *principal);
   int64_t id = stmt.Int(0);
-  if (absl::Status s = ReplaceUnits(id, unit_ids); !s.ok()) return s;
+  BREVIS_RETURN_IF_ERROR(ReplaceUnits(id, unit_ids));
   principal->set_name(domain::PrincipalName(uid));
   principal->set_active(active);
   FromMask(ToMask(principal->scopes()), principal->mutable_scopes());
@@ -77,55 +79,53 @@ absl::Status PrincipalRepository::Create(std::string_view uid,
 
 absl::Status PrincipalRepository::ReplaceUnits(
     int64_t id, const std::vector<int64_t>& unit_ids) {
-  auto remove =
-      db_.Prepare("DELETE FROM principal_units WHERE principal_id = ?");
-  if (!remove.ok()) return remove.status();
-  if (auto s = (*remove)->Bind(1, id).Run(); !s.ok()) return s;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto remove,
+      db_.Prepare("DELETE FROM principal_units WHERE principal_id = ?"));
+  BREVIS_RETURN_IF_ERROR(remove->Bind(1, id).Run());
   for (int64_t unit_id : unit_ids) {
-    auto insert = db_.Prepare(
-        "INSERT OR IGNORE INTO principal_units (principal_id, unit_id) "
-        "VALUES (?, ?)");
-    if (!insert.ok()) return insert.status();
-    if (auto s = (*insert)->Bind(1, id).Bind(2, unit_id).Run(); !s.ok()) {
-      return s;
-    }
+    BREVIS_ASSIGN_OR_RETURN(
+        auto insert,
+        db_.Prepare(
+            "INSERT OR IGNORE INTO principal_units (principal_id, unit_id) "
+            "VALUES (?, ?)"));
+    BREVIS_RETURN_IF_ERROR(insert->Bind(1, id).Bind(2, unit_id).Run());
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<PrincipalRecord> PrincipalRepository::ReadOne(
     std::string_view where_sql, std::string_view uid, int64_t id) {
-  auto select = db_.Prepare(StrCat(BREVIS_PRINCIPAL_SELECT, where_sql));
-  if (!select.ok()) return select.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select, db_.Prepare(StrCat(BREVIS_PRINCIPAL_SELECT, where_sql)));
   if (uid.empty()) {
-    (*select)->Bind(1, id);
+    select->Bind(1, id);
   } else {
-    (*select)->Bind(1, uid);
+    select->Bind(1, uid);
   }
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) {
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) {
     return absl::NotFoundError(
         StrCat("principal ",
                uid.empty() ? StrCat("#", id) : domain::PrincipalName(uid),
                " not found"));
   }
   PrincipalRecord record;
-  record.id = (*select)->Int(0);
-  record.principal = ReadPrincipal(**select);
-  select->reset();
+  record.id = select->Int(0);
+  record.principal = ReadPrincipal(*select);
+  select.reset();
 
-  auto units = db_.Prepare(
-      "SELECT pu.unit_id, u.uid FROM principal_units pu JOIN units u ON "
-      "u.id = pu.unit_id WHERE pu.principal_id = ? ORDER BY u.id");
-  if (!units.ok()) return units.status();
-  (*units)->Bind(1, record.id);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto units,
+      db_.Prepare(
+          "SELECT pu.unit_id, u.uid FROM principal_units pu JOIN units u ON "
+          "u.id = pu.unit_id WHERE pu.principal_id = ? ORDER BY u.id"));
+  units->Bind(1, record.id);
   while (true) {
-    absl::StatusOr<bool> unit = (*units)->Step();
-    if (!unit.ok()) return unit.status();
-    if (!*unit) break;
-    record.unit_ids.push_back((*units)->Int(0));
-    record.principal.add_units(domain::UnitName((*units)->Text(1)));
+    BREVIS_ASSIGN_OR_RETURN(bool unit, units->Step());
+    if (!unit) break;
+    record.unit_ids.push_back(units->Int(0));
+    record.principal.add_units(domain::UnitName(units->Text(1)));
   }
   return record;
 }
@@ -140,36 +140,35 @@ absl::StatusOr<PrincipalRecord> PrincipalRepository::GetById(int64_t id) {
 
 absl::StatusOr<std::optional<int64_t>>
 PrincipalRepository::FindByCertificateSubject(std::string_view subject) {
-  auto select =
-      db_.Prepare("SELECT id FROM principals WHERE certificate_subject = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, subject);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::nullopt;
-  return (*select)->Int(0);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare("SELECT id FROM principals WHERE certificate_subject = ?"));
+  select->Bind(1, subject);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return std::nullopt;
+  return select->Int(0);
 }
 
 absl::StatusOr<Page<v1::Principal>> PrincipalRepository::List(
     const PrincipalFilter& filter, int64_t after_id, int limit) {
-  auto select = db_.Prepare(BREVIS_PRINCIPAL_SELECT
-                            "WHERE id > ?1 AND (?2 IS NULL OR role = ?2) AND "
-                            "(?3 IS NULL OR active = ?3) ORDER BY id LIMIT ?4");
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(BREVIS_PRINCIPAL_SELECT
+                  "WHERE id > ?1 AND (?2 IS NULL OR role = ?2) AND "
+                  "(?3 IS NULL OR active = ?3) ORDER BY id LIMIT ?4"));
+  Statement& stmt = *select;
   stmt.Bind(1, after_id).Bind(4, int64_t{limit} + 1);
   if (filter.role) stmt.Bind(2, int64_t{*filter.role});
   if (filter.active) stmt.Bind(3, int64_t{*filter.active});
   absl::StatusOr<Page<v1::Principal>> page =
       CollectPage<v1::Principal>(stmt, limit, ReadPrincipal);
   if (!page.ok()) return page;
-  select->reset();
+  select.reset();
   // Unit scopes are few per principal; one query each keeps this simple.
   for (v1::Principal& principal : page->items) {
     std::string uid(principal.name().substr(principal.name().find('/') + 1));
-    absl::StatusOr<PrincipalRecord> record = Get(uid);
-    if (!record.ok()) return record.status();
-    *principal.mutable_units() = record->principal.units();
+    BREVIS_ASSIGN_OR_RETURN(PrincipalRecord record, Get(uid));
+    *principal.mutable_units() = record.principal.units();
   }
   return page;
 }
@@ -178,13 +177,14 @@ absl::Status PrincipalRepository::Update(int64_t id,
                                          const std::vector<int64_t>& unit_ids,
                                          absl::Time now,
                                          v1::Principal* principal) {
-  auto update = db_.Prepare(
-      "UPDATE principals SET display_name = ?, active = ?, scopes = ?, "
-      "certificate_subject = ?, update_time = ?, revision = revision + 1 "
-      "WHERE id = ? RETURNING revision");
-  if (!update.ok()) return update.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto update,
+      db_.Prepare(
+          "UPDATE principals SET display_name = ?, active = ?, scopes = ?, "
+          "certificate_subject = ?, update_time = ?, revision = revision + 1 "
+          "WHERE id = ? RETURNING revision"));
   int64_t micros = ToMicros(now);
-  Statement& stmt = **update;
+  Statement& stmt = *update;
   stmt.Bind(1, principal->display_name())
       .Bind(2, int64_t{principal->active()})
       .Bind(3, ToMask(principal->scopes()))
@@ -195,16 +195,16 @@ absl::Status PrincipalRepository::Update(int64_t id,
   if (!row.ok()) return SubjectTaken(row.status(), *principal);
   if (!*row) return absl::NotFoundError("principal not found");
   principal->set_etag(Etag(stmt.Int(0)));
-  update->reset();
+  update.reset();
   SetTimestamp(micros, principal->mutable_update_time());
   FromMask(ToMask(principal->scopes()), principal->mutable_scopes());
   return ReplaceUnits(id, unit_ids);
 }
 
 absl::StatusOr<bool> PrincipalRepository::Any() {
-  auto select = db_.Prepare("SELECT 1 FROM principals LIMIT 1");
-  if (!select.ok()) return select.status();
-  return (*select)->Step();
+  BREVIS_ASSIGN_OR_RETURN(auto select,
+                          db_.Prepare("SELECT 1 FROM principals LIMIT 1"));
+  return select->Step();
 }
 
 }  // namespace brevis::store

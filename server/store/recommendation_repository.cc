@@ -1,6 +1,7 @@
 #include "server/store/recommendation_repository.h"
 
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
@@ -37,36 +38,34 @@ absl::StatusOr<std::vector<int64_t>> RecommendationRepository::FindingIds(
   for (int i = 0; i < recommendation.findings_size(); ++i) {
     const std::string& name = recommendation.findings(i);
     std::string_view uid = std::string_view(name).substr(name.rfind('/') + 1);
-    auto select =
-        db_.Prepare("SELECT id FROM findings WHERE audit_id = ? AND uid = ?");
-    if (!select.ok()) return select.status();
-    (*select)->Bind(1, audit_id).Bind(2, uid);
-    absl::StatusOr<bool> row = (*select)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) {
+    BREVIS_ASSIGN_OR_RETURN(
+        auto select,
+        db_.Prepare("SELECT id FROM findings WHERE audit_id = ? AND uid = ?"));
+    select->Bind(1, audit_id).Bind(2, uid);
+    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) {
       return absl::NotFoundError(StrCat("recommendation.findings[", i,
                                         "]: finding ", name, " not found in ",
                                         domain::Format(audit)));
     }
-    ids.push_back((*select)->Int(0));
+    ids.push_back(select->Int(0));
   }
   return ids;
 }
 
 absl::Status RecommendationRepository::ReplaceFindings(
     int64_t id, const std::vector<int64_t>& finding_ids) {
-  auto remove = db_.Prepare(
-      "DELETE FROM recommendation_findings WHERE recommendation_id = ?");
-  if (!remove.ok()) return remove.status();
-  if (auto s = (*remove)->Bind(1, id).Run(); !s.ok()) return s;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto remove,
+      db_.Prepare(
+          "DELETE FROM recommendation_findings WHERE recommendation_id = ?"));
+  BREVIS_RETURN_IF_ERROR(remove->Bind(1, id).Run());
   for (int64_t finding_id : finding_ids) {
-    auto insert = db_.Prepare(
-        "INSERT INTO recommendation_findings (recommendation_id, finding_id) "
-        "VALUES (?, ?)");
-    if (!insert.ok()) return insert.status();
-    if (auto s = (*insert)->Bind(1, id).Bind(2, finding_id).Run(); !s.ok()) {
-      return s;
-    }
+    BREVIS_ASSIGN_OR_RETURN(auto insert,
+                            db_.Prepare("INSERT INTO recommendation_findings "
+                                        "(recommendation_id, finding_id) "
+                                        "VALUES (?, ?)"));
+    BREVIS_RETURN_IF_ERROR(insert->Bind(1, id).Bind(2, finding_id).Run());
   }
   return absl::OkStatus();
 }
@@ -75,70 +74,70 @@ absl::Status RecommendationRepository::FillAnswers(
     int64_t id, v1::Recommendation* recommendation) {
   recommendation->clear_response();
   recommendation->clear_verdict();
-  auto response = db_.Prepare(
-      "SELECT decision, rationale, author, time FROM "
-      "recommendation_responses WHERE recommendation_id = ?");
-  if (!response.ok()) return response.status();
-  (*response)->Bind(1, id);
-  absl::StatusOr<bool> row = (*response)->Step();
-  if (!row.ok()) return row.status();
-  if (*row) {
+  BREVIS_ASSIGN_OR_RETURN(
+      auto response,
+      db_.Prepare("SELECT decision, rationale, author, time FROM "
+                  "recommendation_responses WHERE recommendation_id = ?"));
+  response->Bind(1, id);
+  BREVIS_ASSIGN_OR_RETURN(bool row, response->Step());
+  if (row) {
     v1::UnitResponse* out = recommendation->mutable_response();
-    out->set_decision(static_cast<v1::ResponseDecision>((*response)->Int(0)));
-    out->set_rationale((*response)->Text(1));
-    out->set_author((*response)->Text(2));
-    SetTimestamp((*response)->Int(3), out->mutable_time());
+    out->set_decision(static_cast<v1::ResponseDecision>(response->Int(0)));
+    out->set_rationale(response->Text(1));
+    out->set_author(response->Text(2));
+    SetTimestamp(response->Int(3), out->mutable_time());
   }
-  response->reset();
-  auto verdict = db_.Prepare(
-      "SELECT verdict, comment, author, time FROM recommendation_verdicts "
-      "WHERE recommendation_id = ?");
-  if (!verdict.ok()) return verdict.status();
-  (*verdict)->Bind(1, id);
-  row = (*verdict)->Step();
-  if (!row.ok()) return row.status();
-  if (*row) {
+  response.reset();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto verdict,
+      db_.Prepare(
+          "SELECT verdict, comment, author, time FROM recommendation_verdicts "
+          "WHERE recommendation_id = ?"));
+  verdict->Bind(1, id);
+  BREVIS_ASSIGN_OR_RETURN(row, verdict->Step());
+  if (row) {
     v1::FollowUpVerdict* out = recommendation->mutable_verdict();
-    out->set_verdict(static_cast<v1::Verdict>((*verdict)->Int(0)));
-    out->set_comment((*verdict)->Text(1));
-    out->set_author((*verdict)->Text(2));
-    SetTimestamp((*verdict)->Int(3), out->mutable_time());
+    out->set_verdict(static_cast<v1::Verdict>(verdict->Int(0)));
+    out->set_comment(verdict->Text(1));
+    out->set_author(verdict->Text(2));
+    SetTimestamp(verdict->Int(3), out->mutable_time());
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> RecommendationRepository::RowId(
     const domain::name::Recommendation& name, int64_t audit_id) {
-  auto find = db_.Prepare(
-      "SELECT id FROM recommendations WHERE audit_id = ? AND uid = ?");
-  if (!find.ok()) return find.status();
-  (*find)->Bind(1, audit_id).Bind(2, name.recommendation);
-  absl::StatusOr<bool> row = (*find)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return NotFound(name);
-  return (*find)->Int(0);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto find,
+      db_.Prepare(
+          "SELECT id FROM recommendations WHERE audit_id = ? AND uid = ?"));
+  find->Bind(1, audit_id).Bind(2, name.recommendation);
+  BREVIS_ASSIGN_OR_RETURN(bool row, find->Step());
+  if (!row) return NotFound(name);
+  return find->Int(0);
 }
 
 absl::Status RecommendationRepository::Touch(int64_t id, absl::Time now) {
-  auto touch = db_.Prepare(
-      "UPDATE recommendations SET update_time = ?, revision = revision + 1 "
-      "WHERE id = ?");
-  if (!touch.ok()) return touch.status();
-  return (*touch)->Bind(1, ToMicros(now)).Bind(2, id).Run();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto touch,
+      db_.Prepare(
+          "UPDATE recommendations SET update_time = ?, revision = revision + 1 "
+          "WHERE id = ?"));
+  return touch->Bind(1, ToMicros(now)).Bind(2, id).Run();
 }
 
 absl::Status RecommendationRepository::SetResponse(
     int64_t id, const v1::UnitResponse& response, std::string_view author,
     absl::Time now) {
-  if (auto s = Touch(id, now); !s.ok()) return s;
-  auto upsert = db_.Prepare(
-      "INSERT INTO recommendation_responses (recommendation_id, decision, "
-      "rationale, author, time) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT "
-      "(recommendation_id) DO UPDATE SET decision = ?2, rationale = ?3, "
-      "author = ?4, time = ?5");
-  if (!upsert.ok()) return upsert.status();
-  return (*upsert)
-      ->Bind(1, id)
+  BREVIS_RETURN_IF_ERROR(Touch(id, now));
+  BREVIS_ASSIGN_OR_RETURN(
+      auto upsert,
+      db_.Prepare(
+          "INSERT INTO recommendation_responses (recommendation_id, decision, "
+          "rationale, author, time) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT "
+          "(recommendation_id) DO UPDATE SET decision = ?2, rationale = ?3, "
+          "author = ?4, time = ?5"));
+  return upsert->Bind(1, id)
       .Bind(2, int64_t{response.decision()})
       .Bind(3, response.rationale())
       .Bind(4, author)
@@ -149,15 +148,15 @@ absl::Status RecommendationRepository::SetResponse(
 absl::Status RecommendationRepository::SetVerdict(
     int64_t id, const v1::FollowUpVerdict& verdict, std::string_view author,
     absl::Time now) {
-  if (auto s = Touch(id, now); !s.ok()) return s;
-  auto upsert = db_.Prepare(
-      "INSERT INTO recommendation_verdicts (recommendation_id, verdict, "
-      "comment, author, time) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT "
-      "(recommendation_id) DO UPDATE SET verdict = ?2, comment = ?3, "
-      "author = ?4, time = ?5");
-  if (!upsert.ok()) return upsert.status();
-  return (*upsert)
-      ->Bind(1, id)
+  BREVIS_RETURN_IF_ERROR(Touch(id, now));
+  BREVIS_ASSIGN_OR_RETURN(
+      auto upsert,
+      db_.Prepare(
+          "INSERT INTO recommendation_verdicts (recommendation_id, verdict, "
+          "comment, author, time) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT "
+          "(recommendation_id) DO UPDATE SET verdict = ?2, comment = ?3, "
+          "author = ?4, time = ?5"));
+  return upsert->Bind(1, id)
       .Bind(2, int64_t{verdict.verdict()})
       .Bind(3, verdict.comment())
       .Bind(4, author)
@@ -168,19 +167,19 @@ absl::Status RecommendationRepository::SetVerdict(
 absl::Status RecommendationRepository::FillFindings(
     std::string_view audit_uid, int64_t id,
     v1::Recommendation* recommendation) {
-  if (auto s = FillAnswers(id, recommendation); !s.ok()) return s;
+  BREVIS_RETURN_IF_ERROR(FillAnswers(id, recommendation));
   recommendation->clear_findings();
-  auto select = db_.Prepare(
-      "SELECT f.uid FROM recommendation_findings rf JOIN findings f ON "
-      "f.id = rf.finding_id WHERE rf.recommendation_id = ? ORDER BY f.id");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, id);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(
+          "SELECT f.uid FROM recommendation_findings rf JOIN findings f ON "
+          "f.id = rf.finding_id WHERE rf.recommendation_id = ? ORDER BY f.id"));
+  select->Bind(1, id);
   while (true) {
-    absl::StatusOr<bool> row = (*select)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
+    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) return absl::OkStatus();
     recommendation->add_findings(
-        domain::FindingName(audit_uid, (*select)->Text(0)));
+        domain::FindingName(audit_uid, select->Text(0)));
   }
 }
 
@@ -188,24 +187,24 @@ absl::Status RecommendationRepository::Create(
     const domain::name::Recommendation& name, int64_t audit_id,
     const std::vector<int64_t>& finding_ids, absl::Time now,
     v1::Recommendation* recommendation) {
-  auto insert = db_.Prepare(
-      "INSERT INTO recommendations (uid, audit_id, text, priority, "
-      "create_time, update_time, revision) VALUES (?, ?, ?, ?, ?, ?, 1) "
-      "RETURNING id");
-  if (!insert.ok()) return insert.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare(
+          "INSERT INTO recommendations (uid, audit_id, text, priority, "
+          "create_time, update_time, revision) VALUES (?, ?, ?, ?, ?, ?, 1) "
+          "RETURNING id"));
   int64_t micros = ToMicros(now);
-  Statement& stmt = **insert;
+  Statement& stmt = *insert;
   stmt.Bind(1, name.recommendation)
       .Bind(2, audit_id)
       .Bind(3, recommendation->text())
       .Bind(4, int64_t{recommendation->priority()})
       .Bind(5, micros)
       .Bind(6, micros);
-  absl::StatusOr<bool> row = stmt.Step();
-  if (!row.ok()) return row.status();
+  BREVIS_RETURN_IF_ERROR(stmt.Step().status());
   int64_t id = stmt.Int(0);
-  insert->reset();
-  if (auto s = ReplaceFindings(id, finding_ids); !s.ok()) return s;
+  insert.reset();
+  BREVIS_RETURN_IF_ERROR(ReplaceFindings(id, finding_ids));
   recommendation->set_name(domain::Format(name));
   SetTimestamp(micros, recommendation->mutable_create_time());
   SetTimestamp(micros, recommendation->mutable_update_time());
@@ -215,30 +214,27 @@ absl::Status RecommendationRepository::Create(
 
 absl::StatusOr<v1::Recommendation> RecommendationRepository::Get(
     const domain::name::Recommendation& name, int64_t audit_id) {
-  auto select = db_.Prepare(BREVIS_RECOMMENDATION_SELECT
-                            "WHERE audit_id = ? AND uid = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, name.recommendation);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return NotFound(name);
-  v1::Recommendation recommendation = ReadRow(name.audit, **select);
-  int64_t id = (*select)->Int(0);
-  select->reset();
-  if (auto s = FillFindings(name.audit, id, &recommendation); !s.ok()) {
-    return s;
-  }
+  BREVIS_ASSIGN_OR_RETURN(auto select,
+                          db_.Prepare(BREVIS_RECOMMENDATION_SELECT
+                                      "WHERE audit_id = ? AND uid = ?"));
+  select->Bind(1, audit_id).Bind(2, name.recommendation);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return NotFound(name);
+  v1::Recommendation recommendation = ReadRow(name.audit, *select);
+  int64_t id = select->Int(0);
+  select.reset();
+  BREVIS_RETURN_IF_ERROR(FillFindings(name.audit, id, &recommendation));
   return recommendation;
 }
 
 absl::StatusOr<Page<v1::Recommendation>> RecommendationRepository::List(
     const domain::name::Audit& audit, int64_t audit_id, int64_t after_id,
     int limit) {
-  auto select = db_.Prepare(BREVIS_RECOMMENDATION_SELECT
-                            "WHERE audit_id = ? AND id > ? ORDER BY id "
-                            "LIMIT ?");
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select, db_.Prepare(BREVIS_RECOMMENDATION_SELECT
+                               "WHERE audit_id = ? AND id > ? ORDER BY id "
+                               "LIMIT ?"));
+  Statement& stmt = *select;
   stmt.Bind(1, audit_id).Bind(2, after_id).Bind(3, int64_t{limit} + 1);
   std::vector<int64_t> ids;
   auto page =
@@ -247,11 +243,9 @@ absl::StatusOr<Page<v1::Recommendation>> RecommendationRepository::List(
         return ReadRow(audit.audit, row);
       });
   if (!page.ok()) return page;
-  select->reset();
+  select.reset();
   for (size_t i = 0; i < page->items.size(); ++i) {
-    if (auto s = FillFindings(audit.audit, ids[i], &page->items[i]); !s.ok()) {
-      return s;
-    }
+    BREVIS_RETURN_IF_ERROR(FillFindings(audit.audit, ids[i], &page->items[i]));
   }
   return page;
 }
@@ -260,85 +254,76 @@ absl::Status RecommendationRepository::Update(
     const domain::name::Recommendation& name, int64_t audit_id,
     const std::vector<int64_t>& finding_ids, absl::Time now,
     v1::Recommendation* recommendation) {
-  auto update = db_.Prepare(
-      "UPDATE recommendations SET text = ?, priority = ?, update_time = ?, "
-      "revision = revision + 1 WHERE audit_id = ? AND uid = ? "
-      "RETURNING id, revision");
-  if (!update.ok()) return update.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto update,
+      db_.Prepare(
+          "UPDATE recommendations SET text = ?, priority = ?, update_time = ?, "
+          "revision = revision + 1 WHERE audit_id = ? AND uid = ? "
+          "RETURNING id, revision"));
   int64_t micros = ToMicros(now);
-  Statement& stmt = **update;
+  Statement& stmt = *update;
   stmt.Bind(1, recommendation->text())
       .Bind(2, int64_t{recommendation->priority()})
       .Bind(3, micros)
       .Bind(4, audit_id)
       .Bind(5, name.recommendation);
-  absl::StatusOr<bool> row = stmt.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return NotFound(name);
+  BREVIS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return NotFound(name);
   int64_t id = stmt.Int(0);
   recommendation->set_etag(Etag(stmt.Int(1)));
-  update->reset();
+  update.reset();
   SetTimestamp(micros, recommendation->mutable_update_time());
-  if (auto s = ReplaceFindings(id, finding_ids); !s.ok()) return s;
+  BREVIS_RETURN_IF_ERROR(ReplaceFindings(id, finding_ids));
   return FillFindings(name.audit, id, recommendation);
 }
 
 absl::Status RecommendationRepository::Delete(
     const domain::name::Recommendation& name, int64_t audit_id) {
-  auto find = db_.Prepare(
-      "SELECT id FROM recommendations WHERE audit_id = ? AND uid = ?");
-  if (!find.ok()) return find.status();
-  (*find)->Bind(1, audit_id).Bind(2, name.recommendation);
-  absl::StatusOr<bool> row = (*find)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return NotFound(name);
-  int64_t id = (*find)->Int(0);
-  find->reset();
-  if (auto s = ReplaceFindings(id, {}); !s.ok()) return s;
+  BREVIS_ASSIGN_OR_RETURN(int64_t id, RowId(name, audit_id));
+  BREVIS_RETURN_IF_ERROR(ReplaceFindings(id, {}));
   for (const char* sql :
        {"DELETE FROM recommendation_responses WHERE recommendation_id = ?",
         "DELETE FROM recommendation_verdicts WHERE recommendation_id = ?"}) {
-    auto clear = db_.Prepare(sql);
-    if (!clear.ok()) return clear.status();
-    if (auto s = (*clear)->Bind(1, id).Run(); !s.ok()) return s;
+    BREVIS_ASSIGN_OR_RETURN(auto clear, db_.Prepare(sql));
+    BREVIS_RETURN_IF_ERROR(clear->Bind(1, id).Run());
   }
-  auto remove = db_.Prepare("DELETE FROM recommendations WHERE id = ?");
-  if (!remove.ok()) return remove.status();
-  return (*remove)->Bind(1, id).Run();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto remove, db_.Prepare("DELETE FROM recommendations WHERE id = ?"));
+  return remove->Bind(1, id).Run();
 }
 
 absl::StatusOr<std::vector<std::string>> RecommendationRepository::ActionNames(
     const domain::name::Recommendation& name, int64_t audit_id) {
-  auto select = db_.Prepare(
-      "SELECT a.uid FROM actions a JOIN recommendations r ON r.id = "
-      "a.recommendation_id WHERE r.audit_id = ? AND r.uid = ? ORDER BY a.id");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, name.recommendation);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(
+          "SELECT a.uid FROM actions a JOIN recommendations r ON r.id = "
+          "a.recommendation_id WHERE r.audit_id = ? AND r.uid = ? ORDER BY "
+          "a.id"));
+  select->Bind(1, audit_id).Bind(2, name.recommendation);
   std::string parent = domain::Format(name);
   std::vector<std::string> names;
   while (true) {
-    absl::StatusOr<bool> row = (*select)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return names;
-    names.push_back(StrCat(parent, "/actions/", (*select)->Text(0)));
+    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) return names;
+    names.push_back(StrCat(parent, "/actions/", select->Text(0)));
   }
 }
 
 absl::StatusOr<std::vector<std::string>> RecommendationRepository::Answering(
     const domain::name::Finding& finding, int64_t audit_id) {
-  auto select = db_.Prepare(
-      "SELECT r.uid FROM recommendation_findings rf JOIN recommendations r "
-      "ON r.id = rf.recommendation_id JOIN findings f ON f.id = "
-      "rf.finding_id WHERE f.audit_id = ? AND f.uid = ? ORDER BY r.id");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, finding.finding);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(
+          "SELECT r.uid FROM recommendation_findings rf JOIN recommendations r "
+          "ON r.id = rf.recommendation_id JOIN findings f ON f.id = "
+          "rf.finding_id WHERE f.audit_id = ? AND f.uid = ? ORDER BY r.id"));
+  select->Bind(1, audit_id).Bind(2, finding.finding);
   std::vector<std::string> names;
   while (true) {
-    absl::StatusOr<bool> row = (*select)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return names;
-    names.push_back(
-        domain::RecommendationName(finding.audit, (*select)->Text(0)));
+    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) return names;
+    names.push_back(domain::RecommendationName(finding.audit, select->Text(0)));
   }
 }
 

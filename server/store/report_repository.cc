@@ -1,5 +1,6 @@
 #include "server/store/report_repository.h"
 
+#include "server/domain/status_macros.h"
 #include "server/store/action_standing_sql.h"
 
 namespace brevis::store {
@@ -14,18 +15,18 @@ std::string Unfinished() { return UnfinishedCondition("ac", "au"); }
 
 absl::StatusOr<std::map<int, int>> ReportRepository::Participants(
     int64_t audit_id) {
-  auto select = db_.Prepare(
-      "SELECT informant_group, sum(participant_count) FROM sessions "
-      "WHERE audit_id = ? GROUP BY informant_group");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(
+          "SELECT informant_group, sum(participant_count) FROM sessions "
+          "WHERE audit_id = ? GROUP BY informant_group"));
+  select->Bind(1, audit_id);
   std::map<int, int> participants;
   while (true) {
-    absl::StatusOr<bool> row = (*select)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    participants[static_cast<int>((*select)->Int(0))] =
-        static_cast<int>((*select)->Int(1));
+    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    participants[static_cast<int>(select->Int(0))] =
+        static_cast<int>(select->Int(1));
   }
   return participants;
 }
@@ -35,46 +36,44 @@ absl::StatusOr<UnitCounts> ReportRepository::CountUnit(
     int64_t caller_id) {
   UnitCounts counts;
   std::string visible = VisibleAuditCondition(visibility, "au", "?2");
-  auto states = db_.Prepare(
-      "SELECT au.state, count(*) FROM audits au WHERE au.unit_id = ?1 AND " +
-      visible + " GROUP BY au.state");
-  if (!states.ok()) return states.status();
-  (*states)->Bind(1, unit_id);
-  if (visible.find("?2") != std::string::npos) (*states)->Bind(2, caller_id);
+  BREVIS_ASSIGN_OR_RETURN(auto states,
+                          db_.Prepare("SELECT au.state, count(*) FROM audits "
+                                      "au WHERE au.unit_id = ?1 AND " +
+                                      visible + " GROUP BY au.state"));
+  states->Bind(1, unit_id);
+  if (visible.find("?2") != std::string::npos) states->Bind(2, caller_id);
   while (true) {
-    absl::StatusOr<bool> row = (*states)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    counts.audits_by_state[static_cast<int>((*states)->Int(0))] =
-        static_cast<int>((*states)->Int(1));
+    BREVIS_ASSIGN_OR_RETURN(bool row, states->Step());
+    if (!row) break;
+    counts.audits_by_state[static_cast<int>(states->Int(0))] =
+        static_cast<int>(states->Int(1));
   }
-  auto actions =
+  BREVIS_ASSIGN_OR_RETURN(
+      auto actions,
       db_.Prepare("SELECT coalesce(sum(" + OpenWork() + "), 0), coalesce(sum(" +
                   Overdue() + "), 0), coalesce(sum(" + Unfinished() +
                   "), 0) FROM actions ac JOIN audits au ON au.id = ac.audit_id "
                   "WHERE ac.unit_id = ?1 AND " +
-                  visible);
-  if (!actions.ok()) return actions.status();
-  (*actions)->Bind(1, unit_id).Bind(9, today_);
-  if (visible.find("?2") != std::string::npos) (*actions)->Bind(2, caller_id);
-  absl::StatusOr<bool> row = (*actions)->Step();
-  if (!row.ok()) return row.status();
-  counts.open_actions = static_cast<int>((*actions)->Int(0));
-  counts.overdue_actions = static_cast<int>((*actions)->Int(1));
-  counts.unfinished_actions = static_cast<int>((*actions)->Int(2));
-  auto verdicts = db_.Prepare(
-      "SELECT count(*), coalesce(sum(v.verdict = 1), 0) FROM "
-      "recommendation_verdicts v JOIN recommendations r ON r.id = "
-      "v.recommendation_id JOIN audits au ON au.id = r.audit_id WHERE "
-      "au.unit_id = ?1 AND " +
-      visible);
-  if (!verdicts.ok()) return verdicts.status();
-  (*verdicts)->Bind(1, unit_id);
-  if (visible.find("?2") != std::string::npos) (*verdicts)->Bind(2, caller_id);
-  row = (*verdicts)->Step();
-  if (!row.ok()) return row.status();
-  counts.assessed_recommendations = static_cast<int>((*verdicts)->Int(0));
-  counts.implemented_recommendations = static_cast<int>((*verdicts)->Int(1));
+                  visible));
+  actions->Bind(1, unit_id).Bind(9, today_);
+  if (visible.find("?2") != std::string::npos) actions->Bind(2, caller_id);
+  BREVIS_RETURN_IF_ERROR(actions->Step().status());
+  counts.open_actions = static_cast<int>(actions->Int(0));
+  counts.overdue_actions = static_cast<int>(actions->Int(1));
+  counts.unfinished_actions = static_cast<int>(actions->Int(2));
+  BREVIS_ASSIGN_OR_RETURN(
+      auto verdicts,
+      db_.Prepare(
+          "SELECT count(*), coalesce(sum(v.verdict = 1), 0) FROM "
+          "recommendation_verdicts v JOIN recommendations r ON r.id = "
+          "v.recommendation_id JOIN audits au ON au.id = r.audit_id WHERE "
+          "au.unit_id = ?1 AND " +
+          visible));
+  verdicts->Bind(1, unit_id);
+  if (visible.find("?2") != std::string::npos) verdicts->Bind(2, caller_id);
+  BREVIS_RETURN_IF_ERROR(verdicts->Step().status());
+  counts.assessed_recommendations = static_cast<int>(verdicts->Int(0));
+  counts.implemented_recommendations = static_cast<int>(verdicts->Int(1));
   return counts;
 }
 
@@ -92,9 +91,8 @@ absl::StatusOr<Page<OverdueUnit>> ReportRepository::OverdueUnits(
       Overdue() + " AND " + visible + " AND ac.unit_id > ?3";
   if (unit_id) sql += " AND ac.unit_id = ?4";
   sql += " GROUP BY ac.unit_id ORDER BY ac.unit_id LIMIT ?5";
-  auto select = db_.Prepare(sql);
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  Statement& stmt = *select;
   stmt.Bind(3, after_id).Bind(5, int64_t{limit} + 1).Bind(9, today_);
   if (unit_id) stmt.Bind(4, *unit_id);
   if (visible.find("?2") != std::string::npos) stmt.Bind(2, caller_id);
@@ -109,31 +107,30 @@ absl::StatusOr<Page<OverdueUnit>> ReportRepository::OverdueUnits(
         return unit;
       });
   if (!page.ok()) return page;
-  select->reset();
+  select.reset();
   for (OverdueUnit& unit : page->items) {
-    auto audits = db_.Prepare("SELECT DISTINCT au.uid, au.id" + from +
-                              " AND ac.unit_id = ?3 ORDER BY au.id");
-    if (!audits.ok()) return audits.status();
-    (*audits)->Bind(3, unit.unit_id).Bind(9, today_);
-    if (visible.find("?2") != std::string::npos) (*audits)->Bind(2, caller_id);
+    BREVIS_ASSIGN_OR_RETURN(auto audits,
+                            db_.Prepare("SELECT DISTINCT au.uid, au.id" + from +
+                                        " AND ac.unit_id = ?3 ORDER BY au.id"));
+    audits->Bind(3, unit.unit_id).Bind(9, today_);
+    if (visible.find("?2") != std::string::npos) audits->Bind(2, caller_id);
     while (true) {
-      absl::StatusOr<bool> row = (*audits)->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      unit.audit_uids.push_back((*audits)->Text(0));
+      BREVIS_ASSIGN_OR_RETURN(bool row, audits->Step());
+      if (!row) break;
+      unit.audit_uids.push_back(audits->Text(0));
     }
-    audits->reset();
-    auto worst = db_.Prepare(
-        "SELECT ac.recommendation_id, ac.uid" + from +
-        " AND ac.unit_id = ?3 ORDER BY ac.due_date, ac.id LIMIT ?4");
-    if (!worst.ok()) return worst.status();
-    (*worst)->Bind(3, unit.unit_id).Bind(4, int64_t{most}).Bind(9, today_);
-    if (visible.find("?2") != std::string::npos) (*worst)->Bind(2, caller_id);
+    audits.reset();
+    BREVIS_ASSIGN_OR_RETURN(
+        auto worst,
+        db_.Prepare(
+            "SELECT ac.recommendation_id, ac.uid" + from +
+            " AND ac.unit_id = ?3 ORDER BY ac.due_date, ac.id LIMIT ?4"));
+    worst->Bind(3, unit.unit_id).Bind(4, int64_t{most}).Bind(9, today_);
+    if (visible.find("?2") != std::string::npos) worst->Bind(2, caller_id);
     while (true) {
-      absl::StatusOr<bool> row = (*worst)->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      unit.most_overdue.emplace_back((*worst)->Int(0), (*worst)->Text(1));
+      BREVIS_ASSIGN_OR_RETURN(bool row, worst->Step());
+      if (!row) break;
+      unit.most_overdue.emplace_back(worst->Int(0), worst->Text(1));
     }
   }
   return page;

@@ -1,5 +1,7 @@
 #include "server/store/revision_repository.h"
 
+#include "server/domain/status_macros.h"
+
 namespace brevis::store {
 namespace {
 
@@ -60,56 +62,47 @@ absl::StatusOr<bool> RevisionRepository::WasPublished(
 
 absl::StatusOr<RevisionRepository::Row> RevisionRepository::RowOf(
     Kind kind, int64_t audit_id, std::string_view uid) {
-  auto select = db_.Prepare(SqlFor(kind).row_id);
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, uid);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError("not found");
-  return Row{kind, (*select)->Int(0)};
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(SqlFor(kind).row_id));
+  select->Bind(1, audit_id).Bind(2, uid);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return absl::NotFoundError("not found");
+  return Row{kind, select->Int(0)};
 }
 
 absl::StatusOr<bool> RevisionRepository::WasPublished(Kind kind,
                                                       int64_t audit_id,
                                                       std::string_view uid) {
-  auto select = db_.Prepare(SqlFor(kind).published);
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, uid);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError("not found");
-  return (*select)->Int(0) != 0;
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(SqlFor(kind).published));
+  select->Bind(1, audit_id).Bind(2, uid);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return absl::NotFoundError("not found");
+  return select->Int(0) != 0;
 }
 
 absl::Status RevisionRepository::Correct(
     const Row& row, const google::protobuf::Message& current,
     int64_t correction, std::string_view reason) {
-  auto keep = db_.Prepare(SqlFor(row.kind).keep);
-  if (!keep.ok()) return keep.status();
-  if (auto s = (*keep)
-                   ->Bind(1, row.id)
+  BREVIS_ASSIGN_OR_RETURN(auto keep, db_.Prepare(SqlFor(row.kind).keep));
+  if (auto s = keep->Bind(1, row.id)
                    .Bind(2, correction)
                    .BindBlob(3, current.SerializeAsString())
                    .Run();
       !s.ok()) {
     return s;
   }
-  auto mark = db_.Prepare(SqlFor(row.kind).mark);
-  if (!mark.ok()) return mark.status();
-  return (*mark)->Bind(1, reason).Bind(2, row.id).Run();
+  BREVIS_ASSIGN_OR_RETURN(auto mark, db_.Prepare(SqlFor(row.kind).mark));
+  return mark->Bind(1, reason).Bind(2, row.id).Run();
 }
 
 absl::StatusOr<std::vector<std::string>> RevisionRepository::Earlier(
     const Row& row) {
-  auto select = db_.Prepare(SqlFor(row.kind).earlier);
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, row.id);
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(SqlFor(row.kind).earlier));
+  select->Bind(1, row.id);
   std::vector<std::string> snapshots;
   while (true) {
-    absl::StatusOr<bool> more = (*select)->Step();
-    if (!more.ok()) return more.status();
-    if (!*more) return snapshots;
-    snapshots.push_back((*select)->Text(0));
+    BREVIS_ASSIGN_OR_RETURN(bool more, select->Step());
+    if (!more) return snapshots;
+    snapshots.push_back(select->Text(0));
   }
 }
 

@@ -15,6 +15,7 @@
 #include "brevis/v1/types.pb.h"
 #include "google/protobuf/repeated_field.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "server/domain/status_macros.h"
 #include "server/store/sqlite.h"
 
 namespace brevis::store {
@@ -36,9 +37,8 @@ absl::StatusOr<Page<Resource>> CollectPage(Statement& stmt, int limit,
                                            ReadRow read_row) {
   Page<Resource> page;
   while (true) {
-    absl::StatusOr<bool> row = stmt.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+    BREVIS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
     if (static_cast<int>(page.items.size()) == limit) {
       page.more = true;
       break;

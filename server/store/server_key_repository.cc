@@ -1,23 +1,23 @@
 #include "server/store/server_key_repository.h"
 
+#include "server/domain/status_macros.h"
+
 namespace brevis::store {
 
 absl::StatusOr<std::string> ServerKeyRepository::GetOrCreate(
     std::string_view purpose, std::string_view fresh) {
-  auto insert = db_.Prepare(
-      "INSERT INTO server_keys (purpose, secret) VALUES (?, ?) "
-      "ON CONFLICT (purpose) DO NOTHING");
-  if (!insert.ok()) return insert.status();
-  if (auto s = (*insert)->Bind(1, purpose).BindBlob(2, fresh).Run(); !s.ok()) {
-    return s;
-  }
-  auto select = db_.Prepare("SELECT secret FROM server_keys WHERE purpose = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, purpose);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::InternalError("server key vanished after insert");
-  return (*select)->Text(0);
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare("INSERT INTO server_keys (purpose, secret) VALUES (?, ?) "
+                  "ON CONFLICT (purpose) DO NOTHING"));
+  BREVIS_RETURN_IF_ERROR(insert->Bind(1, purpose).BindBlob(2, fresh).Run());
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare("SELECT secret FROM server_keys WHERE purpose = ?"));
+  select->Bind(1, purpose);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return absl::InternalError("server key vanished after insert");
+  return select->Text(0);
 }
 
 }  // namespace brevis::store

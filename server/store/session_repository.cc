@@ -1,6 +1,7 @@
 #include "server/store/session_repository.h"
 
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
@@ -8,14 +9,13 @@ namespace brevis::store {
 absl::Status SessionRepository::Create(const domain::name::Session& name,
                                        int64_t audit_id, absl::Time now,
                                        v1::Session* session) {
-  auto insert = db_.Prepare(
-      "INSERT INTO sessions (uid, audit_id, session_date, kind, "
-      "informant_group, participant_count, create_time) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return insert.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare("INSERT INTO sessions (uid, audit_id, session_date, kind, "
+                  "informant_group, participant_count, create_time) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?)"));
   int64_t micros = ToMicros(now);
-  absl::Status status = (*insert)
-                            ->Bind(1, name.session)
+  absl::Status status = insert->Bind(1, name.session)
                             .Bind(2, audit_id)
                             .BindOptional(3, DateColumn(session->date()))
                             .Bind(4, int64_t{session->kind()})
@@ -46,30 +46,29 @@ v1::Session ReadSession(std::string_view audit_uid, const Statement& row) {
 
 absl::StatusOr<v1::Session> SessionRepository::Get(
     const domain::name::Session& name, int64_t audit_id) {
-  auto select = db_.Prepare(
-      "SELECT id, uid, session_date, kind, informant_group, "
-      "participant_count, create_time FROM sessions "
-      "WHERE audit_id = ? AND uid = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, audit_id).Bind(2, name.session);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) {
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare("SELECT id, uid, session_date, kind, informant_group, "
+                  "participant_count, create_time FROM sessions "
+                  "WHERE audit_id = ? AND uid = ?"));
+  select->Bind(1, audit_id).Bind(2, name.session);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) {
     return absl::NotFoundError(
         StrCat("session ", domain::Format(name), " not found"));
   }
-  return ReadSession(name.audit, **select);
+  return ReadSession(name.audit, *select);
 }
 
 absl::StatusOr<Page<v1::Session>> SessionRepository::List(
     const domain::name::Audit& audit, int64_t audit_id, int64_t after_id,
     int limit) {
-  auto select = db_.Prepare(
-      "SELECT id, uid, session_date, kind, informant_group, "
-      "participant_count, create_time FROM sessions "
-      "WHERE audit_id = ? AND id > ? ORDER BY id LIMIT ?");
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare("SELECT id, uid, session_date, kind, informant_group, "
+                  "participant_count, create_time FROM sessions "
+                  "WHERE audit_id = ? AND id > ? ORDER BY id LIMIT ?"));
+  Statement& stmt = *select;
   stmt.Bind(1, audit_id).Bind(2, after_id).Bind(3, int64_t{limit} + 1);
   return CollectPage<v1::Session>(stmt, limit, [&](const Statement& row) {
     return ReadSession(audit.audit, row);
@@ -78,11 +77,10 @@ absl::StatusOr<Page<v1::Session>> SessionRepository::List(
 
 absl::Status SessionRepository::Delete(const domain::name::Session& name,
                                        int64_t audit_id) {
-  auto remove =
-      db_.Prepare("DELETE FROM sessions WHERE audit_id = ? AND uid = ?");
-  if (!remove.ok()) return remove.status();
-  if (auto s = (*remove)->Bind(1, audit_id).Bind(2, name.session).Run();
-      !s.ok()) {
+  BREVIS_ASSIGN_OR_RETURN(
+      auto remove,
+      db_.Prepare("DELETE FROM sessions WHERE audit_id = ? AND uid = ?"));
+  if (auto s = remove->Bind(1, audit_id).Bind(2, name.session).Run(); !s.ok()) {
     return s;
   }
   if (db_.Changes() == 0) {

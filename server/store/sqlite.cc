@@ -1,6 +1,7 @@
 #include "server/store/sqlite.h"
 
 #include "absl/strings/cord.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
@@ -153,8 +154,7 @@ absl::StatusOr<bool> Statement::Step() {
 }
 
 absl::Status Statement::Run() {
-  absl::StatusOr<bool> row = Step();
-  if (!row.ok()) return row.status();
+  BREVIS_RETURN_IF_ERROR(Step().status());
   return absl::OkStatus();
 }
 

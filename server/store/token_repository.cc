@@ -1,6 +1,7 @@
 #include "server/store/token_repository.h"
 
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
@@ -27,13 +28,13 @@ absl::Status TokenRepository::Create(const domain::name::Token& name,
                                      int64_t principal_id,
                                      std::string_view secret_hash,
                                      absl::Time now, v1::Token* token) {
-  auto insert = db_.Prepare(
-      "INSERT INTO tokens (uid, principal_id, secret_hash, display_name, "
-      "create_time, expire_time) VALUES (?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return insert.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare(
+          "INSERT INTO tokens (uid, principal_id, secret_hash, display_name, "
+          "create_time, expire_time) VALUES (?, ?, ?, ?, ?, ?)"));
   int64_t micros = ToMicros(now);
-  absl::Status status = (*insert)
-                            ->Bind(1, name.token)
+  absl::Status status = insert->Bind(1, name.token)
                             .Bind(2, principal_id)
                             .BindBlob(3, secret_hash)
                             .Bind(4, token->display_name())
@@ -51,11 +52,11 @@ absl::Status TokenRepository::Create(const domain::name::Token& name,
 absl::StatusOr<Page<v1::Token>> TokenRepository::List(
     std::string_view principal_uid, int64_t principal_id, int64_t after_id,
     int limit) {
-  auto select = db_.Prepare(BREVIS_TOKEN_SELECT
-                            "WHERE principal_id = ? AND id > ? "
-                            "ORDER BY id LIMIT ?");
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(BREVIS_TOKEN_SELECT "WHERE principal_id = ? AND id > ? "
+                                      "ORDER BY id LIMIT ?"));
+  Statement& stmt = *select;
   stmt.Bind(1, principal_id).Bind(2, after_id).Bind(3, int64_t{limit} + 1);
   return CollectPage<v1::Token>(stmt, limit, [&](const Statement& row) {
     return ReadToken(principal_uid, row);
@@ -64,43 +65,41 @@ absl::StatusOr<Page<v1::Token>> TokenRepository::List(
 
 absl::StatusOr<v1::Token> TokenRepository::Revoke(
     const domain::name::Token& name, int64_t principal_id, absl::Time now) {
-  auto update = db_.Prepare(
-      "UPDATE tokens SET revoke_time = coalesce(revoke_time, ?) "
-      "WHERE principal_id = ? AND uid = ?");
-  if (!update.ok()) return update.status();
-  if (auto s = (*update)
-                   ->Bind(1, ToMicros(now))
+  BREVIS_ASSIGN_OR_RETURN(
+      auto update,
+      db_.Prepare("UPDATE tokens SET revoke_time = coalesce(revoke_time, ?) "
+                  "WHERE principal_id = ? AND uid = ?"));
+  if (auto s = update->Bind(1, ToMicros(now))
                    .Bind(2, principal_id)
                    .Bind(3, name.token)
                    .Run();
       !s.ok()) {
     return s;
   }
-  auto select =
-      db_.Prepare(BREVIS_TOKEN_SELECT "WHERE principal_id = ? AND uid = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, principal_id).Bind(2, name.token);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) {
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(BREVIS_TOKEN_SELECT "WHERE principal_id = ? AND uid = ?"));
+  select->Bind(1, principal_id).Bind(2, name.token);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) {
     return absl::NotFoundError(
         StrCat("token ", domain::Format(name), " not found"));
   }
-  return ReadToken(name.principal, **select);
+  return ReadToken(name.principal, *select);
 }
 
 absl::StatusOr<std::optional<TokenRecord>> TokenRepository::FindBySecretHash(
     std::string_view secret_hash) {
-  auto select = db_.Prepare(
-      "SELECT t.id, t.principal_id, p.uid, t.uid, t.secret_hash, "
-      "t.expire_time, t.revoke_time FROM tokens t JOIN principals p ON "
-      "p.id = t.principal_id WHERE t.secret_hash = ?");
-  if (!select.ok()) return select.status();
-  (*select)->BindBlob(1, secret_hash);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::nullopt;
-  const Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare(
+          "SELECT t.id, t.principal_id, p.uid, t.uid, t.secret_hash, "
+          "t.expire_time, t.revoke_time FROM tokens t JOIN principals p ON "
+          "p.id = t.principal_id WHERE t.secret_hash = ?"));
+  select->BindBlob(1, secret_hash);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return std::nullopt;
+  const Statement& stmt = *select;
   TokenRecord record;
   record.id = stmt.Int(0);
   record.principal_id = stmt.Int(1);
@@ -112,9 +111,10 @@ absl::StatusOr<std::optional<TokenRecord>> TokenRepository::FindBySecretHash(
 }
 
 absl::Status TokenRepository::RecordUse(int64_t id, absl::Time now) {
-  auto update = db_.Prepare("UPDATE tokens SET last_use_time = ? WHERE id = ?");
-  if (!update.ok()) return update.status();
-  return (*update)->Bind(1, ToMicros(now)).Bind(2, id).Run();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto update,
+      db_.Prepare("UPDATE tokens SET last_use_time = ? WHERE id = ?"));
+  return update->Bind(1, ToMicros(now)).Bind(2, id).Run();
 }
 
 }  // namespace brevis::store

@@ -1,6 +1,7 @@
 #include "server/store/unit_repository.h"
 
 #include "server/domain/resource_name.h"
+#include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
@@ -46,14 +47,15 @@ absl::Status UnitNotFound(std::string_view uid) {
 
 absl::Status UnitRepository::Create(std::string_view uid, absl::Time now,
                                     v1::Unit* unit) {
-  auto insert = db_.Prepare(
-      "INSERT INTO units (uid, display_name, region, kind, hsa_id, active, "
-      "create_time, update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)");
-  if (!insert.ok()) return insert.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto insert,
+      db_.Prepare(
+          "INSERT INTO units (uid, display_name, region, kind, hsa_id, active, "
+          "create_time, update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+          "1)"));
   bool active = !unit->has_active() || unit->active();
   int64_t micros = ToMicros(now);
-  absl::Status status = (*insert)
-                            ->Bind(1, uid)
+  absl::Status status = insert->Bind(1, uid)
                             .Bind(2, unit->display_name())
                             .Bind(3, unit->region())
                             .Bind(4, int64_t{unit->kind()})
@@ -74,23 +76,20 @@ absl::Status UnitRepository::Create(std::string_view uid, absl::Time now,
 absl::StatusOr<v1::Unit> UnitRepository::Get(std::string_view uid) {
   static const std::string sql =
       brevis::StrCat("SELECT ", kColumns, " FROM units WHERE uid = ?");
-  auto select = db_.Prepare(sql.c_str());
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, uid);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return UnitNotFound(uid);
-  return ReadUnit(**select);
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql.c_str()));
+  select->Bind(1, uid);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return UnitNotFound(uid);
+  return ReadUnit(*select);
 }
 
 absl::StatusOr<int64_t> UnitRepository::RowId(std::string_view uid) {
-  auto select = db_.Prepare("SELECT id FROM units WHERE uid = ?");
-  if (!select.ok()) return select.status();
-  (*select)->Bind(1, uid);
-  absl::StatusOr<bool> row = (*select)->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return UnitNotFound(uid);
-  return (*select)->Int(0);
+  BREVIS_ASSIGN_OR_RETURN(auto select,
+                          db_.Prepare("SELECT id FROM units WHERE uid = ?"));
+  select->Bind(1, uid);
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return UnitNotFound(uid);
+  return select->Int(0);
 }
 
 absl::StatusOr<Page<v1::Unit>> UnitRepository::List(const UnitFilter& filter,
@@ -104,9 +103,8 @@ absl::StatusOr<Page<v1::Unit>> UnitRepository::List(const UnitFilter& filter,
       "(?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR region = ?4) AND "
       "(?6 IS NULL OR id IN (SELECT unit_id FROM principal_units WHERE "
       "principal_id = ?6)) ORDER BY id LIMIT ?5");
-  auto select = db_.Prepare(sql.c_str());
-  if (!select.ok()) return select.status();
-  Statement& stmt = **select;
+  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql.c_str()));
+  Statement& stmt = *select;
   stmt.Bind(1, after_id);
   if (filter.active) stmt.Bind(2, int64_t{*filter.active});
   if (filter.kind) stmt.Bind(3, int64_t{*filter.kind});
@@ -118,13 +116,14 @@ absl::StatusOr<Page<v1::Unit>> UnitRepository::List(const UnitFilter& filter,
 
 absl::Status UnitRepository::Update(std::string_view uid, absl::Time now,
                                     v1::Unit* unit) {
-  auto update = db_.Prepare(
-      "UPDATE units SET display_name = ?, region = ?, kind = ?, hsa_id = ?, "
-      "active = ?, update_time = ?, revision = revision + 1 WHERE uid = ? "
-      "RETURNING revision");
-  if (!update.ok()) return update.status();
+  BREVIS_ASSIGN_OR_RETURN(
+      auto update,
+      db_.Prepare(
+          "UPDATE units SET display_name = ?, region = ?, kind = ?, "
+          "hsa_id = ?, active = ?, update_time = ?, revision = revision + 1 "
+          "WHERE uid = ? RETURNING revision"));
   int64_t micros = ToMicros(now);
-  Statement& stmt = **update;
+  Statement& stmt = *update;
   stmt.Bind(1, unit->display_name())
       .Bind(2, unit->region())
       .Bind(3, int64_t{unit->kind()})

@@ -4,7 +4,6 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -12,21 +11,28 @@
 namespace brevis::domain {
 namespace {
 
-// OK when `result` is INVALID_ARGUMENT with a message starting with
+// OK when `status` is INVALID_ARGUMENT with a message starting with
 // "`field`: " and containing `what`.
-::testing::AssertionResult IsRefused(
-    const absl::StatusOr<std::vector<std::string>>& result,
-    std::string_view field, std::string_view what) {
-  if (result.ok()) return ::testing::AssertionFailure() << "name accepted";
-  const std::string message(result.status().message());
+::testing::AssertionResult IsRefused(const absl::Status& status,
+                                     std::string_view field,
+                                     std::string_view what) {
+  if (status.ok()) return ::testing::AssertionFailure() << "name accepted";
+  const std::string message(status.message());
   const std::string prefix = std::string(field) + ": ";
-  if (result.status().code() != absl::StatusCode::kInvalidArgument ||
+  if (status.code() != absl::StatusCode::kInvalidArgument ||
       !message.starts_with(prefix) || message.find(what) == std::string::npos) {
     return ::testing::AssertionFailure()
-           << result.status().ToString() << ", expected INVALID_ARGUMENT \""
-           << prefix << "...\" mentioning \"" << what << "\"";
+           << status.ToString() << ", expected INVALID_ARGUMENT \"" << prefix
+           << "...\" mentioning \"" << what << "\"";
   }
   return ::testing::AssertionSuccess();
+}
+
+template <typename Name>
+::testing::AssertionResult IsRefused(const absl::StatusOr<Name>& result,
+                                     std::string_view field,
+                                     std::string_view what) {
+  return IsRefused(result.status(), field, what);
 }
 
 bool IsLowercaseHex(std::string_view text) {
@@ -36,92 +42,91 @@ bool IsLowercaseHex(std::string_view text) {
   return true;
 }
 
-const std::vector<std::string_view> kUnit = {"units"};
-const std::vector<std::string_view> kFinding = {"audits", "findings"};
-
 // ---------------------------------------------------------------- ParseName
+// The typed parsers share one splitter; a unit (top level) and a finding
+// (nested) cover its cases.
 
 TEST(ParseNameTest, ParsesTopLevelName) {
-  absl::StatusOr<std::vector<std::string>> ids =
-      ParseName("units/bup-prima-handen", kUnit, "name");
-  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
-  EXPECT_EQ(*ids, std::vector<std::string>{"bup-prima-handen"});
+  absl::StatusOr<name::Unit> unit =
+      ParseUnitName("units/bup-prima-handen", "name");
+  ASSERT_TRUE(unit.ok()) << unit.status().ToString();
+  EXPECT_EQ(unit->unit, "bup-prima-handen");
 }
 
 TEST(ParseNameTest, ParsesNestedName) {
-  absl::StatusOr<std::vector<std::string>> ids =
-      ParseName("audits/a1/findings/f2", kFinding, "name");
-  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
-  EXPECT_EQ(*ids, (std::vector<std::string>{"a1", "f2"}));
+  absl::StatusOr<name::Finding> finding =
+      ParseFindingName("audits/a1/findings/f2", "name");
+  ASSERT_TRUE(finding.ok()) << finding.status().ToString();
+  EXPECT_EQ(finding->audit, "a1");
+  EXPECT_EQ(finding->finding, "f2");
 }
 
 TEST(ParseNameTest, EmptyNameIsRequiredAndShowsTheShape) {
-  absl::StatusOr<std::vector<std::string>> ids =
-      ParseName("", kFinding, "finding.name");
-  EXPECT_TRUE(IsRefused(ids, "finding.name", "required"));
+  absl::StatusOr<name::Finding> finding = ParseFindingName("", "finding.name");
+  EXPECT_TRUE(IsRefused(finding, "finding.name", "required"));
   EXPECT_TRUE(
-      IsRefused(ids, "finding.name", "audits/{audit}/findings/{finding}"));
+      IsRefused(finding, "finding.name", "audits/{audit}/findings/{finding}"));
 }
 
 TEST(ParseNameTest, MessageNamesTheGivenField) {
-  EXPECT_TRUE(IsRefused(ParseName("audits/abc", kUnit, "audit.unit"),
-                        "audit.unit", "units/{unit}"));
+  EXPECT_TRUE(IsRefused(ParseUnitName("audits/abc", "audit.unit"), "audit.unit",
+                        "units/{unit}"));
 }
 
 TEST(ParseNameTest, WrongCollectionIsRefused) {
-  EXPECT_TRUE(IsRefused(ParseName("audits/abc", kUnit, "name"), "name",
+  EXPECT_TRUE(IsRefused(ParseUnitName("audits/abc", "name"), "name",
                         "\"audits/abc\" is not a resource name"));
-  EXPECT_TRUE(IsRefused(ParseName("unit/abc", kUnit, "name"), "name",
+  EXPECT_TRUE(IsRefused(ParseUnitName("unit/abc", "name"), "name",
                         "not a resource name"));
-  EXPECT_TRUE(IsRefused(ParseName("audits/a1/sessions/s1", kFinding, "name"),
+  EXPECT_TRUE(IsRefused(ParseFindingName("audits/a1/sessions/s1", "name"),
                         "name", "not a resource name"));
 }
 
 TEST(ParseNameTest, ExtraSegmentsAreRefused) {
   for (const char* name : {"units/abc/extra", "units/abc/", "/units/abc",
                            "units//abc", "audits/a1/findings/f2/x"}) {
-    EXPECT_TRUE(
-        IsRefused(ParseName(name, name[0] == 'a' ? kFinding : kUnit, "name"),
-                  "name", "not a resource name"))
+    EXPECT_TRUE(IsRefused(name[0] == 'a'
+                              ? ParseFindingName(name, "name").status()
+                              : ParseUnitName(name, "name").status(),
+                          "name", "not a resource name"))
         << name;
   }
 }
 
 TEST(ParseNameTest, MissingSegmentsAreRefused) {
   EXPECT_TRUE(
-      IsRefused(ParseName("units", kUnit, "name"), "name", "not a resource"));
+      IsRefused(ParseUnitName("units", "name"), "name", "not a resource"));
   EXPECT_TRUE(
-      IsRefused(ParseName("units/", kUnit, "name"), "name", "not a resource"));
+      IsRefused(ParseUnitName("units/", "name"), "name", "not a resource"));
   EXPECT_TRUE(
-      IsRefused(ParseName("abc", kUnit, "name"), "name", "not a resource"));
-  EXPECT_TRUE(IsRefused(ParseName("audits/a1", kFinding, "name"), "name",
+      IsRefused(ParseUnitName("abc", "name"), "name", "not a resource"));
+  EXPECT_TRUE(IsRefused(ParseFindingName("audits/a1", "name"), "name",
                         "not a resource"));
-  EXPECT_TRUE(IsRefused(ParseName("audits/a1/findings", kFinding, "name"),
-                        "name", "not a resource"));
-  EXPECT_TRUE(IsRefused(ParseName("audits/a1/findings/", kFinding, "name"),
-                        "name", "not a resource"));
+  EXPECT_TRUE(IsRefused(ParseFindingName("audits/a1/findings", "name"), "name",
+                        "not a resource"));
+  EXPECT_TRUE(IsRefused(ParseFindingName("audits/a1/findings/", "name"), "name",
+                        "not a resource"));
 }
 
 TEST(ParseNameTest, IdsAreLowercaseLettersDigitsAndDash) {
   for (const char* name : {"units/ABC", "units/Abc", "units/a_b", "units/a.b",
                            "units/a b", "units/å", "units/a%2Fb"}) {
-    EXPECT_TRUE(IsRefused(ParseName(name, kUnit, "name"), "name",
-                          "not a resource name"))
+    EXPECT_TRUE(
+        IsRefused(ParseUnitName(name, "name"), "name", "not a resource name"))
         << name;
   }
-  EXPECT_TRUE(ParseName("units/0-9-a-z", kUnit, "name").ok());
+  EXPECT_TRUE(ParseUnitName("units/0-9-a-z", "name").ok());
 }
 
 TEST(ParseNameTest, IdsAreAtMost63Characters) {
-  absl::StatusOr<std::vector<std::string>> ids =
-      ParseName("units/" + std::string(63, 'a'), kUnit, "name");
-  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
-  EXPECT_EQ(ids->at(0).size(), 63u);
-  EXPECT_TRUE(
-      IsRefused(ParseName("units/" + std::string(64, 'a'), kUnit, "name"),
-                "name", "not a resource name"));
+  absl::StatusOr<name::Unit> unit =
+      ParseUnitName("units/" + std::string(63, 'a'), "name");
+  ASSERT_TRUE(unit.ok()) << unit.status().ToString();
+  EXPECT_EQ(unit->unit.size(), 63u);
+  EXPECT_TRUE(IsRefused(ParseUnitName("units/" + std::string(64, 'a'), "name"),
+                        "name", "not a resource name"));
   EXPECT_TRUE(IsRefused(
-      ParseName("audits/a1/findings/" + std::string(64, 'f'), kFinding, "name"),
+      ParseFindingName("audits/a1/findings/" + std::string(64, 'f'), "name"),
       "name", "not a resource name"));
 }
 
@@ -130,10 +135,11 @@ TEST(ParseNameTest, NameHelpersBuildParsableNames) {
   EXPECT_EQ(AuditName("a1"), "audits/a1");
   EXPECT_EQ(SessionName("a1", "s1"), "audits/a1/sessions/s1");
   EXPECT_EQ(FindingName("a1", "f1"), "audits/a1/findings/f1");
-  absl::StatusOr<std::vector<std::string>> ids =
-      ParseName(FindingName("a1", "f1"), kFinding, "name");
-  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
-  EXPECT_EQ(*ids, (std::vector<std::string>{"a1", "f1"}));
+  absl::StatusOr<name::Finding> finding =
+      ParseFindingName(FindingName("a1", "f1"), "name");
+  ASSERT_TRUE(finding.ok()) << finding.status().ToString();
+  EXPECT_EQ(finding->audit, "a1");
+  EXPECT_EQ(finding->finding, "f1");
 }
 
 // ------------------------------------------------------------ NewResourceId
@@ -149,7 +155,7 @@ TEST(NewResourceIdTest, TwoCallsDiffer) {
 }
 
 TEST(NewResourceIdTest, IsAValidIdInAName) {
-  EXPECT_TRUE(ParseName(UnitName(NewResourceId()), kUnit, "name").ok());
+  EXPECT_TRUE(ParseUnitName(UnitName(NewResourceId()), "name").ok());
 }
 
 }  // namespace
