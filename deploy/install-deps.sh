@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev
   python3-grpcio tzdata
+  # brevis-notify: SMTP through libcurl, and the SMTP server its tests run.
+  libcurl4-openssl-dev python3-aiosmtpd
   # The front for untrusted networks (deploy/nginx), and its flood test.
   nginx
   # Packaging and its tests: cpack's DEB generator computes dependencies with

@@ -56,6 +56,27 @@ absl::Status TouchTeamAudits(store::Connection& db, const Call& call,
   return absl::OkStatus();
 }
 
+// Anyone may change their own language and opt-outs (issue 16: each person
+// can turn kinds of mail off); everything else about a principal,
+// including its contact e-mail, is the admins' to set.
+absl::Status CheckOwnSettingsOnly(const Call& call,
+                                  const std::vector<std::string>& paths) {
+  if (domain::CheckPermission(call.caller,
+                              domain::Permission::kManagePrincipals)
+          .ok()) {
+    return absl::OkStatus();
+  }
+  for (const std::string& path : paths) {
+    if (path != "language" && path != "notification_opt_outs") {
+      return absl::PermissionDeniedError(brevis::StrCat(
+          "update_mask: ", path,
+          " of your own principal is set by an admin; you may change "
+          "language and notification_opt_outs"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // The principal a read or write found, as the response.
 absl::Status AssignPrincipal(absl::StatusOr<store::PrincipalRecord> record,
                              v1::Principal* response) {
@@ -78,6 +99,16 @@ absl::StatusOr<domain::name::Principal> PrincipalFor(const Call& call,
         brevis::StrCat("principal ", name, " not found"));
   }
   return principal;
+}
+
+absl::StatusOr<domain::name::Principal> PrincipalToRead(
+    const Call& call, std::string_view name, std::string_view field) {
+  if (domain::CheckPermission(call.caller,
+                              domain::Permission::kReadPrincipals)
+          .ok()) {
+    return domain::ParsePrincipalName(name, field);
+  }
+  return PrincipalFor(call, name, field);
 }
 
 absl::StatusOr<v1::Principal> Directory::CreatePrincipal(
@@ -113,19 +144,20 @@ absl::StatusOr<v1::Principal> Directory::CreatePrincipal(
 absl::StatusOr<v1::Principal> Directory::GetPrincipal(
     const Call& call, const v1::GetPrincipalRequest& request) {
   BREVIS_ASSIGN_OR_RETURN(domain::name::Principal name,
-                          PrincipalFor(call, request.name(), "name"));
+                          PrincipalToRead(call, request.name(), "name"));
   v1::Principal response;
   BREVIS_RETURN_IF_ERROR(deps_.db->Read([&](store::Connection& db) {
     return AssignPrincipal(store::PrincipalRepository(db).Get(name.principal),
                            &response);
   }));
+  domain::HideContactUnlessAllowed(call.caller, &response);
   return response;
 }
 
 absl::StatusOr<v1::ListPrincipalsResponse> Directory::ListPrincipals(
     const Call& call, const v1::ListPrincipalsRequest& request) {
   BREVIS_RETURN_IF_ERROR(domain::CheckPermission(
-      call.caller, domain::Permission::kManagePrincipals));
+      call.caller, domain::Permission::kReadPrincipals));
   BREVIS_ASSIGN_OR_RETURN(
       domain::ListFilter filter,
       domain::ListFilter::Parse(request.filter(), {"role", "active"}));
@@ -142,13 +174,19 @@ absl::StatusOr<v1::ListPrincipalsResponse> Directory::ListPrincipals(
             principal_filter, window.after_id, window.limit);
       },
       response.mutable_principals(), response.mutable_next_page_token()));
+  for (v1::Principal& principal : *response.mutable_principals()) {
+    domain::HideContactUnlessAllowed(call.caller, &principal);
+  }
   return response;
 }
 
 absl::StatusOr<v1::Principal> Directory::UpdatePrincipal(
     const Call& call, const v1::UpdatePrincipalRequest& request) {
-  BREVIS_RETURN_IF_ERROR(domain::CheckPermission(
-      call.caller, domain::Permission::kManagePrincipals));
+  bool self = request.principal().name() == call.caller.name;
+  if (!self) {
+    BREVIS_RETURN_IF_ERROR(domain::CheckPermission(
+        call.caller, domain::Permission::kManagePrincipals));
+  }
   if (!request.has_principal()) {
     return absl::InvalidArgumentError("principal: required");
   }
@@ -157,10 +195,11 @@ absl::StatusOr<v1::Principal> Directory::UpdatePrincipal(
       domain::ParsePrincipalName(request.principal().name(), "principal.name"));
   BREVIS_ASSIGN_OR_RETURN(
       std::vector<std::string> paths,
-      domain::ResolveUpdateMask(request.update_mask(),
-                                *v1::Principal::descriptor(),
-                                {"display_name", "active", "units", "scopes",
-                                 "certificate_subject"}));
+      domain::ResolveUpdateMask(
+          request.update_mask(), *v1::Principal::descriptor(),
+          {"display_name", "active", "units", "scopes", "certificate_subject",
+           "contact_email", "language", "notification_opt_outs"}));
+  BREVIS_RETURN_IF_ERROR(CheckOwnSettingsOnly(call, paths));
   BREVIS_RETURN_IF_ERROR(
       CheckActiveGiven(paths, request.principal().has_active(), "principal"));
   v1::Principal response;

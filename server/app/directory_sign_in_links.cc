@@ -66,7 +66,7 @@ absl::StatusOr<v1::CreateSignInLinkResponse> Directory::CreateSignInLink(
 absl::StatusOr<v1::ListSignInLinksResponse> Directory::ListSignInLinks(
     const Call& call, const v1::ListSignInLinksRequest& request) {
   BREVIS_RETURN_IF_ERROR(domain::CheckPermission(
-      call.caller, domain::Permission::kManagePrincipals));
+      call.caller, domain::Permission::kReadPrincipals));
   std::optional<domain::name::Principal> parent;
   if (request.parent() != kEveryPrincipal) {
     BREVIS_ASSIGN_OR_RETURN(

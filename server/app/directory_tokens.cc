@@ -67,7 +67,7 @@ absl::StatusOr<v1::CreateTokenResponse> Directory::CreateToken(
 absl::StatusOr<v1::ListTokensResponse> Directory::ListTokens(
     const Call& call, const v1::ListTokensRequest& request) {
   BREVIS_ASSIGN_OR_RETURN(domain::name::Principal parent,
-                          PrincipalFor(call, request.parent(), "parent"));
+                          PrincipalToRead(call, request.parent(), "parent"));
   v1::ListTokensResponse response;
   BREVIS_RETURN_IF_ERROR(ReadListPage(
       deps_, call, request.parent(), request,

@@ -30,6 +30,8 @@ std::string_view PermissionName(Permission permission) {
       return "respond for the unit to this audit";
     case Permission::kWatchEvents:
       return "follow the change feed";
+    case Permission::kReadPrincipals:
+      return "read principals and their contact details";
     case Permission::kReadSessions:
       return "read this audit's interview sessions (the audit team only, "
              "since small counts can point at people)";
@@ -101,6 +103,10 @@ absl::Status CheckPermission(const Caller& caller, Permission permission) {
       }
       if (permission == Permission::kReadAudit &&
           caller.HasScope(v1::SCOPE_READ_AUDITS)) {
+        return absl::OkStatus();
+      }
+      if (permission == Permission::kReadPrincipals &&
+          caller.HasScope(v1::SCOPE_READ_CONTACTS)) {
         return absl::OkStatus();
       }
       return Denied(caller, permission);
@@ -198,6 +204,24 @@ absl::Status CheckAuditPermission(const Caller& caller, Permission permission,
     default:
       return CheckPermission(caller, permission);
   }
+}
+
+}  // namespace brevis::domain
+
+namespace brevis::domain {
+
+bool MaySeeContact(const Caller& caller, std::string_view principal) {
+  return caller.role == v1::ROLE_ADMIN ||
+         (!caller.name.empty() && caller.name == principal) ||
+         (caller.role == v1::ROLE_INTEGRATION &&
+          caller.HasScope(v1::SCOPE_READ_CONTACTS));
+}
+
+void HideContactUnlessAllowed(const Caller& caller, v1::Principal* principal) {
+  if (MaySeeContact(caller, principal->name())) return;
+  principal->clear_contact_email();
+  principal->clear_language();
+  principal->clear_notification_opt_outs();
 }
 
 }  // namespace brevis::domain

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -45,6 +46,8 @@ enum class Permission {
   kRespond,           // the unit's responses (and moving to IN_PROGRESS)
   kReadSessions,      // interview sessions: small counts, the team only
   kWatchEvents,       // the change feed: ListEvents, WatchEvents
+  kReadPrincipals,    // every principal with contact details, and the
+                      // names and expiry of tokens and sign-in links
 };
 
 // The facts about one audit that decide access to it.
@@ -102,6 +105,17 @@ bool CanSeeAudit(const Caller& caller, const AuditFacts& audit);
 // A permission on an audit the caller can see: OK or PERMISSION_DENIED.
 absl::Status CheckAuditPermission(const Caller& caller, Permission permission,
                                   const AuditFacts& audit);
+
+// Whether the caller may see a principal's contact e-mail, language and
+// notification opt-outs: admins, the principal itself (`principal` is its
+// name, principals/{p}), and integrations with SCOPE_READ_CONTACTS. The
+// e-mail is personal data (issue 16: only admins and the person see it;
+// the notifier is the one exception, by its own scope).
+bool MaySeeContact(const Caller& caller, std::string_view principal);
+
+// Clears contact_email, language and notification_opt_outs unless
+// MaySeeContact; every Principal a response carries goes through it.
+void HideContactUnlessAllowed(const Caller& caller, v1::Principal* principal);
 
 // The role's name as people read it, for messages.
 std::string RoleName(v1::Role role);

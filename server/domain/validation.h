@@ -57,7 +57,17 @@ absl::Status ValidateRecommendation(const v1::Recommendation& recommendation,
 
 // Principals (validation_principal.cc). Unit references are parsed here;
 // that they exist is checked by the caller.
+// Also its contact e-mail (ValidateContactEmail), language and notification
+// opt-outs (known values, none repeated).
 absl::Status ValidatePrincipal(const v1::Principal& principal);
+// A principal's contact e-mail: empty, or one address local@domain of at
+// most kMaxEmailChars (RFC 5321 4.5.3.1), with a local part of at most 64,
+// no line breaks, spaces, controls or the characters <>(),;:\"[] that
+// could add a second address or a header. INVALID_ARGUMENT naming
+// principal.contact_email and the rule; the message never repeats the
+// address (it is personal data).
+absl::Status ValidateContactEmail(std::string_view email);
+inline constexpr size_t kMaxEmailChars = 254;
 // A token to create: display_name and, when set, expire_time after `now`
 // and at most kMaxTokenLifetime ahead.
 absl::Status ValidateToken(const v1::Token& token, absl::Time now);

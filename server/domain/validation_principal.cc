@@ -13,7 +13,70 @@ absl::Status Invalid(std::string_view field, std::string_view rule) {
   return absl::InvalidArgumentError(StrCat(field, ": ", rule));
 }
 
+// Bytes that could end a header line, start a second address or a display
+// name, or hide in a mail client: a contact address is one plain
+// local@domain and nothing else.
+bool AllowedInAddress(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  if (u <= 0x20 || u == 0x7f) return false;  // controls, CR, LF, space
+  return std::string_view("<>(),;:\\\"[]").find(c) == std::string_view::npos;
+}
+
+absl::Status ValidateNotificationSettings(const v1::Principal& principal) {
+  if (!v1::ReportLanguage_IsValid(principal.language())) {
+    return Invalid("principal.language",
+                   StrCat("unknown value ", int{principal.language()}));
+  }
+  std::set<int> kinds;
+  for (int i = 0; i < principal.notification_opt_outs_size(); ++i) {
+    std::string field = StrCat("principal.notification_opt_outs[", i, "]");
+    int kind = principal.notification_opt_outs(i);
+    if (kind == 0 || !v1::NotificationKind_IsValid(kind)) {
+      return Invalid(field, StrCat("unknown value ", kind));
+    }
+    if (!kinds.insert(kind).second) {
+      return Invalid(field, StrCat("value ", kind, " repeated"));
+    }
+  }
+  return ValidateContactEmail(principal.contact_email());
+}
+
 }  // namespace
+
+absl::Status ValidateContactEmail(std::string_view email) {
+  constexpr std::string_view kField = "principal.contact_email";
+  if (email.empty()) return absl::OkStatus();
+  // RFC 5321 4.5.3.1: a path of at most 256 octets, so an address of at
+  // most 254; a local part of at most 64.
+  if (email.size() > kMaxEmailChars) {
+    return Invalid(kField, StrCat("at most ", kMaxEmailChars, " characters"));
+  }
+  for (char c : email) {
+    if (c == '\r' || c == '\n') {
+      return Invalid(kField, "must not contain a line break");
+    }
+    if (!AllowedInAddress(c)) {
+      return Invalid(kField,
+                     "one address (local@domain) without spaces, commas, "
+                     "semicolons, quotes, brackets or control characters");
+    }
+  }
+  size_t at = email.find('@');
+  if (at == std::string_view::npos || email.find('@', at + 1) != email.npos) {
+    return Invalid(kField, "one address with exactly one @ (local@domain)");
+  }
+  std::string_view local = email.substr(0, at);
+  std::string_view domain = email.substr(at + 1);
+  if (local.empty() || local.size() > 64) {
+    return Invalid(kField, "the part before @ must have 1 to 64 characters");
+  }
+  if (domain.empty() || domain.find('.') == domain.npos ||
+      domain.front() == '.' || domain.back() == '.' ||
+      domain.find("..") != domain.npos) {
+    return Invalid(kField, "the part after @ must be a domain like region.se");
+  }
+  return absl::OkStatus();
+}
 
 absl::Status ValidatePrincipal(const v1::Principal& principal) {
   if (auto s = CheckText("principal.display_name", principal.display_name(),
@@ -63,9 +126,10 @@ absl::Status ValidatePrincipal(const v1::Principal& principal) {
     return Invalid("principal.certificate_subject",
                    "only integrations authenticate with certificates");
   }
-  return CheckText("principal.certificate_subject",
-                   principal.certificate_subject(), kMaxNameChars, false,
-                   false);
+  BREVIS_RETURN_IF_ERROR(CheckText("principal.certificate_subject",
+                                   principal.certificate_subject(),
+                                   kMaxNameChars, false, false));
+  return ValidateNotificationSettings(principal);
 }
 
 absl::Status ValidateToken(const v1::Token& token, absl::Time now) {

@@ -9,7 +9,8 @@ namespace {
 
 #define BREVIS_PRINCIPAL_SELECT                                               \
   "SELECT id, uid, display_name, role, active, scopes, certificate_subject, " \
-  "create_time, update_time, revision FROM principals "
+  "create_time, update_time, revision, contact_email, language, "          \
+  "notification_opt_outs FROM principals "
 
 v1::Principal ReadPrincipal(const Statement& row) {
   v1::Principal principal;
@@ -22,12 +23,20 @@ v1::Principal ReadPrincipal(const Statement& row) {
   SetTimestamp(row.Int(7), principal.mutable_create_time());
   SetTimestamp(row.Int(8), principal.mutable_update_time());
   principal.set_etag(Etag(row.Int(9)));
+  if (!row.IsNull(10)) principal.set_contact_email(row.Text(10));
+  principal.set_language(static_cast<v1::ReportLanguage>(row.Int(11)));
+  FromMask(row.Int(12), principal.mutable_notification_opt_outs());
   return principal;
 }
 
 std::optional<std::string_view> SubjectColumn(const v1::Principal& p) {
   if (p.certificate_subject().empty()) return std::nullopt;
   return p.certificate_subject();
+}
+
+std::optional<std::string_view> EmailColumn(const v1::Principal& p) {
+  if (p.contact_email().empty()) return std::nullopt;
+  return p.contact_email();
 }
 
 absl::Status SubjectTaken(const absl::Status& status,
@@ -51,8 +60,9 @@ absl::Status PrincipalRepository::Create(std::string_view uid,
       auto insert,
       db_.Prepare(
           "INSERT INTO principals (uid, display_name, role, active, scopes, "
-          "certificate_subject, create_time, update_time, revision) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id"));
+          "certificate_subject, create_time, update_time, revision, "
+          "contact_email, language, notification_opt_outs) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id"));
   bool active = !principal->has_active() || principal->active();
   int64_t micros = ToMicros(now);
   Statement& stmt = *insert;
@@ -63,7 +73,10 @@ absl::Status PrincipalRepository::Create(std::string_view uid,
       .Bind(5, ToMask(principal->scopes()))
       .BindOptional(6, SubjectColumn(*principal))
       .Bind(7, micros)
-      .Bind(8, micros);
+      .Bind(8, micros)
+      .BindOptional(9, EmailColumn(*principal))
+      .Bind(10, int64_t{principal->language()})
+      .Bind(11, ToMask(principal->notification_opt_outs()));
   absl::StatusOr<bool> row = stmt.Step();
   if (!row.ok()) return SubjectTaken(row.status(), *principal);
   int64_t id = stmt.Int(0);
@@ -71,6 +84,8 @@ absl::Status PrincipalRepository::Create(std::string_view uid,
   principal->set_name(domain::PrincipalName(uid));
   principal->set_active(active);
   FromMask(ToMask(principal->scopes()), principal->mutable_scopes());
+  FromMask(ToMask(principal->notification_opt_outs()),
+           principal->mutable_notification_opt_outs());
   SetTimestamp(micros, principal->mutable_create_time());
   SetTimestamp(micros, principal->mutable_update_time());
   principal->set_etag(Etag(1));
@@ -181,7 +196,8 @@ absl::Status PrincipalRepository::Update(int64_t id,
       auto update,
       db_.Prepare(
           "UPDATE principals SET display_name = ?, active = ?, scopes = ?, "
-          "certificate_subject = ?, update_time = ?, revision = revision + 1 "
+          "certificate_subject = ?, update_time = ?, revision = revision + 1, "
+          "contact_email = ?, language = ?, notification_opt_outs = ? "
           "WHERE id = ? RETURNING revision"));
   int64_t micros = ToMicros(now);
   Statement& stmt = *update;
@@ -190,7 +206,10 @@ absl::Status PrincipalRepository::Update(int64_t id,
       .Bind(3, ToMask(principal->scopes()))
       .BindOptional(4, SubjectColumn(*principal))
       .Bind(5, micros)
-      .Bind(6, id);
+      .BindOptional(6, EmailColumn(*principal))
+      .Bind(7, int64_t{principal->language()})
+      .Bind(8, ToMask(principal->notification_opt_outs()))
+      .Bind(9, id);
   absl::StatusOr<bool> row = stmt.Step();
   if (!row.ok()) return SubjectTaken(row.status(), *principal);
   if (!*row) return absl::NotFoundError("principal not found");
@@ -198,6 +217,8 @@ absl::Status PrincipalRepository::Update(int64_t id,
   update.reset();
   SetTimestamp(micros, principal->mutable_update_time());
   FromMask(ToMask(principal->scopes()), principal->mutable_scopes());
+  FromMask(ToMask(principal->notification_opt_outs()),
+           principal->mutable_notification_opt_outs());
   return ReplaceUnits(id, unit_ids);
 }
 

@@ -159,6 +159,22 @@ Code SelfOrAdmin(Who who, Target target, Phase) {
   return Code::NOT_FOUND;
 }
 
+// Reading principals and their tokens: admins and the principal itself,
+// and integrations with the read-contacts scope (a notifier addressing
+// mail) any principal.
+Code SelfAdminOrContacts(Who who, Target target, Phase phase) {
+  if (who == Who::kIntegrationWithScope) {
+    return target == Target::kMissing ? Code::NOT_FOUND : Code::OK;
+  }
+  return SelfOrAdmin(who, target, phase);
+}
+
+// Listing the directory: admins and integrations with read-contacts.
+Code AdminOrContacts(Who who, Target target, Phase phase) {
+  return AdminOnly(who == Who::kIntegrationWithScope ? Who::kAdmin : who,
+                   target, phase);
+}
+
 Code UnitRead(Who who, Target target, Phase) {
   if (Unauthenticated(who)) return Code::UNAUTHENTICATED;
   if (who == Who::kIntegrationWithoutScope) return Code::PERMISSION_DENIED;
@@ -255,7 +271,8 @@ class AuthorizationMatrixTest : public ServiceTest {
     principals_[Who::kViewer] = NewPrincipal(v1::ROLE_VIEWER);
     principals_[Who::kIntegrationWithScope] =
         NewPrincipal(v1::ROLE_INTEGRATION, {},
-                     {v1::SCOPE_READ_UNITS, v1::SCOPE_READ_AUDITS});
+                     {v1::SCOPE_READ_UNITS, v1::SCOPE_READ_AUDITS,
+                      v1::SCOPE_READ_CONTACTS});
     principals_[Who::kIntegrationWithoutScope] =
         NewPrincipal(v1::ROLE_INTEGRATION, {}, {v1::SCOPE_WATCH_EVENTS});
     principals_[Who::kRevokedToken] = NewPrincipal(v1::ROLE_ADMIN);
@@ -593,13 +610,15 @@ AuthorizationMatrixTest::MakeRows() {
         r.set_name(self.PrincipalFor(w, t));
         return Invoke(s.directory.get(), &D::GetPrincipal, r);
       },
-      SelfOrAdmin};
+      SelfAdminOrContacts};
   rows["brevis.v1.DirectoryService.ListPrincipals"] = {
       [&](Stubs& s, Who, Target) {
         return Invoke(s.directory.get(), &D::ListPrincipals,
                       v1::ListPrincipalsRequest());
       },
-      [](Who w, Target, Phase p) { return AdminOnly(w, Target::kOwn, p); }};
+      [](Who w, Target, Phase p) {
+        return AdminOrContacts(w, Target::kOwn, p);
+      }};
   rows["brevis.v1.DirectoryService.UpdatePrincipal"] = {
       [&](Stubs& s, Who w, Target t) {
         v1::UpdatePrincipalRequest r;
@@ -622,7 +641,7 @@ AuthorizationMatrixTest::MakeRows() {
         r.set_parent(self.PrincipalFor(w, t));
         return Invoke(s.directory.get(), &D::ListTokens, r);
       },
-      SelfOrAdmin};
+      SelfAdminOrContacts};
   rows["brevis.v1.DirectoryService.RevokeToken"] = {
       [&](Stubs& s, Who w, Target t) {
         v1::RevokeTokenRequest r;
@@ -643,7 +662,7 @@ AuthorizationMatrixTest::MakeRows() {
         r.set_parent(self.PrincipalFor(w, t));
         return Invoke(s.directory.get(), &D::ListSignInLinks, r);
       },
-      AdminOnly};
+      AdminOrContacts};
   // Served without credentials: whatever the caller sends, an unused
   // link works and a used or unknown one does not.
   rows["brevis.v1.DirectoryService.RedeemSignInLink"] = {
