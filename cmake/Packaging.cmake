@@ -5,12 +5,14 @@
 #
 # Layout of the package (Debian 12, FHS):
 #   /usr/sbin/brevisd                      the server and its admin subcommands
+#   /usr/sbin/brevis-notify                e-mail reminders from the event feed
+#   /etc/brevis/brevis-notify.toml         its example settings (conffile)
 #   /etc/brevis/brevisd.toml               example settings (conffile)
 #   /etc/default/brevis-backup             backup settings (conffile)
 #   /lib/systemd/system/                   brevisd.service, brevis-backup.*
 #   /usr/lib/brevis/backup, prune-backups  what brevis-backup.service runs
 #   /usr/share/doc/brevis/                 copyright, changelog, guides
-#   /usr/share/man/man8/brevisd.8.gz
+#   /usr/share/man/man8/brevisd.8.gz, brevis-notify.8.gz
 # brevisd goes to sbin: it is a daemon, and every subcommand (init, migrate,
 # backup, restore, token) is an administrator's task run as root or as the
 # brevis user. brevisctl, the client for people and scripts, will go to
@@ -36,8 +38,11 @@ install(TARGETS brevisd RUNTIME DESTINATION sbin COMPONENT brevis)
 # Every symbol resolved at start-up, then the relocation table made
 # read-only (full RELRO), as Debian's hardening flags do.
 target_link_options(brevisd PRIVATE LINKER:-z,relro LINKER:-z,now)
+# brevis-notify is a daemon too (a system service of its own).
+install(TARGETS brevis-notify RUNTIME DESTINATION sbin COMPONENT brevis)
+target_link_options(brevis-notify PRIVATE LINKER:-z,relro LINKER:-z,now)
 
-install(FILES ${_deploy}/brevisd.toml
+install(FILES ${_deploy}/brevisd.toml ${_deploy}/brevis-notify.toml
   DESTINATION /etc/brevis
   PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
   COMPONENT brevis)
@@ -47,6 +52,7 @@ install(FILES ${_deploy}/systemd/brevis-backup.default
   COMPONENT brevis)
 install(FILES
     ${_deploy}/systemd/brevisd.service
+    ${_deploy}/systemd/brevis-notify.service
     ${_deploy}/systemd/brevis-backup.service
     ${_deploy}/systemd/brevis-backup.timer
   DESTINATION /lib/systemd/system
@@ -66,7 +72,8 @@ install(PROGRAMS ${_deploy}/systemd/prune-backups.sh
 # whenever either source changes.
 set(_compressed ${CMAKE_BINARY_DIR}/packaging)
 file(MAKE_DIRECTORY ${_compressed})
-foreach(_pair "changelog;changelog.Debian.gz" "brevisd.8;brevisd.8.gz")
+foreach(_pair "changelog;changelog.Debian.gz" "brevisd.8;brevisd.8.gz"
+              "brevis-notify.8;brevis-notify.8.gz")
   list(GET _pair 0 _source)
   list(GET _pair 1 _target)
   set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY
@@ -93,7 +100,7 @@ install(FILES ${_debian}/lintian-overrides
   DESTINATION share/lintian/overrides RENAME brevis
   PERMISSIONS ${_doc_permissions}
   COMPONENT brevis)
-install(FILES ${_compressed}/brevisd.8.gz
+install(FILES ${_compressed}/brevisd.8.gz ${_compressed}/brevis-notify.8.gz
   DESTINATION share/man/man8
   PERMISSIONS ${_doc_permissions}
   COMPONENT brevis)

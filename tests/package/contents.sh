@@ -31,19 +31,23 @@ for dependency in adduser 'libgrpc++1.51' libsqlite3-0 libssl3 libc6; do
 done
 
 # Exactly these files, with these modes, owned by root (sorted by path).
-expected="./etc/brevis/brevisd.toml -rw-r--r-- root/root
+expected="./etc/brevis/brevis-notify.toml -rw-r--r-- root/root
+./etc/brevis/brevisd.toml -rw-r--r-- root/root
 ./etc/default/brevis-backup -rw-r--r-- root/root
 ./lib/systemd/system/brevis-backup.service -rw-r--r-- root/root
 ./lib/systemd/system/brevis-backup.timer -rw-r--r-- root/root
+./lib/systemd/system/brevis-notify.service -rw-r--r-- root/root
 ./lib/systemd/system/brevisd.service -rw-r--r-- root/root
 ./usr/lib/brevis/backup -rwxr-xr-x root/root
 ./usr/lib/brevis/prune-backups -rwxr-xr-x root/root
+./usr/sbin/brevis-notify -rwxr-xr-x root/root
 ./usr/sbin/brevisd -rwxr-xr-x root/root
 ./usr/share/doc/brevis/README.md -rw-r--r-- root/root
 ./usr/share/doc/brevis/changelog.Debian.gz -rw-r--r-- root/root
 ./usr/share/doc/brevis/copyright -rw-r--r-- root/root
 ./usr/share/doc/brevis/operations.md -rw-r--r-- root/root
 ./usr/share/lintian/overrides/brevis -rw-r--r-- root/root
+./usr/share/man/man8/brevis-notify.8.gz -rw-r--r-- root/root
 ./usr/share/man/man8/brevisd.8.gz -rw-r--r-- root/root"
 actual=$(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ {print $6, $1, $2}' | LC_ALL=C sort)
 if [[ $actual != "$expected" ]]; then
@@ -56,8 +60,8 @@ dirs_not_root=$(dpkg-deb --contents "$deb" | awk '$1 ~ /^d/ && $2 != "root/root"
 # Control files: conffiles and the maintainer scripts.
 dpkg-deb --control "$deb" "$tmp/control"
 conffiles=$(sort "$tmp/control/conffiles" 2>/dev/null || true)
-[[ $conffiles == $'/etc/brevis/brevisd.toml\n/etc/default/brevis-backup' ]] ||
-  fail "conffiles is not brevisd.toml and brevis-backup: $conffiles"
+[[ $conffiles == $'/etc/brevis/brevis-notify.toml\n/etc/brevis/brevisd.toml\n/etc/default/brevis-backup' ]] ||
+  fail "conffiles is not brevis-notify.toml, brevisd.toml and brevis-backup: $conffiles"
 for script in postinst prerm postrm; do
   if [[ ! -x $tmp/control/$script ]]; then
     fail "maintainer script $script missing or not executable"

@@ -11,7 +11,8 @@
 set -euo pipefail
 
 deb=$1
-units=(brevisd.service brevis-backup.service brevis-backup.timer)
+units=(brevisd.service brevis-notify.service brevis-backup.service
+  brevis-backup.timer)
 # Exposure ceiling for the services, on systemd-analyze's scale (0 = fully
 # locked down, 10 = not at all): a change that loosens a sandbox past it
 # fails here. --threshold counts in tenths, so 1.5 is 15.
@@ -36,7 +37,7 @@ if [[ $status -ne 0 || -n $output ]]; then
 fi
 echo "systemd-analyze verify: ${units[*]}: no complaints"
 
-for service in brevisd.service brevis-backup.service; do
+for service in brevisd.service brevis-notify.service brevis-backup.service; do
   status=0
   report=$(SYSTEMD_COLORS=0 systemd-analyze security --offline=yes --root="$root" \
     --threshold="$threshold" "/lib/systemd/system/$service" 2>&1) || status=$?
