@@ -126,7 +126,55 @@ void AddUnitCommands(CLI::App* app, Context* context) {
 struct PrincipalFlags {
   std::string name, display_name, role, certificate_subject, filter, request_id;
   std::vector<std::string> units, scopes;
+  std::string contact_email, language;
+  std::vector<std::string> opt_outs;
+  CLI::App* create_command = nullptr;
+  CLI::App* contact_command = nullptr;
 };
+
+// The mail settings given on the command line into `principal`, and
+// their paths into `mask` when it is set. INVALID_ARGUMENT naming the flag.
+absl::Status FillContact(const PrincipalFlags& flags, CLI::App* command,
+                         v1::Principal* principal,
+                         google::protobuf::FieldMask* mask) {
+  if (command->count("--contact-email") > 0) {
+    principal->set_contact_email(flags.contact_email);
+    if (mask) mask->add_paths("contact_email");
+  }
+  if (command->count("--language") > 0) {
+    std::string language = flags.language == "sv"   ? "swedish"
+                           : flags.language == "en" ? "english"
+                                                    : flags.language;
+    absl::StatusOr<v1::ReportLanguage> parsed =
+        ParseEnum<v1::ReportLanguage>("--language", language);
+    if (!parsed.ok()) return parsed.status();
+    principal->set_language(*parsed);
+    if (mask) mask->add_paths("language");
+  }
+  if (command->count("--opt-out") > 0) {
+    for (const std::string& text : flags.opt_outs) {
+      if (text == "none") continue;
+      absl::StatusOr<v1::NotificationKind> kind =
+          ParseEnum<v1::NotificationKind>("--opt-out", text);
+      if (!kind.ok()) return kind.status();
+      principal->add_notification_opt_outs(*kind);
+    }
+    if (mask) mask->add_paths("notification_opt_outs");
+  }
+  return absl::OkStatus();
+}
+
+void AddContactOptions(CLI::App* command, PrincipalFlags* flags) {
+  command->add_option("--contact-email", flags->contact_email,
+                      "Contact e-mail for notifications (personal data; "
+                      "empty clears it)");
+  command->add_option("--language", flags->language,
+                      "Language of its mail: sv (default) or en");
+  command->add_option("--opt-out", flags->opt_outs,
+                      "Kind of mail it does not want: " +
+                          Choices<v1::NotificationKind>() +
+                          "; repeat; 'none' turns all on again");
+}
 
 void AddPrincipalCommands(CLI::App* app, Context* context) {
   CLI::App* principals =
@@ -167,8 +215,13 @@ void AddPrincipalCommands(CLI::App* app, Context* context) {
         }
         principal->set_certificate_subject(flags->certificate_subject);
         request.set_request_id(flags->request_id);
+        absl::Status contact =
+            FillContact(*flags, flags->create_command, principal, nullptr);
+        if (!contact.ok()) return context->Fail(contact);
         return context->Show(client.CreatePrincipal(request));
       });
+  flags->create_command = create;
+  AddContactOptions(create, flags.get());
   create
       ->add_option("--display-name", flags->display_name,
                    "Required: a role or a name")
@@ -201,6 +254,31 @@ void AddPrincipalCommands(CLI::App* app, Context* context) {
                  });
   deactivate->add_option("name", flags->name, "principals/{principal}")
       ->required();
+
+  CLI::App* contact = AddCommand(
+      principals, context, "contact",
+      "Set the contact e-mail, mail language or opt-outs (brevis-notify); "
+      "a principal may set its own language and opt-outs",
+      "brevisctl principals contact principals/3f2a9c0d1e4b5a67 "
+      "--contact-email chef@region.se --language sv --opt-out unit_digest",
+      [context, flags](const Client& client) {
+        v1::UpdatePrincipalRequest request;
+        request.mutable_principal()->set_name(flags->name);
+        absl::Status filled =
+            FillContact(*flags, flags->contact_command,
+                        request.mutable_principal(),
+                        request.mutable_update_mask());
+        if (!filled.ok()) return context->Fail(filled);
+        if (request.update_mask().paths().empty()) {
+          return context->Fail(absl::InvalidArgumentError(
+              "give --contact-email, --language or --opt-out"));
+        }
+        return context->Show(client.UpdatePrincipal(request));
+      });
+  contact->add_option("name", flags->name, "principals/{principal}")
+      ->required();
+  flags->contact_command = contact;
+  AddContactOptions(contact, flags.get());
 
   AddSignInLinkCommands(principals, context);
 }
