@@ -10,9 +10,9 @@ namespace brevis::notify {
 
 ABSL_CONST_INIT absl::Mutex log_mu(absl::kConstInit);
 
-void LogLine(std::string_view line) {
+void LogLine(absl::string_view line) {
   std::string out = "brevis-notify: ";
-  out.append(line);
+  out.append(line.data(), line.size());
   out.push_back('\n');
   absl::MutexLock lock(&log_mu);
   std::fwrite(out.data(), 1, out.size(), stderr);

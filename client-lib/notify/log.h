@@ -5,11 +5,11 @@
 // time). Lines name principals (principals/{p}) and resources, never an
 // e-mail address or any audit text. Thread-safe.
 
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 namespace brevis::notify {
 
-void LogLine(std::string_view line);
+void LogLine(absl::string_view line);
 
 }  // namespace brevis::notify
 

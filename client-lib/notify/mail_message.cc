@@ -11,14 +11,14 @@
 namespace brevis::notify {
 namespace {
 
-bool IsPrintableAscii(std::string_view text) {
+bool IsPrintableAscii(absl::string_view text) {
   for (char c : text) {
     if (c < 0x20 || c > 0x7e) return false;
   }
   return true;
 }
 
-bool IsHeaderName(std::string_view name) {
+bool IsHeaderName(absl::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
@@ -37,7 +37,7 @@ size_t SequenceLength(unsigned char lead) {
   return 1;
 }
 
-bool IsValidUtf8(std::string_view text) {
+bool IsValidUtf8(absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
     size_t n = SequenceLength(static_cast<unsigned char>(text[i]));
     unsigned char lead = static_cast<unsigned char>(text[i]);
@@ -53,7 +53,7 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-std::string Base64Lines(std::string_view bytes) {
+std::string Base64Lines(absl::string_view bytes) {
   std::string encoded = absl::Base64Escape(bytes);
   std::string out;
   for (size_t i = 0; i < encoded.size(); i += 76) {
@@ -64,7 +64,7 @@ std::string Base64Lines(std::string_view bytes) {
 
 }  // namespace
 
-std::string EncodeHeaderText(std::string_view text) {
+std::string EncodeHeaderText(absl::string_view text) {
   if (IsPrintableAscii(text)) return std::string(text);
   // "=?UTF-8?B?" + "?=" is 12 characters; 45 bytes make 60 of base64, so
   // each word stays within RFC 2047's 75.
@@ -88,7 +88,7 @@ std::string EncodeHeaderText(std::string_view text) {
 }
 
 absl::StatusOr<std::string> BuildMessage(const std::vector<MailHeader>& headers,
-                                         std::string_view body_utf8) {
+                                         absl::string_view body_utf8) {
   std::string message;
   for (const MailHeader& header : headers) {
     if (!IsHeaderName(header.name)) {
@@ -123,7 +123,7 @@ absl::StatusOr<std::string> BuildMessage(const std::vector<MailHeader>& headers,
   return message;
 }
 
-std::string NewMessageId(std::string_view domain) {
+std::string NewMessageId(absl::string_view domain) {
   absl::BitGen gen;
   return absl::StrFormat("<%016x%016x@%s>", absl::Uniform<uint64_t>(gen),
                          absl::Uniform<uint64_t>(gen), domain);
@@ -134,9 +134,9 @@ std::string MailDate(absl::Time time) {
                           absl::UTCTimeZone());
 }
 
-std::string DomainOf(std::string_view address) {
+std::string DomainOf(absl::string_view address) {
   size_t at = address.rfind('@');
-  if (at == std::string_view::npos || at + 1 == address.size()) {
+  if (at == absl::string_view::npos || at + 1 == address.size()) {
     return "localhost";
   }
   return std::string(address.substr(at + 1));

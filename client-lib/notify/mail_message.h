@@ -7,7 +7,7 @@
 // can start a header of its own. Pure functions; thread-safe.
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,23 +28,23 @@ struct MailHeader {
 // not a header name, or a value holds CR, LF or another control character
 // (RFC 5322 2.2), or the body is not valid UTF-8.
 absl::StatusOr<std::string> BuildMessage(const std::vector<MailHeader>& headers,
-                                         std::string_view body_utf8);
+                                         absl::string_view body_utf8);
 
 // `text` as RFC 2047 encoded words (=?UTF-8?B?...?=), each at most 75
 // characters, split only between whole UTF-8 characters, joined by
 // CRLF + space (folding white space); `text` unchanged when it is printable
 // ASCII.
-std::string EncodeHeaderText(std::string_view text);
+std::string EncodeHeaderText(absl::string_view text);
 
 // A new Message-ID (RFC 5322 3.6.4): "<random hex@domain>".
-std::string NewMessageId(std::string_view domain);
+std::string NewMessageId(absl::string_view domain);
 
 // `time` as an RFC 5322 date in UTC: "Mon, 01 Jun 2026 05:00:00 +0000".
 std::string MailDate(absl::Time time);
 
 // The domain part of an address ("noreply@region.se" -> "region.se");
 // "localhost" when it has none.
-std::string DomainOf(std::string_view address);
+std::string DomainOf(absl::string_view address);
 
 }  // namespace brevis::notify
 

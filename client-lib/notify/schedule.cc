@@ -10,7 +10,7 @@
 namespace brevis::notify {
 namespace {
 
-absl::Status BadSchedule(std::string_view schedule) {
+absl::Status BadSchedule(absl::string_view schedule) {
   return absl::InvalidArgumentError(absl::StrCat(
       "schedule: \"", schedule,
       "\" is not a weekday and a time like \"MON 07:00\" (MON..SUN, 00:00 "
@@ -30,8 +30,8 @@ absl::Time At(const WeeklySchedule& schedule, absl::CivilDay day) {
 
 }  // namespace
 
-absl::StatusOr<WeeklySchedule> ParseSchedule(std::string_view schedule,
-                                             std::string_view zone) {
+absl::StatusOr<WeeklySchedule> ParseSchedule(absl::string_view schedule,
+                                             absl::string_view zone) {
   WeeklySchedule parsed;
   if (!absl::LoadTimeZone(zone, &parsed.zone)) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -7,7 +7,7 @@
 // same local time. Local wall-clock time, so the digest stays at 07:00
 // across the changes to and from summer time. Pure; thread-safe.
 
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -25,8 +25,8 @@ struct WeeklySchedule {
 // "MON 07:00" (a three-letter English weekday, any case, and HH:MM, 24 h)
 // in the time zone named `zone` (IANA, for example "Europe/Stockholm").
 // INVALID_ARGUMENT naming `schedule` or `time_zone` and the rule.
-absl::StatusOr<WeeklySchedule> ParseSchedule(std::string_view schedule,
-                                             std::string_view zone);
+absl::StatusOr<WeeklySchedule> ParseSchedule(absl::string_view schedule,
+                                             absl::string_view zone);
 
 // The first weekly occurrence strictly after `after`. A local time that
 // does not exist that day (the hour skipped in spring) is the moment the

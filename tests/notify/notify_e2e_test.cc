@@ -14,6 +14,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "tests/client/brevisd_fixture.h"
@@ -122,7 +123,7 @@ class NotifyE2eTest : public client_testing::BrevisdFixture {
     ASSERT_TRUE(created.ok()) << created.status();
     notifier_token_ = dir_.File("notify.token");
     ASSERT_TRUE(e2e::WriteFile(notifier_token_, created->secret()));
-    smtp_port_ = testing::FreePort();
+    smtp_port_ = testing::UnusedLoopbackPort();
   }
 
   void SetClock(absl::Time t) {
