@@ -293,7 +293,12 @@ absl::StatusOr<absl::Time> Notifier::RunSchedules() {
                            absl::FormatTime(now, settings_.schedule.zone),
                            ": ", change.mails.size(), " mail(s)"));
     } else if (last->has_value()) {
-      earliest = std::min(earliest, run.next(settings_.schedule, **last));
+      absl::Time next = run.next(settings_.schedule, **last);
+      if (!announced_) {
+        LogLine(absl::StrCat("next ", run.name, " run at ",
+                             absl::FormatTime(next, settings_.schedule.zone)));
+      }
+      earliest = std::min(earliest, next);
       continue;
     }
     absl::StatusOr<int> queued = state_->Apply(change);
@@ -303,6 +308,7 @@ absl::StatusOr<absl::Time> Notifier::RunSchedules() {
                          absl::FormatTime(next, settings_.schedule.zone)));
     earliest = std::min(earliest, next);
   }
+  announced_ = true;
   return earliest;
 }
 

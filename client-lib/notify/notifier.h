@@ -110,6 +110,8 @@ class Notifier {
   const Clock* clock_;
   NotifierSettings settings_;
   Metrics* metrics_;
+  // Whether the next runs were logged once; RunSchedules' thread only.
+  bool announced_ = false;
 };
 
 }  // namespace brevis::notify
