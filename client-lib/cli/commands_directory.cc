@@ -170,10 +170,10 @@ void AddContactOptions(CLI::App* command, PrincipalFlags* flags) {
                       "empty clears it)");
   command->add_option("--language", flags->language,
                       "Language of its mail: sv (default) or en");
-  command->add_option("--opt-out", flags->opt_outs,
-                      "Kind of mail it does not want: " +
-                          Choices<v1::NotificationKind>() +
-                          "; repeat; 'none' turns all on again");
+  command->add_option(
+      "--opt-out", flags->opt_outs,
+      "Kind of mail it does not want: " + Choices<v1::NotificationKind>() +
+          "; repeat; 'none' turns all on again");
 }
 
 void AddPrincipalCommands(CLI::App* app, Context* context) {
@@ -264,10 +264,9 @@ void AddPrincipalCommands(CLI::App* app, Context* context) {
       [context, flags](const Client& client) {
         v1::UpdatePrincipalRequest request;
         request.mutable_principal()->set_name(flags->name);
-        absl::Status filled =
-            FillContact(*flags, flags->contact_command,
-                        request.mutable_principal(),
-                        request.mutable_update_mask());
+        absl::Status filled = FillContact(*flags, flags->contact_command,
+                                          request.mutable_principal(),
+                                          request.mutable_update_mask());
         if (!filled.ok()) return context->Fail(filled);
         if (request.update_mask().paths().empty()) {
           return context->Fail(absl::InvalidArgumentError(

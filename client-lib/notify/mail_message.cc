@@ -109,8 +109,8 @@ absl::StatusOr<std::string> BuildMessage(const std::vector<MailHeader>& headers,
       return absl::InvalidArgumentError(
           absl::StrCat("header ", header.name, ": not valid UTF-8"));
     }
-    absl::StrAppend(&message, header.name, ": ",
-                    EncodeHeaderText(header.value), "\r\n");
+    absl::StrAppend(&message, header.name, ": ", EncodeHeaderText(header.value),
+                    "\r\n");
   }
   if (!IsValidUtf8(body_utf8)) {
     return absl::InvalidArgumentError("body: not valid UTF-8");

@@ -7,10 +7,10 @@
 // can start a header of its own. Pure functions; thread-safe.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace brevis::notify {

@@ -130,8 +130,8 @@ int Run(const Flags& flags) {
     LogLine(schedule.status().message());
     return 2;
   }
-  SmtpSettings smtp{flags.smtp_url, flags.smtp_from, flags.smtp_user, "",
-                    flags.smtp_ca, 60};
+  SmtpSettings smtp{
+      flags.smtp_url, flags.smtp_from, flags.smtp_user, "", flags.smtp_ca, 60};
   if (!flags.smtp_password_file.empty()) {
     absl::StatusOr<std::string> password =
         ReadSecretFile(flags.smtp_password_file, "smtp_password_file");
@@ -171,9 +171,9 @@ int Run(const Flags& flags) {
   }
   SystemClock system_clock;
   FileClock file_clock(flags.clock_file);
-  const Clock* clock =
-      flags.clock_file.empty() ? static_cast<const Clock*>(&system_clock)
-                               : &file_clock;
+  const Clock* clock = flags.clock_file.empty()
+                           ? static_cast<const Clock*>(&system_clock)
+                           : &file_clock;
   SmtpSender sender(smtp);
   Metrics metrics;
   std::string public_url = flags.public_url;
@@ -226,8 +226,8 @@ int Run(const Flags& flags) {
   });
   std::thread scheduler([&] {
     // With a test's clock file the time can jump at any moment: look often.
-    absl::Duration poll = flags.clock_file.empty() ? absl::Seconds(30)
-                                                   : absl::Milliseconds(50);
+    absl::Duration poll =
+        flags.clock_file.empty() ? absl::Seconds(30) : absl::Milliseconds(50);
     while (!stop.stopped()) {
       absl::StatusOr<absl::Time> next = notifier.RunSchedules();
       absl::Duration wait = poll;
@@ -238,8 +238,7 @@ int Run(const Flags& flags) {
       } else {
         send_wake.Kick();
         if (flags.clock_file.empty()) {
-          wait = std::clamp(*next - clock->Now(), absl::Milliseconds(10),
-                            poll);
+          wait = std::clamp(*next - clock->Now(), absl::Milliseconds(10), poll);
         }
       }
       if (stop.WaitUntil(absl::Now() + wait)) break;
@@ -248,9 +247,9 @@ int Run(const Flags& flags) {
   std::thread sending([&] {
     while (!stop.stopped()) {
       absl::StatusOr<absl::Time> next = notifier.SendDue();
-      absl::Time until = next.ok() ? std::min(*next, absl::Now() +
-                                                         absl::Seconds(30))
-                                   : absl::Now() + absl::Seconds(5);
+      absl::Time until = next.ok()
+                             ? std::min(*next, absl::Now() + absl::Seconds(30))
+                             : absl::Now() + absl::Seconds(5);
       if (!next.ok()) LogLine(next.status().message());
       // A kick (new mail) or stop ends the wait early.
       if (send_wake.WaitUntil(until) || stop.stopped()) break;
@@ -265,12 +264,13 @@ int Run(const Flags& flags) {
   sigaddset(&signals, SIGINT);
   auto log_metrics = [&] {
     absl::StatusOr<int> queued = (*state)->Queued();
-    LogLine(absl::StrCat(
-        "metrics sent=", metrics.sent.load(), " retried=",
-        metrics.retried.load(), " failed=", metrics.failed.load(),
-        " queued=", queued.ok() ? *queued : -1, " events=",
-        metrics.events.load(), " last_sequence=", metrics.last_sequence.load(),
-        " lag_seconds=", metrics.lag_seconds.load()));
+    LogLine(absl::StrCat("metrics sent=", metrics.sent.load(),
+                         " retried=", metrics.retried.load(),
+                         " failed=", metrics.failed.load(),
+                         " queued=", queued.ok() ? *queued : -1,
+                         " events=", metrics.events.load(),
+                         " last_sequence=", metrics.last_sequence.load(),
+                         " lag_seconds=", metrics.lag_seconds.load()));
   };
   while (true) {
     timespec timeout{flags.metrics_interval_seconds, 0};
@@ -340,8 +340,9 @@ int main(int argc, char** argv) {
   };
   std::vector<brevis::ConfigSetting> settings;
   std::vector<CLI::Option*> cli_options;
-  app.add_option("--config", flags.config, "TOML file with these settings "
-                                           "(keys with underscores)");
+  app.add_option("--config", flags.config,
+                 "TOML file with these settings "
+                 "(keys with underscores)");
   for (const Option& o : options) {
     cli_options.push_back(
         app.add_option(o.flag, *o.target, o.help)->capture_default_str());
@@ -376,8 +377,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   for (size_t i = 0; i < options.size(); ++i) {
-    settings.push_back({options[i].key, options[i].target,
-                        cli_options[i]->count() > 0});
+    settings.push_back(
+        {options[i].key, options[i].target, cli_options[i]->count() > 0});
   }
   for (size_t i = 0; i < int_options.size(); ++i) {
     settings.push_back({int_options[i].key, int_options[i].target,

@@ -101,18 +101,19 @@ absl::Status Notifier::QueueMail(const v1::Principal& to,
                                  const std::string& subject,
                                  const std::string& body,
                                  StateChange* change) const {
-  absl::StatusOr<std::string> message = BuildMessage(
-      {{"From", settings_.from},
-       {"To", to.contact_email()},
-       {"Subject", subject},
-       {"Date", MailDate(absl::Now())},
-       {"Message-ID", NewMessageId(DomainOf(settings_.from))},
-       {"Auto-Submitted", "auto-generated"}},
-      body);
+  absl::StatusOr<std::string> message =
+      BuildMessage({{"From", settings_.from},
+                    {"To", to.contact_email()},
+                    {"Subject", subject},
+                    {"Date", MailDate(absl::Now())},
+                    {"Message-ID", NewMessageId(DomainOf(settings_.from))},
+                    {"Auto-Submitted", "auto-generated"}},
+                   body);
   if (!message.ok()) {
     // A name that cannot go into a header: no mail rather than a broken
     // one; the log says which, without the text.
-    LogLine(absl::StrCat("not sending ", key, ": ", message.status().message()));
+    LogLine(
+        absl::StrCat("not sending ", key, ": ", message.status().message()));
     return absl::OkStatus();
   }
   change->mails.push_back(
@@ -144,16 +145,15 @@ absl::Status Notifier::HandleEvent(const v1::Event& event) {
   // An audit the notifier may no longer read (cancelled, reopened) gets
   // no mail; the event is handled.
   if (!status.ok() && !absl::IsNotFound(status)) return status;
-  change.mails.erase(absl::IsNotFound(status) ? change.mails.begin()
-                                              : change.mails.end(),
-                     change.mails.end());
+  change.mails.erase(
+      absl::IsNotFound(status) ? change.mails.begin() : change.mails.end(),
+      change.mails.end());
   absl::StatusOr<int> queued = state_->Apply(change);
   if (!queued.ok()) return queued.status();
   metrics_->events++;
   metrics_->last_sequence = event.sequence();
-  metrics_->lag_seconds =
-      std::max<int64_t>(0, absl::ToInt64Seconds(absl::Now() -
-                                                ToTime(event.time())));
+  metrics_->lag_seconds = std::max<int64_t>(
+      0, absl::ToInt64Seconds(absl::Now() - ToTime(event.time())));
   if (*queued > 0) {
     LogLine(absl::StrCat("event ", event.sequence(), ": queued ", *queued,
                          " mail(s)"));
@@ -178,11 +178,10 @@ absl::Status Notifier::Published(const v1::Event& event, StateChange* change) {
        Select(*all, v1::NOTIFICATION_KIND_REPORT_PUBLISHED, nullptr,
               &audit->unit())) {
     MailText text = Render(mail, LanguageOf(p));
-    absl::Status s = QueueMail(
-        p,
-        absl::StrCat("published:", audit->name(), ":", event.sequence(), ":",
-                     p.name()),
-        text.subject, text.body, change);
+    absl::Status s = QueueMail(p,
+                               absl::StrCat("published:", audit->name(), ":",
+                                            event.sequence(), ":", p.name()),
+                               text.subject, text.body, change);
     if (!s.ok()) return s;
   }
   return absl::OkStatus();
@@ -214,8 +213,8 @@ absl::Status Notifier::AllAnswered(const std::string& audit_name,
   AllAnsweredMail mail{UnitName::Of(*unit), AuditTitle::Of(*audit),
                        static_cast<int>(recommendations->size()),
                        WebLink::ToAudit(settings_.public_url, *audit)};
-  for (const v1::Principal& p : Select(
-           *all, v1::NOTIFICATION_KIND_ALL_ANSWERED, &*audit, nullptr)) {
+  for (const v1::Principal& p :
+       Select(*all, v1::NOTIFICATION_KIND_ALL_ANSWERED, &*audit, nullptr)) {
     MailText text = Render(mail, LanguageOf(p));
     absl::Status s =
         QueueMail(p, absl::StrCat("answered:", audit_name, ":", p.name()),
@@ -257,8 +256,8 @@ absl::Status Notifier::CanClose(const std::string& audit_name,
   if (!all.ok()) return all.status();
   CanCloseMail mail{UnitName::Of(*unit), AuditTitle::Of(*audit),
                     WebLink::ToAudit(settings_.public_url, *audit)};
-  for (const v1::Principal& p : Select(
-           *all, v1::NOTIFICATION_KIND_AUDIT_CAN_CLOSE, &*audit, nullptr)) {
+  for (const v1::Principal& p :
+       Select(*all, v1::NOTIFICATION_KIND_AUDIT_CAN_CLOSE, &*audit, nullptr)) {
     MailText text = Render(mail, LanguageOf(p));
     absl::Status s =
         QueueMail(p, absl::StrCat("can-close:", audit_name, ":", p.name()),
@@ -290,8 +289,8 @@ absl::StatusOr<absl::Time> Notifier::RunSchedules() {
       }
       if (!status.ok()) return status;
       LogLine(absl::StrCat(run.name, " run at ",
-                           absl::FormatTime(now, settings_.schedule.zone),
-                           ": ", change.mails.size(), " mail(s)"));
+                           absl::FormatTime(now, settings_.schedule.zone), ": ",
+                           change.mails.size(), " mail(s)"));
     } else if (last->has_value()) {
       absl::Time next = run.next(settings_.schedule, **last);
       if (!announced_) {
@@ -324,9 +323,9 @@ absl::Status Notifier::Digests(absl::Time now, StateChange* change) {
         Select(*all, v1::NOTIFICATION_KIND_UNIT_DIGEST, nullptr, &unit.name());
     if (managers.empty()) continue;
     v1::ListActionsRequest list;
-    list.set_filter(absl::StrFormat(
-        "unit = \"%s\" AND due_before = \"%s\"", unit.name(),
-        FormatDate(ToDate(today + kDigestDays + 1))));
+    list.set_filter(
+        absl::StrFormat("unit = \"%s\" AND due_before = \"%s\"", unit.name(),
+                        FormatDate(ToDate(today + kDigestDays + 1))));
     absl::StatusOr<std::vector<v1::Action>> actions =
         All(client_.WalkActions(list));
     if (!actions.ok()) return actions.status();
@@ -351,19 +350,19 @@ absl::Status Notifier::Digests(absl::Time now, StateChange* change) {
       absl::StatusOr<v1::Audit> audit = client_.GetAudit(get);
       if (absl::IsNotFound(audit.status())) continue;
       if (!audit.ok()) return audit.status();
-      mail.audits.push_back(DigestAudit{
-          AuditTitle::Of(*audit),
-          WebLink::ToAudit(settings_.public_url, *audit), counts.first,
-          counts.second});
+      mail.audits.push_back(
+          DigestAudit{AuditTitle::Of(*audit),
+                      WebLink::ToAudit(settings_.public_url, *audit),
+                      counts.first, counts.second});
     }
     if (mail.audits.empty()) continue;
     for (const v1::Principal& p : managers) {
       MailText text = Render(mail, LanguageOf(p));
-      absl::Status s = QueueMail(
-          p,
-          absl::StrCat("digest:", unit.name(), ":", FormatDate(ToDate(today)),
-                       ":", p.name()),
-          text.subject, text.body, change);
+      absl::Status s =
+          QueueMail(p,
+                    absl::StrCat("digest:", unit.name(), ":",
+                                 FormatDate(ToDate(today)), ":", p.name()),
+                    text.subject, text.body, change);
       if (!s.ok()) return s;
     }
   }
@@ -402,12 +401,12 @@ absl::Status Notifier::FollowUps(absl::Time now, StateChange* change) {
     for (const v1::Principal& p :
          Select(all, v1::NOTIFICATION_KIND_FOLLOW_UP_DUE, &audit, nullptr)) {
       MailText text = Render(mail, LanguageOf(p));
-      absl::Status s = QueueMail(
-          p,
-          absl::StrCat("follow-up:", audit.name(), ":",
-                       FormatDate(audit.planned_follow_up_date()), ":",
-                       p.name()),
-          text.subject, text.body, change);
+      absl::Status s =
+          QueueMail(p,
+                    absl::StrCat("follow-up:", audit.name(), ":",
+                                 FormatDate(audit.planned_follow_up_date()),
+                                 ":", p.name()),
+                    text.subject, text.body, change);
       if (!s.ok()) return s;
     }
   }
@@ -417,9 +416,8 @@ absl::Status Notifier::FollowUps(absl::Time now, StateChange* change) {
 absl::Status Notifier::Expiring(absl::Time now, StateChange* change) {
   absl::StatusOr<std::vector<v1::Principal>> all = Principals();
   if (!all.ok()) return all.status();
-  std::vector<v1::Principal> admins =
-      Select(*all, v1::NOTIFICATION_KIND_CREDENTIALS_EXPIRING, nullptr,
-             nullptr);
+  std::vector<v1::Principal> admins = Select(
+      *all, v1::NOTIFICATION_KIND_CREDENTIALS_EXPIRING, nullptr, nullptr);
   if (admins.empty()) return absl::OkStatus();
   std::map<std::string, const v1::Principal*> by_name;
   for (const v1::Principal& p : *all) by_name[p.name()] = &p;
@@ -500,8 +498,8 @@ absl::StatusOr<absl::Time> Notifier::SendDue() {
           return s;
         }
         metrics_->failed++;
-        LogLine(absl::StrCat("the relay refused ", mail.key, " for good: ",
-                             result.detail));
+        LogLine(absl::StrCat("the relay refused ", mail.key,
+                             " for good: ", result.detail));
         break;
       case SendOutcome::kTransient: {
         int attempts = mail.attempts + 1;

@@ -39,14 +39,14 @@ absl::StatusOr<WeeklySchedule> ParseSchedule(absl::string_view schedule,
         "\" is not a known IANA time zone (for example Europe/Stockholm; "
         "is tzdata installed?)"));
   }
-  static constexpr std::array<std::pair<const char*, absl::Weekday>, 7>
-      kDays = {{{"mon", absl::Weekday::monday},
-                {"tue", absl::Weekday::tuesday},
-                {"wed", absl::Weekday::wednesday},
-                {"thu", absl::Weekday::thursday},
-                {"fri", absl::Weekday::friday},
-                {"sat", absl::Weekday::saturday},
-                {"sun", absl::Weekday::sunday}}};
+  static constexpr std::array<std::pair<const char*, absl::Weekday>, 7> kDays =
+      {{{"mon", absl::Weekday::monday},
+        {"tue", absl::Weekday::tuesday},
+        {"wed", absl::Weekday::wednesday},
+        {"thu", absl::Weekday::thursday},
+        {"fri", absl::Weekday::friday},
+        {"sat", absl::Weekday::saturday},
+        {"sun", absl::Weekday::sunday}}};
   if (schedule.size() != 9 || schedule[3] != ' ' || schedule[6] != ':') {
     return BadSchedule(schedule);
   }

@@ -7,9 +7,8 @@
 // same local time. Local wall-clock time, so the digest stays at 07:00
 // across the changes to and from summer time. Pure; thread-safe.
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 

@@ -42,8 +42,7 @@ std::string HostOf(const std::string& url) {
 
 bool IsLoopbackRelay(const std::string& url) {
   std::string host = HostOf(url);
-  return host == "localhost" || host == "::1" ||
-         absl::StartsWith(host, "127.");
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
 }
 
 absl::Status CheckSmtpSettings(const SmtpSettings& settings) {
@@ -74,7 +73,8 @@ SmtpSender::SmtpSender(SmtpSettings settings)
 SendResult SmtpSender::Send(const std::string& to,
                             const std::string& message) const {
   CURL* curl = curl_easy_init();
-  if (curl == nullptr) return {SendOutcome::kTransient, "curl_easy_init failed"};
+  if (curl == nullptr)
+    return {SendOutcome::kTransient, "curl_easy_init failed"};
   Upload upload{&message};
   std::string mail_from = absl::StrCat("<", settings_.from, ">");
   std::string rcpt = absl::StrCat("<", to, ">");
@@ -110,8 +110,8 @@ SendResult SmtpSender::Send(const std::string& to,
   curl_slist_free_all(recipients);
   curl_easy_cleanup(curl);
   if (rc == CURLE_OK) return {SendOutcome::kSent, ""};
-  std::string detail = absl::StrCat(curl_easy_strerror(rc), " (reply ", code,
-                                    ")");
+  std::string detail =
+      absl::StrCat(curl_easy_strerror(rc), " (reply ", code, ")");
   // A 5xx is the relay's final word on this message or recipient (RFC 5321
   // 4.2.1); everything else, including no connection, may pass later.
   if (code >= 500 && code < 600) return {SendOutcome::kPermanent, detail};

@@ -13,12 +13,12 @@
 namespace brevis::notify {
 
 struct SmtpSettings {
-  std::string url;            // smtp://relay.region.se:587 or smtps://...:465
-  std::string from;           // envelope sender and From: header
-  std::string user;           // empty: no authentication
-  std::string password;       // read from the password file
-  std::string ca_file;        // empty: the system's CAs
-  int timeout_seconds = 60;   // per message
+  std::string url;           // smtp://relay.region.se:587 or smtps://...:465
+  std::string from;          // envelope sender and From: header
+  std::string user;          // empty: no authentication
+  std::string password;      // read from the password file
+  std::string ca_file;       // empty: the system's CAs
+  int timeout_seconds = 60;  // per message
 };
 
 enum class SendOutcome {

@@ -54,8 +54,7 @@ class Stmt {
 };
 
 absl::Status Failed(const char* what) {
-  return absl::UnavailableError(
-      absl::StrCat("state file: ", what, " failed"));
+  return absl::UnavailableError(absl::StrCat("state file: ", what, " failed"));
 }
 
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
@@ -67,10 +66,10 @@ absl::StatusOr<std::unique_ptr<StateStore>> StateStore::Open(
   sqlite3* db = nullptr;
   // Addresses are personal data: the file is for brevis-notify's user only.
   mode_t old_mask = umask(077);
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                               SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+      nullptr);
   umask(old_mask);
   if (rc != SQLITE_OK) {
     sqlite3_close(db);
@@ -83,9 +82,9 @@ absl::StatusOr<std::unique_ptr<StateStore>> StateStore::Open(
   if (!store->Exec("PRAGMA journal_mode=WAL").ok() ||
       !store->Exec("PRAGMA synchronous=FULL").ok() ||
       !store->Exec(kSchema).ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "state_file ", path,
-        ": not a brevis-notify state file, or not writable"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("state_file ", path,
+                     ": not a brevis-notify state file, or not writable"));
   }
   return store;
 }
@@ -174,7 +173,8 @@ absl::StatusOr<int> StateStore::Apply(const StateChange& change) {
     if (stmt.Step() != SQLITE_DONE) return fail("recording a run");
   }
   for (const auto& [item, recipient] : change.told) {
-    Stmt stmt(db_, "INSERT OR IGNORE INTO told (item, recipient) VALUES (?, ?)");
+    Stmt stmt(db_,
+              "INSERT OR IGNORE INTO told (item, recipient) VALUES (?, ?)");
     stmt.Bind(1, item).Bind(2, recipient);
     if (stmt.Step() != SQLITE_DONE) return fail("recording what was told");
   }

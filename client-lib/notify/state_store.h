@@ -33,10 +33,12 @@ struct sqlite3;
 namespace brevis::notify {
 
 struct QueuedMail {
-  std::string key;        // idempotency key, e.g. "published:audits/x:42:principals/y"
-  std::string recipient;  // principals/{p}: what logs name instead of the address
-  std::string address;    // the envelope recipient
-  std::string message;    // the whole RFC 5322 message
+  std::string
+      key;  // idempotency key, e.g. "published:audits/x:42:principals/y"
+  std::string
+      recipient;        // principals/{p}: what logs name instead of the address
+  std::string address;  // the envelope recipient
+  std::string message;  // the whole RFC 5322 message
   int attempts = 0;
 };
 

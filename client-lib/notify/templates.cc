@@ -56,9 +56,9 @@ MailText Render(const DigestMail& mail, Language language) {
   }
   MailText text;
   if (Sv(language)) {
-    text.subject = absl::StrCat("Veckoöversikt ", mail.unit.text(), ": ",
-                                overdue, " försenade, ", due_soon,
-                                " förfaller inom 14 dagar");
+    text.subject =
+        absl::StrCat("Veckoöversikt ", mail.unit.text(), ": ", overdue,
+                     " försenade, ", due_soon, " förfaller inom 14 dagar");
     text.body = absl::StrCat("Åtgärder för ", mail.unit.text(), " den ",
                              FormatDate(mail.today), ":\n\n");
     for (const DigestAudit& audit : mail.audits) {
@@ -68,9 +68,9 @@ MailText Render(const DigestMail& mail, Language language) {
                       "\n\n");
     }
   } else {
-    text.subject = absl::StrCat("Weekly summary ", mail.unit.text(), ": ",
-                                overdue, " overdue, ", due_soon,
-                                " due within 14 days");
+    text.subject =
+        absl::StrCat("Weekly summary ", mail.unit.text(), ": ", overdue,
+                     " overdue, ", due_soon, " due within 14 days");
     text.body = absl::StrCat("Actions of ", mail.unit.text(), " on ",
                              FormatDate(mail.today), ":\n\n");
     for (const DigestAudit& audit : mail.audits) {
@@ -86,9 +86,8 @@ MailText Render(const DigestMail& mail, Language language) {
 MailText Render(const PublishedMail& mail, Language language) {
   MailText text;
   if (Sv(language)) {
-    text.subject =
-        absl::StrCat("Rapport publicerad: ", mail.audit.text(), " väntar på ",
-                     mail.unit.text(), "s svar");
+    text.subject = absl::StrCat("Rapport publicerad: ", mail.audit.text(),
+                                " väntar på ", mail.unit.text(), "s svar");
     text.body = absl::StrCat(
         "Rapporten för ", mail.audit.text(), " är publicerad och väntar på\n",
         "svar från ", mail.unit.text(),
@@ -100,8 +99,8 @@ MailText Render(const PublishedMail& mail, Language language) {
     text.body = absl::StrCat(
         "The report of ", mail.audit.text(),
         " is published and awaits the\nresponse of ", mail.unit.text(),
-        ". Answer each recommendation and add actions:\n\n  ",
-        mail.link.text(), "\n");
+        ". Answer each recommendation and add actions:\n\n  ", mail.link.text(),
+        "\n");
   }
   text.body += Footer(language);
   return text;
@@ -112,18 +111,18 @@ MailText Render(const AllAnsweredMail& mail, Language language) {
   if (Sv(language)) {
     text.subject = absl::StrCat(mail.unit.text(), " har svarat på alla ",
                                 "rekommendationer: ", mail.audit.text());
-    text.body = absl::StrCat(mail.unit.text(), " har svarat på alla ",
-                             mail.recommendations, " rekommendationer i ",
-                             mail.audit.text(), ".\n\n  ", mail.link.text(),
-                             "\n");
+    text.body =
+        absl::StrCat(mail.unit.text(), " har svarat på alla ",
+                     mail.recommendations, " rekommendationer i ",
+                     mail.audit.text(), ".\n\n  ", mail.link.text(), "\n");
   } else {
-    text.subject = absl::StrCat(mail.unit.text(),
-                                " has answered every recommendation: ",
-                                mail.audit.text());
-    text.body = absl::StrCat(mail.unit.text(), " has answered all ",
-                             mail.recommendations, " recommendations of ",
-                             mail.audit.text(), ".\n\n  ", mail.link.text(),
-                             "\n");
+    text.subject =
+        absl::StrCat(mail.unit.text(),
+                     " has answered every recommendation: ", mail.audit.text());
+    text.body =
+        absl::StrCat(mail.unit.text(), " has answered all ",
+                     mail.recommendations, " recommendations of ",
+                     mail.audit.text(), ".\n\n  ", mail.link.text(), "\n");
   }
   text.body += Footer(language);
   return text;
@@ -135,17 +134,17 @@ MailText Render(const FollowUpDueMail& mail, Language language) {
   if (Sv(language)) {
     text.subject = absl::StrCat("Uppföljning om ", mail.days_left,
                                 " dagar: ", mail.audit.text());
-    text.body = absl::StrCat("Uppföljningen av ", mail.audit.text(), " (",
-                             mail.unit.text(), ") är planerad till ", date,
-                             ",\nom ", mail.days_left, " dagar.\n\n  ",
-                             mail.link.text(), "\n");
+    text.body =
+        absl::StrCat("Uppföljningen av ", mail.audit.text(), " (",
+                     mail.unit.text(), ") är planerad till ", date, ",\nom ",
+                     mail.days_left, " dagar.\n\n  ", mail.link.text(), "\n");
   } else {
     text.subject = absl::StrCat("Follow-up in ", mail.days_left,
                                 " days: ", mail.audit.text());
-    text.body = absl::StrCat("The follow-up of ", mail.audit.text(), " (",
-                             mail.unit.text(), ") is planned for ", date,
-                             ",\nin ", mail.days_left, " days.\n\n  ",
-                             mail.link.text(), "\n");
+    text.body =
+        absl::StrCat("The follow-up of ", mail.audit.text(), " (",
+                     mail.unit.text(), ") is planned for ", date, ",\nin ",
+                     mail.days_left, " days.\n\n  ", mail.link.text(), "\n");
   }
   text.body += Footer(language);
   return text;
@@ -192,9 +191,9 @@ MailText Render(const ExpiringMail& mail, Language language) {
                                 " sign-in links expire within 14 days");
     text.body = "Expiring within 14 days:\n\n";
     for (const ExpiringCredential& c : mail.credentials) {
-      absl::StrAppend(&text.body, "* ", c.sign_in_link ? "sign-in link" : "token",
-                      " of ", c.principal.text(), ", expires ",
-                      FormatDate(c.expires), "\n");
+      absl::StrAppend(
+          &text.body, "* ", c.sign_in_link ? "sign-in link" : "token", " of ",
+          c.principal.text(), ", expires ", FormatDate(c.expires), "\n");
     }
   }
   absl::StrAppend(&text.body, "\n  ", mail.link.text(), "\n");

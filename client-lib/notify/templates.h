@@ -63,8 +63,7 @@ class PrincipalName {
 class WebLink {
  public:
   // public_url + "/audits/{id}" for audits/{id}.
-  static WebLink ToAudit(const std::string& public_url,
-                         const v1::Audit& audit);
+  static WebLink ToAudit(const std::string& public_url, const v1::Audit& audit);
   // public_url + "/" + page, for the fixed pages "units" and "principals".
   static WebLink ToPage(const std::string& public_url, const char* page);
   const std::string& text() const { return text_; }

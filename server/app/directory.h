@@ -25,8 +25,9 @@ absl::StatusOr<domain::name::Principal> PrincipalFor(const Call& call,
 
 // As PrincipalFor, for reads: integrations with SCOPE_READ_CONTACTS may
 // read any principal too (GetPrincipal, ListTokens).
-absl::StatusOr<domain::name::Principal> PrincipalToRead(
-    const Call& call, std::string_view name, std::string_view field);
+absl::StatusOr<domain::name::Principal> PrincipalToRead(const Call& call,
+                                                        std::string_view name,
+                                                        std::string_view field);
 
 // Units, principals and tokens. Thread-safe: it holds only the borrowed,
 // thread-safe dependencies, which the owner keeps alive. Units are in

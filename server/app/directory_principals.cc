@@ -103,8 +103,7 @@ absl::StatusOr<domain::name::Principal> PrincipalFor(const Call& call,
 
 absl::StatusOr<domain::name::Principal> PrincipalToRead(
     const Call& call, std::string_view name, std::string_view field) {
-  if (domain::CheckPermission(call.caller,
-                              domain::Permission::kReadPrincipals)
+  if (domain::CheckPermission(call.caller, domain::Permission::kReadPrincipals)
           .ok()) {
     return domain::ParsePrincipalName(name, field);
   }

@@ -9,7 +9,7 @@ namespace {
 
 #define BREVIS_PRINCIPAL_SELECT                                               \
   "SELECT id, uid, display_name, role, active, scopes, certificate_subject, " \
-  "create_time, update_time, revision, contact_email, language, "          \
+  "create_time, update_time, revision, contact_email, language, "             \
   "notification_opt_outs FROM principals "
 
 v1::Principal ReadPrincipal(const Statement& row) {

@@ -269,10 +269,9 @@ class AuthorizationMatrixTest : public ServiceTest {
     principals_[Who::kManagerOfOtherUnit] =
         NewPrincipal(v1::ROLE_UNIT_MANAGER, {unit_[1]});
     principals_[Who::kViewer] = NewPrincipal(v1::ROLE_VIEWER);
-    principals_[Who::kIntegrationWithScope] =
-        NewPrincipal(v1::ROLE_INTEGRATION, {},
-                     {v1::SCOPE_READ_UNITS, v1::SCOPE_READ_AUDITS,
-                      v1::SCOPE_READ_CONTACTS});
+    principals_[Who::kIntegrationWithScope] = NewPrincipal(
+        v1::ROLE_INTEGRATION, {},
+        {v1::SCOPE_READ_UNITS, v1::SCOPE_READ_AUDITS, v1::SCOPE_READ_CONTACTS});
     principals_[Who::kIntegrationWithoutScope] =
         NewPrincipal(v1::ROLE_INTEGRATION, {}, {v1::SCOPE_WATCH_EVENTS});
     principals_[Who::kRevokedToken] = NewPrincipal(v1::ROLE_ADMIN);

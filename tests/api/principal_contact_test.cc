@@ -85,9 +85,9 @@ TEST_F(PrincipalContactTest, AdminSelfAndContactsScopeSeeIt) {
   ASSERT_TRUE(Get(manager_.secret, manager_.name, &read).ok());
   EXPECT_EQ(read.contact_email(), kEmail);
 
-  TestPrincipal notifier = NewPrincipal(
-      v1::ROLE_INTEGRATION, {},
-      {v1::SCOPE_READ_CONTACTS, v1::SCOPE_WATCH_EVENTS});
+  TestPrincipal notifier =
+      NewPrincipal(v1::ROLE_INTEGRATION, {},
+                   {v1::SCOPE_READ_CONTACTS, v1::SCOPE_WATCH_EVENTS});
   v1::ListPrincipalsResponse list;
   ASSERT_TRUE(List(notifier.secret, &list).ok());
   ASSERT_NE(Find(list), nullptr);

@@ -28,9 +28,10 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // Texts of the audit that must never appear in any mail.
-const char* const kSecrets[] = {
-    "FYNDHEMLIGTQX", "REKHEMLIGQX", "SVARHEMLIGTQX", "ATGARDHEMLIGQX",
-    "ANTECKNINGHEMLIGQX", "BEDOMNINGHEMLIGQX", "FRAGEGUIDEHEMLIGQX"};
+const char* const kSecrets[] = {"FYNDHEMLIGTQX",      "REKHEMLIGQX",
+                                "SVARHEMLIGTQX",      "ATGARDHEMLIGQX",
+                                "ANTECKNINGHEMLIGQX", "BEDOMNINGHEMLIGQX",
+                                "FRAGEGUIDEHEMLIGQX"};
 
 struct Mail {
   std::vector<std::string> envelope_to;
@@ -95,23 +96,25 @@ class NotifyE2eTest : public client_testing::BrevisdFixture {
     absl::CivilDay day = absl::ToCivilDay(absl::Now(), zone) + 10;
     while (absl::GetWeekday(day) != absl::Weekday::monday) ++day;
     monday_ = day;
-    digest_time_ = absl::FromCivil(absl::CivilMinute(day.year(), day.month(),
-                                                     day.day(), 7, 0),
-                                   zone);
+    digest_time_ = absl::FromCivil(
+        absl::CivilMinute(day.year(), day.month(), day.day(), 7, 0), zone);
     SetClock(digest_time_ - absl::Minutes(1));
 
     unit_a_ = Create(UnitRequest(1)).name();
     unit_b_ = Create(UnitRequest(2)).name();
-    manager_a_ = Person(v1::ROLE_UNIT_MANAGER, {unit_a_}, "chef.a@region.example");
-    opted_out_ = Person(v1::ROLE_UNIT_MANAGER, {unit_a_}, "chef.a2@region.example",
-                        {v1::NOTIFICATION_KIND_REPORT_PUBLISHED,
-                         v1::NOTIFICATION_KIND_UNIT_DIGEST});
-    manager_b_ = Person(v1::ROLE_UNIT_MANAGER, {unit_b_}, "chef.b@region.example");
+    manager_a_ =
+        Person(v1::ROLE_UNIT_MANAGER, {unit_a_}, "chef.a@region.example");
+    opted_out_ =
+        Person(v1::ROLE_UNIT_MANAGER, {unit_a_}, "chef.a2@region.example",
+               {v1::NOTIFICATION_KIND_REPORT_PUBLISHED,
+                v1::NOTIFICATION_KIND_UNIT_DIGEST});
+    manager_b_ =
+        Person(v1::ROLE_UNIT_MANAGER, {unit_b_}, "chef.b@region.example");
     auditor_ = Person(v1::ROLE_AUDITOR, {}, "revisor@rsmh.example", {},
                       v1::REPORT_LANGUAGE_ENGLISH);
     admin2_ = Person(v1::ROLE_ADMIN, {}, "samordnare@region.example");
-    notifier_ = Person(v1::ROLE_INTEGRATION, {}, "",
-                       {}, v1::REPORT_LANGUAGE_UNSPECIFIED,
+    notifier_ = Person(v1::ROLE_INTEGRATION, {}, "", {},
+                       v1::REPORT_LANGUAGE_UNSPECIFIED,
                        {v1::SCOPE_WATCH_EVENTS, v1::SCOPE_READ_UNITS,
                         v1::SCOPE_READ_AUDITS, v1::SCOPE_READ_CONTACTS});
     v1::CreateTokenRequest token;
@@ -119,7 +122,8 @@ class NotifyE2eTest : public client_testing::BrevisdFixture {
     // Expires within 14 days of the digest's Monday: the admins hear of it.
     token.mutable_token()->mutable_expire_time()->set_seconds(
         absl::ToUnixSeconds(absl::Now() + absl::Hours(24 * 20)));
-    absl::StatusOr<v1::CreateTokenResponse> created = admin_->CreateToken(token);
+    absl::StatusOr<v1::CreateTokenResponse> created =
+        admin_->CreateToken(token);
     ASSERT_TRUE(created.ok()) << created.status();
     notifier_token_ = dir_.File("notify.token");
     ASSERT_TRUE(e2e::WriteFile(notifier_token_, created->secret()));
@@ -127,9 +131,9 @@ class NotifyE2eTest : public client_testing::BrevisdFixture {
   }
 
   void SetClock(absl::Time t) {
-    ASSERT_TRUE(e2e::WriteFile(clock_file_ + ".tmp",
-                               absl::FormatTime(absl::RFC3339_full, t,
-                                                absl::UTCTimeZone())));
+    ASSERT_TRUE(e2e::WriteFile(
+        clock_file_ + ".tmp",
+        absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone())));
     std::filesystem::rename(clock_file_ + ".tmp", clock_file_);
   }
 
@@ -139,11 +143,11 @@ class NotifyE2eTest : public client_testing::BrevisdFixture {
     return unit.ok() ? *unit : v1::Unit();
   }
 
-  std::string Person(v1::Role role, std::vector<std::string> units,
-                     const std::string& email,
-                     std::vector<v1::NotificationKind> opt_outs = {},
-                     v1::ReportLanguage language = v1::REPORT_LANGUAGE_UNSPECIFIED,
-                     std::vector<v1::Scope> scopes = {}) {
+  std::string Person(
+      v1::Role role, std::vector<std::string> units, const std::string& email,
+      std::vector<v1::NotificationKind> opt_outs = {},
+      v1::ReportLanguage language = v1::REPORT_LANGUAGE_UNSPECIFIED,
+      std::vector<v1::Scope> scopes = {}) {
     v1::CreatePrincipalRequest request;
     v1::Principal* p = request.mutable_principal();
     p->set_display_name(absl::StrCat("Person ", ++people_));
@@ -278,7 +282,8 @@ class NotifyE2eTest : public client_testing::BrevisdFixture {
                    size_t count = 1) {
     for (int i = 0; i < 300; ++i) {
       size_t n = 0;
-      for (const Mail& m : To(address)) n += absl::StrContains(m.subject, subject_part);
+      for (const Mail& m : To(address))
+        n += absl::StrContains(m.subject, subject_part);
       if (n >= count) return true;
       if (notify_) notify_->ReadOutputFor(e2e::milliseconds(100));
     }
@@ -335,8 +340,8 @@ TEST_F(NotifyE2eTest, EachKindReachesTheRightPeopleWithoutAuditText) {
   absl::TimeZone zone;
   ASSERT_TRUE(absl::LoadTimeZone("Europe/Stockholm", &zone));
   std::vector<std::string> actions;
-  for (absl::CivilDay due : {absl::ToCivilDay(absl::Now(), zone) + 5,
-                             monday_ + 7}) {
+  for (absl::CivilDay due :
+       {absl::ToCivilDay(absl::Now(), zone) + 5, monday_ + 7}) {
     v1::CreateActionRequest create;
     create.set_parent(rec_a);
     create.mutable_action()->set_description(kSecrets[3]);

@@ -15,9 +15,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 TEST(MailMessageTest, RefusesLineBreaksInAnyHeaderValue) {
-  for (const char* value :
-       {"BUP\r\nBcc: victim@example.org", "BUP\nBcc: x@y.se", "BUP\rX",
-        "tab\there"}) {
+  for (const char* value : {"BUP\r\nBcc: victim@example.org",
+                            "BUP\nBcc: x@y.se", "BUP\rX", "tab\there"}) {
     absl::StatusOr<std::string> message =
         BuildMessage({{"From", "brevis@region.se"}, {"Subject", value}}, "hej");
     ASSERT_FALSE(message.ok()) << absl::CHexEscape(value);
@@ -49,13 +48,13 @@ TEST(MailMessageTest, EncodesNonAsciiAsRfc2047WordsThatRoundTrip) {
 }
 
 TEST(MailMessageTest, MessageHasIdDateMimeAndBase64Body) {
-  absl::StatusOr<std::string> message = BuildMessage(
-      {{"From", "brevis@region.se"},
-       {"To", "chef@region.se"},
-       {"Subject", "Hej"},
-       {"Message-ID", NewMessageId("region.se")},
-       {"Date", MailDate(absl::FromUnixSeconds(1780293600))}},
-      "Rapporten är publicerad.\n");
+  absl::StatusOr<std::string> message =
+      BuildMessage({{"From", "brevis@region.se"},
+                    {"To", "chef@region.se"},
+                    {"Subject", "Hej"},
+                    {"Message-ID", NewMessageId("region.se")},
+                    {"Date", MailDate(absl::FromUnixSeconds(1780293600))}},
+                   "Rapporten är publicerad.\n");
   ASSERT_TRUE(message.ok()) << message.status();
   EXPECT_THAT(*message, HasSubstr("Message-ID: <"));
   EXPECT_THAT(*message, HasSubstr("@region.se>\r\n"));
@@ -132,10 +131,11 @@ TEST(TemplatesTest, SwedishAndEnglishWithNamesCountsDatesAndLinksOnly) {
   today.set_year(2026);
   today.set_month(6);
   today.set_day(1);
-  DigestMail digest{UnitName::Of(unit), today,
-                    {DigestAudit{AuditTitle::Of(audit),
-                                 WebLink::ToAudit("https://brevis.se", audit),
-                                 3, 2}}};
+  DigestMail digest{
+      UnitName::Of(unit),
+      today,
+      {DigestAudit{AuditTitle::Of(audit),
+                   WebLink::ToAudit("https://brevis.se", audit), 3, 2}}};
   MailText sv = Render(digest, Language::kSwedish);
   EXPECT_THAT(sv.subject, HasSubstr("3 försenade, 2 förfaller"));
   EXPECT_THAT(sv.body, HasSubstr("https://brevis.se/audits/abc"));
@@ -144,9 +144,8 @@ TEST(TemplatesTest, SwedishAndEnglishWithNamesCountsDatesAndLinksOnly) {
   EXPECT_THAT(en.subject, HasSubstr("3 overdue, 2 due within 14 days"));
   PublishedMail published{UnitName::Of(unit), AuditTitle::Of(audit),
                           WebLink::ToAudit("https://brevis.se", audit)};
-  for (const MailText& text :
-       {sv, en, Render(published, Language::kSwedish),
-        Render(published, Language::kEnglish)}) {
+  for (const MailText& text : {sv, en, Render(published, Language::kSwedish),
+                               Render(published, Language::kEnglish)}) {
     EXPECT_THAT(text.subject + text.body, Not(HasSubstr("HEMLIG")));
     EXPECT_EQ(text.subject.find('\n'), std::string::npos);
   }
