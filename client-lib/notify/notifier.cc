@@ -161,30 +161,50 @@ absl::Status Notifier::HandleEvent(const v1::Event& event) {
   return absl::OkStatus();
 }
 
-absl::Status Notifier::Published(const v1::Event& event, StateChange* change) {
+absl::StatusOr<Notifier::AuditScene> Notifier::Scene(
+    const std::string& audit_name) const {
+  AuditScene scene;
   v1::GetAuditRequest get;
-  get.set_name(event.resource());
+  get.set_name(audit_name);
   absl::StatusOr<v1::Audit> audit = client_.GetAudit(get);
   if (!audit.ok()) return audit.status();
+  scene.audit = *std::move(audit);
   v1::GetUnitRequest get_unit;
-  get_unit.set_name(audit->unit());
+  get_unit.set_name(scene.audit.unit());
   absl::StatusOr<v1::Unit> unit = client_.GetUnit(get_unit);
   if (!unit.ok()) return unit.status();
+  scene.unit = *std::move(unit);
   absl::StatusOr<std::vector<v1::Principal>> all = Principals();
   if (!all.ok()) return all.status();
-  PublishedMail mail{UnitName::Of(*unit), AuditTitle::Of(*audit),
-                     WebLink::ToAudit(settings_.public_url, *audit)};
-  for (const v1::Principal& p :
-       Select(*all, v1::NOTIFICATION_KIND_REPORT_PUBLISHED, nullptr,
-              &audit->unit())) {
+  scene.principals = *std::move(all);
+  return scene;
+}
+
+template <typename M>
+absl::Status Notifier::QueueEach(const M& mail,
+                                 const std::vector<v1::Principal>& to,
+                                 const std::string& key_prefix,
+                                 StateChange* change) const {
+  for (const v1::Principal& p : to) {
     MailText text = Render(mail, LanguageOf(p));
-    absl::Status s = QueueMail(p,
-                               absl::StrCat("published:", audit->name(), ":",
-                                            event.sequence(), ":", p.name()),
+    absl::Status s = QueueMail(p, absl::StrCat(key_prefix, ":", p.name()),
                                text.subject, text.body, change);
     if (!s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+absl::Status Notifier::Published(const v1::Event& event, StateChange* change) {
+  absl::StatusOr<AuditScene> scene = Scene(event.resource());
+  if (!scene.ok()) return scene.status();
+  PublishedMail mail{UnitName::Of(scene->unit), AuditTitle::Of(scene->audit),
+                     WebLink::ToAudit(settings_.public_url, scene->audit)};
+  return QueueEach(
+      mail,
+      Select(scene->principals, v1::NOTIFICATION_KIND_REPORT_PUBLISHED, nullptr,
+             &scene->audit.unit()),
+      absl::StrCat("published:", scene->audit.name(), ":", event.sequence()),
+      change);
 }
 
 absl::Status Notifier::AllAnswered(const std::string& audit_name,
@@ -200,37 +220,24 @@ absl::Status Notifier::AllAnswered(const std::string& audit_name,
       return absl::OkStatus();
     }
   }
-  v1::GetAuditRequest get;
-  get.set_name(audit_name);
-  absl::StatusOr<v1::Audit> audit = client_.GetAudit(get);
-  if (!audit.ok()) return audit.status();
-  v1::GetUnitRequest get_unit;
-  get_unit.set_name(audit->unit());
-  absl::StatusOr<v1::Unit> unit = client_.GetUnit(get_unit);
-  if (!unit.ok()) return unit.status();
-  absl::StatusOr<std::vector<v1::Principal>> all = Principals();
-  if (!all.ok()) return all.status();
-  AllAnsweredMail mail{UnitName::Of(*unit), AuditTitle::Of(*audit),
+  absl::StatusOr<AuditScene> scene = Scene(audit_name);
+  if (!scene.ok()) return scene.status();
+  AllAnsweredMail mail{UnitName::Of(scene->unit), AuditTitle::Of(scene->audit),
                        static_cast<int>(recommendations->size()),
-                       WebLink::ToAudit(settings_.public_url, *audit)};
-  for (const v1::Principal& p :
-       Select(*all, v1::NOTIFICATION_KIND_ALL_ANSWERED, &*audit, nullptr)) {
-    MailText text = Render(mail, LanguageOf(p));
-    absl::Status s =
-        QueueMail(p, absl::StrCat("answered:", audit_name, ":", p.name()),
-                  text.subject, text.body, change);
-    if (!s.ok()) return s;
-  }
-  return absl::OkStatus();
+                       WebLink::ToAudit(settings_.public_url, scene->audit)};
+  return QueueEach(mail,
+                   Select(scene->principals, v1::NOTIFICATION_KIND_ALL_ANSWERED,
+                          &scene->audit, nullptr),
+                   absl::StrCat("answered:", audit_name), change);
 }
 
 absl::Status Notifier::CanClose(const std::string& audit_name,
                                 StateChange* change) {
-  v1::GetAuditRequest get;
-  get.set_name(audit_name);
-  absl::StatusOr<v1::Audit> audit = client_.GetAudit(get);
-  if (!audit.ok()) return audit.status();
-  if (audit->state() != v1::AUDIT_STATE_FOLLOW_UP) return absl::OkStatus();
+  absl::StatusOr<AuditScene> scene = Scene(audit_name);
+  if (!scene.ok()) return scene.status();
+  if (scene->audit.state() != v1::AUDIT_STATE_FOLLOW_UP) {
+    return absl::OkStatus();
+  }
   v1::ListRecommendationsRequest list;
   list.set_parent(audit_name);
   absl::StatusOr<std::vector<v1::Recommendation>> recommendations =
@@ -248,23 +255,13 @@ absl::Status Notifier::CanClose(const std::string& audit_name,
       client_.ListFeedback(feedback);
   if (!recorded.ok()) return recorded.status();
   if (recorded->feedback().empty()) return absl::OkStatus();
-  v1::GetUnitRequest get_unit;
-  get_unit.set_name(audit->unit());
-  absl::StatusOr<v1::Unit> unit = client_.GetUnit(get_unit);
-  if (!unit.ok()) return unit.status();
-  absl::StatusOr<std::vector<v1::Principal>> all = Principals();
-  if (!all.ok()) return all.status();
-  CanCloseMail mail{UnitName::Of(*unit), AuditTitle::Of(*audit),
-                    WebLink::ToAudit(settings_.public_url, *audit)};
-  for (const v1::Principal& p :
-       Select(*all, v1::NOTIFICATION_KIND_AUDIT_CAN_CLOSE, &*audit, nullptr)) {
-    MailText text = Render(mail, LanguageOf(p));
-    absl::Status s =
-        QueueMail(p, absl::StrCat("can-close:", audit_name, ":", p.name()),
-                  text.subject, text.body, change);
-    if (!s.ok()) return s;
-  }
-  return absl::OkStatus();
+  CanCloseMail mail{UnitName::Of(scene->unit), AuditTitle::Of(scene->audit),
+                    WebLink::ToAudit(settings_.public_url, scene->audit)};
+  return QueueEach(
+      mail,
+      Select(scene->principals, v1::NOTIFICATION_KIND_AUDIT_CAN_CLOSE,
+             &scene->audit, nullptr),
+      absl::StrCat("can-close:", audit_name), change);
 }
 
 absl::StatusOr<absl::Time> Notifier::RunSchedules() {
@@ -356,15 +353,11 @@ absl::Status Notifier::Digests(absl::Time now, StateChange* change) {
                       counts.first, counts.second});
     }
     if (mail.audits.empty()) continue;
-    for (const v1::Principal& p : managers) {
-      MailText text = Render(mail, LanguageOf(p));
-      absl::Status s =
-          QueueMail(p,
-                    absl::StrCat("digest:", unit.name(), ":",
-                                 FormatDate(ToDate(today)), ":", p.name()),
-                    text.subject, text.body, change);
-      if (!s.ok()) return s;
-    }
+    absl::Status s = QueueEach(
+        mail, managers,
+        absl::StrCat("digest:", unit.name(), ":", FormatDate(ToDate(today))),
+        change);
+    if (!s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -398,17 +391,12 @@ absl::Status Notifier::FollowUps(absl::Time now, StateChange* change) {
                          audit.planned_follow_up_date(),
                          static_cast<int>(days_left),
                          WebLink::ToAudit(settings_.public_url, audit)};
-    for (const v1::Principal& p :
-         Select(all, v1::NOTIFICATION_KIND_FOLLOW_UP_DUE, &audit, nullptr)) {
-      MailText text = Render(mail, LanguageOf(p));
-      absl::Status s =
-          QueueMail(p,
-                    absl::StrCat("follow-up:", audit.name(), ":",
-                                 FormatDate(audit.planned_follow_up_date()),
-                                 ":", p.name()),
-                    text.subject, text.body, change);
-      if (!s.ok()) return s;
-    }
+    absl::Status s = QueueEach(
+        mail, Select(all, v1::NOTIFICATION_KIND_FOLLOW_UP_DUE, &audit, nullptr),
+        absl::StrCat("follow-up:", audit.name(), ":",
+                     FormatDate(audit.planned_follow_up_date())),
+        change);
+    if (!s.ok()) return s;
   }
   return absl::OkStatus();
 }

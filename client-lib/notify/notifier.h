@@ -85,9 +85,19 @@ class Notifier {
   absl::StatusOr<absl::Time> SendDue();
 
  private:
-  struct Recipient {
-    v1::Principal principal;
+  // An audit with its unit and every principal: what a mail about it needs.
+  struct AuditScene {
+    v1::Audit audit;
+    v1::Unit unit;
+    std::vector<v1::Principal> principals;
   };
+  absl::StatusOr<AuditScene> Scene(const std::string& audit_name) const;
+  // Queues `mail` rendered in each recipient's language, keyed
+  // key_prefix + ":" + the recipient's name.
+  template <typename M>
+  absl::Status QueueEach(const M& mail, const std::vector<v1::Principal>& to,
+                         const std::string& key_prefix,
+                         StateChange* change) const;
   absl::StatusOr<std::vector<v1::Principal>> Principals() const;
   std::vector<v1::Principal> Select(const std::vector<v1::Principal>& all,
                                     v1::NotificationKind kind,
