@@ -1,6 +1,9 @@
 #include "server/store/access_log_repository.h"
 
+#include <algorithm>
+
 #include "server/domain/status_macros.h"
+#include "server/domain/str_cat.h"
 
 namespace brevis::store {
 namespace {
@@ -19,14 +22,65 @@ std::string PrefixEnd(std::string prefix) {
   return std::string(1, '\xff');
 }
 
+// The covered column: the names relative to the entry's resource
+// ("audits/a/findings/f" under "audits/a" is "findings/f"), one per line (a
+// resource name holds no newline). INTERNAL for a name not under the
+// resource: the caller groups names by their audit before it gets here.
+absl::StatusOr<std::string> CoveredColumn(const v1::AccessLogEntry& entry) {
+  std::string column;
+  const std::string& resource = entry.resource();
+  for (const std::string& name : entry.covered()) {
+    if (name.size() <= resource.size() + 1 || !name.starts_with(resource) ||
+        name[resource.size()] != '/') {
+      return absl::InternalError(
+          brevis::StrCat("access-log entry for ", resource, " covers ", name,
+                         ", which is not under it"));
+    }
+    if (!column.empty()) column += '\n';
+    column.append(name, resource.size() + 1);
+  }
+  return column;
+}
+
+void SetCovered(std::string_view resource, std::string_view column,
+                v1::AccessLogEntry* entry) {
+  while (!column.empty()) {
+    size_t end = column.find('\n');
+    std::string* name = entry->add_covered();
+    name->reserve(resource.size() + 1 + std::min(end, column.size()));
+    name->append(resource).append("/").append(column.substr(0, end));
+    if (end == std::string_view::npos) break;
+    column.remove_prefix(end + 1);
+  }
+}
+
+// A prefix below one audit ("audits/a/findings/f1" or "audits/a/"): the
+// audit ("audits/a") and the rest relative to it ("findings/f1"), which a
+// compact entry of that audit lists in its covered column. nullopt for a
+// prefix that reaches no further than an audit's name.
+struct PrefixBelow {
+  std::string parent;
+  std::string rest;
+};
+std::optional<PrefixBelow> SplitBelowParent(std::string_view prefix) {
+  size_t first = prefix.find('/');
+  if (first == std::string_view::npos) return std::nullopt;
+  size_t second = prefix.find('/', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  return PrefixBelow{std::string(prefix.substr(0, second)),
+                     std::string(prefix.substr(second + 1))};
+}
+
 }  // namespace
 
 absl::Status AccessLogRepository::Append(const v1::AccessLogEntry& entry) {
+  BREVIS_ASSIGN_OR_RETURN(std::string covered, CoveredColumn(entry));
   BREVIS_ASSIGN_OR_RETURN(
       auto insert,
       db_.Prepare(
           "INSERT INTO access_log (time, principal, method, kind, resource, "
-          "request_id, peer, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+          "request_id, peer, detail, covered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+          "?)"));
   return insert->Bind(1, TimestampMicros(entry.time()))
       .Bind(2, entry.principal())
       .Bind(3, entry.method())
@@ -35,6 +89,7 @@ absl::Status AccessLogRepository::Append(const v1::AccessLogEntry& entry) {
       .Bind(6, entry.request_id())
       .Bind(7, entry.peer())
       .Bind(8, entry.detail())
+      .Bind(9, std::string_view(covered))
       .Run();
 }
 
@@ -45,9 +100,19 @@ absl::StatusOr<Page<v1::AccessLogEntry>> AccessLogRepository::List(
   // instead of testing every row. Fixed fragments only; values are bound.
   std::string sql =
       "SELECT id, time, principal, method, kind, resource, request_id, peer, "
-      "detail FROM access_log WHERE id > ?1";
+      "detail, covered FROM access_log WHERE id > ?1";
   if (filter.principal) sql += " AND principal = ?2";
-  if (filter.resource_prefix) sql += " AND resource >= ?3 AND resource < ?4";
+  std::optional<PrefixBelow> below;
+  if (filter.resource_prefix) below = SplitBelowParent(*filter.resource_prefix);
+  if (filter.resource_prefix && !below) {
+    sql += " AND resource >= ?3 AND resource < ?4";
+  } else if (below) {
+    // Both sides are served by the resource index (an OR of two lookups);
+    // a line of `covered` starts after a newline, hence the one prefixed.
+    sql +=
+        " AND ((resource >= ?3 AND resource < ?4) OR (resource = ?10 AND "
+        "covered != '' AND instr(char(10) || covered, ?11) > 0))";
+  }
   if (filter.start_time) sql += " AND time >= ?5";
   if (filter.end_time) sql += " AND time < ?6";
   sql += " ORDER BY id LIMIT ?7";
@@ -60,6 +125,12 @@ absl::StatusOr<Page<v1::AccessLogEntry>> AccessLogRepository::List(
     prefix_end = PrefixEnd(*filter.resource_prefix);
     stmt.Bind(3, std::string_view(*filter.resource_prefix))
         .Bind(4, std::string_view(prefix_end));
+  }
+  std::string line_start;
+  if (below) {
+    line_start = "\n" + below->rest;
+    stmt.Bind(10, std::string_view(below->parent))
+        .Bind(11, std::string_view(line_start));
   }
   if (filter.start_time) stmt.Bind(5, ToMicros(*filter.start_time));
   if (filter.end_time) stmt.Bind(6, ToMicros(*filter.end_time));
@@ -74,6 +145,7 @@ absl::StatusOr<Page<v1::AccessLogEntry>> AccessLogRepository::List(
     entry.set_request_id(row.Text(6));
     entry.set_peer(row.Text(7));
     entry.set_detail(row.Text(8));
+    SetCovered(entry.resource(), row.Text(9), &entry);
     return entry;
   });
 }

@@ -110,6 +110,16 @@ Database::~Database() = default;
 
 absl::Status Database::Write(
     absl::FunctionRef<absl::Status(Connection&)> work) {
+  return Enqueue(work, /*ahead=*/false);
+}
+
+absl::Status Database::WriteAhead(
+    absl::FunctionRef<absl::Status(Connection&)> work) {
+  return Enqueue(work, /*ahead=*/true);
+}
+
+absl::Status Database::Enqueue(
+    absl::FunctionRef<absl::Status(Connection&)> work, bool ahead) {
   PendingWrite self{work, ScopedCallDeadline::Current(), absl::OkStatus()};
   std::vector<PendingWrite*> batch;
   {
@@ -117,7 +127,11 @@ absl::Status Database::Write(
     // Counted once queued, so a count of n means n calls are in the queue
     // or in a running batch.
     ++writers_queued_;
-    queue_.push_back(&self);
+    if (ahead) {
+      queue_.push_front(&self);
+    } else {
+      queue_.push_back(&self);
+    }
     while (!self.done &&
            (leading_ || queue_.empty() || queue_.front() != &self)) {
       queue_changed_.Wait(&queue_mu_);

@@ -68,6 +68,14 @@ class Database {
   absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> work)
       ABSL_LOCKS_EXCLUDED(queue_mu_);
 
+  // As Write, but `work` goes ahead of the writes already queued: it waits
+  // only for the transaction being committed, then leads the next one. For
+  // the access log's batches, whose callers are readers waiting to be
+  // served; with one such caller at a time, queued writes wait for at most
+  // one of them.
+  absl::Status WriteAhead(absl::FunctionRef<absl::Status(Connection&)> work)
+      ABSL_LOCKS_EXCLUDED(queue_mu_);
+
   // Runs `work` in a read transaction, so every statement in it sees the
   // same snapshot.
   absl::Status Read(absl::FunctionRef<absl::Status(Connection&)> work)
@@ -105,6 +113,9 @@ class Database {
   };
 
   Database() = default;
+  // Write and WriteAhead: queues `work` at the back or the front.
+  absl::Status Enqueue(absl::FunctionRef<absl::Status(Connection&)> work,
+                       bool ahead) ABSL_LOCKS_EXCLUDED(queue_mu_);
   // Runs `batch` in as few transactions as possible and sets each member's
   // status. Called by the leader only, without queue_mu_ held.
   void RunBatch(const std::vector<PendingWrite*>& batch)
