@@ -98,7 +98,7 @@ std::optional<Authenticator::CachedCaller> Authenticator::Recall(
   absl::MutexLock lock(&cache_mu_);
   if (generation != cache_generation_) return std::nullopt;
   const auto& cache = token ? tokens_ : certificates_;
-  auto it = cache.find(key);
+  auto it = cache.find(absl::string_view(key.data(), key.size()));
   if (it == cache.end()) return std::nullopt;
   return it->second;
 }
