@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 

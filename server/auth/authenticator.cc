@@ -118,9 +118,9 @@ absl::StatusOr<domain::Caller> Authenticator::FromToken(
                             store::TokenRepository(db).FindBySecretHash(hash));
     if (!found.has_value()) return Unauthenticated();
     const store::TokenRecord& token = *found;
-    BREVIS_ASSIGN_OR_RETURN(auto principal,
-                            store::PrincipalRepository(db).GetById(
-                                token.principal_id));
+    BREVIS_ASSIGN_OR_RETURN(
+        auto principal,
+        store::PrincipalRepository(db).GetById(token.principal_id));
     if (!SameHash(hash, token.secret_hash) || token.revoke_time.has_value() ||
         !principal.principal.active()) {
       return Unauthenticated();

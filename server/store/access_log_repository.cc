@@ -32,9 +32,9 @@ absl::StatusOr<std::string> CoveredColumn(const v1::AccessLogEntry& entry) {
   for (const std::string& name : entry.covered()) {
     if (name.size() <= resource.size() + 1 || !name.starts_with(resource) ||
         name[resource.size()] != '/') {
-      return absl::InternalError(
-          brevis::StrCat("access-log entry for ", resource, " covers ", name,
-                         ", which is not under it"));
+      return absl::InternalError(brevis::StrCat("access-log entry for ",
+                                                resource, " covers ", name,
+                                                ", which is not under it"));
     }
     if (!column.empty()) column += '\n';
     column.append(name, resource.size() + 1);

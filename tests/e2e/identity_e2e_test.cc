@@ -138,12 +138,12 @@ TEST_F(IdentityTest, DeactivationByAnotherProcessTakesEffectOnTheNextCall) {
     auto connection =
         store::Connection::Open(db_, /*create=*/false, /*read_only=*/false);
     ASSERT_TRUE(connection.ok()) << connection.status();
-    auto update = (*connection)->Prepare(
-        "UPDATE principals SET active = 0 WHERE uid = ?");
+    auto update =
+        (*connection)
+            ->Prepare("UPDATE principals SET active = 0 WHERE uid = ?");
     ASSERT_TRUE(update.ok()) << update.status();
     std::string name = who.principal().name();
-    ASSERT_TRUE(
-        (*update)->Bind(1, name.substr(name.find('/') + 1)).Run().ok());
+    ASSERT_TRUE((*update)->Bind(1, name.substr(name.find('/') + 1)).Run().ok());
   }
   EXPECT_EQ(WhoAmI(Plain(secret), &who).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);

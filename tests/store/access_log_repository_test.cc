@@ -54,7 +54,7 @@ class AccessLogRepositoryTest : public ::testing::Test {
     return found;
   }
 
-  TempDir dir_;
+  testing::TempDir dir_;
   std::unique_ptr<Database> db_;
 };
 
@@ -71,9 +71,9 @@ TEST_F(AccessLogRepositoryTest, CoveredNamesComeBackWhole) {
 }
 
 TEST_F(AccessLogRepositoryTest, PrefixFindsEntriesByResourceOrCoveredName) {
-  ASSERT_TRUE(Append("audits/a1", {"audits/a1/findings/f1",
-                                   "audits/a1/findings/f2"})
-                  .ok());
+  ASSERT_TRUE(
+      Append("audits/a1", {"audits/a1/findings/f1", "audits/a1/findings/f2"})
+          .ok());
   ASSERT_TRUE(Append("audits/a1/findings/f3", {}).ok());  // a single read
   ASSERT_TRUE(Append("audits/a2", {"audits/a2/findings/f1"}).ok());
   ASSERT_TRUE(Append("audits/a1", {}).ok());  // GetAudit

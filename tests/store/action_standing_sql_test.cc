@@ -88,8 +88,7 @@ TEST(ActionStandingSqlTest, OverdueOfAUnitUsesTheOpenActionsIndex) {
     if (!*row) break;
     details += (*plan)->Text(3) + "\n";
   }
-  EXPECT_NE(details.find("actions_open_by_unit"), std::string::npos)
-      << details;
+  EXPECT_NE(details.find("actions_open_by_unit"), std::string::npos) << details;
   EXPECT_EQ(details.find("TEMP B-TREE"), std::string::npos) << details;
 }
 

@@ -54,7 +54,7 @@ class AuthGenerationTest : public ::testing::Test {
     return generation;
   }
 
-  TempDir dir_;
+  testing::TempDir dir_;
   std::string path_;
   std::unique_ptr<Database> db_;
 };
