@@ -26,8 +26,8 @@ class AccessLogRepository {
   explicit AccessLogRepository(Connection& connection) : db_(connection) {}
 
   // Appends `entry` (its sequence is assigned here; its covered names are
-  // kept relative to its resource, one line each). INTERNAL when a covered
-  // name is not under the entry's resource.
+  // kept below the folder they share under its resource, one line each).
+  // INTERNAL when a covered name is not under the entry's resource.
   absl::Status Append(const v1::AccessLogEntry& entry);
   // Entries after `after_id` in sequence order, at most `limit`, matching
   // every condition of `filter` given. A resource prefix matches an entry

@@ -87,12 +87,30 @@ TEST_F(AccessLogRepositoryTest, PrefixFindsEntriesByResourceOrCoveredName) {
   EXPECT_THAT(sequences("audits/a1/findings/f"), ElementsAre(1, 2));
   EXPECT_THAT(sequences("audits/a1/findings/f3"), ElementsAre(2));
   EXPECT_THAT(sequences("audits/a1/"), ElementsAre(1, 2));
+  EXPECT_THAT(sequences("audits/a1/find"), ElementsAre(1, 2));
   EXPECT_THAT(sequences("audits/a1"), ElementsAre(1, 2, 4));
   EXPECT_THAT(sequences("audits/a2/findings/f1"), ElementsAre(3));
   EXPECT_THAT(sequences("audits/a1/sessions/"), ElementsAre());
   // "findings/f1" inside a2's line must not match a prefix of a1.
   EXPECT_THAT(sequences("audits/a"), ElementsAre(1, 2, 3, 4));
   EXPECT_THAT(sequences("indings/f1"), ElementsAre());
+}
+
+// Names of different folders share no parent and are kept whole below the
+// resource; a search by any of them, or by a folder, still finds the entry.
+TEST_F(AccessLogRepositoryTest, MixedFoldersAreFoundByEachName) {
+  ASSERT_TRUE(Append("audits/a1",
+                     {"audits/a1/findings/f1", "audits/a1/recommendations/r1",
+                      "audits/a1/recommendations/r2/actions/x"})
+                  .ok());
+  for (const char* prefix :
+       {"audits/a1/findings/f1", "audits/a1/recommendations/r1",
+        "audits/a1/recommendations/r2/actions/x", "audits/a1/recommendations/",
+        "audits/a1/recommendations/r2/actions/"}) {
+    EXPECT_EQ(Find(prefix).size(), 1u) << prefix;
+  }
+  EXPECT_TRUE(Find("audits/a1/recommendations/r3").empty());
+  EXPECT_TRUE(Find("audits/a1/sessions").empty());
 }
 
 TEST_F(AccessLogRepositoryTest, CoveredNameOutsideTheResourceIsRefused) {
