@@ -8,8 +8,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
-#include <boost/url/parse_query.hpp>
-#include <boost/url/params_encoded_view.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -27,18 +25,50 @@ namespace ssl = boost::asio::ssl;
 namespace urls = boost::urls;
 using tcp = net::ip::tcp;
 
-// Decodes an x-www-form-urlencoded string ('+' is a space). False when it
-// is not valid percent-encoding.
+// One urlencoded name or value: '+' is a space, %XX a byte. False for a
+// '%' without two hex digits.
+bool DecodeComponent(std::string_view text, std::string& out) {
+  auto hex = [](char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] != '%') {
+      out += text[i];
+    } else if (i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
+               hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Decodes an x-www-form-urlencoded string (name=value pairs joined by
+// '&'). False when a part is not valid percent-encoding.
 bool DecodeParams(std::string_view text,
                   std::vector<std::pair<std::string, std::string>>& out) {
-  if (text.empty()) return true;
-  auto encoded = urls::parse_query(text);
-  if (!encoded) return false;
-  urls::encoding_opts options;
-  options.space_as_plus = true;
-  for (const urls::param_pct_view& p : *encoded) {
-    out.emplace_back(p.key.decode(options),
-                     p.has_value ? p.value.decode(options) : "");
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('&', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view pair = text.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string key, value;
+    if (!DecodeComponent(pair.substr(0, eq), key) ||
+        (eq != std::string_view::npos &&
+         !DecodeComponent(pair.substr(eq + 1), value))) {
+      return false;
+    }
+    out.emplace_back(std::move(key), std::move(value));
   }
   return true;
 }
@@ -65,15 +95,17 @@ HttpRequest ToRequest(const http::request<http::string_body>& raw, bool tls) {
   request.method = std::string(raw.method_string());
   request.target = std::string(raw.target());
   request.tls = tls;
-  auto url = urls::parse_origin_form(raw.target());
-  if (!url) {
+  // Boost.URL checks that the target is a path with an optional query
+  // (RFC 3986 origin-form); the parts are decoded here.
+  std::string_view target(raw.target().data(), raw.target().size());
+  size_t question = target.find('?');
+  std::string_view query =
+      question == std::string_view::npos ? "" : target.substr(question + 1);
+  if (!urls::parse_origin_form(target) ||
+      !DecodeComponent(target.substr(0, question), request.path) ||
+      !DecodeParams(query, request.query)) {
     request.well_formed = false;
     request.path = "/";
-  } else {
-    request.path = std::string(url->path());
-    if (!DecodeParams(url->encoded_query(), request.query)) {
-      request.well_formed = false;
-    }
   }
   auto content_type = raw.find(http::field::content_type);
   if (content_type != raw.end() &&
