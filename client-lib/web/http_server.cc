@@ -264,22 +264,22 @@ class Connection : public ConnectionBase,
     beast::get_lowest_layer(stream_).expires_after(
         server_->options.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec,
-                                                       size_t) {
-                       self->OnRead(ec);
-                     });
+                     [self = this->shared_from_this()](
+                         beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     idle_ = false;
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::eof) {
+    if (ec == http::error::end_of_stream ||
+        ec == net::error::operation_aborted || ec == beast::error::timeout ||
+        ec == net::error::eof) {
       return Close();
     }
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       return Write(server_->error_page(413), 11, false);
     }
-    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category()) {
+    if (ec && ec.category() ==
+                  http::make_error_code(http::error::bad_target).category()) {
       return Write(server_->error_page(400), 11, false);
     }
     if (ec) return Close();
@@ -300,13 +300,12 @@ class Connection : public ConnectionBase,
         ToBeast(std::move(response), version, keep_alive));
     beast::get_lowest_layer(stream_).expires_after(
         server_->options.read_timeout);
-    http::async_write(
-        stream_, *message,
-        [self = this->shared_from_this(), message](beast::error_code ec,
-                                                   size_t) {
-          if (ec || !message->keep_alive()) return self->Close();
-          self->Read();
-        });
+    http::async_write(stream_, *message,
+                      [self = this->shared_from_this(), message](
+                          beast::error_code ec, size_t) {
+                        if (ec || !message->keep_alive()) return self->Close();
+                        self->Read();
+                      });
   }
 
   void Close() {
@@ -330,29 +329,29 @@ class Connection : public ConnectionBase,
 }  // namespace
 
 void HttpServer::Impl::DoAccept() {
-  acceptor->async_accept(
-      net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-        if (stopping || !acceptor->is_open()) return;
-        if (!ec) {
-          std::shared_ptr<ConnectionBase> connection;
-          if (tls) {
-            auto c =
-                std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
-                    this, beast::ssl_stream<beast::tcp_stream>(
-                              beast::tcp_stream(std::move(socket)), *tls));
-            connection = c;
-            Register(connection);
-            c->Start();
-          } else {
-            auto c = std::make_shared<Connection<beast::tcp_stream>>(
-                this, beast::tcp_stream(std::move(socket)));
-            connection = c;
-            Register(connection);
-            c->Start();
-          }
-        }
-        DoAccept();
-      });
+  acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec,
+                                                       tcp::socket socket) {
+    if (stopping || !acceptor->is_open()) return;
+    if (!ec) {
+      std::shared_ptr<ConnectionBase> connection;
+      if (tls) {
+        auto c =
+            std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+                this, beast::ssl_stream<beast::tcp_stream>(
+                          beast::tcp_stream(std::move(socket)), *tls));
+        connection = c;
+        Register(connection);
+        c->Start();
+      } else {
+        auto c = std::make_shared<Connection<beast::tcp_stream>>(
+            this, beast::tcp_stream(std::move(socket)));
+        connection = c;
+        Register(connection);
+        c->Start();
+      }
+    }
+    DoAccept();
+  });
 }
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -377,30 +376,31 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
                            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     beast::error_code ec;
     impl->tls->use_certificate_chain_file(options.tls_cert, ec);
-    if (!ec) impl->tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
+    if (!ec)
+      impl->tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
     if (ec) {
-      return absl::InvalidArgumentError(Cat(
-          "tls_cert/tls_key: cannot use ", options.tls_cert, " and ",
-          options.tls_key, ": ", ec.message()));
+      return absl::InvalidArgumentError(
+          Cat("tls_cert/tls_key: cannot use ", options.tls_cert, " and ",
+              options.tls_key, ": ", ec.message()));
     }
   }
   beast::error_code ec;
   net::ip::address address = net::ip::make_address(
       split->first == "localhost" ? "127.0.0.1" : split->first, ec);
   if (ec) {
-    return absl::InvalidArgumentError(Cat(
-        "listen: '", split->first, "' is not an IP address or localhost"));
+    return absl::InvalidArgumentError(
+        Cat("listen: '", split->first, "' is not an IP address or localhost"));
   }
   tcp::endpoint endpoint(address, static_cast<unsigned short>(split->second));
   impl->acceptor.emplace(net::make_strand(impl->ioc));
   impl->acceptor->open(endpoint.protocol(), ec);
-  if (!ec) impl->acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    impl->acceptor->set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) impl->acceptor->bind(endpoint, ec);
   if (!ec) impl->acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return absl::UnavailableError(Cat("cannot listen on ",
-                                               options.listen, ": ",
-                                               ec.message()));
+    return absl::UnavailableError(
+        Cat("cannot listen on ", options.listen, ": ", ec.message()));
   }
   impl->DoAccept();
   Impl* raw = impl.get();
