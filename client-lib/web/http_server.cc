@@ -7,13 +7,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/url/parse.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "client-lib/web/cat.h"
 #include "client-lib/web/config.h"
+#include "client-lib/web/urlencoded.h"
 
 namespace brevis::web {
 namespace {
@@ -22,56 +22,7 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
-namespace urls = boost::urls;
 using tcp = net::ip::tcp;
-
-// One urlencoded name or value: '+' is a space, %XX a byte. False for a
-// '%' without two hex digits.
-bool DecodeComponent(std::string_view text, std::string& out) {
-  auto hex = [](char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] != '%') {
-      out += text[i];
-    } else if (i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
-               hex(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
-      i += 2;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Decodes an x-www-form-urlencoded string (name=value pairs joined by
-// '&'). False when a part is not valid percent-encoding.
-bool DecodeParams(std::string_view text,
-                  std::vector<std::pair<std::string, std::string>>& out) {
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('&', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view pair = text.substr(start, end - start);
-    start = end + 1;
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string key, value;
-    if (!DecodeComponent(pair.substr(0, eq), key) ||
-        (eq != std::string_view::npos &&
-         !DecodeComponent(pair.substr(eq + 1), value))) {
-      return false;
-    }
-    out.emplace_back(std::move(key), std::move(value));
-  }
-  return true;
-}
 
 void ParseCookies(std::string_view header,
                   std::map<std::string, std::string>& out) {
@@ -95,22 +46,17 @@ HttpRequest ToRequest(const http::request<http::string_body>& raw, bool tls) {
   request.method = std::string(raw.method_string());
   request.target = std::string(raw.target());
   request.tls = tls;
-  // Boost.URL checks that the target is a path with an optional query
-  // (RFC 3986 origin-form); the parts are decoded here.
   std::string_view target(raw.target().data(), raw.target().size());
-  size_t question = target.find('?');
-  std::string_view query =
-      question == std::string_view::npos ? "" : target.substr(question + 1);
-  if (!urls::parse_origin_form(target) ||
-      !DecodeComponent(target.substr(0, question), request.path) ||
-      !DecodeParams(query, request.query)) {
+  if (!DecodeTarget(target, request.path, request.query)) {
     request.well_formed = false;
     request.path = "/";
   }
   auto content_type = raw.find(http::field::content_type);
   if (content_type != raw.end() &&
       content_type->value().starts_with("application/x-www-form-urlencoded")) {
-    if (!DecodeParams(raw.body(), request.form)) request.well_formed = false;
+    if (!DecodeUrlencoded(raw.body(), request.form)) {
+      request.well_formed = false;
+    }
   }
   for (auto it = raw.find(http::field::cookie); it != raw.end();) {
     if (it->name() != http::field::cookie) break;

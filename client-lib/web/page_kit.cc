@@ -49,6 +49,17 @@ std::string UrlEncode(std::string_view text) {
   return out;
 }
 
+std::string CutUtf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t end = max_bytes;
+  // Back up over continuation bytes (10xxxxxx) to the start of the
+  // character that straddles the cut, and cut before it.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return Cat(text.substr(0, end), "…");
+}
+
 std::string LastId(std::string_view name) {
   size_t slash = name.rfind('/');
   return std::string(slash == std::string_view::npos ? name
@@ -166,12 +177,46 @@ HttpResponse BadRequestPage(const Ctx& ctx, std::string_view field,
                      message);
 }
 
+HttpResponse SessionEndedPage(const Ctx& ctx) {
+  Lang lang = ctx.lang;
+  std::string back = Cat("/sign-in?next=", UrlEncode(Here(ctx.req)));
+  Html h;
+  h << Markup("<p>")
+    << L(lang,
+         "Din session har tagit slut, så inget av det du skickade sparades. "
+         "Kopiera det du skrev härifrån, logga in igen med din "
+         "inloggningslänk (eller be samordnaren om en ny) och skicka det "
+         "igen.",
+         "Your session has ended, so nothing you sent was saved. Copy what "
+         "you wrote from here, sign in again with your sign-in link (or ask "
+         "the coordinator for a new one) and send it again.")
+    << Markup(
+           "</p><p><a href="
+           ") << back << Markup("
+           ">")
+    << L(lang, "Logga in och gå tillbaka till formuläret",
+         "Sign in and go back to the form")
+    << Markup("</a></p>");
+  int i = 0;
+  for (const auto& [name, value] : ctx.req.form) {
+    if (name == "csrf") continue;
+    std::string id = Cat("kept-", i++);
+    h << Markup("<div class="field"><label for="") << id << Markup("">")
+      << name << Markup("</label><textarea id="") << id
+      << Markup("" rows="6" readonly>") << value
+      << Markup("</textarea></div>");
+  }
+  return Page(ctx, L(lang, "Sessionen har tagit slut", "The session has ended"),
+              h, 403);
+}
+
 HttpResponse StatusPage(const Ctx& ctx, const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kNotFound:
     case absl::StatusCode::kPermissionDenied:
       return NotFoundPage(ctx);
     case absl::StatusCode::kUnauthenticated:
+      if (ctx.post()) return SessionEndedPage(ctx);
       return Redirect(Cat("/sign-in?next=", UrlEncode(Here(ctx.req))));
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:

@@ -58,9 +58,16 @@ HttpResponse NotFoundPage(const Ctx& ctx);
 // date): says which field and what to do.
 HttpResponse BadRequestPage(const Ctx& ctx, std::string_view field,
                             std::string_view value);
+// The answer to a POST whose session has ended (expired, signed out, its
+// token revoked or its person deactivated): nothing is written, and every
+// field the person sent (but the CSRF token) is shown read-only in a
+// textarea to copy, with a link to sign in and come back to the form. 403.
+// A long finding text is never lost to an ended session.
+HttpResponse SessionEndedPage(const Ctx& ctx);
 // A page for a brevisd failure that is not about a form field:
 // NOT_FOUND and PERMISSION_DENIED -> 404 (a hidden resource looks missing);
-// UNAUTHENTICATED -> to sign-in (the token ended); UNAVAILABLE and
+// UNAUTHENTICATED -> to sign-in (the token ended), for a POST
+// SessionEndedPage; UNAVAILABLE and
 // DEADLINE_EXCEEDED -> 503; anything else -> 500.
 HttpResponse StatusPage(const Ctx& ctx, const absl::Status& status);
 
@@ -70,6 +77,11 @@ HttpResponse StatusPage(const Ctx& ctx, const absl::Status& status);
 std::string SafeNext(std::string_view next);
 // Percent-encodes everything but unreserved characters (RFC 3986).
 std::string UrlEncode(std::string_view text);
+
+// At most `max_bytes` bytes of the UTF-8 `text`, cut before a character
+// that would not fit whole (never inside a multi-byte sequence), with "…"
+// added when something was cut. For short quotes of long texts.
+std::string CutUtf8(std::string_view text, size_t max_bytes);
 
 // "audits/a1/findings/f2" -> "f2".
 std::string LastId(std::string_view name);

@@ -43,6 +43,9 @@ void Stepper(Lang lang, Html& h, v1::AuditState state) {
   }
 }
 
+// How much of a finding's or recommendation's text "what is missing" quotes.
+constexpr size_t kQuoteBytes = 80;
+
 struct Content {
   std::vector<v1::Session> sessions;
   bool sessions_visible = false;
@@ -99,7 +102,7 @@ void Missing(const Ctx& ctx, Html& h, const v1::Audit& audit,
           lacks.emplace_back(
               Cat(L(lang, "Förbättringsområde utan rekommendation: ",
                     "Improvement area without a recommendation: "),
-                  f.text().substr(0, 80)),
+                  CutUtf8(f.text(), kQuoteBytes)),
               Cat("#", LastId(f.name())));
         }
       }
@@ -110,7 +113,7 @@ void Missing(const Ctx& ctx, Html& h, const v1::Audit& audit,
         if (!r.has_response()) {
           lacks.emplace_back(Cat(L(lang, "Enhetens svar saknas: ",
                                    "The unit's response is missing: "),
-                                 r.text().substr(0, 80)),
+                                 CutUtf8(r.text(), kQuoteBytes)),
                              Cat("#", LastId(r.name())));
         }
       }
@@ -120,7 +123,7 @@ void Missing(const Ctx& ctx, Html& h, const v1::Audit& audit,
         if (!r.has_verdict()) {
           lacks.emplace_back(Cat(L(lang, "Uppföljningens bedömning saknas: ",
                                    "The follow-up verdict is missing: "),
-                                 r.text().substr(0, 80)),
+                                 CutUtf8(r.text(), kQuoteBytes)),
                              Cat("#", LastId(r.name())));
         }
       }

@@ -107,9 +107,11 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
   std::optional<WebSession> session =
       sessions_.Find(request.Cookie(SessionCookieName()));
   if (!session) {
-    // A POST is not repeated after sign-in; a GET comes back to its page.
-    std::string next = request.method == "GET" ? SafeNext(request.target) : "/";
-    return Redirect(Cat("/sign-in?next=", UrlEncode(next)));
+    // A POST is not repeated after sign-in, but what it carried is shown to
+    // copy; a GET comes back to its page.
+    if (path == "/sign-out") return Redirect("/sign-in?signed_out=1");
+    if (request.method == "POST") return SessionEndedPage(ctx);
+    return Redirect(Cat("/sign-in?next=", UrlEncode(SafeNext(request.target))));
   }
   ctx.session = &*session;
   if (request.method == "POST" &&
