@@ -190,10 +190,7 @@ HttpResponse SessionEndedPage(const Ctx& ctx) {
          "Your session has ended, so nothing you sent was saved. Copy what "
          "you wrote from here, sign in again with your sign-in link (or ask "
          "the coordinator for a new one) and send it again.")
-    << Markup(
-           "</p><p><a href="
-           ") << back << Markup("
-           ">")
+    << Markup("</p><p><a href=\"") << back << Markup("\">")
     << L(lang, "Logga in och gå tillbaka till formuläret",
          "Sign in and go back to the form")
     << Markup("</a></p>");
@@ -201,9 +198,9 @@ HttpResponse SessionEndedPage(const Ctx& ctx) {
   for (const auto& [name, value] : ctx.req.form) {
     if (name == "csrf") continue;
     std::string id = Cat("kept-", i++);
-    h << Markup("<div class="field"><label for="") << id << Markup("">")
-      << name << Markup("</label><textarea id="") << id
-      << Markup("" rows="6" readonly>") << value
+    h << Markup("<div class=\"field\"><label for=\"") << id << Markup("\">")
+      << name << Markup("</label><textarea id=\"") << id
+      << Markup("\" rows=\"6\" readonly>") << value
       << Markup("</textarea></div>");
   }
   return Page(ctx, L(lang, "Sessionen har tagit slut", "The session has ended"),
