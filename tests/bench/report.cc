@@ -173,7 +173,7 @@ std::string JsonReport(const Report& report) {
         << ", \"p50_ms\": " << Fixed(cell.p50_ms, 3)
         << ", \"p95_ms\": " << Fixed(cell.p95_ms, 3)
         << ", \"p99_ms\": " << Fixed(cell.p99_ms, 3)
-        << ", \"ratio_to_baseline\": " << Fixed(cell.ratio, 3)
+        << ", \"ratio_to_baseline\": " << Fixed(cell.ratio, 4)
         << ", \"writes_per_transaction\": "
         << Fixed(cell.writes_per_transaction, 2)
         << ", \"first_error\": " << JsonLog::Quote(cell.first_error) << "}";

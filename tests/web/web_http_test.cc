@@ -97,6 +97,38 @@ TEST_F(WebHttpTest, AnUnknownChoiceIsA400Page) {
   EXPECT_EQ(Findings(), 0);
 }
 
+TEST_F(WebHttpTest, MalformedUrlencodingIsA400PageAndChangesNothing) {
+  Move(v1::AUDIT_STATE_FIELDWORK);
+  std::string auditor = SignIn(auditor_);
+  std::string csrf = Csrf(auditor);
+  for (std::string text : {"%zz", "%4", "50%", "a b"}) {
+    Reply bad = Send(http::verb::post, "/" + audit_ + "/findings/new", auditor,
+                     "csrf=" + csrf +
+                         "&focus_area=FOCUS_AREA_RESPECT&kind=FINDING_KIND_"
+                         "STRENGTH&informant_groups=INFORMANT_GROUP_CHILD&"
+                         "text=" +
+                         text);
+    EXPECT_EQ(bad.status, 400) << text;
+    EXPECT_NE(bad.body.find("Felaktig begäran"), std::string::npos) << text;
+  }
+  EXPECT_EQ(Findings(), 0);
+  EXPECT_EQ(Send(http::verb::get, "/" + audit_ + "?x=%zz", auditor).status,
+            400);
+  // The same text well encoded is saved, '+' as a space and %2B as '+'.
+  Reply ok = Send(http::verb::post, "/" + audit_ + "/findings/new", auditor,
+                  "csrf=" + csrf +
+                      "&focus_area=FOCUS_AREA_RESPECT&kind=FINDING_KIND_"
+                      "STRENGTH&informant_groups=INFORMANT_GROUP_CHILD&text="
+                      "1%2B1+%C3%A4r+2%25");
+  EXPECT_EQ(ok.status, 303) << ok.body;
+  v1::ListFindingsRequest list;
+  list.set_parent(audit_);
+  auto findings = admin_->ListFindings(list);
+  ASSERT_TRUE(findings.ok()) << findings.status();
+  ASSERT_EQ(findings->findings_size(), 1);
+  EXPECT_EQ(findings->findings(0).text(), "1+1 är 2%");
+}
+
 TEST_F(WebHttpTest, AnotherUnitsAuditIsA404LikeAMissingOne) {
   std::string other = SignIn(other_manager_);
   EXPECT_EQ(Send(http::verb::get, "/" + audit_, other).status, 404);
