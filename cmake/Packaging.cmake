@@ -5,15 +5,16 @@
 #
 # Layout of the package (Debian 12, FHS):
 #   /usr/sbin/brevisd                      the server and its admin subcommands
+#   /usr/bin/brevisctl                     the command-line client
 #   /etc/brevis/brevisd.toml               example settings (conffile)
 #   /etc/default/brevis-backup             backup settings (conffile)
 #   /lib/systemd/system/                   brevisd.service, brevis-backup.*
 #   /usr/lib/brevis/backup, prune-backups  what brevis-backup.service runs
 #   /usr/share/doc/brevis/                 copyright, changelog, guides
-#   /usr/share/man/man8/brevisd.8.gz
+#   /usr/share/man/man8/brevisd.8.gz, man1/brevisctl.1.gz
 # brevisd goes to sbin: it is a daemon, and every subcommand (init, migrate,
 # backup, restore, token) is an administrator's task run as root or as the
-# brevis user. brevisctl, the client for people and scripts, will go to
+# brevis user. brevisctl, the client for people and scripts, goes to
 # /usr/bin.
 #
 # Everything is installed in the component "brevis", and CPack packs that
@@ -33,9 +34,12 @@ set(_doc_dir share/doc/brevis)
 # The binary. Relative destinations follow the prefix (/usr in the package);
 # /etc and /lib/systemd/system are where Debian looks whatever the prefix.
 install(TARGETS brevisd RUNTIME DESTINATION sbin COMPONENT brevis)
+install(TARGETS brevisctl RUNTIME DESTINATION bin COMPONENT brevis)
 # Every symbol resolved at start-up, then the relocation table made
 # read-only (full RELRO), as Debian's hardening flags do.
-target_link_options(brevisd PRIVATE LINKER:-z,relro LINKER:-z,now)
+foreach(_program brevisd brevisctl)
+  target_link_options(${_program} PRIVATE LINKER:-z,relro LINKER:-z,now)
+endforeach()
 
 install(FILES ${_deploy}/brevisd.toml
   DESTINATION /etc/brevis
@@ -57,16 +61,13 @@ install(PROGRAMS ${_deploy}/systemd/backup.sh
 install(PROGRAMS ${_deploy}/systemd/prune-backups.sh
   DESTINATION lib/brevis RENAME prune-backups COMPONENT brevis)
 
-# brevisctl and the client library (client-lib/) are not built yet. When
-# they are: install(TARGETS brevisctl RUNTIME DESTINATION bin COMPONENT
-# brevis) here, and its manual page beside brevisd's.
-
-# The changelog and the manual page go in compressed with gzip -9n (no name,
+# The changelog and the manual pages go in compressed with gzip -9n (no name,
 # no time stamp), as Debian wants; done at configure time, and again
 # whenever either source changes.
 set(_compressed ${CMAKE_BINARY_DIR}/packaging)
 file(MAKE_DIRECTORY ${_compressed})
-foreach(_pair "changelog;changelog.Debian.gz" "brevisd.8;brevisd.8.gz")
+foreach(_pair "changelog;changelog.Debian.gz" "brevisd.8;brevisd.8.gz"
+    "brevisctl.1;brevisctl.1.gz")
   list(GET _pair 0 _source)
   list(GET _pair 1 _target)
   set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY
@@ -95,6 +96,10 @@ install(FILES ${_debian}/lintian-overrides
   COMPONENT brevis)
 install(FILES ${_compressed}/brevisd.8.gz
   DESTINATION share/man/man8
+  PERMISSIONS ${_doc_permissions}
+  COMPONENT brevis)
+install(FILES ${_compressed}/brevisctl.1.gz
+  DESTINATION share/man/man1
   PERMISSIONS ${_doc_permissions}
   COMPONENT brevis)
 

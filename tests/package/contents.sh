@@ -36,6 +36,7 @@ expected="./etc/brevis/brevisd.toml -rw-r--r-- root/root
 ./lib/systemd/system/brevis-backup.service -rw-r--r-- root/root
 ./lib/systemd/system/brevis-backup.timer -rw-r--r-- root/root
 ./lib/systemd/system/brevisd.service -rw-r--r-- root/root
+./usr/bin/brevisctl -rwxr-xr-x root/root
 ./usr/lib/brevis/backup -rwxr-xr-x root/root
 ./usr/lib/brevis/prune-backups -rwxr-xr-x root/root
 ./usr/sbin/brevisd -rwxr-xr-x root/root
@@ -44,6 +45,7 @@ expected="./etc/brevis/brevisd.toml -rw-r--r-- root/root
 ./usr/share/doc/brevis/copyright -rw-r--r-- root/root
 ./usr/share/doc/brevis/operations.md -rw-r--r-- root/root
 ./usr/share/lintian/overrides/brevis -rw-r--r-- root/root
+./usr/share/man/man1/brevisctl.1.gz -rw-r--r-- root/root
 ./usr/share/man/man8/brevisd.8.gz -rw-r--r-- root/root"
 actual=$(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ {print $6, $1, $2}' | LC_ALL=C sort)
 if [[ $actual != "$expected" ]]; then
@@ -78,10 +80,16 @@ changelog_version=$(zcat "$tmp/root/usr/share/doc/brevis/changelog.Debian.gz" |
   sed -n '1s/^brevis (\([^)]*\)).*/\1/p')
 [[ $changelog_version == "$version" ]] ||
   fail "changelog's newest entry is $changelog_version, the package is $version"
-"$tmp/root/usr/sbin/brevisd" --help >/dev/null ||
-  fail "the packaged brevisd does not run"
-file_type=$(file -b "$tmp/root/usr/sbin/brevisd")
-[[ $file_type == *", stripped"* ]] || fail "brevisd is not stripped: $file_type"
+for program in usr/sbin/brevisd usr/bin/brevisctl; do
+  "$tmp/root/$program" --help >/dev/null ||
+    fail "the packaged /$program does not run"
+  file_type=$(file -b "$tmp/root/$program")
+  [[ $file_type == *", stripped"* ]] || fail "/$program is not stripped: $file_type"
+  # Each program's manual page names it (lintian checks that it renders).
+  page=$(find "$tmp/root/usr/share/man" -name "${program##*/}.[0-9].gz")
+  { [[ -n $page ]] && zcat "$page" | grep -q "^${program##*/} \\\\- "; } ||
+    fail "/$program has no manual page with its NAME"
+done
 grep -q '^ExecStart=/usr/sbin/brevisd serve --config /etc/brevis/brevisd.toml$' \
   "$tmp/root/lib/systemd/system/brevisd.service" ||
   fail "brevisd.service does not start /usr/sbin/brevisd with the packaged config"
