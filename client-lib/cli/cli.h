@@ -217,6 +217,9 @@ void AddDirectoryCommands(CLI::App* app, Context* context);
 void AddAuditCommands(CLI::App* app, Context* context);
 void AddFollowUpCommands(CLI::App* app, Context* context);
 void AddReportCommands(CLI::App* app, Context* context);
+// `principals sign-in-link` and `principals sign-in-links`, under the
+// principals group.
+void AddSignInLinkCommands(CLI::App* principals, Context* context);
 
 }  // namespace brevis::cli
 

@@ -201,6 +201,8 @@ void AddPrincipalCommands(CLI::App* app, Context* context) {
                  });
   deactivate->add_option("name", flags->name, "principals/{principal}")
       ->required();
+
+  AddSignInLinkCommands(principals, context);
 }
 
 struct TokenFlags {

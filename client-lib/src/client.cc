@@ -124,6 +124,13 @@ Client::~Client() = default;
 
 const ClientOptions& Client::options() const { return core_->options(); }
 
+absl::StatusOr<Client> Client::WithToken(std::string secret) const {
+  absl::StatusOr<std::shared_ptr<const ClientCore>> core =
+      core_->WithToken(std::move(secret));
+  if (!core.ok()) return core.status();
+  return Client(*std::move(core));
+}
+
 std::string Client::NewRequestId() {
   thread_local absl::BitGen random;
   return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(random),
@@ -140,6 +147,7 @@ std::string Client::NewRequestId() {
 BREVIS_WALK(Unit, WalkUnits, ListUnits, units)
 BREVIS_WALK(Principal, WalkPrincipals, ListPrincipals, principals)
 BREVIS_WALK(Token, WalkTokens, ListTokens, tokens)
+BREVIS_WALK(SignInLink, WalkSignInLinks, ListSignInLinks, sign_in_links)
 BREVIS_WALK(Audit, WalkAudits, ListAudits, audits)
 BREVIS_WALK(Session, WalkSessions, ListSessions, sessions)
 BREVIS_WALK(Finding, WalkFindings, ListFindings, findings)

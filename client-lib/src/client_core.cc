@@ -169,6 +169,17 @@ absl::StatusOr<std::shared_ptr<const ClientCore>> ClientCore::Create(
       options, token.empty() ? "" : "Bearer " + token, std::move(channel)));
 }
 
+absl::StatusOr<std::shared_ptr<const ClientCore>> ClientCore::WithToken(
+    std::string token) const {
+  if (token.empty()) return absl::InvalidArgumentError("token: required");
+  if (absl::Status valid = CheckToken(token); !valid.ok()) return valid;
+  ClientOptions options = options_;
+  options.token_file.clear();
+  options.token = token;
+  return std::shared_ptr<const ClientCore>(
+      new ClientCore(std::move(options), "Bearer " + token, channel_));
+}
+
 ClientCore::ClientCore(ClientOptions options, std::string authorization,
                        std::shared_ptr<grpc::Channel> channel)
     : options_(std::move(options)),

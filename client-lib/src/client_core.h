@@ -45,6 +45,12 @@ class ClientCore {
 
   const ClientOptions& options() const { return options_; }
 
+  // A core on the same channel (so the same connection and TLS) that sends
+  // `token` as its bearer token. INVALID_ARGUMENT for an empty token or one
+  // with spaces or non-printable characters.
+  absl::StatusOr<std::shared_ptr<const ClientCore>> WithToken(
+      std::string token) const;
+
   // The deadline of a call made now with `call`; InfiniteFuture when
   // `unary` is false and `call` gives none.
   absl::Time Deadline(const CallOptions& call, bool unary) const;

@@ -31,6 +31,12 @@ std::string CertificateSubject(grpc::CallbackServerContext* context) {
 
 namespace {
 
+// The one method served without credentials: its request carries a
+// sign-in link's secret, which is the credential, and the use case checks
+// it. Every other method authenticates first.
+constexpr std::string_view kServedWithoutCredentials =
+    "brevis.v1.DirectoryService/RedeemSignInLink";
+
 // Who is calling what, from where: everything of a Call but the caller.
 void DescribeCall(grpc::CallbackServerContext* context, std::string_view method,
                   Call* call) {
@@ -46,6 +52,10 @@ absl::Status OpenCall(grpc::CallbackServerContext* context,
                       const ServiceDeps& deps, std::string_view method,
                       Call* call) {
   DescribeCall(context, method, call);
+  if (method == kServedWithoutCredentials) {
+    call->time = deps.clock->Now();
+    return absl::OkStatus();
+  }
   BREVIS_ASSIGN_OR_RETURN(domain::Caller caller,
                           deps.authenticator->Authenticate(
                               Metadata(context, "authorization"),
@@ -82,16 +92,19 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
   Call early;
   DescribeCall(context, method, &early);
   if (context->IsCancelled()) return finish(early, CancelledByClient());
+  bool without_credentials = method == kServedWithoutCredentials;
   if (std::optional<absl::Status> refusal =
-          deps.authenticator->RefuseWithoutLookup(
-              Metadata(context, "authorization"), CertificateSubject(context),
-              early.peer)) {
+          without_credentials ? deps.authenticator->RefuseThrottled(early.peer)
+                              : deps.authenticator->RefuseWithoutLookup(
+                                    Metadata(context, "authorization"),
+                                    CertificateSubject(context), early.peer)) {
     return finish(early, *refusal);
   }
   // The context, request and response live until the reactor is finished.
   bool queued = deps.executor->TryRun([context, deps,
                                        method = std::string(method),
-                                       work = std::move(work), reactor, start] {
+                                       work = std::move(work), reactor, start,
+                                       without_credentials] {
     Call call;
     absl::Status status;
     if (context->IsCancelled()) {
@@ -105,6 +118,9 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
       // A write still running when the client gives up is rolled back.
       store::ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
       status = work(call);
+      if (without_credentials && absl::IsUnauthenticated(status)) {
+        deps.authenticator->RecordFailedSignIn(call.peer);
+      }
     }
     ObserveFinished(deps, call, status, start);
     reactor->Finish(ToGrpcStatus(status));

@@ -48,7 +48,8 @@ using app::Call;
 
 // Fills `call` for a new call of `method` and authenticates it (token or
 // client certificate); not OK, with `call` lacking its caller, when that
-// fails.
+// fails. RedeemSignInLink alone, whose request carries its credential, is
+// not authenticated here: its `call` has no caller.
 absl::Status OpenCall(grpc::CallbackServerContext* context,
                       const ServiceDeps& deps, std::string_view method,
                       Call* call);
@@ -63,9 +64,11 @@ void ObserveFinished(const ServiceDeps& deps, const Call& call,
 // so `work` must capture nothing from the caller's stack: the service,
 // and the request and response pointers, which gRPC keeps until then.
 // Answered at once, without the executor or the database: CANCELLED when
-// the client has already cancelled, UNAUTHENTICATED without credentials,
-// RESOURCE_EXHAUSTED for a throttled peer or when the executor's queue is
-// full. A call cancelled while it waited is CANCELLED without its work.
+// the client has already cancelled, UNAUTHENTICATED without credentials
+// (except for RedeemSignInLink, see OpenCall, whose UNAUTHENTICATED answers
+// count as failed sign-ins instead), RESOURCE_EXHAUSTED for a throttled
+// peer or when the executor's queue is full. A call cancelled while it waited
+// is CANCELLED without its work.
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                 const ServiceDeps& deps,
                                 std::string_view method,

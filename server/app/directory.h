@@ -26,7 +26,8 @@ absl::StatusOr<domain::name::Principal> PrincipalFor(const Call& call,
 // Units, principals and tokens. Thread-safe: it holds only the borrowed,
 // thread-safe dependencies, which the owner keeps alive. Units are in
 // directory_units.cc, principals in directory_principals.cc, tokens and
-// WhoAmI in directory_tokens.cc.
+// WhoAmI in directory_tokens.cc, sign-in links in
+// directory_sign_in_links.cc.
 //
 // Every method may also return what the store returns: UNAVAILABLE or
 // RESOURCE_EXHAUSTED when the database cannot be read or written.
@@ -99,6 +100,33 @@ class Directory {
   // for another's token or a missing principal or token.
   absl::StatusOr<v1::Token> RevokeToken(const Call& call,
                                         const v1::RevokeTokenRequest& request);
+  // Sign-in links (directory_sign_in_links.cc).
+  //
+  // A one-time link for principal `parent`, with its secret (shown once,
+  // kept as its SHA-256). Admins only: PERMISSION_DENIED for anyone else;
+  // INVALID_ARGUMENT for a malformed parent or a bad ttl (negative, over 24
+  // hours); NOT_FOUND for a missing principal; FAILED_PRECONDITION for an
+  // inactive one. Records a CREATED event of the link.
+  absl::StatusOr<v1::CreateSignInLinkResponse> CreateSignInLink(
+      const Call& call, const v1::CreateSignInLinkRequest& request);
+  // The links of `parent`, or of everyone for principals/- (AIP-132, AIP-159),
+  // without secrets. Admins only: PERMISSION_DENIED for anyone else;
+  // INVALID_ARGUMENT for a malformed parent, page_size or page_token;
+  // NOT_FOUND for a missing principal.
+  absl::StatusOr<v1::ListSignInLinksResponse> ListSignInLinks(
+      const Call& call, const v1::ListSignInLinksRequest& request);
+  // Exchanges a link's secret for a new token of its principal, valid for
+  // domain::kSignInTokenLifetime. `call` has no caller: the secret is the
+  // credential. In one write transaction it marks the link used (once) and
+  // creates the token, so of concurrent redeems of one secret exactly one
+  // gets a token. INVALID_ARGUMENT for an empty secret; UNAUTHENTICATED,
+  // saying what to do but never whose link it was, for an unknown, used or
+  // expired secret or an inactive principal. Records an UPDATED event of
+  // the link (redeem_time) and a CREATED event of the token, by the
+  // principal signed in.
+  absl::StatusOr<v1::RedeemSignInLinkResponse> RedeemSignInLink(
+      const Call& call, const v1::RedeemSignInLinkRequest& request);
+
   // The caller's principal and the token it calls with (empty for a client
   // certificate). Anyone authenticated.
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const Call& call,

@@ -43,7 +43,7 @@ absl::StatusOr<domain::Caller> Authenticator::Authenticate(
       authorization.empty() ? FromCertificate(certificate_subject)
                             : FromToken(authorization.substr(kBearer.size()));
   if (absl::IsUnauthenticated(caller.status())) {
-    throttle_.RecordFailure(peer, clock_->Now());
+    RecordFailedSignIn(peer);
     return Unauthenticated();
   }
   return caller;
@@ -52,18 +52,27 @@ absl::StatusOr<domain::Caller> Authenticator::Authenticate(
 std::optional<absl::Status> Authenticator::RefuseWithoutLookup(
     std::string_view authorization, std::string_view certificate_subject,
     std::string_view peer) {
-  absl::Time now = clock_->Now();
-  if (throttle_.IsThrottled(peer, now)) {
-    return absl::ResourceExhaustedError(
-        "too many failed sign-ins from this address; wait a minute");
+  if (std::optional<absl::Status> refusal = RefuseThrottled(peer)) {
+    return refusal;
   }
   // A bearer token wins over a certificate; other authorization schemes
   // are refused.
   bool token = authorization.starts_with(kBearer);
   bool certificate = authorization.empty() && !certificate_subject.empty();
   if (token || certificate) return std::nullopt;
-  throttle_.RecordFailure(peer, now);
+  RecordFailedSignIn(peer);
   return Unauthenticated();
+}
+
+std::optional<absl::Status> Authenticator::RefuseThrottled(
+    std::string_view peer) {
+  if (!throttle_.IsThrottled(peer, clock_->Now())) return std::nullopt;
+  return absl::ResourceExhaustedError(
+      "too many failed sign-ins from this address; wait a minute");
+}
+
+void Authenticator::RecordFailedSignIn(std::string_view peer) {
+  throttle_.RecordFailure(peer, clock_->Now());
 }
 
 absl::StatusOr<domain::Caller> Authenticator::FromToken(

@@ -79,6 +79,10 @@ std::string TokenName(std::string_view principal, std::string_view token) {
   return brevis::StrCat("principals/", principal, "/tokens/", token);
 }
 
+std::string SignInLinkName(std::string_view principal, std::string_view link) {
+  return brevis::StrCat("principals/", principal, "/signInLinks/", link);
+}
+
 std::string SessionName(std::string_view audit, std::string_view session) {
   return brevis::StrCat("audits/", audit, "/sessions/", session);
 }
@@ -176,6 +180,9 @@ std::string Format(const name::Principal& name) {
 }
 std::string Format(const name::Token& name) {
   return TokenName(name.principal, name.token);
+}
+std::string Format(const name::SignInLink& name) {
+  return SignInLinkName(name.principal, name.link);
 }
 std::string Format(const name::Audit& name) { return AuditName(name.audit); }
 std::string Format(const name::Session& name) {

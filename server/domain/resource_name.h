@@ -29,6 +29,10 @@ struct Token {
   std::string principal;
   std::string token;
 };
+struct SignInLink {
+  std::string principal;
+  std::string link;
+};
 struct Audit {
   std::string audit;
 };
@@ -72,6 +76,7 @@ absl::StatusOr<name::Action> ParseActionName(std::string_view name,
 std::string Format(const name::Unit& name);
 std::string Format(const name::Principal& name);
 std::string Format(const name::Token& name);
+std::string Format(const name::SignInLink& name);
 std::string Format(const name::Audit& name);
 std::string Format(const name::Session& name);
 std::string Format(const name::Finding& name);
@@ -88,6 +93,7 @@ inline std::string PrincipalName(std::string_view principal) {
   return std::string("principals/").append(principal);
 }
 std::string TokenName(std::string_view principal, std::string_view token);
+std::string SignInLinkName(std::string_view principal, std::string_view link);
 std::string SessionName(std::string_view audit, std::string_view session);
 std::string FindingName(std::string_view audit, std::string_view finding);
 std::string RecommendationName(std::string_view audit,

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "brevis/v1/action.pb.h"
 #include "brevis/v1/audit.pb.h"
@@ -62,6 +63,18 @@ absl::Status ValidatePrincipal(const v1::Principal& principal);
 absl::Status ValidateToken(const v1::Token& token, absl::Time now);
 inline constexpr absl::Duration kDefaultTokenLifetime = absl::Hours(24 * 90);
 inline constexpr absl::Duration kMaxTokenLifetime = absl::Hours(24 * 400);
+
+// A sign-in link is a credential sent by hand (mail, chat), so it works for
+// a day at most; the token it buys lives as long as a browser session may
+// (issue 13: absolute limit 8 hours).
+inline constexpr absl::Duration kMaxSignInLinkLifetime = absl::Hours(24);
+inline constexpr absl::Duration kSignInTokenLifetime = absl::Hours(8);
+// How long a new sign-in link works, from the request's `ttl` (seconds and
+// nanos of a google.protobuf.Duration): zero means kMaxSignInLinkLifetime.
+// INVALID_ARGUMENT naming `ttl` when negative, over that maximum, or not a
+// valid Duration (seconds and nanos of different signs).
+absl::StatusOr<absl::Duration> SignInLinkLifetime(int64_t ttl_seconds,
+                                                  int32_t ttl_nanos);
 
 absl::Status ValidateAction(const v1::Action& action);
 absl::Status ValidateProgressNote(const v1::ProgressNote& note);

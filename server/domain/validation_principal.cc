@@ -89,4 +89,24 @@ absl::Status ValidateToken(const v1::Token& token, absl::Time now) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<absl::Duration> SignInLinkLifetime(int64_t ttl_seconds,
+                                                  int32_t ttl_nanos) {
+  if ((ttl_seconds < 0 && ttl_nanos > 0) ||
+      (ttl_seconds > 0 && ttl_nanos < 0) || ttl_nanos <= -1000000000 ||
+      ttl_nanos >= 1000000000) {
+    return Invalid("ttl", "not a valid duration");
+  }
+  absl::Duration ttl =
+      absl::Seconds(ttl_seconds) + absl::Nanoseconds(ttl_nanos);
+  if (ttl < absl::ZeroDuration()) {
+    return Invalid("ttl", "must not be negative (0 means 24 hours)");
+  }
+  if (ttl > kMaxSignInLinkLifetime) {
+    return Invalid("ttl",
+                   "at most 24 hours: a sign-in link is a credential "
+                   "sent by hand, so it must not live long");
+  }
+  return ttl == absl::ZeroDuration() ? kMaxSignInLinkLifetime : ttl;
+}
+
 }  // namespace brevis::domain

@@ -15,6 +15,7 @@
 #include "brevis/v1/event_service.grpc.pb.h"
 #include "brevis/v1/report_service.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
+#include "server/domain/digest.h"
 #include "server/domain/resource_name.h"
 #include "tests/api/service_fixture.h"
 
@@ -468,6 +469,34 @@ class AuthorizationMatrixTest : public ServiceTest {
     return principal + "/tokens/" + uid;
   }
 
+  // The secret of a sign-in link of the viewer, written in the store
+  // directly: "own" an unused link, "other" a used one, "missing" none.
+  std::string FreshSignInLink(Target target) {
+    std::string secret = "brv_matrix-" + domain::NewResourceId();
+    if (target == Target::kMissing) return secret;
+    std::string viewer = principals_[Who::kViewer].name;
+    EXPECT_TRUE(
+        db_->Write([&](store::Connection& db) -> absl::Status {
+             auto insert = db.Prepare(
+                 "INSERT INTO sign_in_links (uid, principal_id, "
+                 "secret_hash, creator_id, create_time, expire_time, "
+                 "redeem_time) SELECT ?, id, ?, id, 0, "
+                 "4102444800000000, ? FROM principals WHERE uid = ?");
+             if (!insert.ok()) return insert.status();
+             (*insert)
+                 ->Bind(1, domain::NewResourceId())
+                 .BindBlob(2, domain::Sha256(secret));
+             if (target == Target::kOther) {
+               (*insert)->Bind(3, int64_t{1});
+             } else {
+               (*insert)->BindNull(3);
+             }
+             return (*insert)->Bind(4, std::string(LastId(viewer))).Run();
+           })
+            .ok());
+    return secret;
+  }
+
   std::map<std::string, Row> MakeRows();
 
   std::string unit_[2];
@@ -601,6 +630,31 @@ AuthorizationMatrixTest::MakeRows() {
         return Invoke(s.directory.get(), &D::RevokeToken, r);
       },
       SelfOrAdmin};
+  rows["brevis.v1.DirectoryService.CreateSignInLink"] = {
+      [&](Stubs& s, Who w, Target t) {
+        v1::CreateSignInLinkRequest r;
+        r.set_parent(self.PrincipalFor(w, t));
+        return Invoke(s.directory.get(), &D::CreateSignInLink, r);
+      },
+      AdminOnly};
+  rows["brevis.v1.DirectoryService.ListSignInLinks"] = {
+      [&](Stubs& s, Who w, Target t) {
+        v1::ListSignInLinksRequest r;
+        r.set_parent(self.PrincipalFor(w, t));
+        return Invoke(s.directory.get(), &D::ListSignInLinks, r);
+      },
+      AdminOnly};
+  // Served without credentials: whatever the caller sends, an unused
+  // link works and a used or unknown one does not.
+  rows["brevis.v1.DirectoryService.RedeemSignInLink"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::RedeemSignInLinkRequest r;
+        r.set_secret(self.FreshSignInLink(t));
+        return Invoke(s.directory.get(), &D::RedeemSignInLink, r);
+      },
+      [](Who, Target t, Phase) {
+        return t == Target::kOwn ? Code::OK : Code::UNAUTHENTICATED;
+      }};
   rows["brevis.v1.DirectoryService.WhoAmI"] = {
       [&](Stubs& s, Who, Target) {
         return Invoke(s.directory.get(), &D::WhoAmI, v1::WhoAmIRequest());

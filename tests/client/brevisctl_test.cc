@@ -20,6 +20,7 @@ namespace brevis::client_testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 size_t Characters(const std::string& text) {
@@ -344,6 +345,53 @@ TEST_F(BrevisctlTest, FromCommissionToAPublishedReportAndItsExport) {
   ExpectFailure(Ctl({"report", audit, "--format", "pdf"}), 2, "--format");
 }
 
+TEST_F(BrevisctlTest, SignInLinksPrintOneUrlAndListWithoutSecrets) {
+  std::string person = Lines(Ok({"-q", "principals", "create", "--display-name",
+                                 "Revisor A", "--role", "auditor"}))[0];
+  // The URL alone on stdout, the expiry on stderr.
+  ProgramRun run = Ctl({"principals", "sign-in-link", person, "--ttl", "2h",
+                        "--web-url", "https://brevis.example.se/"});
+  ASSERT_EQ(run.exit_code, 0) << run.Describe();
+  std::smatch url;
+  ASSERT_TRUE(
+      std::regex_match(run.out, url,
+                       std::regex("https://brevis\\.example\\.se/"
+                                  "sign-in\\?link=(brv_[A-Za-z0-9_-]+)\n")))
+      << run.out;
+  std::string secret = url[1];
+  EXPECT_THAT(run.err, HasSubstr("works once, until "));
+  EXPECT_THAT(run.err, HasSubstr(person + "/signInLinks/"));
+
+  // --web-url defaults to $BREVIS_WEB_URL, else the local brevis-web.
+  run = Ctl({"principals", "sign-in-link", person},
+            {"BREVIS_ADDR=" + address_, "BREVIS_TOKEN_FILE=" + token_file_,
+             "BREVIS_WEB_URL=http://web.example:9000"});
+  EXPECT_THAT(run.out, StartsWith("http://web.example:9000/sign-in?link=brv_"))
+      << run.Describe();
+  EXPECT_THAT(Ok({"principals", "sign-in-link", person}),
+              StartsWith("http://127.0.0.1:8080/sign-in?link=brv_"));
+
+  // Three links, listed for the person and for everyone, never a secret.
+  std::vector<std::string> listed =
+      Lines(Ok({"principals", "sign-in-links", person}));
+  ASSERT_EQ(listed.size(), 4u);
+  EXPECT_THAT(listed[0], StartsWith("NAME "));
+  EXPECT_THAT(listed[0], HasSubstr("USED"));
+  EXPECT_EQ(Lines(Ok({"-q", "principals", "sign-in-links"})).size(), 3u);
+  EXPECT_THAT(Ok({"--json", "principals", "sign-in-links"}),
+              Not(HasSubstr(secret)));
+
+  // Bad input is refused before anything is made.
+  ExpectFailure(Ctl({"principals", "sign-in-link", person, "--ttl", "soon"}), 2,
+                "--ttl");
+  ExpectFailure(Ctl({"principals", "sign-in-link", person, "--ttl", "25h"}), 2,
+                "ttl");
+  ExpectFailure(Ctl({"principals", "sign-in-link", person, "--web-url",
+                     "brevis.example.se"}),
+                2, "--web-url");
+  EXPECT_EQ(Lines(Ok({"-q", "principals", "sign-in-links"})).size(), 3u);
+}
+
 TEST_F(BrevisctlTest, EveryCommandHasHelpWithAnExample) {
   ProgramRun top = Ctl({"--help"});
   EXPECT_EQ(top.exit_code, 0);
@@ -362,6 +410,8 @@ TEST_F(BrevisctlTest, EveryCommandHasHelpWithAnExample) {
       {"principals", "create"},
       {"principals", "show"},
       {"principals", "deactivate"},
+      {"principals", "sign-in-link"},
+      {"principals", "sign-in-links"},
       {"tokens"},
       {"tokens", "list"},
       {"tokens", "create"},

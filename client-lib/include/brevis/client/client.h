@@ -65,6 +65,15 @@ class Client {
 
   const ClientOptions& options() const;
 
+  // A client that calls as another principal: it shares this one's channel
+  // (the connection, TLS and client certificate) and settings, but sends
+  // `secret` as `authorization: Bearer <secret>` instead of this client's
+  // token. Cheap enough to make one per signed-in browser session (a web
+  // front end holds one Client without a token and calls RedeemSignInLink
+  // with it). INVALID_ARGUMENT for an empty secret or one with spaces or
+  // non-printable characters. Never contacts the server.
+  absl::StatusOr<Client> WithToken(std::string secret) const;
+
   // A new request id: 32 lowercase hex digits from a random source. Create
   // methods fill an empty request_id with one, so that a retry of the same
   // call returns the first result instead of a duplicate.
@@ -100,6 +109,19 @@ class Client {
       const v1::ListTokensRequest& request, const CallOptions& call = {}) const;
   absl::StatusOr<v1::Token> RevokeToken(const v1::RevokeTokenRequest& request,
                                         const CallOptions& call = {}) const;
+  // Sign-in links: CreateSignInLink is sent once (a retry would mint a
+  // second secret), ListSignInLinks retried. RedeemSignInLink needs no token
+  // (the link's secret is the credential) and is sent once: a lost answer
+  // has used the link up, and the person needs a new one.
+  absl::StatusOr<v1::CreateSignInLinkResponse> CreateSignInLink(
+      const v1::CreateSignInLinkRequest& request,
+      const CallOptions& call = {}) const;
+  absl::StatusOr<v1::ListSignInLinksResponse> ListSignInLinks(
+      const v1::ListSignInLinksRequest& request,
+      const CallOptions& call = {}) const;
+  absl::StatusOr<v1::RedeemSignInLinkResponse> RedeemSignInLink(
+      const v1::RedeemSignInLinkRequest& request,
+      const CallOptions& call = {}) const;
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI(
       const v1::WhoAmIRequest& request = {},
       const CallOptions& call = {}) const;
@@ -234,6 +256,9 @@ class Client {
                                       const CallOptions& call = {}) const;
   Paged<v1::Token> WalkTokens(const v1::ListTokensRequest& request,
                               const CallOptions& call = {}) const;
+  Paged<v1::SignInLink> WalkSignInLinks(
+      const v1::ListSignInLinksRequest& request,
+      const CallOptions& call = {}) const;
   Paged<v1::Audit> WalkAudits(const v1::ListAuditsRequest& request,
                               const CallOptions& call = {}) const;
   Paged<v1::Session> WalkSessions(const v1::ListSessionsRequest& request,
