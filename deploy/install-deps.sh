@@ -14,6 +14,9 @@ packages=(
   libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev
   python3-grpcio tzdata
+  # brevis-web: HTTP from Boost.Beast (header-only, with Boost.Asio) and
+  # URL parsing from Boost.URL.
+  libboost1.81-dev libboost-url1.81-dev
   # The front for untrusted networks (deploy/nginx), and its flood test.
   nginx
   # Packaging and its tests: cpack's DEB generator computes dependencies with
