@@ -36,7 +36,9 @@ bool DecodeParams(std::string_view text,
   if (!encoded) return false;
   urls::encoding_opts options;
   options.space_as_plus = true;
-  for (const urls::param& p : urls::params_view(*encoded, options)) {
+  // From the checked buffer: Debian's shared Boost.URL 1.81 does not export
+  // the params_view(params_view, encoding_opts) constructor.
+  for (const urls::param& p : urls::params_view(encoded->buffer(), options)) {
     out.emplace_back(p.key, p.has_value ? p.value : "");
   }
   return true;
