@@ -26,8 +26,6 @@ packages=(
   # `make fuzz`: clang with libFuzzer and the sanitizer runtimes; `make
   # sanitize` also builds with clang for its thread-safety analysis.
   clang-14 libclang-rt-14-dev
-  # brevis-web's HTTP server: Boost.Beast and Boost.URL.
-  libboost1.81-dev libboost-url1.81-dev
   # The browser tests (tests/browser): headless Chromium driven through
   # ChromeDriver by Selenium.
   chromium chromium-driver python3-selenium
