@@ -34,8 +34,7 @@ absl::StatusOr<std::string> SignInUrl(std::string web_url,
         "--web-url: must start with http:// or https:// (brevis-web's "
         "public_url, for example https://brevis.example.se)");
   }
-  while (absl::ConsumeSuffix(&web_url, "/")) {
-  }
+  while (!web_url.empty() && web_url.back() == '/') web_url.pop_back();
   return web_url + "/sign-in?link=" + secret;
 }
 
