@@ -9,7 +9,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
-#include <boost/url/params_view.hpp>
+#include <boost/url/params_encoded_view.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -36,10 +36,9 @@ bool DecodeParams(std::string_view text,
   if (!encoded) return false;
   urls::encoding_opts options;
   options.space_as_plus = true;
-  // From the checked buffer: Debian's shared Boost.URL 1.81 does not export
-  // the params_view(params_view, encoding_opts) constructor.
-  for (const urls::param& p : urls::params_view(encoded->buffer(), options)) {
-    out.emplace_back(p.key, p.has_value ? p.value : "");
+  for (const urls::param_pct_view& p : *encoded) {
+    out.emplace_back(p.key.decode(options),
+                     p.has_value ? p.value.decode(options) : "");
   }
   return true;
 }
