@@ -18,14 +18,18 @@ import time
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 # How long a server may take to say it is listening, and to stop.
 START_SECONDS = 20
 STOP_SECONDS = 10
-# Each brevisctl call.
+# Each brevisctl call; each page load in the browser.
 CTL_SECONDS = 30
+PAGE_SECONDS = 30
 
 DESKTOP = (1280, 900)
 PHONE = (390, 844)
@@ -215,14 +219,29 @@ class Browser:
         self.driver.get(url)
         self.check_page()
 
-    def follow(self, text):
-        """Clicks the link whose text is `text` and checks the new page."""
-        self.driver.find_element(By.LINK_TEXT, text).click()
+    def activate(self, element, key=None):
+        """Clicks `element` (or presses `key` on it), waits until the page
+        it leads to has loaded (the old document is gone and the new one
+        complete; at most PAGE_SECONDS each) and checks that page."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        if key is None:
+            element.click()
+        else:
+            element.send_keys(key)
+        wait = WebDriverWait(self.driver, PAGE_SECONDS)
+        wait.until(expected_conditions.staleness_of(old))
+        wait.until(lambda d: d.execute_script(
+            "return document.readyState;") == "complete")
         self.check_page()
 
+    def follow(self, text):
+        """Clicks the link whose text is `text` and checks the new page."""
+        self.activate(self.driver.find_element(By.LINK_TEXT, text))
+
     def path(self):
-        """The current page's path and query, without the host."""
-        url = self.driver.current_url
+        """The current page's path and query, without the host or a
+        fragment."""
+        url = self.driver.current_url.split("#")[0]
         return url[len(self.base_url):] if url.startswith(self.base_url) else url
 
     def status_text(self):
@@ -279,16 +298,18 @@ class Browser:
         else:
             form = self.driver.find_element(By.CSS_SELECTOR,
                                             "main form[method='post']")
-        form.find_element(By.CSS_SELECTOR,
-                          "button[type='submit'], button:not([type]), "
-                          "input[type='submit']").click()
-        self.check_page()
+        self.activate(form.find_element(
+            By.CSS_SELECTOR, "button[type='submit'], button:not([type]), "
+            "input[type='submit']"))
 
     def press_button(self, text):
         """Clicks the button labelled `text` and checks the next page."""
-        self.driver.find_element(
-            By.XPATH, f"//button[normalize-space()={json.dumps(text)}]").click()
-        self.check_page()
+        buttons = self.driver.find_elements(
+            By.XPATH, f"//button[normalize-space()={json.dumps(text, ensure_ascii=False)}]")
+        if not buttons:
+            raise AssertionError(f"no button {text!r} on {self.path()}:\n" +
+                                 self.status_text())
+        self.activate(buttons[0])
 
     # ----- Keyboard only.
 
@@ -320,8 +341,7 @@ class Browser:
 
     def key_follow(self, text):
         """Tabs to the link `text` and presses Enter."""
-        self.tab_to_link(text).send_keys(Keys.ENTER)
-        self.check_page()
+        self.activate(self.tab_to_link(text), Keys.ENTER)
 
     def key_fill(self, fields):
         """Fills fields with the keyboard alone: Tab to each, then type (a
@@ -338,10 +358,23 @@ class Browser:
                 field.send_keys(Keys.CONTROL, "a")
                 field.send_keys(value)
 
+    def key_date(self, name, iso_date):
+        """Tabs to the date field `name` and types `iso_date` (YYYY-MM-DD)
+        digit by digit, in the order the browser's locale shows a date's
+        parts (headless Chromium's is en-US: month, day, year)."""
+        self.tab_to_field(name)
+        order = self.driver.execute_script(
+            "return new Intl.DateTimeFormat(navigator.language)"
+            ".formatToParts(new Date(2026, 8, 30))"
+            ".filter(p => p.type !== 'literal').map(p => p.type);")
+        year, month, day = iso_date.split("-")
+        parts = {"year": year, "month": month, "day": day}
+        ActionChains(self.driver).send_keys(
+            "".join(parts[part] for part in order)).perform()
+
     def key_press(self, text):
         """Tabs to the button `text` and presses Enter."""
-        self.tab_to_button(text).send_keys(Keys.ENTER)
-        self.check_page()
+        self.activate(self.tab_to_button(text), Keys.ENTER)
 
     # ----- Checks.
 
