@@ -10,6 +10,7 @@ does) before anything is read from it.
 import collections
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -124,13 +125,23 @@ class Stack:
                        stdout=subprocess.DEVNULL, timeout=START_SECONDS)
         self.token_file = os.path.join(self.work, "db", "admin.token")
         self.servers = []
-        brevisd = Server("brevisd", [args.brevisd, "serve", "--db", db,
+        try:
+            self._start(db)
+        except Exception:
+            # A server that did start must not outlive the failed start.
+            for server in self.servers:
+                server.stop()
+            raise
+
+    def _start(self, db):
+        brevisd = Server("brevisd", [self.args.brevisd, "serve", "--db", db,
                                      "--listen", "127.0.0.1:0"],
                          os.path.join(self.work, "brevisd.log"))
         self.servers.append(brevisd)
         self.grpc_addr = brevisd.wait_for_line("brevisd: listening on ")
-        web = Server("brevis-web", [args.brevis_web, "--listen", "127.0.0.1:0",
-                                    "--brevis-addr", self.grpc_addr],
+        web = Server("brevis-web", [self.args.brevis_web, "--listen",
+                                    "127.0.0.1:0", "--brevis-addr",
+                                    self.grpc_addr],
                      os.path.join(self.work, "brevis-web.log"))
         self.servers.append(web)
         self.web_url = web.wait_for_line("brevis-web: listening on ")
@@ -171,8 +182,13 @@ class Stack:
         return "\n".join(server.ending() for server in self.servers)
 
     def stop(self):
-        """Stops brevis-web, then brevisd; their exit codes by name."""
-        return {server.name: server.stop() for server in reversed(self.servers)}
+        """Stops brevis-web, then brevisd; their exit codes by name. The
+        temporary directory goes too."""
+        codes = {server.name: server.stop() for server in reversed(self.servers)}
+        for server in self.servers:
+            server.log.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+        return codes
 
 
 Violation = collections.namedtuple("Violation", "page width rule impact help "
@@ -386,11 +402,20 @@ class Browser:
         self._emulate(PHONE)
         try:
             self._axe("390 px")
-            overflow = self.driver.execute_script(
-                "return document.documentElement.scrollWidth;")
-            if overflow > PHONE[0]:
-                self.overflows.append(f"{self.path()}: {overflow} px wide at "
-                                      f"{PHONE[0]} px")
+            # What sticks out past the screen's right edge: the innermost
+            # such elements, as tag#id.class.
+            width, culprits = self.driver.execute_script(
+                "const w = document.documentElement.clientWidth;"
+                "const wide = [...document.querySelectorAll('body *')].filter("
+                "  e => e.getBoundingClientRect().right > w + 1);"
+                "const inner = wide.filter(e => !wide.some("
+                "  o => o !== e && e.contains(o)));"
+                "return [document.documentElement.scrollWidth, inner.slice(0, 5)"
+                "  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +"
+                "  [...e.classList].map(c => '.' + c).join(''))];")
+            if width > PHONE[0]:
+                self.overflows.append(f"{self.path()}: {width} px wide at "
+                                      f"{PHONE[0]} px: {', '.join(culprits)}")
         finally:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride",
                                         {})
@@ -421,7 +446,9 @@ class Browser:
         for v in self.violations:
             lines.append(f"{v.page} ({v.width}): {v.rule} [{v.impact}] {v.help}")
             lines.extend(f"    {target}" for target in v.targets)
-        lines.extend(f"wider than the phone: {o}" for o in self.overflows)
+        # A page seen many times says the same each time: once is enough.
+        lines.extend(f"wider than the phone: {o}"
+                     for o in dict.fromkeys(self.overflows))
         return "\n".join(lines)
 
     def screenshot(self, name):

@@ -10,6 +10,7 @@ Run: run_local_test.py --run-local deploy/run-local.sh --build-dir build
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -44,6 +45,8 @@ class MakeRun(unittest.TestCase):
         if self.run_local.poll() is None:
             os.killpg(self.run_local.pid, signal.SIGKILL)
             self.run_local.wait()
+        self.out.close()
+        shutil.rmtree(self.work, ignore_errors=True)
 
     def output(self):
         self.out.seek(0)
