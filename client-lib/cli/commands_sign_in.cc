@@ -3,7 +3,6 @@
 #include <cstdlib>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "client-lib/cli/cli.h"
 
@@ -34,7 +33,7 @@ absl::StatusOr<std::string> SignInUrl(std::string web_url,
         "--web-url: must start with http:// or https:// (brevis-web's "
         "public_url, for example https://brevis.example.se)");
   }
-  while (!web_url.empty() && web_url.back() == '/') web_url.pop_back();
+  while (web_url.ends_with('/')) web_url.pop_back();
   return web_url + "/sign-in?link=" + secret;
 }
 

@@ -13,6 +13,7 @@
 #include "server/app/call.h"
 #include "server/app/dependencies.h"
 #include "server/domain/resource_name.h"
+#include "server/store/principal_repository.h"
 
 namespace brevis::app {
 
@@ -22,6 +23,12 @@ namespace brevis::app {
 absl::StatusOr<domain::name::Principal> PrincipalFor(const Call& call,
                                                      std::string_view name,
                                                      std::string_view field);
+
+// The principal `parent` names, which is to get a new credential (a token,
+// a sign-in link): NOT_FOUND when it does not exist, FAILED_PRECONDITION
+// naming `parent` when it is inactive. Inside the caller's transaction.
+absl::StatusOr<store::PrincipalRecord> ActiveParent(
+    store::Connection& db, const domain::name::Principal& parent);
 
 // Units, principals and tokens. Thread-safe: it holds only the borrowed,
 // thread-safe dependencies, which the owner keeps alive. Units are in

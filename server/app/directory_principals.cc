@@ -80,6 +80,18 @@ absl::StatusOr<domain::name::Principal> PrincipalFor(const Call& call,
   return principal;
 }
 
+absl::StatusOr<store::PrincipalRecord> ActiveParent(
+    store::Connection& db, const domain::name::Principal& parent) {
+  BREVIS_ASSIGN_OR_RETURN(store::PrincipalRecord principal,
+                          store::PrincipalRepository(db).Get(parent.principal));
+  if (!principal.principal.active()) {
+    return absl::FailedPreconditionError(
+        brevis::StrCat("parent: principal ", domain::Format(parent),
+                       " is inactive; reactivate it first"));
+  }
+  return principal;
+}
+
 absl::StatusOr<v1::Principal> Directory::CreatePrincipal(
     const Call& call, const v1::CreatePrincipalRequest& request) {
   BREVIS_RETURN_IF_ERROR(domain::CheckPermission(

@@ -41,14 +41,8 @@ absl::StatusOr<v1::CreateSignInLinkResponse> Directory::CreateSignInLink(
   v1::CreateSignInLinkResponse response;
   BREVIS_RETURN_IF_ERROR(
       deps_.db->Write([&](store::Connection& db) -> absl::Status {
-        BREVIS_ASSIGN_OR_RETURN(
-            store::PrincipalRecord principal,
-            store::PrincipalRepository(db).Get(parent.principal));
-        if (!principal.principal.active()) {
-          return absl::FailedPreconditionError(
-              brevis::StrCat("parent: principal ", request.parent(),
-                             " is inactive; reactivate it first"));
-        }
+        BREVIS_ASSIGN_OR_RETURN(store::PrincipalRecord principal,
+                                ActiveParent(db, parent));
         BREVIS_ASSIGN_OR_RETURN(
             *response.mutable_sign_in_link(),
             store::SignInLinkRepository(db).Create(

@@ -43,14 +43,8 @@ absl::StatusOr<v1::CreateTokenResponse> Directory::CreateToken(
   v1::CreateTokenResponse response;
   BREVIS_RETURN_IF_ERROR(
       deps_.db->Write([&](store::Connection& db) -> absl::Status {
-        BREVIS_ASSIGN_OR_RETURN(
-            store::PrincipalRecord principal,
-            store::PrincipalRepository(db).Get(parent.principal));
-        if (!principal.principal.active()) {
-          return absl::FailedPreconditionError(
-              brevis::StrCat("parent: principal ", request.parent(),
-                             " is inactive; reactivate it first"));
-        }
+        BREVIS_ASSIGN_OR_RETURN(store::PrincipalRecord principal,
+                                ActiveParent(db, parent));
         v1::Token* token = response.mutable_token();
         token->set_display_name(request.token().display_name());
         token->mutable_expire_time()->set_seconds(absl::ToUnixSeconds(expire));

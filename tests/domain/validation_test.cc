@@ -772,5 +772,23 @@ TEST(ValidateRequestIdTest, OnlyLettersDigitsDashAndUnderscore) {
   }
 }
 
+// A sign-in link works for a day at most; 0 means that day.
+TEST(SignInLinkLifetimeTest, ZeroIsADayAndMoreOrNegativeIsRefused) {
+  EXPECT_EQ(*SignInLinkLifetime(0, 0), absl::Hours(24));
+  EXPECT_EQ(*SignInLinkLifetime(7200, 0), absl::Hours(2));
+  EXPECT_EQ(*SignInLinkLifetime(24 * 3600, 0), absl::Hours(24));
+  EXPECT_EQ(*SignInLinkLifetime(0, 500), absl::Nanoseconds(500));
+  EXPECT_TRUE(IsInvalid(SignInLinkLifetime(24 * 3600, 1).status(), "ttl",
+                        "at most 24 hours"));
+  EXPECT_TRUE(IsInvalid(SignInLinkLifetime(-1, 0).status(), "ttl",
+                        "must not be negative"));
+  EXPECT_TRUE(IsInvalid(SignInLinkLifetime(0, -1).status(), "ttl",
+                        "must not be negative"));
+  EXPECT_TRUE(IsInvalid(SignInLinkLifetime(1, -1).status(), "ttl",
+                        "not a valid duration"));
+  EXPECT_TRUE(IsInvalid(SignInLinkLifetime(0, 1000000000).status(), "ttl",
+                        "not a valid duration"));
+}
+
 }  // namespace
 }  // namespace brevis::domain
