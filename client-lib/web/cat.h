@@ -8,9 +8,9 @@
 // for the same reason; client-lib may not include it).
 
 #include <charconv>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "absl/strings/string_view.h"
 
@@ -43,7 +43,8 @@ inline bool ParseInt(std::string_view text, int* out) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
   if (text.empty()) return false;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), *out);
   return error == std::errc() && end == text.data() + text.size();
 }
 

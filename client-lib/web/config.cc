@@ -54,9 +54,8 @@ absl::Status ApplyFile(const std::string& path,
   try {
     table = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(Cat(
-        path, ":", e.source().begin.line, ": ",
-        std::string(e.description())));
+    return absl::InvalidArgumentError(Cat(path, ":", e.source().begin.line,
+                                          ": ", std::string(e.description())));
   }
   for (const auto& entry : table) {
     const std::string key(entry.first.str());
@@ -71,8 +70,7 @@ absl::Status ApplyFile(const std::string& path,
         known += s.key;
       }
       return absl::InvalidArgumentError(
-          Cat(path, ": unknown key '", key,
-                       "'; keys: ", known));
+          Cat(path, ": unknown key '", key, "'; keys: ", known));
     }
     std::optional<std::string> value = entry.second.value<std::string>();
     if (!value) {
@@ -98,8 +96,7 @@ absl::StatusOr<std::pair<std::string, int>> SplitHostPort(
     host = host.substr(1, host.size() - 2);
   }
   int port = 0;
-  if (!ParseInt(address.substr(colon + 1), &port) || port < 0 ||
-      port > 65535) {
+  if (!ParseInt(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
     return absl::InvalidArgumentError(
         Cat("listen: the port of '", address, "' must be 0-65535"));
   }
@@ -172,9 +169,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   app.add_option("--config", config_path, "TOML config file");
   std::vector<CLI::Option*> options;
   for (const Setting& s : kSettings) {
-    options.push_back(
-        app.add_option(FlagOf(s.key), config.*(s.field), s.help)
-            ->capture_default_str());
+    options.push_back(app.add_option(FlagOf(s.key), config.*(s.field), s.help)
+                          ->capture_default_str());
   }
   try {
     app.parse(argc, argv);

@@ -8,8 +8,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
-#include <boost/url/parse_query.hpp>
-#include <boost/url/params_encoded_view.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -27,18 +25,50 @@ namespace ssl = boost::asio::ssl;
 namespace urls = boost::urls;
 using tcp = net::ip::tcp;
 
-// Decodes an x-www-form-urlencoded string ('+' is a space). False when it
-// is not valid percent-encoding.
+// One urlencoded name or value: '+' is a space, %XX a byte. False for a
+// '%' without two hex digits.
+bool DecodeComponent(std::string_view text, std::string& out) {
+  auto hex = [](char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] != '%') {
+      out += text[i];
+    } else if (i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
+               hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Decodes an x-www-form-urlencoded string (name=value pairs joined by
+// '&'). False when a part is not valid percent-encoding.
 bool DecodeParams(std::string_view text,
                   std::vector<std::pair<std::string, std::string>>& out) {
-  if (text.empty()) return true;
-  auto encoded = urls::parse_query(text);
-  if (!encoded) return false;
-  urls::encoding_opts options;
-  options.space_as_plus = true;
-  for (const urls::param_pct_view& p : *encoded) {
-    out.emplace_back(p.key.decode(options),
-                     p.has_value ? p.value.decode(options) : "");
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('&', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view pair = text.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string key, value;
+    if (!DecodeComponent(pair.substr(0, eq), key) ||
+        (eq != std::string_view::npos &&
+         !DecodeComponent(pair.substr(eq + 1), value))) {
+      return false;
+    }
+    out.emplace_back(std::move(key), std::move(value));
   }
   return true;
 }
@@ -65,15 +95,17 @@ HttpRequest ToRequest(const http::request<http::string_body>& raw, bool tls) {
   request.method = std::string(raw.method_string());
   request.target = std::string(raw.target());
   request.tls = tls;
-  auto url = urls::parse_origin_form(raw.target());
-  if (!url) {
+  // Boost.URL checks that the target is a path with an optional query
+  // (RFC 3986 origin-form); the parts are decoded here.
+  std::string_view target(raw.target().data(), raw.target().size());
+  size_t question = target.find('?');
+  std::string_view query =
+      question == std::string_view::npos ? "" : target.substr(question + 1);
+  if (!urls::parse_origin_form(target) ||
+      !DecodeComponent(target.substr(0, question), request.path) ||
+      !DecodeParams(query, request.query)) {
     request.well_formed = false;
     request.path = "/";
-  } else {
-    request.path = std::string(url->path());
-    if (!DecodeParams(url->encoded_query(), request.query)) {
-      request.well_formed = false;
-    }
   }
   auto content_type = raw.find(http::field::content_type);
   if (content_type != raw.end() &&
@@ -232,22 +264,22 @@ class Connection : public ConnectionBase,
     beast::get_lowest_layer(stream_).expires_after(
         server_->options.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec,
-                                                       size_t) {
-                       self->OnRead(ec);
-                     });
+                     [self = this->shared_from_this()](
+                         beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     idle_ = false;
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::eof) {
+    if (ec == http::error::end_of_stream ||
+        ec == net::error::operation_aborted || ec == beast::error::timeout ||
+        ec == net::error::eof) {
       return Close();
     }
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       return Write(server_->error_page(413), 11, false);
     }
-    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category()) {
+    if (ec && ec.category() ==
+                  http::make_error_code(http::error::bad_target).category()) {
       return Write(server_->error_page(400), 11, false);
     }
     if (ec) return Close();
@@ -268,13 +300,12 @@ class Connection : public ConnectionBase,
         ToBeast(std::move(response), version, keep_alive));
     beast::get_lowest_layer(stream_).expires_after(
         server_->options.read_timeout);
-    http::async_write(
-        stream_, *message,
-        [self = this->shared_from_this(), message](beast::error_code ec,
-                                                   size_t) {
-          if (ec || !message->keep_alive()) return self->Close();
-          self->Read();
-        });
+    http::async_write(stream_, *message,
+                      [self = this->shared_from_this(), message](
+                          beast::error_code ec, size_t) {
+                        if (ec || !message->keep_alive()) return self->Close();
+                        self->Read();
+                      });
   }
 
   void Close() {
@@ -298,29 +329,29 @@ class Connection : public ConnectionBase,
 }  // namespace
 
 void HttpServer::Impl::DoAccept() {
-  acceptor->async_accept(
-      net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-        if (stopping || !acceptor->is_open()) return;
-        if (!ec) {
-          std::shared_ptr<ConnectionBase> connection;
-          if (tls) {
-            auto c =
-                std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
-                    this, beast::ssl_stream<beast::tcp_stream>(
-                              beast::tcp_stream(std::move(socket)), *tls));
-            connection = c;
-            Register(connection);
-            c->Start();
-          } else {
-            auto c = std::make_shared<Connection<beast::tcp_stream>>(
-                this, beast::tcp_stream(std::move(socket)));
-            connection = c;
-            Register(connection);
-            c->Start();
-          }
-        }
-        DoAccept();
-      });
+  acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec,
+                                                       tcp::socket socket) {
+    if (stopping || !acceptor->is_open()) return;
+    if (!ec) {
+      std::shared_ptr<ConnectionBase> connection;
+      if (tls) {
+        auto c =
+            std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+                this, beast::ssl_stream<beast::tcp_stream>(
+                          beast::tcp_stream(std::move(socket)), *tls));
+        connection = c;
+        Register(connection);
+        c->Start();
+      } else {
+        auto c = std::make_shared<Connection<beast::tcp_stream>>(
+            this, beast::tcp_stream(std::move(socket)));
+        connection = c;
+        Register(connection);
+        c->Start();
+      }
+    }
+    DoAccept();
+  });
 }
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -345,30 +376,31 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
                            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     beast::error_code ec;
     impl->tls->use_certificate_chain_file(options.tls_cert, ec);
-    if (!ec) impl->tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
+    if (!ec)
+      impl->tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
     if (ec) {
-      return absl::InvalidArgumentError(Cat(
-          "tls_cert/tls_key: cannot use ", options.tls_cert, " and ",
-          options.tls_key, ": ", ec.message()));
+      return absl::InvalidArgumentError(
+          Cat("tls_cert/tls_key: cannot use ", options.tls_cert, " and ",
+              options.tls_key, ": ", ec.message()));
     }
   }
   beast::error_code ec;
   net::ip::address address = net::ip::make_address(
       split->first == "localhost" ? "127.0.0.1" : split->first, ec);
   if (ec) {
-    return absl::InvalidArgumentError(Cat(
-        "listen: '", split->first, "' is not an IP address or localhost"));
+    return absl::InvalidArgumentError(
+        Cat("listen: '", split->first, "' is not an IP address or localhost"));
   }
   tcp::endpoint endpoint(address, static_cast<unsigned short>(split->second));
   impl->acceptor.emplace(net::make_strand(impl->ioc));
   impl->acceptor->open(endpoint.protocol(), ec);
-  if (!ec) impl->acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    impl->acceptor->set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) impl->acceptor->bind(endpoint, ec);
   if (!ec) impl->acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return absl::UnavailableError(Cat("cannot listen on ",
-                                               options.listen, ": ",
-                                               ec.message()));
+    return absl::UnavailableError(
+        Cat("cannot listen on ", options.listen, ": ", ec.message()));
   }
   impl->DoAccept();
   Impl* raw = impl.get();

@@ -154,7 +154,8 @@ std::string TranslateRule(Lang lang, std::string_view rule) {
   std::string text(rule);
   if (lang == Lang::kEn) return text;
   // The rules of server/domain/validation.cc, as brevisd words them.
-  static const std::regex kAtMost(R"(^at most (\d+) characters \(got (\d+)\)$)");
+  static const std::regex kAtMost(
+      R"(^at most (\d+) characters \(got (\d+)\)$)");
   static const std::regex kSensitive(
       R"(^contains what looks like an? (.+) at character (\d+);.*$)");
   static const std::regex kYear(R"(^year must be 1900-9999.*$)");
@@ -163,22 +164,19 @@ std::string TranslateRule(Lang lang, std::string_view rule) {
     return "Fältet krävs.";
   }
   if (std::regex_match(text, m, kAtMost)) {
-    return Cat("Högst ", m[1].str(), " tecken (du skrev ",
-                        m[2].str(), ").");
+    return Cat("Högst ", m[1].str(), " tecken (du skrev ", m[2].str(), ").");
   }
   if (std::regex_match(text, m, kSensitive)) {
     std::string kind = m[1].str();
-    std::string sv = kind.find("identity") != std::string::npos
-                         ? "ett personnummer"
-                     : kind.find("phone") != std::string::npos
-                         ? "ett telefonnummer"
-                     : kind.find("mail") != std::string::npos
-                         ? "en e-postadress"
-                         : "en personuppgift";
-    return Cat("Texten innehåller vad som ser ut som ", sv,
-                        " vid tecken ", m[2].str(),
-                        ". Text i en revision får inte peka ut en person; "
-                        "ta bort det.");
+    std::string sv =
+        kind.find("identity") != std::string::npos ? "ett personnummer"
+        : kind.find("phone") != std::string::npos  ? "ett telefonnummer"
+        : kind.find("mail") != std::string::npos   ? "en e-postadress"
+                                                   : "en personuppgift";
+    return Cat("Texten innehåller vad som ser ut som ", sv, " vid tecken ",
+               m[2].str(),
+               ". Text i en revision får inte peka ut en person; "
+               "ta bort det.");
   }
   if (text == "must not contain control characters") {
     return "Texten får inte innehålla styrtecken.";

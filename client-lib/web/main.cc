@@ -74,9 +74,10 @@ int main(int argc, char** argv) {
   std::string scheme = config.browser_tls() ? "https" : "http";
   std::string local =
       scheme + "://" + host + ":" + std::to_string((*server)->port());
-  app_options.public_url = config.public_url.empty() ? local : config.public_url;
-  app = std::make_unique<brevis::web::WebApp>(
-      *brevis, app_options, [] { return absl::Now(); });
+  app_options.public_url =
+      config.public_url.empty() ? local : config.public_url;
+  app = std::make_unique<brevis::web::WebApp>(*brevis, app_options,
+                                              [] { return absl::Now(); });
   app_ready.Notify();
   // Tests and scripts wait for exactly this line; keep it stable.
   std::cerr << "brevis-web: listening on " << local << std::endl;
@@ -92,7 +93,8 @@ int main(int argc, char** argv) {
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  std::cerr << "brevis-web: " << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
+  std::cerr << "brevis-web: "
+            << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
             << " received, finishing requests for up to 5 s" << std::endl;
   stopping.Notify();
   sweeper.join();

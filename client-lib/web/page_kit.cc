@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "client-lib/web/cat.h"
 #include "absl/time/time.h"
+#include "client-lib/web/cat.h"
 
 namespace brevis::web {
 namespace {
@@ -82,8 +82,8 @@ std::optional<v1::Date> ParseDate(std::string_view text) {
 
 std::string FormatTime(const google::protobuf::Timestamp& time) {
   if (time.seconds() == 0 && time.nanos() == 0) return "";
-  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(time.seconds()),
-                          Stockholm());
+  return absl::FormatTime("%Y-%m-%d %H:%M",
+                          absl::FromUnixSeconds(time.seconds()), Stockholm());
 }
 
 HttpResponse Page(const Ctx& ctx, std::string_view title, const Html& body,
@@ -91,12 +91,14 @@ HttpResponse Page(const Ctx& ctx, std::string_view title, const Html& body,
   Lang lang = ctx.lang;
   Html h;
   h << Markup("<!doctype html>\n<html lang=\"") << LangCode(lang)
-    << Markup("\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-              "content=\"width=device-width, initial-scale=1\"><title>")
+    << Markup(
+           "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+           "content=\"width=device-width, initial-scale=1\"><title>")
     << title
-    << Markup(" - brevis</title><link rel=\"stylesheet\" "
-              "href=\"/static/style.css\"></head><body><header>"
-              "<a class=\"skip\" href=\"#main\">")
+    << Markup(
+           " - brevis</title><link rel=\"stylesheet\" "
+           "href=\"/static/style.css\"></head><body><header>"
+           "<a class=\"skip\" href=\"#main\">")
     << L(lang, "Till innehållet", "Skip to content")
     << Markup("</a><nav aria-label=\"") << L(lang, "Huvudmeny", "Main menu")
     << Markup("\"><a class=\"brand\" href=\"/\">brevis</a>");
@@ -105,13 +107,13 @@ HttpResponse Page(const Ctx& ctx, std::string_view title, const Html& body,
       << Markup(" (") << RoleName(lang, ctx.role()) << Markup(")</span>");
   }
   Lang other = lang == Lang::kSv ? Lang::kEn : Lang::kSv;
-  h << Markup("<a href=\"/lang?to=") << LangCode(other)
-    << Markup("&amp;next=") << UrlEncode(Here(ctx.req))
-    << Markup("\" lang=\"") << LangCode(other) << Markup("\">")
-    << L(lang, "In English", "På svenska") << Markup("</a>");
+  h << Markup("<a href=\"/lang?to=") << LangCode(other) << Markup("&amp;next=")
+    << UrlEncode(Here(ctx.req)) << Markup("\" lang=\"") << LangCode(other)
+    << Markup("\">") << L(lang, "In English", "På svenska") << Markup("</a>");
   if (ctx.session != nullptr) {
-    h << Markup("<form method=\"post\" action=\"/sign-out\" class=\"inline\">"
-                "<input type=\"hidden\" name=\"csrf\" value=\"")
+    h << Markup(
+             "<form method=\"post\" action=\"/sign-out\" class=\"inline\">"
+             "<input type=\"hidden\" name=\"csrf\" value=\"")
       << ctx.session->csrf << Markup("\"><button type=\"submit\">")
       << L(lang, "Logga ut", "Sign out") << Markup("</button></form>");
   }
@@ -174,22 +176,23 @@ HttpResponse StatusPage(const Ctx& ctx, const absl::Status& status) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
       return MessagePage(
-          ctx, 503, L(ctx.lang, "Brevis svarar inte", "Brevis is not answering"),
-          L(ctx.lang, "Brevis-servern gick inte att nå. Försök igen om en stund.",
+          ctx, 503,
+          L(ctx.lang, "Brevis svarar inte", "Brevis is not answering"),
+          L(ctx.lang,
+            "Brevis-servern gick inte att nå. Försök igen om en stund.",
             "The brevis server could not be reached. Try again in a while."));
     default:
       return MessagePage(
           ctx, 500, L(ctx.lang, "Något gick fel", "Something went wrong"),
           Cat(L(ctx.lang, "Brevis svarade: ", "Brevis answered: "),
-                       status.message()));
+              status.message()));
   }
 }
 
 // ----- FormState.
 
 bool FormState::Absorb(const absl::Status& status) {
-  std::string_view message(status.message().data(),
-                           status.message().size());
+  std::string_view message(status.message().data(), status.message().size());
   switch (status.code()) {
     case absl::StatusCode::kInvalidArgument: {
       // brevisd words it "finding.text: rule" or "finding.groups[0]: rule".
@@ -198,9 +201,8 @@ bool FormState::Absorb(const absl::Status& status) {
         std::string_view path = message.substr(0, colon);
         if (path.find(' ') == std::string_view::npos) {
           size_t dot = path.rfind('.');
-          std::string field(dot == std::string_view::npos
-                                ? path
-                                : path.substr(dot + 1));
+          std::string field(
+              dot == std::string_view::npos ? path : path.substr(dot + 1));
           field = field.substr(0, field.find('['));
           field_errors_[field] =
               TranslateRule(ctx_.lang, message.substr(colon + 2));
@@ -212,8 +214,7 @@ bool FormState::Absorb(const absl::Status& status) {
     }
     case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kAlreadyExists:
-      top_ = Cat(L(ctx_.lang, "Brevis vägrade: ", "Brevis refused: "),
-                          message);
+      top_ = Cat(L(ctx_.lang, "Brevis vägrade: ", "Brevis refused: "), message);
       return true;
     case absl::StatusCode::kAborted:
       top_ = L(ctx_.lang,
@@ -244,8 +245,9 @@ std::vector<std::string> FormState::Values(
 void FormState::Begin(Html& h, std::string_view action) const {
   if (has_error()) {
     h << Markup("<div class=\"error-box\" role=\"alert\"><p>")
-      << L(ctx_.lang, "Det som skickades gick inte att spara. Rätta det "
-                      "markerade och skicka igen; det du skrev finns kvar.",
+      << L(ctx_.lang,
+           "Det som skickades gick inte att spara. Rätta det "
+           "markerade och skicka igen; det du skrev finns kvar.",
            "What was sent could not be saved. Correct what is marked and "
            "send again; what you wrote is kept.")
       << Markup("</p>");
@@ -325,8 +327,8 @@ void FormState::Select(
   h << Markup(">");
   for (const auto& [value, text] : options) {
     h << Markup("<option value=\"") << value << Markup("\"")
-      << (value == chosen ? Markup(" selected") : Markup(""))
-      << Markup(">") << text << Markup("</option>");
+      << (value == chosen ? Markup(" selected") : Markup("")) << Markup(">")
+      << text << Markup("</option>");
   }
   h << Markup("</select></div>");
 }

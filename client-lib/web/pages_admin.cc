@@ -78,8 +78,8 @@ HttpResponse AuditForm(const Ctx& ctx, const std::vector<std::string>&) {
                  "", "text", false);
   form.Checkboxes(h, "auditors", L(lang, "Revisorsteam", "Auditor team"),
                   auditors, {});
-  form.TextInput(h, "planned_start_date", L(lang, "Start", "Start"), "",
-                 "date", false);
+  form.TextInput(h, "planned_start_date", L(lang, "Start", "Start"), "", "date",
+                 false);
   form.TextInput(h, "planned_report_date", L(lang, "Rapport", "Report"), "",
                  "date", false);
   form.TextInput(h, "planned_follow_up_date",
@@ -105,7 +105,8 @@ HttpResponse UnitsPage(const Ctx& ctx, const std::vector<std::string>&) {
     u->set_kind(kind);
     auto created = ctx.brevis->CreateUnit(request);
     if (created.ok()) return Redirect("/units");
-    if (!form.Absorb(created.status())) return StatusPage(ctx, created.status());
+    if (!form.Absorb(created.status()))
+      return StatusPage(ctx, created.status());
   }
   auto units = Collect<v1::Unit>(ctx.brevis->WalkUnits({}));
   if (!units.ok()) return StatusPage(ctx, units.status());
@@ -126,8 +127,9 @@ HttpResponse UnitsPage(const Ctx& ctx, const std::vector<std::string>&) {
                 EnumOptions<v1::UnitKind>(lang, UnitKindName,
                                           v1::UnitKind_descriptor()),
                 "");
-    form.TextInput(h, "hsa_id", L(lang, "HSA-id (valfritt)", "HSA id (optional)"),
-                   "", "text", false);
+    form.TextInput(h, "hsa_id",
+                   L(lang, "HSA-id (valfritt)", "HSA id (optional)"), "",
+                   "text", false);
     form.End(h, L(lang, "Lägg till enheten", "Add the unit"));
   }
   return Page(ctx, L(lang, "Enheter", "Units"), h, form.status());
@@ -148,21 +150,22 @@ HttpResponse PrincipalsPage(const Ctx& ctx, const std::vector<std::string>&) {
     for (const std::string& u : ctx.req.FormAll("units")) p->add_units(u);
     auto created = ctx.brevis->CreatePrincipal(request);
     if (created.ok()) return Redirect("/principals");
-    if (!form.Absorb(created.status())) return StatusPage(ctx, created.status());
+    if (!form.Absorb(created.status()))
+      return StatusPage(ctx, created.status());
   }
   auto people = Collect<v1::Principal>(ctx.brevis->WalkPrincipals({}));
   if (!people.ok()) return StatusPage(ctx, people.status());
   auto units = Collect<v1::Unit>(ctx.brevis->WalkUnits({}));
   if (!units.ok()) return StatusPage(ctx, units.status());
   Html h;
-  h << Markup("<table><thead><tr><th scope=\"col\">")
-    << L(lang, "Namn", "Name") << Markup("</th><th scope=\"col\">")
-    << L(lang, "Roll", "Role") << Markup("</th><th scope=\"col\">")
-    << L(lang, "Inloggning", "Sign-in") << Markup("</th></tr></thead><tbody>");
+  h << Markup("<table><thead><tr><th scope=\"col\">") << L(lang, "Namn", "Name")
+    << Markup("</th><th scope=\"col\">") << L(lang, "Roll", "Role")
+    << Markup("</th><th scope=\"col\">") << L(lang, "Inloggning", "Sign-in")
+    << Markup("</th></tr></thead><tbody>");
   for (const v1::Principal& p : *people) {
     h << Markup("<tr><td>") << p.display_name() << Markup("</td><td>")
-      << RoleName(lang, p.role()) << Markup("</td><td><a href=\"/")
-      << p.name() << Markup("/sign-in-link\">")
+      << RoleName(lang, p.role()) << Markup("</td><td><a href=\"/") << p.name()
+      << Markup("/sign-in-link\">")
       << L(lang, "Skapa inloggningslänk", "Create a sign-in link")
       << Markup("</a></td></tr>");
   }
@@ -178,12 +181,13 @@ HttpResponse PrincipalsPage(const Ctx& ctx, const std::vector<std::string>&) {
     unit_options.emplace_back(u.name(), u.display_name());
   }
   form.Begin(h, "/principals");
-  form.TextInput(h, "display_name",
-                 L(lang, "Namn eller roll", "Name or role"), "");
+  form.TextInput(h, "display_name", L(lang, "Namn eller roll", "Name or role"),
+                 "");
   form.Select(h, "role", L(lang, "Roll", "Role"), roles, "");
-  form.Checkboxes(h, "units", L(lang, "Enheter (för enhetschefer)",
-                                "Units (for unit managers)"),
-                  unit_options, {});
+  form.Checkboxes(
+      h, "units",
+      L(lang, "Enheter (för enhetschefer)", "Units (for unit managers)"),
+      unit_options, {});
   form.End(h, L(lang, "Lägg till personen", "Add the person"));
   return Page(ctx, L(lang, "Personer", "People"), h, form.status());
 }
@@ -202,8 +206,9 @@ HttpResponse SignInLinkForm(const Ctx& ctx,
     auto created = ctx.brevis->CreateSignInLink(request);
     if (created.ok()) {
       h << Markup("<p>")
-        << L(lang, "Skicka länken till personen. Den visas bara nu, gäller "
-                   "en gång och går ut ",
+        << L(lang,
+             "Skicka länken till personen. Den visas bara nu, gäller "
+             "en gång och går ut ",
              "Send the link to the person. It is shown only now, works once "
              "and expires ")
         << FormatTime(created->sign_in_link().expire_time())
@@ -212,7 +217,8 @@ HttpResponse SignInLinkForm(const Ctx& ctx,
         << Markup("</code></p>");
       return Page(ctx, L(lang, "Inloggningslänk", "Sign-in link"), h);
     }
-    if (!form.Absorb(created.status())) return StatusPage(ctx, created.status());
+    if (!form.Absorb(created.status()))
+      return StatusPage(ctx, created.status());
   }
   v1::GetPrincipalRequest get;
   get.set_name(principal);

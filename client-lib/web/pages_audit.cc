@@ -10,8 +10,8 @@ namespace brevis::web {
 namespace {
 
 constexpr v1::AuditState kSteps[] = {
-    v1::AUDIT_STATE_PLANNED,   v1::AUDIT_STATE_FIELDWORK,
-    v1::AUDIT_STATE_REPORTING, v1::AUDIT_STATE_PUBLISHED,
+    v1::AUDIT_STATE_PLANNED,     v1::AUDIT_STATE_FIELDWORK,
+    v1::AUDIT_STATE_REPORTING,   v1::AUDIT_STATE_PUBLISHED,
     v1::AUDIT_STATE_IN_PROGRESS, v1::AUDIT_STATE_FOLLOW_UP,
     v1::AUDIT_STATE_CLOSED};
 
@@ -60,12 +60,12 @@ void Missing(const Ctx& ctx, Html& h, const v1::Audit& audit,
   Lang lang = ctx.lang;
   v1::AuditState next = Next(audit.state());
   h << Markup("<section aria-labelledby=\"missing\"><h2 id=\"missing\">")
-    << L(lang, "Vad som saknas för att gå vidare",
-         "What is missing to go on")
+    << L(lang, "Vad som saknas för att gå vidare", "What is missing to go on")
     << Markup("</h2>");
   if (next == v1::AUDIT_STATE_UNSPECIFIED) {
-    h << Markup("<p>") << L(lang, "Inget: revisionen är avslutad.",
-                            "Nothing: the audit has ended.")
+    h << Markup("<p>")
+      << L(lang, "Inget: revisionen är avslutad.",
+           "Nothing: the audit has ended.")
       << Markup("</p></section>");
     return;
   }
@@ -73,8 +73,9 @@ void Missing(const Ctx& ctx, Html& h, const v1::Audit& audit,
   switch (next) {
     case v1::AUDIT_STATE_FIELDWORK:
       if (audit.auditors().empty()) {
-        lacks.emplace_back(L(lang, "Ingen revisor i teamet (administratören "
-                                   "sätter teamet).",
+        lacks.emplace_back(L(lang,
+                             "Ingen revisor i teamet (administratören "
+                             "sätter teamet).",
                              "No auditor on the team (the administrator "
                              "sets the team)."),
                            "");
@@ -82,9 +83,9 @@ void Missing(const Ctx& ctx, Html& h, const v1::Audit& audit,
       break;
     case v1::AUDIT_STATE_REPORTING:
       if (c.findings.empty()) {
-        lacks.emplace_back(L(lang, "Minst en iakttagelse.",
-                             "At least one finding."),
-                           Cat("/", audit.name(), "/findings/new"));
+        lacks.emplace_back(
+            L(lang, "Minst en iakttagelse.", "At least one finding."),
+            Cat("/", audit.name(), "/findings/new"));
       }
       break;
     case v1::AUDIT_STATE_PUBLISHED: {
@@ -97,8 +98,8 @@ void Missing(const Ctx& ctx, Html& h, const v1::Audit& audit,
             !answered.contains(f.name())) {
           lacks.emplace_back(
               Cat(L(lang, "Förbättringsområde utan rekommendation: ",
-                             "Improvement area without a recommendation: "),
-                           f.text().substr(0, 80)),
+                    "Improvement area without a recommendation: "),
+                  f.text().substr(0, 80)),
               Cat("#", LastId(f.name())));
         }
       }
@@ -107,27 +108,26 @@ void Missing(const Ctx& ctx, Html& h, const v1::Audit& audit,
     case v1::AUDIT_STATE_IN_PROGRESS:
       for (const auto& r : c.recommendations) {
         if (!r.has_response()) {
-          lacks.emplace_back(
-              Cat(L(lang, "Enhetens svar saknas: ",
-                             "The unit's response is missing: "),
-                           r.text().substr(0, 80)),
-              Cat("#", LastId(r.name())));
+          lacks.emplace_back(Cat(L(lang, "Enhetens svar saknas: ",
+                                   "The unit's response is missing: "),
+                                 r.text().substr(0, 80)),
+                             Cat("#", LastId(r.name())));
         }
       }
       break;
     case v1::AUDIT_STATE_CLOSED:
       for (const auto& r : c.recommendations) {
         if (!r.has_verdict()) {
-          lacks.emplace_back(
-              Cat(L(lang, "Uppföljningens bedömning saknas: ",
-                             "The follow-up verdict is missing: "),
-                           r.text().substr(0, 80)),
-              Cat("#", LastId(r.name())));
+          lacks.emplace_back(Cat(L(lang, "Uppföljningens bedömning saknas: ",
+                                   "The follow-up verdict is missing: "),
+                                 r.text().substr(0, 80)),
+                             Cat("#", LastId(r.name())));
         }
       }
       if (c.feedback.empty()) {
-        lacks.emplace_back(L(lang, "Återkoppling till brukarna är inte "
-                                   "registrerad.",
+        lacks.emplace_back(L(lang,
+                             "Återkoppling till brukarna är inte "
+                             "registrerad.",
                              "No feedback to service users is recorded."),
                            Cat("/", audit.name(), "/feedback/new"));
       }
@@ -138,8 +138,8 @@ void Missing(const Ctx& ctx, Html& h, const v1::Audit& audit,
   if (lacks.empty()) {
     h << Markup("<p>")
       << Cat(L(lang, "Inget saknas för nästa steg: ",
-                        "Nothing is missing for the next step: "),
-                      StateName(lang, next), ".")
+               "Nothing is missing for the next step: "),
+             StateName(lang, next), ".")
       << Markup("</p>");
   } else {
     h << Markup("<ul class=\"missing\">");
@@ -168,9 +168,8 @@ void FindingsSection(const Ctx& ctx, Html& h, const v1::Audit& audit,
   h << Markup("<section aria-labelledby=\"findings\"><h2 id=\"findings\">")
     << L(lang, "Iakttagelser", "Findings") << Markup("</h2>");
   if (Writes(ctx.role())) {
-    h << Markup("<p><a href=\"/") << audit.name()
-      << Markup("/findings/new\">") << L(lang, "Ny iakttagelse", "New finding")
-      << Markup("</a></p>");
+    h << Markup("<p><a href=\"/") << audit.name() << Markup("/findings/new\">")
+      << L(lang, "Ny iakttagelse", "New finding") << Markup("</a></p>");
   }
   for (const v1::Finding& f : c.findings) {
     h << Markup("<article class=\"card\" id=\"") << LastId(f.name())
@@ -189,8 +188,7 @@ void FindingsSection(const Ctx& ctx, Html& h, const v1::Audit& audit,
       h << Markup("<p class=\"meta\"><a href=\"/") << f.name()
         << Markup("/revisions\">")
         << Cat(L(lang, "Rättad ", "Corrected "), f.revision(),
-                        L(lang, " gång(er): ", " time(s): "),
-                        f.revision_reason())
+               L(lang, " gång(er): ", " time(s): "), f.revision_reason())
         << Markup("</a></p>");
     }
     h << Markup("</article>");
@@ -220,8 +218,8 @@ void RecommendationsSection(const Ctx& ctx, Html& h, const v1::Audit& audit,
       << r.text() << Markup("</p>");
     if (r.revision() > 0) {
       h << Markup("<p class=\"meta\"><a href=\"/") << r.name()
-        << Markup("/revisions\">") << L(lang, "Tidigare versioner",
-                                        "Earlier versions")
+        << Markup("/revisions\">")
+        << L(lang, "Tidigare versioner", "Earlier versions")
         << Markup("</a></p>");
     }
     h << Markup("<h3>") << L(lang, "Enhetens svar", "The unit's response")
@@ -240,7 +238,8 @@ void RecommendationsSection(const Ctx& ctx, Html& h, const v1::Audit& audit,
         << r.name() << Markup("/actions/new\">")
         << L(lang, "Ny åtgärd", "New action") << Markup("</a></p>");
     }
-    h << Markup("<h3>") << L(lang, "Åtgärder", "Actions") << Markup("</h3><ul>");
+    h << Markup("<h3>") << L(lang, "Åtgärder", "Actions")
+      << Markup("</h3><ul>");
     for (const v1::Action& a : c.actions) {
       if (!a.name().starts_with(r.name() + "/")) continue;
       h << Markup("<li><a href=\"/") << a.name() << Markup("\">")
@@ -336,17 +335,15 @@ HttpResponse AuditPage(const Ctx& ctx, const std::vector<std::string>& ids) {
   h << Markup("<p class=\"meta\">") << L(lang, "Läge: ", "State: ")
     << StateName(lang, audit->state()) << Markup(" · ")
     << L(lang, "Beställd av ", "Commissioned by ") << audit->commissioned_by()
-    << Markup(" · ") << FormatDate(audit->planned_start_date())
-    << Markup(" – ") << FormatDate(audit->planned_report_date())
-    << Markup("</p>");
+    << Markup(" · ") << FormatDate(audit->planned_start_date()) << Markup(" – ")
+    << FormatDate(audit->planned_report_date()) << Markup("</p>");
   Stepper(lang, h, audit->state());
   h << Markup("<p class=\"links\"><a href=\"/") << audit->name()
     << Markup("/report\">") << L(lang, "Rapporten", "The report")
     << Markup("</a>");
   if (ctx.role() != v1::ROLE_VIEWER) {
-    h << Markup(" · <a href=\"/") << audit->name()
-      << Markup("/transition\">") << L(lang, "Byt läge", "Change state")
-      << Markup("</a>");
+    h << Markup(" · <a href=\"/") << audit->name() << Markup("/transition\">")
+      << L(lang, "Byt läge", "Change state") << Markup("</a>");
   }
   h << Markup("</p>");
   Missing(ctx, h, *audit, c);
@@ -376,8 +373,7 @@ HttpResponse AuditPage(const Ctx& ctx, const std::vector<std::string>& ids) {
     << L(lang, "Återkoppling till brukarna", "Feedback to service users")
     << Markup("</h2>");
   if (Writes(ctx.role())) {
-    h << Markup("<p><a href=\"/") << audit->name()
-      << Markup("/feedback/new\">")
+    h << Markup("<p><a href=\"/") << audit->name() << Markup("/feedback/new\">")
       << L(lang, "Registrera återkoppling", "Record feedback")
       << Markup("</a></p>");
   }
@@ -392,8 +388,9 @@ HttpResponse AuditPage(const Ctx& ctx, const std::vector<std::string>& ids) {
     if (!f.note().empty()) h << Markup(" – ") << f.note();
     h << Markup("</li>");
   }
-  h << Markup("</ul></section><section aria-labelledby=\"history\">"
-              "<h2 id=\"history\">")
+  h << Markup(
+           "</ul></section><section aria-labelledby=\"history\">"
+           "<h2 id=\"history\">")
     << L(lang, "Historik", "History") << Markup("</h2><ol class=\"history\">");
   for (const v1::Event& e : c.events) {
     h << Markup("<li>") << FormatTime(e.time()) << Markup(" ") << e.actor()
@@ -413,11 +410,9 @@ HttpResponse RevisionsPage(const Ctx& ctx, const std::vector<std::string>& ids,
   Lang lang = ctx.lang;
   v1::ListRevisionsRequest request;
   request.set_name(Cat("audits/", ids[0],
-                                finding ? "/findings/" : "/recommendations/",
-                                ids[1]));
+                       finding ? "/findings/" : "/recommendations/", ids[1]));
   Html h;
-  auto one = [&](std::string_view text, int revision,
-                 std::string_view reason) {
+  auto one = [&](std::string_view text, int revision, std::string_view reason) {
     h << Markup("<article class=\"card\"><p class=\"meta\">")
       << L(lang, "Version ", "Version ") << revision + 1;
     if (!reason.empty()) h << Markup(": ") << reason;
@@ -451,18 +446,15 @@ HttpResponse ReportPage(const Ctx& ctx, const std::vector<std::string>& ids) {
   std::string base = Cat("/audits/", ids[0], "/report");
   Html h;
   h << Markup("<p class=\"links\"><a href=\"") << base
-    << Markup(".md\" download>") << L(lang, "Ladda ner Markdown",
-                                      "Download Markdown")
+    << Markup(".md\" download>")
+    << L(lang, "Ladda ner Markdown", "Download Markdown")
     << Markup("</a> · <a href=\"") << base << Markup(".csv\" download>")
     << L(lang, "Ladda ner CSV", "Download CSV") << Markup("</a> · <a href=\"/")
     << audit->name() << Markup("\">")
     << L(lang, "Tillbaka till revisionen", "Back to the audit")
     << Markup("</a></p><iframe class=\"report\" src=\"") << base
-    << Markup(".html\" title=\"") << audit->title()
-    << Markup("\"></iframe>");
-  return Page(ctx, Cat(L(lang, "Rapport: ", "Report: "),
-                                audit->title()),
-              h);
+    << Markup(".html\" title=\"") << audit->title() << Markup("\"></iframe>");
+  return Page(ctx, Cat(L(lang, "Rapport: ", "Report: "), audit->title()), h);
 }
 
 // The report as brevisd renders it (escaped there, server/report), served
@@ -501,8 +493,7 @@ HttpResponse ReportFile(const Ctx& ctx, const std::vector<std::string>& ids,
     response.body = report->markdown();
     response.content_type = "text/markdown; charset=utf-8";
     response.headers.emplace_back(
-        "Content-Disposition",
-        Cat("attachment; filename=\"", ids[0], ".md\""));
+        "Content-Disposition", Cat("attachment; filename=\"", ids[0], ".md\""));
   } else {
     response.body = report->html();
     response.headers.emplace_back(
@@ -533,10 +524,10 @@ void AddPages(Router<WebApp::PageHandler>& router) {
   router.Add("GET", "/audits/{}/findings/{}/revisions",
              [](const Ctx& c, Ids ids) { return RevisionsPage(c, ids, true); });
   router.Add("GET POST", "/audits/{}/recommendations/new", RecommendationForm);
-  router.Add("GET", "/audits/{}/recommendations/{}/revisions",
-             [](const Ctx& c, Ids ids) { return RevisionsPage(c, ids, false); });
-  router.Add("GET POST", "/audits/{}/recommendations/{}/respond",
-             ResponseForm);
+  router.Add(
+      "GET", "/audits/{}/recommendations/{}/revisions",
+      [](const Ctx& c, Ids ids) { return RevisionsPage(c, ids, false); });
+  router.Add("GET POST", "/audits/{}/recommendations/{}/respond", ResponseForm);
   router.Add("GET POST", "/audits/{}/recommendations/{}/verdict", VerdictForm);
   router.Add("GET POST", "/audits/{}/recommendations/{}/actions/new",
              ActionForm);

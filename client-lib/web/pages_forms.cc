@@ -19,10 +19,10 @@ std::string RecName(const std::vector<std::string>& ids) {
 // come from our forms: the caller answers with BadRequestPage. Empty is
 // passed on as UNSPECIFIED so that brevisd names the required field.
 
-#define BREVIS_ENUM_FIELD(ctx, name, Type, out)                            \
-  do {                                                                     \
+#define BREVIS_ENUM_FIELD(ctx, name, Type, out)                    \
+  do {                                                             \
     if (!ParseChoice((ctx).req.Form(name), v1::Type##_Parse, out)) \
-      return BadRequestPage((ctx), name, (ctx).req.Form(name));            \
+      return BadRequestPage((ctx), name, (ctx).req.Form(name));    \
   } while (0)
 
 // A date field: brevis-web checks the shape, brevisd the calendar.
@@ -43,7 +43,8 @@ std::vector<std::pair<std::string, std::string>> Groups(Lang lang) {
                                          v1::InformantGroup_descriptor());
 }
 
-HttpResponse Back(const std::vector<std::string>& ids, std::string_view anchor) {
+HttpResponse Back(const std::vector<std::string>& ids,
+                  std::string_view anchor) {
   return Redirect(Cat("/audits/", ids[0], anchor));
 }
 
@@ -71,8 +72,7 @@ HttpResponse FindingForm(const Ctx& ctx, const std::vector<std::string>& ids) {
     f->set_text(ctx.req.Form("text"));
     for (const std::string& g : ctx.req.FormAll("informant_groups")) {
       v1::InformantGroup group;
-      if (!ParseChoice(g, v1::InformantGroup_Parse, &group) ||
-          group == 0) {
+      if (!ParseChoice(g, v1::InformantGroup_Parse, &group) || group == 0) {
         return BadRequestPage(ctx, "informant_groups", g);
       }
       f->add_informant_groups(group);
@@ -88,8 +88,9 @@ HttpResponse FindingForm(const Ctx& ctx, const std::vector<std::string>& ids) {
       int article;
       if (!ParseInt(part, &article)) {
         form.SetError("child_rights_articles",
-                      L(lang, "Ange artiklarnas nummer åtskilda av komma, "
-                              "t.ex. 3, 12.",
+                      L(lang,
+                        "Ange artiklarnas nummer åtskilda av komma, "
+                        "t.ex. 3, 12.",
                         "Give the articles' numbers separated by commas, "
                         "e.g. 3, 12."));
         break;
@@ -130,8 +131,7 @@ HttpResponse FindingForm(const Ctx& ctx, const std::vector<std::string>& ids) {
   form.Checkbox(h, "sip", L(lang, "Gäller SIP", "Concerns SIP"), false);
   form.End(h, L(lang, "Spara iakttagelsen", "Save the finding"));
   BackLink(ctx, h, ids);
-  return Page(ctx, L(lang, "Ny iakttagelse", "New finding"), h,
-              form.status());
+  return Page(ctx, L(lang, "Ny iakttagelse", "New finding"), h, form.status());
 }
 
 HttpResponse RecommendationForm(const Ctx& ctx,
@@ -151,7 +151,8 @@ HttpResponse RecommendationForm(const Ctx& ctx,
     }
     auto created = ctx.brevis->CreateRecommendation(request);
     if (created.ok()) return Back(ids, Cat("#", LastId(created->name())));
-    if (!form.Absorb(created.status())) return StatusPage(ctx, created.status());
+    if (!form.Absorb(created.status()))
+      return StatusPage(ctx, created.status());
   }
   v1::ListFindingsRequest list;
   list.set_parent(AuditName(ids));
@@ -159,17 +160,17 @@ HttpResponse RecommendationForm(const Ctx& ctx,
   if (!findings.ok()) return StatusPage(ctx, findings.status());
   std::vector<std::pair<std::string, std::string>> options;
   for (const v1::Finding& f : *findings) {
-    options.emplace_back(LastId(f.name()),
-                         Cat(FocusAreaName(lang, f.focus_area()), ": ",
-                                      f.text()));
+    options.emplace_back(
+        LastId(f.name()),
+        Cat(FocusAreaName(lang, f.focus_area()), ": ", f.text()));
   }
   Html h;
   form.Begin(h, Cat("/audits/", ids[0], "/recommendations/new"));
   form.TextArea(h, "text", L(lang, "Rekommendation", "Recommendation"), "");
-  form.Select(h, "priority", L(lang, "Prioritet", "Priority"),
-              EnumOptions<v1::Priority>(lang, PriorityName,
-                                        v1::Priority_descriptor()),
-              "");
+  form.Select(
+      h, "priority", L(lang, "Prioritet", "Priority"),
+      EnumOptions<v1::Priority>(lang, PriorityName, v1::Priority_descriptor()),
+      "");
   form.Checkboxes(h, "findings",
                   L(lang, "Svarar på iakttagelserna", "Answers the findings"),
                   options, {});
@@ -233,10 +234,10 @@ HttpResponse VerdictForm(const Ctx& ctx, const std::vector<std::string>& ids) {
   Html h;
   h << Markup("<blockquote>") << rec->text() << Markup("</blockquote>");
   form.Begin(h, Cat("/", RecName(ids), "/verdict"));
-  form.Select(h, "verdict", L(lang, "Bedömning", "Verdict"),
-              EnumOptions<v1::Verdict>(lang, VerdictName,
-                                       v1::Verdict_descriptor()),
-              v1::Verdict_Name(rec->verdict().verdict()));
+  form.Select(
+      h, "verdict", L(lang, "Bedömning", "Verdict"),
+      EnumOptions<v1::Verdict>(lang, VerdictName, v1::Verdict_descriptor()),
+      v1::Verdict_Name(rec->verdict().verdict()));
   form.TextArea(h, "comment", L(lang, "Kommentar", "Comment"),
                 rec->verdict().comment(), false);
   form.End(h, L(lang, "Spara bedömningen", "Save the verdict"));
@@ -264,10 +265,9 @@ HttpResponse ActionForm(const Ctx& ctx, const std::vector<std::string>& ids) {
   Html h;
   form.Begin(h, Cat("/", RecName(ids), "/actions/new"));
   form.TextArea(h, "description", L(lang, "Åtgärd", "Action"), "");
-  form.TextInput(h, "responsible",
-                 L(lang, "Ansvarig (roll eller namn)",
-                   "Responsible (role or name)"),
-                 "");
+  form.TextInput(
+      h, "responsible",
+      L(lang, "Ansvarig (roll eller namn)", "Responsible (role or name)"), "");
   form.TextInput(h, "due_date", L(lang, "Klart senast", "Due date"), "",
                  "date");
   form.End(h, L(lang, "Spara åtgärden", "Save the action"));
@@ -306,7 +306,8 @@ HttpResponse ActionPage(const Ctx& ctx, const std::vector<std::string>& ids) {
   auto action = ctx.brevis->GetAction(get);
   if (!action.ok()) return StatusPage(ctx, action.status());
   Html h;
-  h << Markup("<p>") << action->description() << Markup("</p><p class=\"meta\">")
+  h << Markup("<p>") << action->description()
+    << Markup("</p><p class=\"meta\">")
     << L(lang, "Ansvarig: ", "Responsible: ") << action->responsible()
     << Markup(" · ") << L(lang, "senast ", "due ")
     << FormatDate(action->due_date()) << Markup(" · ")
@@ -324,8 +325,9 @@ HttpResponse ActionPage(const Ctx& ctx, const std::vector<std::string>& ids) {
     h << Markup("<h2>") << L(lang, "Ändra status", "Change status")
       << Markup("</h2>");
     form.Begin(h, Cat("/", name));
-    h << Markup("<input type=\"hidden\" name=\"what\" value=\"status\">"
-                "<input type=\"hidden\" name=\"etag\" value=\"")
+    h << Markup(
+             "<input type=\"hidden\" name=\"what\" value=\"status\">"
+             "<input type=\"hidden\" name=\"etag\" value=\"")
       << action->etag() << Markup("\">");
     form.Select(h, "status", L(lang, "Status", "Status"),
                 EnumOptions<v1::ActionStatus>(lang, ActionStatusName,
@@ -359,8 +361,8 @@ HttpResponse SessionForm(const Ctx& ctx, const std::vector<std::string>& ids) {
     s->set_informant_group(group);
     int count = 0;
     if (!ParseInt(ctx.req.Form("participant_count"), &count)) {
-      form.SetError("participant_count",
-                    L(lang, "Ange ett heltal, 1-1000.", "Give a whole number, 1-1000."));
+      form.SetError("participant_count", L(lang, "Ange ett heltal, 1-1000.",
+                                           "Give a whole number, 1-1000."));
     }
     s->set_participant_count(count);
     if (DateField(ctx, form, "date", s->mutable_date()) && !form.has_error()) {
@@ -404,8 +406,7 @@ HttpResponse FeedbackForm(const Ctx& ctx, const std::vector<std::string>& ids) {
     f->set_form(kind);
     for (const std::string& g : ctx.req.FormAll("audiences")) {
       v1::InformantGroup group;
-      if (!ParseChoice(g, v1::InformantGroup_Parse, &group) ||
-          group == 0) {
+      if (!ParseChoice(g, v1::InformantGroup_Parse, &group) || group == 0) {
         return BadRequestPage(ctx, "audiences", g);
       }
       f->add_audiences(group);
@@ -422,7 +423,8 @@ HttpResponse FeedbackForm(const Ctx& ctx, const std::vector<std::string>& ids) {
   Html h;
   form.Begin(h, Cat("/audits/", ids[0], "/feedback/new"));
   form.TextInput(h, "date", L(lang, "Datum", "Date"), "", "date");
-  form.Checkboxes(h, "audiences", L(lang, "Till vilka grupper", "To which groups"),
+  form.Checkboxes(h, "audiences",
+                  L(lang, "Till vilka grupper", "To which groups"),
                   Groups(lang), {});
   form.Select(h, "form", L(lang, "Form", "Form"),
               EnumOptions<v1::FeedbackForm>(lang, FeedbackFormName,
@@ -457,13 +459,14 @@ HttpResponse TransitionForm(const Ctx& ctx,
   h << Markup("<p>") << L(lang, "Nu: ", "Now: ")
     << StateName(lang, audit->state()) << Markup("</p>");
   form.Begin(h, Cat("/audits/", ids[0], "/transition"));
-  form.Select(h, "state", L(lang, "Nytt läge", "New state"),
-              EnumOptions<v1::AuditState>(lang, StateName,
-                                          v1::AuditState_descriptor()),
-              "");
+  form.Select(
+      h, "state", L(lang, "Nytt läge", "New state"),
+      EnumOptions<v1::AuditState>(lang, StateName, v1::AuditState_descriptor()),
+      "");
   form.TextArea(h, "reason",
-                L(lang, "Skäl (krävs för att avbryta, återöppna, eller "
-                        "publicera med obesvarade förbättringsområden)",
+                L(lang,
+                  "Skäl (krävs för att avbryta, återöppna, eller "
+                  "publicera med obesvarade förbättringsområden)",
                   "Reason (required to cancel, to reopen, or to publish "
                   "with unanswered improvement areas)"),
                 "", false);

@@ -50,8 +50,8 @@ void ActionList(const Ctx& ctx, Html& h, std::vector<v1::Action> actions) {
   }
   h << Markup("<ul class=\"cards\">");
   for (const v1::Action& action : actions) {
-    h << Markup("<li") << (action.overdue() ? Markup(" class=\"overdue\"")
-                                            : Markup(""))
+    h << Markup("<li")
+      << (action.overdue() ? Markup(" class=\"overdue\"") : Markup(""))
       << Markup("><a href=\"/") << action.name() << Markup("\">")
       << action.description() << Markup("</a> <span>")
       << ActionStatusName(lang, action.status()) << Markup(", ")
@@ -121,8 +121,7 @@ HttpResponse StartPage(const Ctx& ctx, const std::vector<std::string>&) {
         << Markup("</a></li><li><a href=\"/units\">")
         << L(lang, "Enheter", "Units")
         << Markup("</a></li><li><a href=\"/principals\">")
-        << L(lang, "Personer och inloggningslänkar",
-             "People and sign-in links")
+        << L(lang, "Personer och inloggningslänkar", "People and sign-in links")
         << Markup("</a></li><li><a href=\"/overview\">")
         << L(lang, "Regional översikt", "Regional overview")
         << Markup("</a></li></ul><h2>") << L(lang, "Revisioner", "Audits")
@@ -167,10 +166,9 @@ HttpResponse OverviewPage(const Ctx& ctx, const std::vector<std::string>&) {
     }
     h << Markup("</td><td>") << summary->open_actions() << Markup("</td><td>")
       << summary->overdue_actions() << Markup("</td><td>")
-      << Cat(static_cast<int>(summary->implemented_share() * 100 +
-                                       0.5),
-                      " % (", summary->implemented_recommendations(), "/",
-                      summary->assessed_recommendations(), ")")
+      << Cat(static_cast<int>(summary->implemented_share() * 100 + 0.5), " % (",
+             summary->implemented_recommendations(), "/",
+             summary->assessed_recommendations(), ")")
       << Markup("</td></tr>");
   }
   h << Markup("</tbody></table><h2>")

@@ -90,13 +90,12 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
     return response;
   }
   if (path == "/lang") {
-    HttpResponse response =
-        Redirect(SafeNext(request.Param("next")));
+    HttpResponse response = Redirect(SafeNext(request.Param("next")));
     response.headers.emplace_back(
         "Set-Cookie",
         Cat(kLangCookie, "=", LangCode(ParseLang(request.Param("to"))),
-                     "; Path=/; Max-Age=31536000; SameSite=Lax",
-                     options_.tls ? "; Secure" : ""));
+            "; Path=/; Max-Age=31536000; SameSite=Lax",
+            options_.tls ? "; Secure" : ""));
     return response;
   }
   if (path == "/sign-in") {
@@ -168,8 +167,9 @@ HttpResponse WebApp::SignInPage(const Ctx& ctx) {
   h << Markup("<p>")
     << L(lang, "Tryck på knappen för att logga in i brevis.",
          "Press the button to sign in to brevis.")
-    << Markup("</p><form method=\"post\" action=\"/sign-in\">"
-              "<input type=\"hidden\" name=\"link\" value=\"")
+    << Markup(
+           "</p><form method=\"post\" action=\"/sign-in\">"
+           "<input type=\"hidden\" name=\"link\" value=\"")
     << link << Markup("\"><input type=\"hidden\" name=\"next\" value=\"")
     << next << Markup("\"><button type=\"submit\">")
     << L(lang, "Logga in", "Sign in") << Markup("</button></form>");
@@ -187,16 +187,15 @@ HttpResponse WebApp::SignIn(const Ctx& ctx) {
         redeemed.status().code() == absl::StatusCode::kInvalidArgument) {
       std::string why(redeemed.status().message());
       std::string text =
-          lang == Lang::kEn
-              ? std::string(why)
+          lang == Lang::kEn ? std::string(why)
           : why.find("used") != std::string::npos
               ? "Inloggningslänken har redan använts. Be samordnaren om en ny."
           : why.find("expired") != std::string::npos
               ? "Inloggningslänken har gått ut. Be samordnaren om en ny."
               : "Inloggningslänken fungerar inte. Be samordnaren om en ny.";
-      return MessagePage(
-          ctx, 403, L(lang, "Inloggningen misslyckades", "Sign-in failed"),
-          text);
+      return MessagePage(ctx, 403,
+                         L(lang, "Inloggningen misslyckades", "Sign-in failed"),
+                         text);
     }
     return StatusPage(ctx, redeemed.status());
   }
@@ -218,9 +217,9 @@ HttpResponse WebApp::SignIn(const Ctx& ctx) {
   std::string id = sessions_.Create(std::move(session));
   HttpResponse response = Redirect(SafeNext(ctx.req.Form("next")));
   response.headers.emplace_back(
-      "Set-Cookie", Cat(SessionCookieName(), "=", id,
-                                 "; Path=/; HttpOnly; SameSite=Lax",
-                                 options_.tls ? "; Secure" : ""));
+      "Set-Cookie",
+      Cat(SessionCookieName(), "=", id, "; Path=/; HttpOnly; SameSite=Lax",
+          options_.tls ? "; Secure" : ""));
   return response;
 }
 
@@ -229,9 +228,8 @@ HttpResponse WebApp::SignOut(const Ctx&, const WebSession& session) {
   HttpResponse response = Redirect("/sign-in?signed_out=1");
   response.headers.emplace_back(
       "Set-Cookie",
-      Cat(SessionCookieName(),
-                   "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
-                   options_.tls ? "; Secure" : ""));
+      Cat(SessionCookieName(), "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
+          options_.tls ? "; Secure" : ""));
   return response;
 }
 
