@@ -67,8 +67,8 @@ RECOMMENDATIONS = [
 ]
 ACTIONS = [
     ("Rutin för att den unge ger sin syn före behandlingsbeslut",
-     "Enhetschef", "2026-09-30"),
-    ("Lättläst SIP-information i välkomstbrevet", "Kurator", "2026-08-31"),
+     "Enhetschef", "2027-03-31"),
+    ("Lättläst SIP-information i välkomstbrevet", "Kurator", "2027-02-28"),
 ]
 VERDICTS = ["VERDICT_IMPLEMENTED", "VERDICT_PARTLY_IMPLEMENTED"]
 
@@ -290,6 +290,7 @@ class Flows(unittest.TestCase):
                         "rationale": "Vi håller med och gör det i år."})
             b.key_press("Spara svaret")
             self.assertEqual(b.path(), self.audit_path(), b.status_text())
+            self.assertIn("accepterar: Vi håller med", b.status_text())
             b.activate(b.tab_to(lambda e, r=recommendation: (
                 e.get_attribute("href") or "").endswith(f"/{r}/actions/new"),
                 "Ny åtgärd"), Keys.ENTER)
@@ -340,9 +341,16 @@ class Flows(unittest.TestCase):
 
     def test_5_viewer_sees_it_in_the_overview(self):
         self.sign_in(self.viewer)
-        self.click_href("/overview")
-        page = self.b.status_text()
-        self.assertIn("BUP Prima Handen", page)
+        # The viewer's start page is the regional overview.
+        for path in ("/", "/overview"):
+            self.b.open(path)
+            self.assertEqual(self.b.heading(), "Regional översikt")
+            page = self.b.status_text()
+            self.assertIn("BUP Prima Handen avslutad: 1", page)
+            # One of two recommendations implemented at follow-up (the
+            # other partly, which does not count).
+            self.assertIn("50 % (1/2)", page)
+            self.assertIn(TITLE, page)
         self.b.screenshot("overview")
         self.sign_out()
 

@@ -22,7 +22,6 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 # How long a server may take to say it is listening, and to stop.
@@ -244,8 +243,16 @@ class Browser:
             element.click()
         else:
             element.send_keys(key)
+        def gone(_):
+            # Stale, or (Chromium, mid-navigation) a node of no document.
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
         wait = WebDriverWait(self.driver, PAGE_SECONDS)
-        wait.until(expected_conditions.staleness_of(old))
+        wait.until(gone)
         wait.until(lambda d: d.execute_script(
             "return document.readyState;") == "complete")
         self.check_page()
@@ -361,7 +368,8 @@ class Browser:
 
     def key_fill(self, fields):
         """Fills fields with the keyboard alone: Tab to each, then type (a
-        select takes its option's visible text typed; a checkbox Space)."""
+        select is moved with Home and Down to the option whose visible text
+        is the value; a checkbox takes Space)."""
         for name, value in fields.items():
             field = self.tab_to_field(name)
             kind = (field.get_attribute("type") or "").lower()
@@ -369,7 +377,18 @@ class Browser:
                 if field.is_selected() != bool(value):
                     field.send_keys(Keys.SPACE)
             elif field.tag_name == "select":
-                field.send_keys(value)
+                # Home, then Down until the option shows: typing its name
+                # would search from the option already chosen.
+                field.send_keys(Keys.HOME)
+                options = field.find_elements(By.TAG_NAME, "option")
+                for _ in options:
+                    chosen = field.find_element(By.CSS_SELECTOR,
+                                                "option:checked").text.strip()
+                    if chosen == value:
+                        break
+                    field.send_keys(Keys.ARROW_DOWN)
+                else:
+                    raise AssertionError(f"no option {value!r} in {name!r}")
             else:
                 field.send_keys(Keys.CONTROL, "a")
                 field.send_keys(value)
@@ -403,16 +422,19 @@ class Browser:
         try:
             self._axe("390 px")
             # What sticks out past the screen's right edge: the innermost
-            # such elements, as tag#id.class.
+            # such elements, as parent > tag#id.class.
             width, culprits = self.driver.execute_script(
                 "const w = document.documentElement.clientWidth;"
                 "const wide = [...document.querySelectorAll('body *')].filter("
-                "  e => e.getBoundingClientRect().right > w + 1);"
+                "  e => e.getBoundingClientRect().right > w + 1 ||"
+                "  e.scrollWidth > e.clientWidth + 1);"
                 "const inner = wide.filter(e => !wide.some("
                 "  o => o !== e && e.contains(o)));"
-                "return [document.documentElement.scrollWidth, inner.slice(0, 5)"
-                "  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +"
-                "  [...e.classList].map(c => '.' + c).join(''))];")
+                "const name = e => e.tagName.toLowerCase() +"
+                "  (e.id ? '#' + e.id : '') +"
+                "  [...e.classList].map(c => '.' + c).join('');"
+                "return [document.documentElement.scrollWidth, [...new Set("
+                "  inner.map(e => name(e.parentElement) + ' > ' + name(e)))]];")
             if width > PHONE[0]:
                 self.overflows.append(f"{self.path()}: {width} px wide at "
                                       f"{PHONE[0]} px: {', '.join(culprits)}")
