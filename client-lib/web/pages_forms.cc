@@ -2,6 +2,8 @@
 // to brevisd; a refusal shows the form again with the message at the field
 // brevisd names and what the person typed kept.
 
+#include <optional>
+
 #include "client-lib/web/cat.h"
 #include "client-lib/web/pages.h"
 
@@ -48,6 +50,28 @@ HttpResponse Back(const std::vector<std::string>& ids,
   return Redirect(Cat("/audits/", ids[0], anchor));
 }
 
+// A new-item form is shown only to someone brevisd lets read the audit or
+// recommendation it belongs to: brevis-web asks first, so another unit's
+// audit gives the same plain 404 as a missing one, and brevis-web never
+// decides on its own who may see what. (A POST needs no such read: brevisd
+// refuses the create itself.)
+std::optional<HttpResponse> RefuseUnlessVisible(
+    const Ctx& ctx, const std::vector<std::string>& ids) {
+  if (ctx.post()) return std::nullopt;
+  absl::Status status;
+  if (ids.size() >= 2) {
+    v1::GetRecommendationRequest get;
+    get.set_name(RecName(ids));
+    status = ctx.brevis->GetRecommendation(get).status();
+  } else {
+    v1::GetAuditRequest get;
+    get.set_name(AuditName(ids));
+    status = ctx.brevis->GetAudit(get).status();
+  }
+  if (status.ok()) return std::nullopt;
+  return StatusPage(ctx, status);
+}
+
 void BackLink(const Ctx& ctx, Html& h, const std::vector<std::string>& ids) {
   h << Markup("<p><a href=\"/audits/") << ids[0] << Markup("\">")
     << L(ctx.lang, "Tillbaka till revisionen", "Back to the audit")
@@ -57,6 +81,7 @@ void BackLink(const Ctx& ctx, Html& h, const std::vector<std::string>& ids) {
 }  // namespace
 
 HttpResponse FindingForm(const Ctx& ctx, const std::vector<std::string>& ids) {
+  if (auto refused = RefuseUnlessVisible(ctx, ids)) return *refused;
   Lang lang = ctx.lang;
   FormState form(ctx);
   if (ctx.post()) {
@@ -136,6 +161,7 @@ HttpResponse FindingForm(const Ctx& ctx, const std::vector<std::string>& ids) {
 
 HttpResponse RecommendationForm(const Ctx& ctx,
                                 const std::vector<std::string>& ids) {
+  if (auto refused = RefuseUnlessVisible(ctx, ids)) return *refused;
   Lang lang = ctx.lang;
   FormState form(ctx);
   if (ctx.post()) {
@@ -246,6 +272,7 @@ HttpResponse VerdictForm(const Ctx& ctx, const std::vector<std::string>& ids) {
 }
 
 HttpResponse ActionForm(const Ctx& ctx, const std::vector<std::string>& ids) {
+  if (auto refused = RefuseUnlessVisible(ctx, ids)) return *refused;
   Lang lang = ctx.lang;
   FormState form(ctx);
   if (ctx.post()) {
@@ -347,6 +374,7 @@ HttpResponse ActionPage(const Ctx& ctx, const std::vector<std::string>& ids) {
 }
 
 HttpResponse SessionForm(const Ctx& ctx, const std::vector<std::string>& ids) {
+  if (auto refused = RefuseUnlessVisible(ctx, ids)) return *refused;
   Lang lang = ctx.lang;
   FormState form(ctx);
   if (ctx.post()) {
@@ -395,6 +423,7 @@ HttpResponse SessionForm(const Ctx& ctx, const std::vector<std::string>& ids) {
 }
 
 HttpResponse FeedbackForm(const Ctx& ctx, const std::vector<std::string>& ids) {
+  if (auto refused = RefuseUnlessVisible(ctx, ids)) return *refused;
   Lang lang = ctx.lang;
   FormState form(ctx);
   if (ctx.post()) {

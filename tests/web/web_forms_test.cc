@@ -285,5 +285,30 @@ TEST_F(WebFormsTest, RevisionsOfPublishedText) {
             404);
 }
 
+// Every page under another unit's audit, forms for new items included, is
+// the same plain 404 as a missing one: brevis-web asks brevisd before it
+// shows anything, it never decides who may see what.
+TEST_F(WebFormsTest, EveryPageOfAnotherUnitsAuditIsA404) {
+  ASSERT_NO_FATAL_FAILURE(Publish());
+  std::string finding_revisions = "/" + finding_ + "/revisions";
+  std::string other = SignIn(other_manager_);
+  std::string audit = "/" + audit_;
+  for (const std::string& page : std::vector<std::string>{
+           audit, audit + "/report", audit + "/report.html",
+           audit + "/report.md", audit + "/report.csv", audit + "/transition",
+           audit + "/sessions/new", audit + "/findings/new",
+           audit + "/recommendations/new", audit + "/feedback/new",
+           finding_revisions, RecPath() + "/revisions", RecPath() + "/respond",
+           RecPath() + "/verdict", RecPath() + "/actions/new"}) {
+    EXPECT_EQ(Send(http::verb::get, page, other).status, 404) << page;
+  }
+  // The unit's own manager gets the forms of their unit's audit.
+  std::string own = SignIn(manager_);
+  for (const std::string& page : std::vector<std::string>{
+           RecPath() + "/respond", RecPath() + "/actions/new"}) {
+    EXPECT_EQ(Send(http::verb::get, page, own).status, 200) << page;
+  }
+}
+
 }  // namespace
 }  // namespace brevis::web::testing
