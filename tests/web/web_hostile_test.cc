@@ -237,19 +237,11 @@ TEST_F(WebHostileTest, EveryTextFieldOfEveryFormComesBackEscaped) {
                          .name();
           Move(S::AUDIT_STATE_REPORTING);
           break;
-        case S::AUDIT_STATE_REPORTING: {
-          v1::CreateRecommendationRequest r;
-          r.set_parent(audit_);
-          r.mutable_recommendation()->set_text("Förklara SIP.");
-          r.mutable_recommendation()->set_priority(v1::PRIORITY_HIGH);
-          r.mutable_recommendation()->add_findings(finding_);
-          auto rec = admin_->CreateRecommendation(r);
-          ASSERT_TRUE(rec.ok()) << rec.status();
-          recommendation_ = rec->name();
+        case S::AUDIT_STATE_REPORTING:
+          ASSERT_NO_FATAL_FAILURE(AnswerFinding());
           Move(S::AUDIT_STATE_PUBLISHED);
           ASSERT_NO_FATAL_FAILURE(MakeAction());
           break;
-        }
         case S::AUDIT_STATE_PUBLISHED: {
           v1::RespondToRecommendationRequest r;
           r.set_name(recommendation_);
