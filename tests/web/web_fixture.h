@@ -245,6 +245,13 @@ class WebHttpTest : public ::testing::Test {
                           "Unga vet inte vad en SIP är.")
                    .name();
     Move(v1::AUDIT_STATE_REPORTING);
+    ASSERT_NO_FATAL_FAILURE(AnswerFinding());
+    Move(v1::AUDIT_STATE_PUBLISHED);
+  }
+
+  // A recommendation answering finding_ (recommendation_), the audit in
+  // REPORTING.
+  void AnswerFinding() {
     v1::CreateRecommendationRequest r;
     r.set_parent(audit_);
     r.mutable_recommendation()->set_text("Förklara SIP för unga.");
@@ -253,7 +260,6 @@ class WebHttpTest : public ::testing::Test {
     auto rec = admin_->CreateRecommendation(r);
     ASSERT_TRUE(rec.ok()) << rec.status();
     recommendation_ = rec->name();
-    Move(v1::AUDIT_STATE_PUBLISHED);
   }
 
   // The CSRF token of the session, read from `page` (any signed-in page).

@@ -9,7 +9,10 @@ namespace brevis::web::testing {
 namespace {
 
 const std::string kHostile = "<script>alert(\"x\")</script> & 'q'\r\nX";
-// How kHostile reads escaped (CR LF are not special in HTML).
+// The same on one line: one-line fields refuse CR LF, and this one is saved
+// and shown.
+const std::string kHostileLine = "<script>alert(\"x\")</script> & 'q' X";
+// How both read escaped (CR LF are not special in HTML).
 const std::string kEscaped =
     "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;";
 
@@ -20,9 +23,10 @@ struct Row {
   Who who;
   std::string form;   // the form's path; {audit}, {rec}, {action}, {person}
   Fields fields;      // valid values of the other fields
-  std::string field;  // the field that gets kHostile
-  // Where a saved value is shown ("" for the redirect's Location); a
-  // refused one is checked in the form shown again.
+  std::string field;  // the field that gets kHostile (then kHostileLine)
+  // Where a saved value is shown ("" for the redirect's Location; "{new
+  // action}" the page of the action the row made); a refused one is checked
+  // in the form shown again.
   std::string shown_at;
   // False for a hidden field the form does not echo (the action's etag).
   bool echoed = true;
@@ -42,6 +46,7 @@ class WebHostileTest : public WebHttpTest {
     put("{person}", "/" + auditor_);
     put("{unit}", unit_);
     put("{auditor}", auditor_);
+    put("{finding}", LastId(finding_));
     return text;
   }
 
@@ -58,21 +63,38 @@ class WebHostileTest : public WebHttpTest {
     action_ = a->name();
   }
 
-  void Check(const Row& row, const std::string& cookie,
-             const std::string& csrf) {
-    std::string where = Fill(row.form) + " field " + row.field;
+  // The page of the action whose responsible is `responsible`.
+  std::string NewAction(const std::string& responsible) {
+    v1::ListActionsRequest list;
+    list.set_filter("audit = \"" + audit_ + "\"");
+    auto actions = admin_->ListActions(list);
+    EXPECT_TRUE(actions.ok()) << actions.status();
+    if (!actions.ok()) return "/";
+    for (const v1::Action& a : actions->actions()) {
+      if (a.responsible() == responsible) return "/" + a.name();
+    }
+    ADD_FAILURE() << "no action with the responsible " << responsible;
+    return "/";
+  }
+
+  void Check(const Row& row, const std::string& cookie, const std::string& csrf,
+             const std::string& hostile) {
+    std::string where = Fill(row.form) + " field " + row.field +
+                        (hostile == kHostile ? "" : " (one line)");
     Fields fields;
     for (const auto& [name, value] : row.fields) {
       fields.emplace_back(name, Fill(value));
     }
-    fields.emplace_back(row.field, kHostile);
+    fields.emplace_back(row.field, hostile);
     Reply r = Post(Fill(row.form), cookie, csrf, fields);
     EXPECT_EQ(r.body.find("<script>"), std::string::npos) << where;
     ASSERT_TRUE(r.status == 303 || r.status == 422 || r.status == 400)
         << where << ": " << r.status << "\n"
         << r.body;
     if (r.status == 303) {
-      std::string page = row.shown_at.empty() ? r.location : Fill(row.shown_at);
+      std::string page = row.shown_at.empty()             ? r.location
+                         : row.shown_at == "{new action}" ? NewAction(hostile)
+                                                          : Fill(row.shown_at);
       page = page.substr(0, page.find('#'));
       Reply shown = Send(http::verb::get, page, cookie);
       EXPECT_EQ(shown.status, 200) << where << " shown at " << page;
@@ -168,7 +190,7 @@ TEST_F(WebHostileTest, EveryTextFieldOfEveryFormComesBackEscaped) {
       {S::AUDIT_STATE_REPORTING,
        Who::kAuditor,
        "{audit}/recommendations/new",
-       {{"priority", "PRIORITY_LOW"}},
+       {{"priority", "PRIORITY_LOW"}, {"findings", "{finding}"}},
        "text",
        ""},
       // The unit's forms once published.
@@ -181,7 +203,7 @@ TEST_F(WebHostileTest, EveryTextFieldOfEveryFormComesBackEscaped) {
       {S::AUDIT_STATE_PUBLISHED, Who::kManager, "{rec}/actions/new",
        without(action, "description"), "description", ""},
       {S::AUDIT_STATE_PUBLISHED, Who::kManager, "{rec}/actions/new",
-       without(action, "responsible"), "responsible", "{action}"},
+       without(action, "responsible"), "responsible", "{new action}"},
       {S::AUDIT_STATE_PUBLISHED, Who::kManager, "{rec}/actions/new",
        without(action, "due_date"), "due_date", ""},
       {S::AUDIT_STATE_PUBLISHED,
@@ -237,27 +259,26 @@ TEST_F(WebHostileTest, EveryTextFieldOfEveryFormComesBackEscaped) {
                          .name();
           Move(S::AUDIT_STATE_REPORTING);
           break;
-        case S::AUDIT_STATE_REPORTING: {
-          v1::CreateRecommendationRequest r;
-          r.set_parent(audit_);
-          r.mutable_recommendation()->set_text("Förklara SIP.");
-          r.mutable_recommendation()->set_priority(v1::PRIORITY_HIGH);
-          r.mutable_recommendation()->add_findings(finding_);
-          auto rec = admin_->CreateRecommendation(r);
-          ASSERT_TRUE(rec.ok()) << rec.status();
-          recommendation_ = rec->name();
+        case S::AUDIT_STATE_REPORTING:
+          ASSERT_NO_FATAL_FAILURE(AnswerFinding());
           Move(S::AUDIT_STATE_PUBLISHED);
           ASSERT_NO_FATAL_FAILURE(MakeAction());
           break;
-        }
         case S::AUDIT_STATE_PUBLISHED: {
-          v1::RespondToRecommendationRequest r;
-          r.set_name(recommendation_);
-          r.mutable_response()->set_decision(v1::RESPONSE_DECISION_ACCEPTED);
-          r.mutable_response()->set_rationale("Ja.");
-          ASSERT_TRUE(admin_->RespondToRecommendation(r).ok());
-          Move(S::AUDIT_STATE_IN_PROGRESS);
-          Move(S::AUDIT_STATE_FOLLOW_UP);
+          // The rows' recommendations too need the unit's response.
+          v1::ListRecommendationsRequest list;
+          list.set_parent(audit_);
+          auto recs = admin_->ListRecommendations(list);
+          ASSERT_TRUE(recs.ok()) << recs.status();
+          for (const v1::Recommendation& rec : recs->recommendations()) {
+            v1::RespondToRecommendationRequest r;
+            r.set_name(rec.name());
+            r.mutable_response()->set_decision(v1::RESPONSE_DECISION_ACCEPTED);
+            r.mutable_response()->set_rationale("Ja.");
+            ASSERT_TRUE(admin_->RespondToRecommendation(r).ok());
+          }
+          ASSERT_NO_FATAL_FAILURE(Move(S::AUDIT_STATE_IN_PROGRESS));
+          ASSERT_NO_FATAL_FAILURE(Move(S::AUDIT_STATE_FOLLOW_UP));
           state = S::AUDIT_STATE_IN_PROGRESS;
           break;
         }
@@ -268,7 +289,9 @@ TEST_F(WebHostileTest, EveryTextFieldOfEveryFormComesBackEscaped) {
                                                   : v1::AuditState(state + 1);
     }
     const auto& [cookie, csrf] = sessions[row.who];
-    Check(row, cookie, csrf);
+    for (const std::string& hostile : {kHostile, kHostileLine}) {
+      ASSERT_NO_FATAL_FAILURE(Check(row, cookie, csrf, hostile));
+    }
   }
   // The sign-in page echoes the link it was given in its form.
   Reply sign_in = Send(http::verb::get, "/sign-in?link=" + UrlEncode(kHostile) +
