@@ -5,6 +5,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 DB ?= var/brevis.db
 LISTEN ?= 127.0.0.1:50051
+WEB_LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
 SANITIZE_BUILD_DIR ?= build-sanitize
@@ -32,12 +33,12 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Creates the database on first run, applies new migrations on later runs,
-# then serves in the foreground until Ctrl-C.
+# Creates the database on first run (the first admin's token goes to
+# admin.token beside it), applies new migrations on later runs, starts
+# brevisd and brevis-web, prints a sign-in link for the first admin and
+# serves in the foreground until Ctrl-C (deploy/run-local.sh).
 run: build
-	@if [ ! -f $(DB) ]; then $(BUILD_DIR)/server/brevisd init --db $(DB); \
-	else $(BUILD_DIR)/server/brevisd migrate --db $(DB); fi
-	@$(BUILD_DIR)/server/brevisd serve --db $(DB) --listen $(LISTEN)
+	@bash deploy/run-local.sh $(BUILD_DIR) $(DB) $(LISTEN) $(WEB_LISTEN)
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

@@ -5,18 +5,23 @@
 #
 # Layout of the package (Debian 12, FHS):
 #   /usr/sbin/brevisd                      the server and its admin subcommands
+#   /usr/bin/brevisctl                     the command-line client
+#   /usr/sbin/brevis-web                   the web application
 #   /usr/sbin/brevis-notify                e-mail reminders from the event feed
 #   /etc/brevis/brevis-notify.toml         its example settings (conffile)
 #   /etc/brevis/brevisd.toml               example settings (conffile)
+#   /etc/brevis/brevis-web.toml            brevis-web's (conffile)
 #   /etc/default/brevis-backup             backup settings (conffile)
-#   /lib/systemd/system/                   brevisd.service, brevis-backup.*
+#   /lib/systemd/system/                   brevisd.service, brevis-web.service,
+#                                          brevis-backup.*
 #   /usr/lib/brevis/backup, prune-backups  what brevis-backup.service runs
 #   /usr/share/doc/brevis/                 copyright, changelog, guides
-#   /usr/share/man/man8/brevisd.8.gz, brevis-notify.8.gz
+#   /usr/share/man/man8/brevisd.8.gz, brevis-web.8.gz, brevis-notify.8.gz,
+#     man1/brevisctl.1.gz
 # brevisd goes to sbin: it is a daemon, and every subcommand (init, migrate,
 # backup, restore, token) is an administrator's task run as root or as the
-# brevis user. brevisctl, the client for people and scripts, will go to
-# /usr/bin.
+# brevis user. brevis-web is a daemon too, run as its own brevis-web user.
+# brevisctl, the client for people and scripts, goes to /usr/bin.
 #
 # Everything is installed in the component "brevis", and CPack packs that
 # component alone, so an install() rule added elsewhere for another purpose
@@ -34,15 +39,18 @@ set(_doc_dir share/doc/brevis)
 
 # The binary. Relative destinations follow the prefix (/usr in the package);
 # /etc and /lib/systemd/system are where Debian looks whatever the prefix.
-install(TARGETS brevisd RUNTIME DESTINATION sbin COMPONENT brevis)
+install(TARGETS brevisd brevis-web RUNTIME DESTINATION sbin COMPONENT brevis)
+install(TARGETS brevisctl RUNTIME DESTINATION bin COMPONENT brevis)
 # Every symbol resolved at start-up, then the relocation table made
 # read-only (full RELRO), as Debian's hardening flags do.
-target_link_options(brevisd PRIVATE LINKER:-z,relro LINKER:-z,now)
+foreach(_program brevisd brevis-web brevis-notify brevisctl)
+  target_link_options(${_program} PRIVATE LINKER:-z,relro LINKER:-z,now)
+endforeach()
 # brevis-notify is a daemon too (a system service of its own).
 install(TARGETS brevis-notify RUNTIME DESTINATION sbin COMPONENT brevis)
-target_link_options(brevis-notify PRIVATE LINKER:-z,relro LINKER:-z,now)
 
-install(FILES ${_deploy}/brevisd.toml ${_deploy}/brevis-notify.toml
+install(FILES ${_deploy}/brevisd.toml ${_deploy}/brevis-web.toml
+    ${_deploy}/brevis-notify.toml
   DESTINATION /etc/brevis
   PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
   COMPONENT brevis)
@@ -52,6 +60,7 @@ install(FILES ${_deploy}/systemd/brevis-backup.default
   COMPONENT brevis)
 install(FILES
     ${_deploy}/systemd/brevisd.service
+    ${_deploy}/systemd/brevis-web.service
     ${_deploy}/systemd/brevis-notify.service
     ${_deploy}/systemd/brevis-backup.service
     ${_deploy}/systemd/brevis-backup.timer
@@ -63,17 +72,14 @@ install(PROGRAMS ${_deploy}/systemd/backup.sh
 install(PROGRAMS ${_deploy}/systemd/prune-backups.sh
   DESTINATION lib/brevis RENAME prune-backups COMPONENT brevis)
 
-# brevisctl and the client library (client-lib/) are not built yet. When
-# they are: install(TARGETS brevisctl RUNTIME DESTINATION bin COMPONENT
-# brevis) here, and its manual page beside brevisd's.
-
-# The changelog and the manual page go in compressed with gzip -9n (no name,
+# The changelog and the manual pages go in compressed with gzip -9n (no name,
 # no time stamp), as Debian wants; done at configure time, and again
 # whenever either source changes.
 set(_compressed ${CMAKE_BINARY_DIR}/packaging)
 file(MAKE_DIRECTORY ${_compressed})
 foreach(_pair "changelog;changelog.Debian.gz" "brevisd.8;brevisd.8.gz"
-              "brevis-notify.8;brevis-notify.8.gz")
+    "brevis-web.8;brevis-web.8.gz" "brevisctl.1;brevisctl.1.gz"
+    "brevis-notify.8;brevis-notify.8.gz")
   list(GET _pair 0 _source)
   list(GET _pair 1 _target)
   set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY
@@ -100,8 +106,13 @@ install(FILES ${_debian}/lintian-overrides
   DESTINATION share/lintian/overrides RENAME brevis
   PERMISSIONS ${_doc_permissions}
   COMPONENT brevis)
-install(FILES ${_compressed}/brevisd.8.gz ${_compressed}/brevis-notify.8.gz
+install(FILES ${_compressed}/brevisd.8.gz ${_compressed}/brevis-web.8.gz
+    ${_compressed}/brevis-notify.8.gz
   DESTINATION share/man/man8
+  PERMISSIONS ${_doc_permissions}
+  COMPONENT brevis)
+install(FILES ${_compressed}/brevisctl.1.gz
+  DESTINATION share/man/man1
   PERMISSIONS ${_doc_permissions}
   COMPONENT brevis)
 
@@ -134,7 +145,10 @@ string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
   "database."
   ""
   "This package runs brevisd as a sandboxed systemd service under its own"
-  "user, with its data in /var/lib/brevis, and backs the database up daily.")
+  "user, with its data in /var/lib/brevis, and backs the database up daily."
+  "brevis-web, the web application for auditors, unit managers, viewers and"
+  "admins, runs beside it as a sandboxed service of its own. brevisctl is"
+  "the command-line client.")
 
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${BREVIS_PACKAGE_MAINTAINER})
 set(CPACK_DEBIAN_PACKAGE_RELEASE ${BREVIS_PACKAGE_RELEASE})

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages brevis needs to build, run and test.
 # Idempotent: only missing packages are installed, and nothing is printed
-# when everything is already present.
+# when everything is already present. The browser tests' npm tools
+# (tests/browser/package.json) are not installed here: the tests fetch them
+# with npm into the build directory when they run.
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,9 @@ packages=(
   libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev
   python3-grpcio tzdata
+  # brevis-web: HTTP from Boost.Beast (header-only, with Boost.Asio) and
+  # URL parsing from Boost.URL.
+  libboost1.81-dev libboost-url1.81-dev
   # brevis-notify: SMTP through libcurl, and the SMTP server its tests run.
   libcurl4-openssl-dev python3-aiosmtpd
   # The front for untrusted networks (deploy/nginx), and its flood test.
@@ -23,7 +28,15 @@ packages=(
   # `make fuzz`: clang with libFuzzer and the sanitizer runtimes; `make
   # sanitize` also builds with clang for its thread-safety analysis.
   clang-14 libclang-rt-14-dev
+  # The browser tests (tests/browser): headless Chromium driven through
+  # ChromeDriver by Selenium.
+  chromium chromium-driver python3-selenium
 )
+# npm fetches the browser tests' tools (axe-core). A Node.js that is already
+# there, with its npm, is used as it is; otherwise Debian's.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

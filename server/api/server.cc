@@ -15,6 +15,7 @@
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
 #include "server/store/server_key_repository.h"
+#include "server/store/sqlite.h"
 
 namespace brevis::api {
 namespace {
@@ -222,6 +223,21 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
         brevis::StrCat("cannot listen on ", options.listen_address,
                        " (is the port in use, or the address not local?)"));
   }
+  // Damage found by the check a start after a clean shutdown runs in the
+  // background: every call already fails with FAILED_PRECONDITION; the
+  // operator and the load balancer are told here.
+  server->db_ = db;
+  grpc::HealthCheckServiceInterface* health =
+      server->server_->GetHealthCheckService();
+  db->SetDamageListener(
+      [health, path = db->path()](const absl::Status& damage) {
+        JsonLog::Global().Write(
+            JsonLog::Level::kError,
+            "database damaged: every call is refused; stop brevisd and restore "
+            "the database from a backup",
+            {{"database", path}, {"reason", store::DescribeForLog(damage)}});
+        if (health != nullptr) health->SetServingStatus(false);
+      });
   if (!options.metrics_address.empty()) {
     Metrics* metrics = server->metrics_.get();
     BREVIS_ASSIGN_OR_RETURN(
@@ -234,6 +250,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
 }
 
 ApiServer::~ApiServer() {
+  if (db_ != nullptr) db_->SetDamageListener(nullptr);
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();

@@ -76,6 +76,8 @@ bool IsLoopbackAddress(std::string_view address);
 // outlive it.
 class ApiServer {
  public:
+  // When the database's background check finds damage (the database then
+  // refuses every call), logs it and turns the health service NOT_SERVING.
   // Refuses (FAILED_PRECONDITION) a non-loopback address without TLS and
   // TLS files it cannot read. UNAVAILABLE when the port cannot be bound.
   static absl::StatusOr<std::unique_ptr<ApiServer>> Start(
@@ -115,6 +117,7 @@ class ApiServer {
   std::unique_ptr<grpc::Service> event_service_;
   std::unique_ptr<grpc::Service> report_service_;
   std::unique_ptr<grpc::Server> server_;
+  store::Database* db_ = nullptr;  // borrowed; told to stop calling us
   // Last, so it is the first to go: its threads are joined before anything
   // a handler uses is destroyed.
   std::unique_ptr<CallExecutor> executor_;

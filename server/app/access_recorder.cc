@@ -100,7 +100,8 @@ absl::Status AccessRecorder::WriteBatch(
     if (attempt > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
     }
-    status = db_->Write([&](store::Connection& connection) {
+    // Ahead of queued content writes: readers wait on this batch.
+    status = db_->WriteAhead([&](store::Connection& connection) {
       store::AccessLogRepository log(connection);
       for (const v1::AccessLogEntry& entry : batch) {
         BREVIS_RETURN_IF_ERROR(log.Append(entry));

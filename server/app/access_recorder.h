@@ -21,11 +21,17 @@ namespace brevis::app {
 // background thread, in one transaction (group commit), and each reader
 // waits until its entries are committed before its data is sent. A read
 // whose entries cannot be written is not served (fail closed), so no read
-// of audit content ever goes unlogged, crash or not. Writes of audit content
-// are logged inside their own transaction instead
-// (store::AccessLogRepository). The same thread applies retention: once at
-// start and then daily it deletes entries older than `retention` and logs
-// that it did, and forgets remembered creates older than a day.
+// of audit content ever goes unlogged, crash or not. A call records one
+// entry per audit it read (ReadEntries in list_window.h), not one per
+// resource. The batches go ahead of queued content writes
+// (Database::WriteAhead): the log stays in the content file, so writes of
+// audit content log themselves atomically in their own transaction
+// (store::AccessLogRepository), one sequence orders every entry, and one
+// backup holds both; a reader then waits for at most the one content
+// transaction being committed, not for the whole write queue. The same
+// thread applies retention: once at start and then daily it deletes
+// entries older than `retention` and logs that it did, and forgets
+// remembered creates older than a day.
 // Thread-safe.
 class AccessRecorder {
  public:

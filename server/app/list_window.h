@@ -86,14 +86,21 @@ absl::Status ReadListPage(const Dependencies& deps, const Call& call,
   });
 }
 
-// Records an access-log READ entry for each resource named in `names`. Not
-// OK (UNAVAILABLE, RESOURCE_EXHAUSTED) means the read must not be served.
+// The access-log READ entries of one call that returned the resources
+// `names`: one entry per audit (per first two name segments), whose
+// resource is the audit and whose covered lists the names under it; a
+// group of one name is an entry for that name alone.
+std::vector<v1::AccessLogEntry> ReadEntries(const Call& call,
+                                            std::vector<std::string> names);
+
+// Records the ReadEntries of `names`. Not OK (UNAVAILABLE,
+// RESOURCE_EXHAUSTED) means the read must not be served.
 absl::Status RecordReadNames(AccessRecorder& recorder, const Call& call,
                              std::vector<std::string> names);
 
-// Records an access-log READ entry for every resource in `items` (anything
-// with a name()): lists record each record the caller saw. Not OK means
-// the read must not be served.
+// Records access-log READ entries for every resource in `items` (anything
+// with a name()), one per audit (RecordReadNames): lists record each
+// record the caller saw. Not OK means the read must not be served.
 template <typename Items>
 absl::Status RecordReads(AccessRecorder& recorder, const Call& call,
                          const Items& items) {

@@ -14,6 +14,10 @@ constexpr absl::Duration kLastUseResolution = absl::Minutes(1);
 
 constexpr std::string_view kBearer = "Bearer ";
 
+// Distinct credentials in use at once are a few hundred; past this many the
+// cache starts over rather than grow without bound.
+constexpr size_t kMaxCachedCallers = 10000;
+
 absl::Status Unauthenticated() {
   return absl::UnauthenticatedError(kUnauthenticatedMessage);
 }
@@ -64,6 +68,39 @@ std::optional<absl::Status> Authenticator::RefuseWithoutLookup(
   return Unauthenticated();
 }
 
+absl::StatusOr<int64_t> Authenticator::Generation(store::Connection& db) {
+  BREVIS_ASSIGN_OR_RETURN(int64_t generation,
+                          store::TokenRepository(db).AuthGeneration());
+  absl::MutexLock lock(&cache_mu_);
+  // A later generation empties the cache; an earlier one (a snapshot begun
+  // before another reader's) leaves it and is not served from it.
+  if (generation > cache_generation_) {
+    cache_generation_ = generation;
+    tokens_.clear();
+    certificates_.clear();
+  }
+  return generation;
+}
+
+void Authenticator::Remember(int64_t generation, std::string_view key,
+                             const CachedCaller& cached, bool token) {
+  absl::MutexLock lock(&cache_mu_);
+  if (generation != cache_generation_) return;
+  auto& cache = token ? tokens_ : certificates_;
+  if (cache.size() >= kMaxCachedCallers) cache.clear();
+  cache.insert_or_assign(std::string(key), cached);
+}
+
+std::optional<Authenticator::CachedCaller> Authenticator::Recall(
+    int64_t generation, std::string_view key, bool token) {
+  absl::MutexLock lock(&cache_mu_);
+  if (generation != cache_generation_) return std::nullopt;
+  const auto& cache = token ? tokens_ : certificates_;
+  auto it = cache.find(absl::string_view(key.data(), key.size()));
+  if (it == cache.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<absl::Status> Authenticator::RefuseThrottled(
     std::string_view peer) {
   if (!throttle_.IsThrottled(peer, clock_->Now())) return std::nullopt;
@@ -79,48 +116,59 @@ absl::StatusOr<domain::Caller> Authenticator::FromToken(
     std::string_view secret) {
   std::string hash = HashTokenSecret(secret);
   absl::Time now = clock_->Now();
-  std::optional<store::TokenRecord> token;
-  std::optional<store::PrincipalRecord> principal;
+  std::optional<CachedCaller> cached;
+  // The generation and, on a miss, the token and principal are read in one
+  // snapshot, so what is remembered under a generation is what held then.
   absl::Status status = db_->Read([&](store::Connection& db) -> absl::Status {
+    BREVIS_ASSIGN_OR_RETURN(int64_t generation, Generation(db));
+    cached = Recall(generation, hash, /*token=*/true);
+    if (cached.has_value()) return absl::OkStatus();
     BREVIS_ASSIGN_OR_RETURN(auto found,
                             store::TokenRepository(db).FindBySecretHash(hash));
     if (!found.has_value()) return Unauthenticated();
-    token = std::move(*found);
-    BREVIS_ASSIGN_OR_RETURN(auto record, store::PrincipalRepository(db).GetById(
-                                             token->principal_id));
-    principal = std::move(record);
+    const store::TokenRecord& token = *found;
+    BREVIS_ASSIGN_OR_RETURN(
+        auto principal,
+        store::PrincipalRepository(db).GetById(token.principal_id));
+    if (!SameHash(hash, token.secret_hash) || token.revoke_time.has_value() ||
+        !principal.principal.active()) {
+      return Unauthenticated();
+    }
+    cached = CachedCaller{ToCaller(principal), token.id};
+    cached->caller.token = token.name;
+    cached->caller.token_expire = token.expire_time;
+    Remember(generation, hash, *cached, /*token=*/true);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  if (!SameHash(hash, token->secret_hash) || token->revoke_time.has_value() ||
-      now >= token->expire_time || !principal->principal.active()) {
-    return Unauthenticated();
-  }
-  RecordUse(token->id);
-  domain::Caller caller = ToCaller(*principal);
-  caller.token = token->name;
-  caller.token_expire = token->expire_time;
-  return caller;
+  // Expiry needs no change to the database, so it is checked on every call.
+  if (now >= cached->caller.token_expire) return Unauthenticated();
+  RecordUse(cached->token_id);
+  return std::move(cached->caller);
 }
 
 absl::StatusOr<domain::Caller> Authenticator::FromCertificate(
     std::string_view subject) {
-  std::optional<store::PrincipalRecord> principal;
+  std::optional<CachedCaller> cached;
   absl::Status status = db_->Read([&](store::Connection& db) -> absl::Status {
+    BREVIS_ASSIGN_OR_RETURN(int64_t generation, Generation(db));
+    cached = Recall(generation, subject, /*token=*/false);
+    if (cached.has_value()) return absl::OkStatus();
     store::PrincipalRepository principals(db);
     BREVIS_ASSIGN_OR_RETURN(auto id,
                             principals.FindByCertificateSubject(subject));
     if (!id.has_value()) return Unauthenticated();
-    BREVIS_ASSIGN_OR_RETURN(auto record, principals.GetById(*id));
-    principal = std::move(record);
+    BREVIS_ASSIGN_OR_RETURN(auto principal, principals.GetById(*id));
+    if (!principal.principal.active() ||
+        principal.principal.role() != v1::ROLE_INTEGRATION) {
+      return Unauthenticated();
+    }
+    cached = CachedCaller{ToCaller(principal), 0};
+    Remember(generation, subject, *cached, /*token=*/false);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  if (!principal->principal.active() ||
-      principal->principal.role() != v1::ROLE_INTEGRATION) {
-    return Unauthenticated();
-  }
-  return ToCaller(*principal);
+  return std::move(cached->caller);
 }
 
 void Authenticator::RecordUse(int64_t token_id) {

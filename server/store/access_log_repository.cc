@@ -1,6 +1,11 @@
 #include "server/store/access_log_repository.h"
 
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
 #include "server/domain/status_macros.h"
+#include "server/domain/str_cat.h"
 
 namespace brevis::store {
 namespace {
@@ -19,14 +24,95 @@ std::string PrefixEnd(std::string prefix) {
   return std::string(1, '\xff');
 }
 
+// The covered names as stored: `parent`, the deepest folder all of them
+// share below the entry's resource ("findings" for a page of findings; empty
+// when they share none), and `lines`, each name below resource/parent/, one
+// per line (a resource name holds no newline). A page of 50 findings is
+// then 50 ids and a word, not 50 whole names.
+struct CoveredColumns {
+  std::string parent;
+  std::string lines;
+};
+
+// INTERNAL for a name not under the entry's resource: the caller groups
+// names by their audit before they get here.
+absl::StatusOr<CoveredColumns> ToCoveredColumns(
+    const v1::AccessLogEntry& entry) {
+  const std::string& resource = entry.resource();
+  std::vector<std::string_view> relative;
+  for (const std::string& name : entry.covered()) {
+    if (name.size() <= resource.size() + 1 || !name.starts_with(resource) ||
+        name[resource.size()] != '/') {
+      return absl::InternalError(brevis::StrCat("access-log entry for ",
+                                                resource, " covers ", name,
+                                                ", which is not under it"));
+    }
+    relative.push_back(std::string_view(name).substr(resource.size() + 1));
+  }
+  CoveredColumns columns;
+  if (relative.empty()) return columns;
+  std::string_view parent = relative.front();
+  parent = parent.substr(0, std::min(parent.rfind('/'), parent.size()));
+  for (std::string_view name : relative) {
+    while (!parent.empty() &&
+           !(name.starts_with(parent) && name.size() > parent.size() &&
+             name[parent.size()] == '/')) {
+      size_t slash = parent.rfind('/');
+      parent = slash == std::string_view::npos ? std::string_view()
+                                               : parent.substr(0, slash);
+    }
+  }
+  columns.parent = std::string(parent);
+  size_t skip = parent.empty() ? 0 : parent.size() + 1;
+  for (std::string_view name : relative) {
+    if (!columns.lines.empty()) columns.lines += '\n';
+    columns.lines.append(name.substr(skip));
+  }
+  return columns;
+}
+
+void SetCovered(std::string_view resource, std::string_view parent,
+                std::string_view lines, v1::AccessLogEntry* entry) {
+  std::string base = brevis::StrCat(resource, "/");
+  if (!parent.empty()) base.append(parent).append("/");
+  while (!lines.empty()) {
+    size_t end = lines.find('\n');
+    std::string_view line = lines.substr(0, end);
+    std::string* name = entry->add_covered();
+    name->reserve(base.size() + line.size());
+    name->append(base).append(line);
+    if (end == std::string_view::npos) break;
+    lines.remove_prefix(end + 1);
+  }
+}
+
+// A prefix below one audit ("audits/a/findings/f1" or "audits/a/"): the
+// audit ("audits/a") and the rest relative to it ("findings/f1"), which a
+// compact entry of that audit lists in its covered column. nullopt for a
+// prefix that reaches no further than an audit's name.
+struct PrefixBelow {
+  std::string parent;
+  std::string rest;
+};
+std::optional<PrefixBelow> SplitBelowParent(std::string_view prefix) {
+  size_t first = prefix.find('/');
+  if (first == std::string_view::npos) return std::nullopt;
+  size_t second = prefix.find('/', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  return PrefixBelow{std::string(prefix.substr(0, second)),
+                     std::string(prefix.substr(second + 1))};
+}
+
 }  // namespace
 
 absl::Status AccessLogRepository::Append(const v1::AccessLogEntry& entry) {
+  BREVIS_ASSIGN_OR_RETURN(CoveredColumns covered, ToCoveredColumns(entry));
   BREVIS_ASSIGN_OR_RETURN(
       auto insert,
       db_.Prepare(
           "INSERT INTO access_log (time, principal, method, kind, resource, "
-          "request_id, peer, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+          "request_id, peer, detail, covered_parent, covered) VALUES (?, ?, ?, "
+          "?, ?, ?, ?, ?, ?, ?)"));
   return insert->Bind(1, TimestampMicros(entry.time()))
       .Bind(2, entry.principal())
       .Bind(3, entry.method())
@@ -35,6 +121,8 @@ absl::Status AccessLogRepository::Append(const v1::AccessLogEntry& entry) {
       .Bind(6, entry.request_id())
       .Bind(7, entry.peer())
       .Bind(8, entry.detail())
+      .Bind(9, std::string_view(covered.parent))
+      .Bind(10, std::string_view(covered.lines))
       .Run();
 }
 
@@ -45,9 +133,28 @@ absl::StatusOr<Page<v1::AccessLogEntry>> AccessLogRepository::List(
   // instead of testing every row. Fixed fragments only; values are bound.
   std::string sql =
       "SELECT id, time, principal, method, kind, resource, request_id, peer, "
-      "detail FROM access_log WHERE id > ?1";
+      "detail, covered_parent, covered FROM access_log WHERE id > ?1";
   if (filter.principal) sql += " AND principal = ?2";
-  if (filter.resource_prefix) sql += " AND resource >= ?3 AND resource < ?4";
+  std::optional<PrefixBelow> below;
+  if (filter.resource_prefix) below = SplitBelowParent(*filter.resource_prefix);
+  if (filter.resource_prefix && !below) {
+    sql += " AND resource >= ?3 AND resource < ?4";
+  } else if (below) {
+    // Both sides are served by the resource index (an OR of two lookups).
+    // ?11 is the prefix below the audit: it matches a compact entry of the
+    // audit when it reaches into covered_parent and a line starts with the
+    // rest of it (a line starts after a newline, hence the one prefixed),
+    // or when it ends within covered_parent/, which every line is under.
+    sql +=
+        " AND ((resource >= ?3 AND resource < ?4) OR (resource = ?10 AND "
+        "covered != '' AND ((covered_parent = '' AND instr(char(10) || "
+        "covered, char(10) || ?11) > 0) OR (covered_parent != '' AND "
+        "substr(?11, 1, length(covered_parent) + 1) = covered_parent || '/' "
+        "AND instr(char(10) || covered, char(10) || substr(?11, "
+        "length(covered_parent) + 2)) > 0) OR (covered_parent != '' AND "
+        "length(?11) <= length(covered_parent) + 1 AND substr(covered_parent "
+        "|| '/', 1, length(?11)) = ?11))))";
+  }
   if (filter.start_time) sql += " AND time >= ?5";
   if (filter.end_time) sql += " AND time < ?6";
   sql += " ORDER BY id LIMIT ?7";
@@ -60,6 +167,10 @@ absl::StatusOr<Page<v1::AccessLogEntry>> AccessLogRepository::List(
     prefix_end = PrefixEnd(*filter.resource_prefix);
     stmt.Bind(3, std::string_view(*filter.resource_prefix))
         .Bind(4, std::string_view(prefix_end));
+  }
+  if (below) {
+    stmt.Bind(10, std::string_view(below->parent))
+        .Bind(11, std::string_view(below->rest));
   }
   if (filter.start_time) stmt.Bind(5, ToMicros(*filter.start_time));
   if (filter.end_time) stmt.Bind(6, ToMicros(*filter.end_time));
@@ -74,6 +185,7 @@ absl::StatusOr<Page<v1::AccessLogEntry>> AccessLogRepository::List(
     entry.set_request_id(row.Text(6));
     entry.set_peer(row.Text(7));
     entry.set_detail(row.Text(8));
+    SetCovered(entry.resource(), row.Text(9), row.Text(10), &entry);
     return entry;
   });
 }

@@ -25,8 +25,14 @@ class AccessLogRepository {
  public:
   explicit AccessLogRepository(Connection& connection) : db_(connection) {}
 
-  // Appends `entry` (its sequence is assigned here).
+  // Appends `entry` (its sequence is assigned here; its covered names are
+  // kept below the folder they share under its resource, one line each).
+  // INTERNAL when a covered name is not under the entry's resource.
   absl::Status Append(const v1::AccessLogEntry& entry);
+  // Entries after `after_id` in sequence order, at most `limit`, matching
+  // every condition of `filter` given. A resource prefix matches an entry
+  // whose resource starts with it or, for an entry of the prefix's audit,
+  // one of whose covered names does.
   absl::StatusOr<Page<v1::AccessLogEntry>> List(const AccessLogFilter& filter,
                                                 int64_t after_id, int limit);
   // Deletes entries older than `cutoff`; returns how many.

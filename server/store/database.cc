@@ -2,9 +2,11 @@
 
 #include <filesystem>
 
+#include "absl/strings/cord.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/call_deadline.h"
+#include "server/store/clean_shutdown.h"
 #include "server/store/migrator.h"
 
 namespace brevis::store {
@@ -17,6 +19,26 @@ absl::Status CheckCallDeadline(absl::Time deadline) {
   return absl::DeadlineExceededError(
       "the call's deadline passed before its write could be committed; "
       "nothing was written");
+}
+
+// SQLite's quick_check on `connection`: OK when it answers "ok". Otherwise
+// FAILED_PRECONDITION with SqliteError's message for a damaged file (what a
+// caller may be told) and the check's findings as its engine detail.
+absl::Status QuickCheck(Connection& connection) {
+  auto check = connection.Prepare("PRAGMA quick_check");
+  if (!check.ok()) return check.status();
+  absl::StatusOr<bool> row = (*check)->Step();
+  if (!row.ok()) return row.status();
+  if (*row && (*check)->Text(0) == "ok") return absl::OkStatus();
+  return SqliteError(
+      SQLITE_CORRUPT,
+      brevis::StrCat("quick_check: ", *row ? (*check)->Text(0) : "no answer"),
+      nullptr);
+}
+
+// Lets the background check end early when the database closes.
+int StopWhenAsked(void* stopping) {
+  return static_cast<std::atomic<bool>*>(stopping)->load() ? 1 : 0;
 }
 
 }  // namespace
@@ -66,20 +88,17 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
       auto writer, Connection::Open(options.path, /*create=*/false, false));
   db->writer_ = std::move(writer);
 
-  // quick_check reads every page, so damage is found at start-up and not by
-  // the first unlucky caller.
-  {
-    auto check = db->writer_->Prepare("PRAGMA quick_check");
+  // A start after a clean shutdown checks the file in the background; any
+  // other start reads every page first, so damage is found before anything
+  // is served and not by the first unlucky caller.
+  BREVIS_ASSIGN_OR_RETURN(bool clean, ConsumeCleanShutdownMarker(options.path));
+  if (!clean) {
+    absl::Status check = QuickCheck(*db->writer_);
     if (!check.ok()) {
+      std::string found = EngineDetail(check);
       return absl::FailedPreconditionError(brevis::StrCat(
-          "database ", options.path, " is not a readable brevis database: ",
-          DescribeForLog(check.status())));
-    }
-    absl::StatusOr<bool> row = (*check)->Step();
-    if (!row.ok() || !*row || (*check)->Text(0) != "ok") {
-      return absl::FailedPreconditionError(brevis::StrCat(
-          "database ", options.path, " is damaged (quick_check: ",
-          row.ok() && *row ? (*check)->Text(0) : DescribeForLog(row.status()),
+          "database ", options.path, " is damaged or not a brevis database (",
+          found.empty() ? std::string(check.message()) : found,
           "); restore it from a backup"));
     }
   }
@@ -103,13 +122,92 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     db->idle_readers_.push_back(reader.get());
     db->readers_.push_back(std::move(reader));
   }
+  if (clean) {
+    BREVIS_ASSIGN_OR_RETURN(
+        db->checker_, Connection::Open(options.path, /*create=*/false, false));
+    BREVIS_RETURN_IF_ERROR(db->checker_->Exec("PRAGMA query_only=ON"));
+    sqlite3_progress_handler(db->checker_->raw(), 1000, StopWhenAsked,
+                             &db->stopping_);
+    db->start_check_ = StartCheck::kInBackground;
+    {
+      absl::MutexLock lock(&db->health_mu_);
+      db->check_over_ = false;
+    }
+    db->check_thread_ =
+        std::thread([raw = db.get()] { raw->RunBackgroundCheck(); });
+  }
   return db;
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  if (check_thread_.joinable()) {
+    stopping_ = true;
+    // The progress handler stops the check between steps; interrupt also
+    // stops it inside one. Repeated, as an interrupt that comes before the
+    // check's statement has started is forgotten.
+    while (!WaitForCheck(absl::Milliseconds(20))) {
+      sqlite3_interrupt(checker_->raw());
+    }
+    check_thread_.join();
+  }
+  checker_.reset();
+  readers_.clear();
+  writer_.reset();
+  // Only the last user's close checkpoints the WAL away; a marker written
+  // beside another process's open connections would hide its crash.
+  if (lock_.has_value() && !damaged_ && lock_->TryMakeExclusive()) {
+    WriteCleanShutdownMarker(path_).IgnoreError();  // next start checks all
+  }
+}
+
+void Database::RunBackgroundCheck() {
+  absl::Status status = QuickCheck(*checker_);
+  if (!status.ok() && !stopping_) MarkDamaged(status);
+  absl::MutexLock lock(&health_mu_);
+  check_over_ = true;
+}
+
+void Database::MarkDamaged(const absl::Status& damage) {
+  absl::MutexLock lock(&health_mu_);
+  damage_ = absl::FailedPreconditionError(damage.message());
+  damage.ForEachPayload([&](auto url, const absl::Cord& payload) {
+    damage_.SetPayload(url, payload);
+  });
+  damaged_ = true;
+  if (damage_listener_) damage_listener_(damage_);
+}
+
+void Database::SetDamageListener(
+    std::function<void(const absl::Status&)> listener) {
+  absl::MutexLock lock(&health_mu_);
+  damage_listener_ = std::move(listener);
+  if (damage_listener_ && !damage_.ok()) damage_listener_(damage_);
+}
+
+absl::Status Database::damage() const {
+  if (!damaged_) return absl::OkStatus();
+  absl::MutexLock lock(&health_mu_);
+  return damage_;
+}
+
+bool Database::WaitForCheck(absl::Duration timeout) {
+  absl::MutexLock lock(&health_mu_);
+  return health_mu_.AwaitWithTimeout(absl::Condition(&check_over_), timeout);
+}
 
 absl::Status Database::Write(
     absl::FunctionRef<absl::Status(Connection&)> work) {
+  return Enqueue(work, /*ahead=*/false);
+}
+
+absl::Status Database::WriteAhead(
+    absl::FunctionRef<absl::Status(Connection&)> work) {
+  return Enqueue(work, /*ahead=*/true);
+}
+
+absl::Status Database::Enqueue(
+    absl::FunctionRef<absl::Status(Connection&)> work, bool ahead) {
+  if (damaged_) return damage();
   PendingWrite self{work, ScopedCallDeadline::Current(), absl::OkStatus()};
   std::vector<PendingWrite*> batch;
   {
@@ -117,7 +215,11 @@ absl::Status Database::Write(
     // Counted once queued, so a count of n means n calls are in the queue
     // or in a running batch.
     ++writers_queued_;
-    queue_.push_back(&self);
+    if (ahead) {
+      queue_.push_front(&self);
+    } else {
+      queue_.push_back(&self);
+    }
     while (!self.done &&
            (leading_ || queue_.empty() || queue_.front() != &self)) {
       queue_changed_.Wait(&queue_mu_);
@@ -232,6 +334,7 @@ void Database::RunBatch(const std::vector<PendingWrite*>& batch) {
 }
 
 absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> work) {
+  if (damaged_) return damage();
   Connection* reader = AcquireReader();
   absl::Status status = reader->Exec("BEGIN");
   if (status.ok()) {

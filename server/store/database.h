@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -46,14 +47,26 @@ absl::Status CreateDatabase(const std::string& path,
 // Thread-safe. Write and Read block until a connection is free.
 class Database {
  public:
+  // How Open looks for damage (SQLite's quick_check, which reads every
+  // page). After a clean shutdown (clean_shutdown.h: the marker names this
+  // file as it is) the check runs on a thread of its own while the
+  // database serves, so start-up does not grow with the file; after
+  // anything else (a crash, a power cut, a copied or restored file) it runs
+  // inside Open, before anything is served.
+  enum class StartCheck { kFullAtOpen, kInBackground };
+
   // Opens an existing database. FAILED_PRECONDITION, with the reason, when
   // its schema is not exactly the one this binary carries (pending, newer or
-  // edited migrations) or when quick_check finds damage; NOT_FOUND when the
-  // file does not exist.
+  // edited migrations), when the check at open finds damage, or when the
+  // clean-shutdown marker cannot be removed; NOT_FOUND when the file does
+  // not exist.
   static absl::StatusOr<std::unique_ptr<Database>> Open(
       const DatabaseOptions& options);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
+  // Stops a background check still running, closes every connection and,
+  // when this process was the database's last user, no check found damage
+  // and the WAL is gone, writes the clean-shutdown marker.
   ~Database();
 
   // Runs `work` inside a write transaction (BEGIN IMMEDIATE ... COMMIT) on
@@ -66,6 +79,14 @@ class Database {
   // whose work was in that transaction gets that error and nothing of theirs
   // remains. `work` runs exactly once, on whichever thread leads the batch.
   absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> work)
+      ABSL_LOCKS_EXCLUDED(queue_mu_);
+
+  // As Write, but `work` goes ahead of the writes already queued: it waits
+  // only for the transaction being committed, then leads the next one. For
+  // the access log's batches, whose callers are readers waiting to be
+  // served; with one such caller at a time, queued writes wait for at most
+  // one of them.
+  absl::Status WriteAhead(absl::FunctionRef<absl::Status(Connection&)> work)
       ABSL_LOCKS_EXCLUDED(queue_mu_);
 
   // Runs `work` in a read transaction, so every statement in it sees the
@@ -81,6 +102,24 @@ class Database {
   void SetCommitListener(std::function<void()> listener) {
     commit_listener_ = std::move(listener);
   }
+
+  // Called once, with the damage as FAILED_PRECONDITION (the check's
+  // findings in its EngineDetail), when the background check finds the
+  // file damaged; at once when it has already. Called with the database's
+  // health lock held: it must be quick and must not call this Database.
+  // Pass nullptr to stop the calls before what the listener uses goes.
+  void SetDamageListener(std::function<void(const absl::Status&)> listener)
+      ABSL_LOCKS_EXCLUDED(health_mu_);
+
+  // OK, or FAILED_PRECONDITION once a check found the file damaged: from
+  // then on every Write and Read fails with it, without touching the file
+  // (fail closed), and no clean-shutdown marker is written.
+  absl::Status damage() const ABSL_LOCKS_EXCLUDED(health_mu_);
+
+  StartCheck start_check() const { return start_check_; }
+  // Waits up to `timeout` for the background check: true when it has ended
+  // (found the file whole or damaged), or when there is none.
+  bool WaitForCheck(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(health_mu_);
 
   int schema_version() const { return schema_version_; }
   // Write calls waiting for or holding the writer: the writer's queue.
@@ -105,10 +144,16 @@ class Database {
   };
 
   Database() = default;
+  // Write and WriteAhead: queues `work` at the back or the front.
+  absl::Status Enqueue(absl::FunctionRef<absl::Status(Connection&)> work,
+                       bool ahead) ABSL_LOCKS_EXCLUDED(queue_mu_);
   // Runs `batch` in as few transactions as possible and sets each member's
   // status. Called by the leader only, without queue_mu_ held.
   void RunBatch(const std::vector<PendingWrite*>& batch)
       ABSL_LOCKS_EXCLUDED(queue_mu_);
+  // The background check's thread: runs quick_check on checker_.
+  void RunBackgroundCheck() ABSL_LOCKS_EXCLUDED(health_mu_);
+  void MarkDamaged(const absl::Status& damage) ABSL_LOCKS_EXCLUDED(health_mu_);
   Connection* AcquireReader() ABSL_LOCKS_EXCLUDED(readers_mu_);
   void ReleaseReader(Connection* reader) ABSL_LOCKS_EXCLUDED(readers_mu_);
 
@@ -123,6 +168,19 @@ class Database {
   int max_batch_writes_ = 1;
 
   std::function<void()> commit_listener_;
+
+  StartCheck start_check_ = StartCheck::kFullAtOpen;
+  // Set by the destructor: the background check stops at its next step.
+  std::atomic<bool> stopping_{false};
+  // Read on every call without the lock; damage_ holds the status.
+  std::atomic<bool> damaged_{false};
+  std::unique_ptr<Connection> checker_;  // the background check's own
+  std::thread check_thread_;
+  mutable absl::Mutex health_mu_;
+  absl::Status damage_ ABSL_GUARDED_BY(health_mu_);
+  bool check_over_ ABSL_GUARDED_BY(health_mu_) = true;
+  std::function<void(const absl::Status&)> damage_listener_
+      ABSL_GUARDED_BY(health_mu_);
 
   // The write queue. The first waiter finds no leader and leads: it takes
   // up to max_batch_writes_ queued calls, runs them, and wakes them with

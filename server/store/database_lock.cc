@@ -43,6 +43,10 @@ DatabaseLock& DatabaseLock::operator=(DatabaseLock&& other) noexcept {
   return *this;
 }
 
+bool DatabaseLock::TryMakeExclusive() {
+  return fd_ >= 0 && flock(fd_, LOCK_EX | LOCK_NB) == 0;
+}
+
 DatabaseLock::~DatabaseLock() {
   if (fd_ >= 0) close(fd_);
 }

@@ -27,6 +27,13 @@ class DatabaseLock {
   DatabaseLock& operator=(const DatabaseLock&) = delete;
   ~DatabaseLock();
 
+  // Turns a shared lock into an exclusive one without waiting: true when no
+  // other process holds the lock (this one is the database's only user),
+  // false otherwise. flock converts by dropping the shared lock first, so
+  // after false the lock may be gone: call it only when done with the
+  // database.
+  bool TryMakeExclusive();
+
  private:
   explicit DatabaseLock(int fd) : fd_(fd) {}
   int fd_;

@@ -235,6 +235,17 @@ absl::StatusOr<std::unique_ptr<Statement>> Connection::Prepare(
 }
 
 absl::Status Connection::Exec(std::string_view sql) {
+  // The transaction statements run several times per call: prepared once
+  // and kept, rather than parsed by sqlite3_exec every time.
+  bool transaction_control =
+      sql.find(';') == std::string_view::npos &&
+      (sql.starts_with("BEGIN") || sql.starts_with("COMMIT") ||
+       sql.starts_with("ROLLBACK") || sql.starts_with("SAVEPOINT") ||
+       sql.starts_with("RELEASE"));
+  if (transaction_control) {
+    BREVIS_ASSIGN_OR_RETURN(auto statement, Prepare(sql));
+    return statement->Run();
+  }
   std::string copy(sql);
   char* error = nullptr;
   int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &error);

@@ -117,4 +117,13 @@ absl::Status TokenRepository::RecordUse(int64_t id, absl::Time now) {
   return update->Bind(1, ToMicros(now)).Bind(2, id).Run();
 }
 
+absl::StatusOr<int64_t> TokenRepository::AuthGeneration() {
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select,
+      db_.Prepare("SELECT generation FROM auth_generation WHERE id = 1"));
+  BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return absl::DataLossError("the auth generation row is missing");
+  return select->Int(0);
+}
+
 }  // namespace brevis::store

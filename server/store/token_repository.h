@@ -46,6 +46,12 @@ class TokenRepository {
   absl::StatusOr<std::optional<TokenRecord>> FindBySecretHash(
       std::string_view secret_hash);
   absl::Status RecordUse(int64_t id, absl::Time now);
+  // The auth generation (migration 0013): a number that triggers change in
+  // the same transaction as any change to tokens (but their last use),
+  // principals or principal units, whichever process makes it. Equal
+  // numbers in two snapshots mean every credential resolves the same in
+  // both. One one-row read.
+  absl::StatusOr<int64_t> AuthGeneration();
 
  private:
   Connection& db_;

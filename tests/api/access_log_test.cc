@@ -95,22 +95,54 @@ TEST_F(AccessLogTest, ReadsAreRecordedWithRequestId) {
   EXPECT_EQ(read_entry->request_id(), "granskning-42");
 }
 
-TEST_F(AccessLogTest, ListingRecordsEveryItemRead) {
-  for (int i = 0; i < 3; ++i)
-    MustCreateFinding(audit_.name(), ExampleFinding());
+// A page of findings is one READ entry for the audit that names every
+// finding on the page, and a search by any one finding's name (or a
+// prefix of it) still finds who read it; a finding not on the page, or
+// another audit's, does not find that entry.
+TEST_F(AccessLogTest, ListingIsOneEntryThatFindsEveryItemRead) {
+  std::vector<std::string> listed;
+  for (int i = 0; i < 3; ++i) {
+    listed.push_back(MustCreateFinding(audit_.name(), ExampleFinding()).name());
+  }
   grpc::ClientContext context;
   v1::ListFindingsRequest list;
   list.set_parent(audit_.name());
   v1::ListFindingsResponse response;
   ASSERT_TRUE(audits_->ListFindings(&context, list, &response).ok());
-  ASSERT_FALSE(WaitForReads(audit_.name() + "/findings/").empty());
-  v1::ListAccessLogRequest request;
-  request.set_resource_prefix(audit_.name() + "/findings/");
-  int reads = 0;
-  for (const auto& entry : List(request)) {
-    reads += entry.kind() == v1::ACCESS_KIND_READ;
+  ASSERT_EQ(response.findings_size(), 3);
+  v1::Finding later = MustCreateFinding(audit_.name(), ExampleFinding());
+  v1::Audit other = MustCreateAudit();
+  v1::Finding elsewhere = MustCreateFinding(other.name(), ExampleFinding());
+
+  auto reads_of = [&](const std::string& prefix) {
+    v1::ListAccessLogRequest request;
+    request.set_resource_prefix(prefix);
+    std::vector<v1::AccessLogEntry> reads;
+    for (const auto& entry : List(request)) {
+      if (entry.kind() == v1::ACCESS_KIND_READ) reads.push_back(entry);
+    }
+    return reads;
+  };
+  ASSERT_FALSE(WaitForReads(audit_.name()).empty());
+  std::vector<v1::AccessLogEntry> reads = reads_of(audit_.name());
+  ASSERT_EQ(reads.size(), 1u);
+  EXPECT_EQ(reads[0].method(), "brevis.v1.AuditService/ListFindings");
+  EXPECT_EQ(reads[0].principal(), admin_.name);
+  EXPECT_EQ(reads[0].resource(), audit_.name());
+  EXPECT_THAT(reads[0].covered(), ::testing::ElementsAreArray(listed));
+
+  for (const std::string& name : listed) {
+    SCOPED_TRACE(name);
+    std::vector<v1::AccessLogEntry> found = reads_of(name);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].sequence(), reads[0].sequence());
+    // A prefix that stops inside the finding's id matches it too.
+    EXPECT_EQ(reads_of(name.substr(0, name.size() - 3)).size(), 1u);
   }
-  EXPECT_EQ(reads, 3);
+  EXPECT_EQ(reads_of(audit_.name() + "/findings/").size(), 1u);
+  EXPECT_EQ(reads_of(audit_.name() + "/sessions/").size(), 0u);
+  EXPECT_TRUE(reads_of(later.name()).empty());
+  EXPECT_TRUE(reads_of(elsewhere.name()).empty());
 }
 
 TEST_F(AccessLogTest, ReadThatCannotBeLoggedIsNotServed) {

@@ -133,6 +133,54 @@ TEST_F(AuthenticationTest, DeactivationShutsOutAtOnceAndReactivationLetsIn) {
   EXPECT_TRUE(WhoAmI(auditor.secret).ok());
 }
 
+// Authentications are cached, and the cache answers only while the auth
+// generation stands: with the trigger that bumps it on token changes
+// dropped, a revoke written behind the server's back goes unseen (the
+// token is not read again), and it is seen on the next call once the
+// generation moves.
+TEST_F(AuthenticationTest, CachedCallerServesUntilTheAuthGenerationMoves) {
+  TestPrincipal auditor = NewPrincipal(v1::ROLE_AUDITOR);
+  ASSERT_TRUE(WhoAmI(auditor.secret).ok());
+  std::string uid = auditor.name.substr(auditor.name.find('/') + 1);
+  auto exec = [&](const std::string& sql) {
+    return db_->Write([&](store::Connection& db) -> absl::Status {
+      auto statement = db.Prepare(sql);
+      if (!statement.ok()) return statement.status();
+      return (*statement)->Bind(1, uid).Run();
+    });
+  };
+  ASSERT_TRUE(db_->Write([](store::Connection& db) {
+                   return db.Exec("DROP TRIGGER auth_generation_token_update");
+                 })
+                  .ok());
+  ASSERT_TRUE(exec("UPDATE tokens SET revoke_time = 1 WHERE principal_id = "
+                   "(SELECT id FROM principals WHERE uid = ?1)")
+                  .ok());
+  EXPECT_TRUE(WhoAmI(auditor.secret).ok()) << "served from the cache";
+  ASSERT_TRUE(exec("UPDATE auth_generation SET generation = generation + 1 "
+                   "WHERE ?1 IS NOT NULL")
+                  .ok());
+  EXPECT_EQ(WhoAmI(auditor.secret).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// A deactivation written straight into the file (as another process would)
+// shuts the principal out on the next call, cached or not.
+TEST_F(AuthenticationTest, DeactivationBehindTheServersBackShutsOutAtOnce) {
+  TestPrincipal auditor = NewPrincipal(v1::ROLE_AUDITOR);
+  ASSERT_TRUE(WhoAmI(auditor.secret).ok());
+  std::string uid = auditor.name.substr(auditor.name.find('/') + 1);
+  ASSERT_TRUE(db_->Write([&](store::Connection& db) -> absl::Status {
+                   auto update = db.Prepare(
+                       "UPDATE principals SET active = 0 WHERE uid = ?");
+                   if (!update.ok()) return update.status();
+                   return (*update)->Bind(1, uid).Run();
+                 })
+                  .ok());
+  EXPECT_EQ(WhoAmI(auditor.secret).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
 TEST_F(AuthenticationTest, AdminCannotDeactivateItself) {
   grpc::Status status = SetActive(admin_.name, false);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);

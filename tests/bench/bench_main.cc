@@ -20,6 +20,7 @@
 #include "tests/bench/report.h"
 #include "tests/bench/seed.h"
 #include "tests/bench/server_process.h"
+#include "tests/bench/web_load.h"
 #include "tests/testing/child_report.h"
 
 namespace brevis::bench {
@@ -44,6 +45,10 @@ struct Flags {
   uint64_t seed = 2026;
   uint64_t max_calls = 2000000;
   bool skip_flatness = false;
+  bool web = false;
+  std::string brevis_web = BREVIS_WEB_PATH;
+  int web_people = 20;
+  int web_rounds = 25;
 };
 
 void Progress(const std::string& line) {
@@ -170,6 +175,52 @@ void RunCells(LoadClient& client, const Flags& flags, Report& report,
   report.load_after = LoadAverage();
 }
 
+// The web workload (web_load.h) beside the same brevisd. Its QPS is a
+// ratio to this run's gRPC health baseline at the same concurrency, as the
+// gRPC cells' are: the one in the table if the cells measured it, else one
+// measured now and added to the table.
+absl::Status RunWebCells(const Flags& flags, const std::string& address,
+                         const std::string& admin_token,
+                         const std::string& unit, const std::string& dir,
+                         LoadClient& client, Report& report) {
+  auto duration = milliseconds(static_cast<int64_t>(flags.seconds * 1000));
+  double baseline_qps = 0;
+  for (const CellResult& cell : report.cells) {
+    if (cell.workload == Workload::kBaseline &&
+        cell.concurrency == flags.web_people) {
+      baseline_qps = cell.qps;
+    }
+  }
+  if (baseline_qps == 0) {
+    CellResult baseline = client.Run(Workload::kBaseline, flags.web_people,
+                                     std::min(milliseconds(1000), duration / 5),
+                                     duration, flags.max_calls);
+    baseline.ratio = 1;
+    baseline_qps = baseline.qps;
+    report.cells.push_back(baseline);
+  }
+  WebLoadOptions options;
+  options.brevis_web = flags.brevis_web;
+  options.brevisd_addr = address;
+  options.admin_token = admin_token;
+  options.unit = unit;
+  options.work_dir = dir;
+  options.people = flags.web_people;
+  options.max_rounds = flags.web_rounds;
+  options.duration = duration;
+  absl::StatusOr<std::vector<CellResult>> cells = RunWebLoad(options);
+  if (!cells.ok()) return cells.status();
+  for (CellResult& cell : *cells) {
+    cell.ratio = baseline_qps > 0 ? cell.qps / baseline_qps : 0;
+    Progress(brevis::StrCat(WorkloadName(cell.workload), " with ",
+                            cell.concurrency, " people: ", Fixed(cell.qps, 1),
+                            " QPS, p95 ", Fixed(cell.p95_ms, 1), " ms, ",
+                            cell.errors, " errors"));
+    report.cells.push_back(std::move(cell));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunLocal(const Flags& flags, Report& report) {
   WorkDir work(flags.work_dir, flags.keep);
   if (work.path().empty()) {
@@ -200,6 +251,12 @@ absl::Status RunLocal(const Flags& flags, Report& report) {
     RunCells(client, flags, report, [&server] {
       return (*server)->Metric("brevis_write_transactions_total");
     });
+    if (flags.web) {
+      absl::Status web = RunWebCells(
+          flags, (*server)->address(), ReadToken(large_dir + "/admin.token"),
+          data->busiest_unit, large_dir, client, report);
+      if (!web.ok()) return web;
+    }
     if (!flags.skip_flatness) {
       CellResult flat = FlatnessCell(client, flags);
       report.flat_findings_large = size.findings;
@@ -295,7 +352,25 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--skip-flatness", flags.skip_flatness,
                "Skip the list-flatness check (it seeds a second database)");
+  app.add_flag("--web", flags.web,
+               "Also measure brevis-web beside brevisd: people sign in once "
+               "with sign-in links, then open the audit page and post a "
+               "finding in a closed loop (local runs only)");
+  app.add_option("--brevis-web", flags.brevis_web, "The brevis-web binary")
+      ->capture_default_str();
+  app.add_option("--web-people", flags.web_people,
+                 "Concurrent people of the web workload")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  app.add_option("--web-rounds", flags.web_rounds,
+                 "At most this many page + post rounds a person")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   CLI11_PARSE(app, argc, argv);
+  if (flags.web && !flags.addr.empty()) {
+    std::cerr << "brevis-bench: --web needs a local run (not --addr)\n";
+    return 2;
+  }
 
   Report report;
   report.scale = flags.scale;

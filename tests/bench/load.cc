@@ -36,13 +36,13 @@ const char* const kFindingTexts[] = {
     "sin behandlare.",
     "Barnen i fokusgruppen tycker att väntrummet är tråkigt och för ljust."};
 
+}  // namespace
+
 double Percentile(const std::vector<uint32_t>& sorted, double fraction) {
   if (sorted.empty()) return 0;
   size_t index = static_cast<size_t>(fraction * (sorted.size() - 1) + 0.5);
   return sorted[std::min(index, sorted.size() - 1)] / 1000.0;
 }
-
-}  // namespace
 
 const char* WorkloadName(Workload workload) {
   switch (workload) {
@@ -60,13 +60,18 @@ const char* WorkloadName(Workload workload) {
       return "UpdateAction";
     case Workload::kMixed:
       return "mixed (80 % reads, 20 % writes)";
+    case Workload::kWebAuditPage:
+      return "web: audit page (GET)";
+    case Workload::kWebPostFinding:
+      return "web: post a finding (POST)";
   }
   return "?";
 }
 
 bool IsWrite(Workload workload) {
   return workload == Workload::kCreateFinding ||
-         workload == Workload::kUpdateAction;
+         workload == Workload::kUpdateAction ||
+         workload == Workload::kWebPostFinding;
 }
 
 // The state of one running cell. Each caller's slot is touched only by its
@@ -113,6 +118,7 @@ class LoadClient::Cell {
         std::chrono::duration<double>(end_ - measure_from_).count();
     result.qps = result.calls / result.seconds;
     result.p50_ms = Percentile(all, 0.50);
+    result.p95_ms = Percentile(all, 0.95);
     result.p99_ms = Percentile(all, 0.99);
     return result;
   }
@@ -285,6 +291,11 @@ void LoadClient::Start(Workload workload, std::mt19937_64& rng,
                                                     std::move(request), done);
       return;
     }
+    case Workload::kWebAuditPage:
+    case Workload::kWebPostFinding:
+      done(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                        "web workloads run through brevis-web"));
+      return;
     case Workload::kUpdateAction:
     case Workload::kMixed: {
       v1::UpdateActionRequest request;

@@ -28,6 +28,10 @@ enum class Workload {
   kCreateFinding,
   kUpdateAction,
   kMixed,  // 80 % reads, 20 % writes
+  // Through brevis-web (web_load.h), not this client: a signed-in person
+  // opens the audit page, then posts a finding from it.
+  kWebAuditPage,
+  kWebPostFinding,
 };
 
 const char* WorkloadName(Workload workload);
@@ -44,6 +48,7 @@ struct CellResult {
   double seconds = 0;
   double qps = 0;
   double p50_ms = 0;
+  double p95_ms = 0;
   double p99_ms = 0;
   double ratio = 0;  // qps / the baseline's qps at the same concurrency
   // For writes: calls answered per committed transaction in the server
@@ -62,7 +67,10 @@ struct Targets {
   std::string busiest_unit;
 };
 
-// Issues the calls of every workload on one channel. Thread-safe.
+// The given fraction (0..1) of `sorted` microseconds, in milliseconds.
+double Percentile(const std::vector<uint32_t>& sorted, double fraction);
+
+// Issues the calls of every gRPC workload on one channel. Thread-safe.
 class LoadClient {
  public:
   LoadClient(std::shared_ptr<grpc::Channel> channel, std::string token,

@@ -92,9 +92,9 @@ std::string MarkdownReport(const Report& report) {
       << " s per cell, closed loop, plaintext loopback. Load average "
       << Fixed(report.load_before, 2) << " before the cells, "
       << Fixed(report.load_after, 2) << " after.\n\n"
-      << "| workload | conc. | QPS | p50 ms | p99 ms | QPS / baseline | "
-         "writes / txn | errors |\n"
-      << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+      << "| workload | conc. | QPS | p50 ms | p95 ms | p99 ms | QPS / baseline "
+         "| writes / txn | errors |\n"
+      << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
   std::vector<CellResult> cells = report.cells;
   std::stable_sort(cells.begin(), cells.end(),
                    [](const CellResult& a, const CellResult& b) {
@@ -103,7 +103,9 @@ std::string MarkdownReport(const Report& report) {
   for (const CellResult& cell : cells) {
     out << "| " << WorkloadName(cell.workload) << " | " << cell.concurrency
         << " | " << Fixed(cell.qps, 0) << " | " << Fixed(cell.p50_ms, 2)
-        << " | " << Fixed(cell.p99_ms, 2) << " | " << Fixed(cell.ratio, 2)
+        << " | " << Fixed(cell.p95_ms, 2) << " | " << Fixed(cell.p99_ms, 2)
+        << " | "
+        << Fixed(cell.ratio, cell.ratio > 0 && cell.ratio < 0.1 ? 4 : 2)
         << " | "
         << (cell.writes_per_transaction > 0
                 ? Fixed(cell.writes_per_transaction, 1)
@@ -169,8 +171,9 @@ std::string JsonReport(const Report& report) {
         << ", \"seconds\": " << Fixed(cell.seconds, 3)
         << ", \"qps\": " << Fixed(cell.qps, 1)
         << ", \"p50_ms\": " << Fixed(cell.p50_ms, 3)
+        << ", \"p95_ms\": " << Fixed(cell.p95_ms, 3)
         << ", \"p99_ms\": " << Fixed(cell.p99_ms, 3)
-        << ", \"ratio_to_baseline\": " << Fixed(cell.ratio, 3)
+        << ", \"ratio_to_baseline\": " << Fixed(cell.ratio, 4)
         << ", \"writes_per_transaction\": "
         << Fixed(cell.writes_per_transaction, 2)
         << ", \"first_error\": " << JsonLog::Quote(cell.first_error) << "}";

@@ -27,6 +27,8 @@ constexpr char kListeningMarker[] = "brevisd: listening on ";
 // grpc.health.v1.HealthCheckResponse{status: SERVING}, as bytes.
 constexpr char kServing[] = "\x08\x01";
 
+}  // namespace
+
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
@@ -34,8 +36,6 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
-// Starts `argv` with stdout and stderr appended to the two files; the child
-// is killed if the benchmark dies.
 absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
                             const std::string& out_file,
                             const std::string& err_file) {
@@ -74,7 +74,6 @@ absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
   return pid;
 }
 
-// Waits up to `timeout` for `pid`; true when it exited, with its status.
 bool WaitFor(pid_t pid, std::chrono::milliseconds timeout, int* status) {
   Clock::time_point deadline = Clock::now() + timeout;
   while (true) {
@@ -84,8 +83,6 @@ bool WaitFor(pid_t pid, std::chrono::milliseconds timeout, int* status) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
-
-}  // namespace
 
 absl::Status RunProgram(const std::vector<std::string>& argv,
                         const std::string& log_file,

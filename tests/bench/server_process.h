@@ -17,6 +17,20 @@
 
 namespace brevis::bench {
 
+// The whole file at `path` ("" when it cannot be read).
+std::string ReadAll(const std::string& path);
+
+// Starts `argv` (argv[0] a path) with stdout and stderr appended to the two
+// files; the child is killed if the benchmark dies. FAILED_PRECONDITION
+// when the files cannot be opened or fork fails.
+absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
+                            const std::string& out_file,
+                            const std::string& err_file);
+
+// Waits up to `timeout` for `pid`; true when it exited, with its waitpid
+// status in `status`.
+bool WaitFor(pid_t pid, std::chrono::milliseconds timeout, int* status);
+
 // Runs `program args...` to completion with its output in `log_file`;
 // FAILED_PRECONDITION with the log when it fails or takes over `timeout`.
 absl::Status RunProgram(const std::vector<std::string>& argv,

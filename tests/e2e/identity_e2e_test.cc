@@ -13,6 +13,7 @@
 
 #include "brevis/v1/audit_service.grpc.pb.h"
 #include "brevis/v1/directory_service.grpc.pb.h"
+#include "server/store/sqlite.h"
 #include "tests/e2e/brevisd_process.h"
 #include "tests/testing/bearer_channel.h"
 
@@ -121,6 +122,31 @@ TEST_F(IdentityTest, OperatorMakesAndRevokesTokensOnTheDatabase) {
                   "principals/0000000000000000/tokens/0000000000000000"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("not found"));
+  Stop();
+}
+
+// The server caches who a token is; a deactivation committed by another
+// process on the same file (here this test's own connection) still shuts
+// the principal out on the server's very next call.
+TEST_F(IdentityTest, DeactivationByAnotherProcessTakesEffectOnTheNextCall) {
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  std::string secret = FirstLine(token_file_);
+  v1::WhoAmIResponse who;
+  ASSERT_TRUE(WhoAmI(Plain(secret), &who).ok());
+  ASSERT_TRUE(WhoAmI(Plain(secret), &who).ok());  // now surely cached
+  {
+    auto connection =
+        store::Connection::Open(db_, /*create=*/false, /*read_only=*/false);
+    ASSERT_TRUE(connection.ok()) << connection.status();
+    auto update =
+        (*connection)
+            ->Prepare("UPDATE principals SET active = 0 WHERE uid = ?");
+    ASSERT_TRUE(update.ok()) << update.status();
+    std::string name = who.principal().name();
+    ASSERT_TRUE((*update)->Bind(1, name.substr(name.find('/') + 1)).Run().ok());
+  }
+  EXPECT_EQ(WhoAmI(Plain(secret), &who).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   Stop();
 }
 

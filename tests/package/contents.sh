@@ -32,22 +32,28 @@ done
 
 # Exactly these files, with these modes, owned by root (sorted by path).
 expected="./etc/brevis/brevis-notify.toml -rw-r--r-- root/root
+./etc/brevis/brevis-web.toml -rw-r--r-- root/root
 ./etc/brevis/brevisd.toml -rw-r--r-- root/root
 ./etc/default/brevis-backup -rw-r--r-- root/root
 ./lib/systemd/system/brevis-backup.service -rw-r--r-- root/root
 ./lib/systemd/system/brevis-backup.timer -rw-r--r-- root/root
 ./lib/systemd/system/brevis-notify.service -rw-r--r-- root/root
+./lib/systemd/system/brevis-web.service -rw-r--r-- root/root
 ./lib/systemd/system/brevisd.service -rw-r--r-- root/root
+./usr/bin/brevisctl -rwxr-xr-x root/root
 ./usr/lib/brevis/backup -rwxr-xr-x root/root
 ./usr/lib/brevis/prune-backups -rwxr-xr-x root/root
 ./usr/sbin/brevis-notify -rwxr-xr-x root/root
+./usr/sbin/brevis-web -rwxr-xr-x root/root
 ./usr/sbin/brevisd -rwxr-xr-x root/root
 ./usr/share/doc/brevis/README.md -rw-r--r-- root/root
 ./usr/share/doc/brevis/changelog.Debian.gz -rw-r--r-- root/root
 ./usr/share/doc/brevis/copyright -rw-r--r-- root/root
 ./usr/share/doc/brevis/operations.md -rw-r--r-- root/root
 ./usr/share/lintian/overrides/brevis -rw-r--r-- root/root
+./usr/share/man/man1/brevisctl.1.gz -rw-r--r-- root/root
 ./usr/share/man/man8/brevis-notify.8.gz -rw-r--r-- root/root
+./usr/share/man/man8/brevis-web.8.gz -rw-r--r-- root/root
 ./usr/share/man/man8/brevisd.8.gz -rw-r--r-- root/root"
 actual=$(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ {print $6, $1, $2}' | LC_ALL=C sort)
 if [[ $actual != "$expected" ]]; then
@@ -59,9 +65,9 @@ dirs_not_root=$(dpkg-deb --contents "$deb" | awk '$1 ~ /^d/ && $2 != "root/root"
 
 # Control files: conffiles and the maintainer scripts.
 dpkg-deb --control "$deb" "$tmp/control"
-conffiles=$(sort "$tmp/control/conffiles" 2>/dev/null || true)
-[[ $conffiles == $'/etc/brevis/brevis-notify.toml\n/etc/brevis/brevisd.toml\n/etc/default/brevis-backup' ]] ||
-  fail "conffiles is not brevis-notify.toml, brevisd.toml and brevis-backup: $conffiles"
+conffiles=$(LC_ALL=C sort "$tmp/control/conffiles" 2>/dev/null || true)
+[[ $conffiles == $'/etc/brevis/brevis-notify.toml\n/etc/brevis/brevis-web.toml\n/etc/brevis/brevisd.toml\n/etc/default/brevis-backup' ]] ||
+  fail "conffiles is not brevis-notify.toml, brevis-web.toml, brevisd.toml and brevis-backup: $conffiles"
 for script in postinst prerm postrm; do
   if [[ ! -x $tmp/control/$script ]]; then
     fail "maintainer script $script missing or not executable"
@@ -82,10 +88,17 @@ changelog_version=$(zcat "$tmp/root/usr/share/doc/brevis/changelog.Debian.gz" |
   sed -n '1s/^brevis (\([^)]*\)).*/\1/p')
 [[ $changelog_version == "$version" ]] ||
   fail "changelog's newest entry is $changelog_version, the package is $version"
-"$tmp/root/usr/sbin/brevisd" --help >/dev/null ||
-  fail "the packaged brevisd does not run"
-file_type=$(file -b "$tmp/root/usr/sbin/brevisd")
-[[ $file_type == *", stripped"* ]] || fail "brevisd is not stripped: $file_type"
+for program in usr/sbin/brevisd usr/sbin/brevis-web usr/bin/brevisctl; do
+  "$tmp/root/$program" --help >/dev/null ||
+    fail "the packaged /$program does not run"
+  file_type=$(file -b "$tmp/root/$program")
+  [[ $file_type == *", stripped"* ]] || fail "/$program is not stripped: $file_type"
+  # Each program's manual page names it (lintian checks that it renders).
+  name=${program##*/}
+  page=$(find "$tmp/root/usr/share/man" -name "$name.[0-9].gz")
+  { [[ -n $page ]] && zcat "$page" | grep -qF "${name//-/\\-} \\- "; } ||
+    fail "/$program has no manual page with its NAME"
+done
 grep -q '^ExecStart=/usr/sbin/brevisd serve --config /etc/brevis/brevisd.toml$' \
   "$tmp/root/lib/systemd/system/brevisd.service" ||
   fail "brevisd.service does not start /usr/sbin/brevisd with the packaged config"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # lintian.sh DEB: runs lintian on the package and fails on any error (E:)
-# tag. Every tag is printed, warnings and notes included.
+# or warning (W:) tag. Every tag is printed, notes included.
 set -euo pipefail
 
 deb=$1
@@ -15,8 +15,8 @@ output=$(grep -v '^running with root privileges is not recommended!$' \
 count() { grep -c "^$1: " <<<"$output" || true; }
 echo "lintian: $(count E) error(s), $(count W) warning(s)," \
   "$(count I) info, $(count P) pedantic, $(count O) overridden"
-if [[ $(count E) -ne 0 ]]; then
-  echo "FAIL: lintian reports errors" >&2
+if [[ $(count E) -ne 0 || $(count W) -ne 0 ]]; then
+  echo "FAIL: lintian reports errors or warnings" >&2
   exit 1
 fi
 if [[ $status -ne 0 ]]; then

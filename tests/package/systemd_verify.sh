@@ -6,12 +6,13 @@
 # unpacked into a temporary root, beside a copy of this machine's own
 # systemd units (the targets the units name, such as multi-user.target).
 # --root makes systemd-analyze read the units there and check that
-# ExecStart's /usr/sbin/brevisd exists there; MANPATH lets it find the
-# brevisd(8) that Documentation= names. Any message fails the test.
+# the programs that ExecStart names exist there; MANPATH lets it find the
+# brevisd(8) and brevis-web(8) that Documentation= names. Any message fails
+# the test.
 set -euo pipefail
 
 deb=$1
-units=(brevisd.service brevis-notify.service brevis-backup.service
+units=(brevisd.service brevis-web.service brevis-notify.service brevis-backup.service
   brevis-backup.timer)
 # Exposure ceiling for the services, on systemd-analyze's scale (0 = fully
 # locked down, 10 = not at all): a change that loosens a sandbox past it
@@ -37,7 +38,7 @@ if [[ $status -ne 0 || -n $output ]]; then
 fi
 echo "systemd-analyze verify: ${units[*]}: no complaints"
 
-for service in brevisd.service brevis-notify.service brevis-backup.service; do
+for service in brevisd.service brevis-web.service brevis-notify.service brevis-backup.service; do
   status=0
   report=$(SYSTEMD_COLORS=0 systemd-analyze security --offline=yes --root="$root" \
     --threshold="$threshold" "/lib/systemd/system/$service" 2>&1) || status=$?

@@ -8,6 +8,7 @@
 #include "server/domain/action_standing.h"
 #include "server/domain/calendar.h"
 #include "server/domain/validation.h"
+#include "server/store/database.h"
 #include "server/store/sqlite.h"
 #include "tests/testing/temp_dir.h"
 
@@ -62,6 +63,33 @@ TEST(ActionStandingSqlTest, AgreesWithTheDomainOnEveryCombination) {
     }
   }
   EXPECT_EQ(checked, 5 * 9 * 6);
+}
+
+// The overdue actions of a unit are read through the partial index of
+// open actions (migration 0014), which SQLite uses only when the query
+// repeats its condition; a change to OverdueCondition or to the open
+// statuses that stops that shows here, not as a slow page years later.
+TEST(ActionStandingSqlTest, OverdueOfAUnitUsesTheOpenActionsIndex) {
+  testing::TempDir dir;
+  std::string path = dir.File("plan.db");
+  ASSERT_TRUE(CreateDatabase(path, EmbeddedMigrations()).ok());
+  auto db = Connection::Open(path, false, false);
+  ASSERT_TRUE(db.ok()) << db.status();
+  std::string sql =
+      "EXPLAIN QUERY PLAN SELECT a.id FROM actions a JOIN audits au ON "
+      "au.id = a.audit_id WHERE a.id > ?1 AND a.unit_id = ?2 AND " +
+      OverdueCondition("a", "au", "?9") + " ORDER BY a.id LIMIT 51";
+  auto plan = (*db)->Prepare(sql);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  std::string details;
+  while (true) {
+    absl::StatusOr<bool> row = (*plan)->Step();
+    ASSERT_TRUE(row.ok()) << row.status();
+    if (!*row) break;
+    details += (*plan)->Text(3) + "\n";
+  }
+  EXPECT_NE(details.find("actions_open_by_unit"), std::string::npos) << details;
+  EXPECT_EQ(details.find("TEMP B-TREE"), std::string::npos) << details;
 }
 
 }  // namespace

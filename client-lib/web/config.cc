@@ -1,0 +1,205 @@
+#include "client-lib/web/config.h"
+
+#include <arpa/inet.h>
+#include <toml++/toml.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <set>
+
+#include "client-lib/web/cat.h"
+
+namespace brevis::web {
+namespace {
+
+struct Setting {
+  const char* key;  // TOML key; the flag is "--" + key with '-' for '_'
+  std::string WebConfig::*field;
+  const char* help;
+};
+
+constexpr Setting kSettings[] = {
+    {"listen", &WebConfig::listen,
+     "HOST:PORT to serve HTTP on; a non-loopback address needs --tls-cert "
+     "and --tls-key; port 0 picks a free port"},
+    {"public_url", &WebConfig::public_url,
+     "Base URL of links and redirects (default http://<listen>)"},
+    {"brevis_addr", &WebConfig::brevis_addr, "brevisd's gRPC HOST:PORT"},
+    {"tls_cert", &WebConfig::tls_cert,
+     "PEM certificate for HTTPS; with --tls-key turns TLS on"},
+    {"tls_key", &WebConfig::tls_key, "PEM private key of --tls-cert"},
+    {"brevis_ca", &WebConfig::brevis_ca,
+     "PEM CA of brevisd's certificate (TLS to brevisd)"},
+    {"brevis_cert", &WebConfig::brevis_cert,
+     "PEM client certificate for mutual TLS to brevisd"},
+    {"brevis_key", &WebConfig::brevis_key, "PEM key of --brevis-cert"},
+    {"brevis_server_name", &WebConfig::brevis_server_name,
+     "Name to check brevisd's certificate against"},
+};
+
+std::string FlagOf(const char* key) {
+  std::string flag = std::string("--") + key;
+  for (char& c : flag) c = c == '_' ? '-' : c;
+  return flag;
+}
+
+absl::Status ApplyFile(const std::string& path,
+                       const std::set<std::string>& given, WebConfig& config) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return absl::NotFoundError(
+        Cat("config file ", path, " does not exist or is not a file"));
+  }
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(Cat(path, ":", e.source().begin.line,
+                                          ": ", std::string(e.description())));
+  }
+  for (const auto& entry : table) {
+    const std::string key(entry.first.str());
+    const Setting* setting = nullptr;
+    for (const Setting& s : kSettings) {
+      if (key == s.key) setting = &s;
+    }
+    if (setting == nullptr) {
+      std::string known;
+      for (const Setting& s : kSettings) {
+        known += known.empty() ? "" : ", ";
+        known += s.key;
+      }
+      return absl::InvalidArgumentError(
+          Cat(path, ": unknown key '", key, "'; keys: ", known));
+    }
+    std::optional<std::string> value = entry.second.value<std::string>();
+    if (!value) {
+      return absl::InvalidArgumentError(
+          Cat(path, ": ", key, " must be a string"));
+    }
+    if (!given.contains(key)) config.*(setting->field) = *value;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::pair<std::string, int>> SplitHostPort(
+    const std::string& address) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return absl::InvalidArgumentError(
+        Cat("listen: '", address, "' is not HOST:PORT"));
+  }
+  std::string host = address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = 0;
+  if (!ParseInt(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        Cat("listen: the port of '", address, "' must be 0-65535"));
+  }
+  return std::make_pair(host, port);
+}
+
+bool IsLoopbackAddress(const std::string& address) {
+  absl::StatusOr<std::pair<std::string, int>> split = SplitHostPort(address);
+  if (!split.ok()) return false;
+  const std::string& host = split->first;
+  if (host == "localhost") return true;
+  in_addr v4;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6;
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    return IN6_IS_ADDR_LOOPBACK(&v6);
+  }
+  return false;
+}
+
+absl::Status CheckConfig(WebConfig& config) {
+  absl::StatusOr<std::pair<std::string, int>> split =
+      SplitHostPort(config.listen);
+  if (!split.ok()) return split.status();
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "tls_cert and tls_key: give both (--tls-cert, --tls-key) or neither");
+  }
+  if (config.brevis_cert.empty() != config.brevis_key.empty()) {
+    return absl::InvalidArgumentError(
+        "brevis_cert and brevis_key: give both (--brevis-cert, "
+        "--brevis-key) or neither");
+  }
+  if (config.brevis_addr.empty()) {
+    return absl::InvalidArgumentError("brevis_addr: required");
+  }
+  if (!config.browser_tls() && !IsLoopbackAddress(config.listen)) {
+    return absl::FailedPreconditionError(Cat(
+        "refusing to listen on ", config.listen,
+        " without TLS: session cookies and audit content would cross the "
+        "network in clear text. Give --tls-cert and --tls-key, or listen on "
+        "a loopback address (127.0.0.1, [::1], localhost)"));
+  }
+  if (!config.public_url.empty() &&
+      config.public_url.rfind("http://", 0) != 0 &&
+      config.public_url.rfind("https://", 0) != 0) {
+    return absl::InvalidArgumentError(
+        "public_url: must start with http:// or https://");
+  }
+  while (!config.public_url.empty() && config.public_url.back() == '/') {
+    config.public_url.pop_back();
+  }
+  return absl::OkStatus();
+}
+
+ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
+  ParsedCommandLine result;
+  WebConfig& config = result.config;
+  CLI::App app(
+      "brevis-web: the brevis audit work in a browser. Every page is made "
+      "from brevisd calls with the signed-in person's own token.\n"
+      "Every flag can also be set in a TOML file given with --config (keys "
+      "are the flag names with '_' for '-'); flags on the command line "
+      "win.\nExample: brevis-web --listen 127.0.0.1:8080 --brevis-addr "
+      "127.0.0.1:50051",
+      "brevis-web");
+  std::string config_path;
+  app.add_option("--config", config_path, "TOML config file");
+  std::vector<CLI::Option*> options;
+  for (const Setting& s : kSettings) {
+    options.push_back(app.add_option(FlagOf(s.key), config.*(s.field), s.help)
+                          ->capture_default_str());
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    result.exit_now = true;
+    result.exit_code = 0;
+    result.message = app.help();
+    return result;
+  } catch (const CLI::ParseError& e) {
+    result.exit_now = true;
+    result.exit_code = 2;
+    result.message = Cat("brevis-web: ", e.what(), "\n");
+    return result;
+  }
+  absl::Status status = absl::OkStatus();
+  if (!config_path.empty()) {
+    std::set<std::string> given;
+    for (size_t i = 0; i < options.size(); ++i) {
+      if (options[i]->count() > 0) given.insert(kSettings[i].key);
+    }
+    status = ApplyFile(config_path, given, config);
+  }
+  if (status.ok()) status = CheckConfig(config);
+  if (!status.ok()) {
+    result.exit_now = true;
+    result.exit_code = 2;
+    result.message = Cat("brevis-web: ", status.message(), "\n");
+  }
+  return result;
+}
+
+}  // namespace brevis::web

@@ -1,0 +1,67 @@
+#ifndef BREVIS_CLIENT_LIB_WEB_WEB_APP_H_
+#define BREVIS_CLIENT_LIB_WEB_WEB_APP_H_
+
+// brevis-web's application: turns an HttpRequest into an HttpResponse. It
+// serves the stylesheet and /healthz, signs people in with one-time links
+// and out again, finds the browser session, refuses a POST without the
+// session's CSRF token (403, nothing changed), and hands the request to
+// the page for its route with a Client that carries the person's own
+// brevis token. It keeps no data of its own besides the sessions.
+//
+// Thread-safe: Handle may be called from any number of threads at once.
+
+#include <string>
+#include <vector>
+
+#include "brevis/client/client.h"
+#include "client-lib/web/http_server.h"
+#include "client-lib/web/page_kit.h"
+#include "client-lib/web/router.h"
+#include "client-lib/web/session_store.h"
+
+namespace brevis::web {
+
+struct WebAppOptions {
+  // Whether browsers reach us over TLS (cookies get Secure and __Host-).
+  bool tls = false;
+  // Base of absolute links, e.g. "http://127.0.0.1:8080".
+  std::string public_url;
+};
+
+class WebApp {
+ public:
+  // `brevis` carries no token (RedeemSignInLink needs none); each session
+  // gets a copy with its own (Client::WithToken). `clock` drives session
+  // expiry.
+  WebApp(client::Client brevis, WebAppOptions options,
+         SessionStore::Clock clock);
+
+  HttpResponse Handle(const HttpRequest& request);
+  // The page for a status the HTTP server answers itself (400, 413).
+  HttpResponse ErrorPage(int status) const;
+
+  SessionStore& sessions() { return sessions_; }
+
+  // A page: the request's context and the route's captured ids.
+  using PageHandler =
+      std::function<HttpResponse(const Ctx&, const std::vector<std::string>&)>;
+
+ private:
+  HttpResponse SignInPage(const Ctx& ctx);
+  HttpResponse SignIn(const Ctx& ctx);
+  HttpResponse SignOut(const Ctx& ctx, const WebSession& session);
+  std::string SessionCookieName() const;
+  void RevokeQuietly(const WebSession& session) const;
+
+  const client::Client brevis_;
+  const WebAppOptions options_;
+  SessionStore sessions_;
+  Router<PageHandler> router_;
+};
+
+// Registers every page of brevis-web (pages_*.cc).
+void AddPages(Router<WebApp::PageHandler>& router);
+
+}  // namespace brevis::web
+
+#endif  // BREVIS_CLIENT_LIB_WEB_WEB_APP_H_

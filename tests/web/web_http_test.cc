@@ -1,0 +1,159 @@
+// brevis-web over HTTP: sign-in, sessions, CSRF, escaping, 404s (the
+// fixture starts a real brevisd and brevis-web; tests/web/web_fixture.h).
+
+#include "tests/web/web_fixture.h"
+
+namespace brevis::web::testing {
+namespace {
+
+TEST_F(WebHttpTest, EveryPageForEveryRoleAnswers200) {
+  std::string admin = SignIn(admin_principal_);
+  for (const std::string& page : std::vector<std::string>{
+           "/", "/overview", "/units", "/principals", "/audits/new",
+           "/" + audit_, "/" + audit_ + "/report", "/" + audit_ + "/transition",
+           "/" + audit_ + "/findings/new", "/" + audit_ + "/sessions/new",
+           "/" + audit_ + "/recommendations/new",
+           "/" + audit_ + "/feedback/new", "/" + auditor_ + "/sign-in-link",
+           "/static/style.css", "/healthz"}) {
+    EXPECT_EQ(Send(http::verb::get, page, admin).status, 200) << page;
+  }
+  std::string auditor = SignIn(auditor_);
+  for (const std::string& page : std::vector<std::string>{
+           "/", "/" + audit_, "/" + audit_ + "/findings/new",
+           "/" + audit_ + "/sessions/new"}) {
+    EXPECT_EQ(Send(http::verb::get, page, auditor).status, 200) << page;
+  }
+  for (const std::string& who : std::vector<std::string>{manager_, viewer_}) {
+    std::string cookie = SignIn(who);
+    EXPECT_EQ(Send(http::verb::get, "/", cookie).status, 200) << who;
+  }
+}
+
+TEST_F(WebHttpTest, ASignInLinkWorksOnce) {
+  std::string secret = Link(auditor_);
+  Reply first = Send(http::verb::post, "/sign-in", "", "link=" + secret);
+  EXPECT_EQ(first.status, 303);
+  Reply again = Send(http::verb::post, "/sign-in", "", "link=" + secret);
+  EXPECT_EQ(again.status, 403) << again.body;
+  EXPECT_TRUE(again.set_cookie.empty());
+  EXPECT_NE(again.body.find("redan använts"), std::string::npos) << again.body;
+}
+
+TEST_F(WebHttpTest, PostWithoutOrWithWrongCsrfIsRefusedAndChangesNothing) {
+  std::string auditor = SignIn(auditor_);
+  std::string form =
+      "focus_area=FOCUS_AREA_PARTICIPATION&kind=FINDING_KIND_STRENGTH&text="
+      "Bra&informant_groups=INFORMANT_GROUP_CHILD";
+  std::string target = "/" + audit_ + "/findings/new";
+  EXPECT_EQ(Send(http::verb::post, target, auditor, form).status, 403);
+  EXPECT_EQ(Send(http::verb::post, target, auditor,
+                 form + "&csrf=" + std::string(64, 'a'))
+                .status,
+            403);
+  EXPECT_EQ(Findings(), 0);
+  Reply ok =
+      Send(http::verb::post, target, auditor, form + "&csrf=" + Csrf(auditor));
+  EXPECT_EQ(ok.status, 303) << ok.body;
+  EXPECT_EQ(Findings(), 1);
+}
+
+TEST_F(WebHttpTest, HostileTextComesBackEscaped) {
+  std::string auditor = SignIn(auditor_);
+  std::string csrf = Csrf(auditor);
+  // <script>alert('x')</script> & "q", urlencoded.
+  std::string hostile = "%3Cscript%3Ealert(%27x%27)%3C%2Fscript%3E+%26+%22q%22";
+  Reply ok = Send(http::verb::post, "/" + audit_ + "/findings/new", auditor,
+                  "csrf=" + csrf +
+                      "&focus_area=FOCUS_AREA_RESPECT&kind=FINDING_KIND_"
+                      "STRENGTH&informant_groups=INFORMANT_GROUP_GUARDIAN&"
+                      "text=" +
+                      hostile);
+  ASSERT_EQ(ok.status, 303) << ok.body;
+  Reply page = Send(http::verb::get, "/" + audit_, auditor);
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos);
+  EXPECT_NE(page.body.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; "
+                           "&amp; &quot;q&quot;"),
+            std::string::npos);
+  // A refused form keeps the hostile text, escaped, in its field.
+  Reply refused =
+      Send(http::verb::post, "/" + audit_ + "/findings/new", auditor,
+           "csrf=" + csrf +
+               "&focus_area=FOCUS_AREA_RESPECT&kind="
+               "FINDING_KIND_STRENGTH&text=" +
+               hostile);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.body.find("<script>"), std::string::npos);
+  EXPECT_NE(refused.body.find("&lt;script&gt;"), std::string::npos);
+  EXPECT_NE(refused.body.find("id=\"e-informant_groups\""), std::string::npos)
+      << refused.body;
+}
+
+TEST_F(WebHttpTest, AnUnknownChoiceIsA400Page) {
+  std::string auditor = SignIn(auditor_);
+  Reply bad = Send(http::verb::post, "/" + audit_ + "/findings/new", auditor,
+                   "csrf=" + Csrf(auditor) + "&focus_area=NOPE&text=x");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("focus_area"), std::string::npos);
+  EXPECT_EQ(Findings(), 0);
+}
+
+TEST_F(WebHttpTest, MalformedUrlencodingIsA400PageAndChangesNothing) {
+  Move(v1::AUDIT_STATE_FIELDWORK);
+  std::string auditor = SignIn(auditor_);
+  std::string csrf = Csrf(auditor);
+  for (std::string text : {"%zz", "%4", "50%", "a b"}) {
+    Reply bad = Send(http::verb::post, "/" + audit_ + "/findings/new", auditor,
+                     "csrf=" + csrf +
+                         "&focus_area=FOCUS_AREA_RESPECT&kind=FINDING_KIND_"
+                         "STRENGTH&informant_groups=INFORMANT_GROUP_CHILD&"
+                         "text=" +
+                         text);
+    EXPECT_EQ(bad.status, 400) << text;
+    EXPECT_NE(bad.body.find("Felaktig begäran"), std::string::npos) << text;
+  }
+  EXPECT_EQ(Findings(), 0);
+  EXPECT_EQ(Send(http::verb::get, "/" + audit_ + "?x=%zz", auditor).status,
+            400);
+  // The same text well encoded is saved, '+' as a space and %2B as '+'.
+  Reply ok = Send(http::verb::post, "/" + audit_ + "/findings/new", auditor,
+                  "csrf=" + csrf +
+                      "&focus_area=FOCUS_AREA_RESPECT&kind=FINDING_KIND_"
+                      "STRENGTH&informant_groups=INFORMANT_GROUP_CHILD&text="
+                      "1%2B1+%C3%A4r+2%25");
+  EXPECT_EQ(ok.status, 303) << ok.body;
+  v1::ListFindingsRequest list;
+  list.set_parent(audit_);
+  auto findings = admin_->ListFindings(list);
+  ASSERT_TRUE(findings.ok()) << findings.status();
+  ASSERT_EQ(findings->findings_size(), 1);
+  EXPECT_EQ(findings->findings(0).text(), "1+1 är 2%");
+}
+
+TEST_F(WebHttpTest, AnotherUnitsAuditIsA404LikeAMissingOne) {
+  std::string other = SignIn(other_manager_);
+  EXPECT_EQ(Send(http::verb::get, "/" + audit_, other).status, 404);
+  EXPECT_EQ(Send(http::verb::get, "/" + audit_ + "/report", other).status, 404);
+  EXPECT_EQ(Send(http::verb::get, "/audits/doesnotexist", other).status, 404);
+}
+
+TEST_F(WebHttpTest, WithoutASessionPagesGoToSignInAndBack) {
+  Reply r = Send(http::verb::get, "/" + audit_);
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.location, "/sign-in?next=%2F" +
+                            std::regex_replace(audit_, std::regex("/"), "%2F"));
+  std::string secret = Link(auditor_);
+  Reply back = Send(http::verb::post, "/sign-in", "",
+                    "link=" + secret + "&next=%2F%2Fevil.example");
+  EXPECT_EQ(back.location, "/");
+}
+
+TEST_F(WebHttpTest, SignOutEndsTheSessionAndItsToken) {
+  std::string auditor = SignIn(auditor_);
+  Reply out =
+      Send(http::verb::post, "/sign-out", auditor, "csrf=" + Csrf(auditor));
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(Send(http::verb::get, "/", auditor).status, 303);
+}
+
+}  // namespace
+}  // namespace brevis::web::testing
