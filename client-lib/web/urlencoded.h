@@ -2,7 +2,7 @@
 #define BREVIS_CLIENT_LIB_WEB_URLENCODED_H_
 
 // Decoding of application/x-www-form-urlencoded text (form bodies and
-// query strings) and of a request target, on Boost.URL. Stateless; the
+// query strings), and of a request target with Boost.URL. Stateless; the
 // results own their bytes (nothing returned points into the input).
 
 #include <string>

@@ -185,6 +185,10 @@ HttpResponse WebApp::SignIn(const Ctx& ctx) {
   absl::StatusOr<v1::RedeemSignInLinkResponse> redeemed =
       brevis_.RedeemSignInLink(request);
   if (!redeemed.ok()) {
+    // Why, for the operator (never the secret: brevisd's status does not
+    // hold it).
+    std::cerr << "brevis-web: a sign-in link was refused: "
+              << redeemed.status() << std::endl;
     if (redeemed.status().code() == absl::StatusCode::kUnauthenticated ||
         redeemed.status().code() == absl::StatusCode::kInvalidArgument) {
       std::string why(redeemed.status().message());
