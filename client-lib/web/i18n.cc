@@ -43,6 +43,48 @@ std::string StateName(Lang lang, v1::AuditState value) {
   return Find(lang, value, kTable);
 }
 
+std::string EventKindName(Lang lang, v1::EventKind value) {
+  static constexpr Names kTable[] = {
+      {v1::EVENT_KIND_CREATED, "skapad", "created"},
+      {v1::EVENT_KIND_UPDATED, "ändrad", "changed"},
+      {v1::EVENT_KIND_DELETED, "borttagen", "deleted"},
+      {v1::EVENT_KIND_STATE_CHANGED, "bytte läge", "changed state"},
+      {v1::EVENT_KIND_RESPONDED, "besvarad", "answered"},
+      {v1::EVENT_KIND_VERDICT_RECORDED, "bedömd vid uppföljningen",
+       "assessed at follow-up"},
+      {v1::EVENT_KIND_NOTE_ADDED, "fick en anteckning", "got a note"},
+      {v1::EVENT_KIND_REVOKED, "återkallad", "revoked"}};
+  return Find(lang, value, kTable);
+}
+
+std::string ResourceKindName(Lang lang, std::string_view resource) {
+  struct Collection {
+    std::string_view name;
+    const char* sv;
+    const char* en;
+  };
+  static constexpr Collection kCollections[] = {
+      {"audits", "revisionen", "the audit"},
+      {"sessions", "intervjutillfälle", "session"},
+      {"findings", "iakttagelse", "finding"},
+      {"recommendations", "rekommendation", "recommendation"},
+      {"actions", "åtgärd", "action"},
+      {"feedback", "återkoppling", "feedback"}};
+  // Names alternate collection and id: the collection is the second last
+  // segment.
+  size_t id_start = resource.rfind('/');
+  if (id_start == std::string_view::npos) return std::string(resource);
+  std::string_view rest = resource.substr(0, id_start);
+  size_t collection_start = rest.rfind('/');
+  std::string_view collection = collection_start == std::string_view::npos
+                                    ? rest
+                                    : rest.substr(collection_start + 1);
+  for (const Collection& c : kCollections) {
+    if (c.name == collection) return L(lang, c.sv, c.en);
+  }
+  return std::string(resource);
+}
+
 std::string FocusAreaName(Lang lang, v1::FocusArea value) {
   static constexpr Names kTable[] = {
       {v1::FOCUS_AREA_PARTICIPATION, "delaktighet", "participation"},

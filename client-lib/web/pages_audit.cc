@@ -396,9 +396,16 @@ HttpResponse AuditPage(const Ctx& ctx, const std::vector<std::string>& ids) {
            "<h2 id=\"history\">")
     << L(lang, "Historik", "History") << Markup("</h2><ol class=\"history\">");
   for (const v1::Event& e : c.events) {
-    h << Markup("<li>") << FormatTime(e.time()) << Markup(" ") << e.actor()
-      << Markup(": ") << v1::EventKind_Name(e.kind()) << Markup(" ")
-      << e.resource();
+    // In words, as people read it: what kind of thing, what happened. Who
+    // did it is shown only when it was the reader: other people's
+    // principal ids mean nothing on a page, and their display names are
+    // not everyone's to read (GetPrincipal is admin-or-self).
+    h << Markup("<li>") << FormatTime(e.time()) << Markup(" ");
+    if (ctx.session != nullptr && e.actor() == ctx.session->principal) {
+      h << L(lang, "du: ", "you: ");
+    }
+    h << ResourceKindName(lang, e.resource()) << Markup(" ")
+      << EventKindName(lang, e.kind());
     if (e.state() != v1::AUDIT_STATE_UNSPECIFIED) {
       h << Markup(" → ") << StateName(lang, e.state());
     }

@@ -66,6 +66,20 @@ TEST_F(WebFormsTest, TheUnitManagerRespondsAndKeepsActions) {
             "/audits/" + AuditId() + "#" + LastId(recommendation_));
   EXPECT_EQ(Rec().response().decision(), v1::RESPONSE_DECISION_PARTLY_ACCEPTED);
   EXPECT_EQ(Rec().response().rationale(), "Delvis: vi saknar personal.");
+  // The history reads in words: the manager's own answer as "du", the
+  // publication as a state change; no enum names, no principal ids.
+  Reply history = Send(http::verb::get, "/" + audit_, manager);
+  EXPECT_NE(history.body.find("du: rekommendation besvarad"), std::string::npos)
+      << history.body;
+  EXPECT_NE(history.body.find("revisionen bytte läge → publicerad"),
+            std::string::npos)
+      << history.body;
+  size_t from = history.body.find("<ol class=\"history\">");
+  ASSERT_NE(from, std::string::npos);
+  std::string history_list =
+      history.body.substr(from, history.body.find("</ol>", from) - from);
+  EXPECT_EQ(history_list.find("EVENT_KIND_"), std::string::npos) << history_list;
+  EXPECT_EQ(history_list.find("principals/"), std::string::npos) << history_list;
 
   Reply created = Post(RecPath() + "/actions/new", manager, csrf,
                        {{"description", "Ta fram en broschyr om SIP."},
