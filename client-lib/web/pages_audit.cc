@@ -391,27 +391,8 @@ HttpResponse AuditPage(const Ctx& ctx, const std::vector<std::string>& ids) {
     if (!f.note().empty()) h << Markup(" – ") << f.note();
     h << Markup("</li>");
   }
-  h << Markup(
-           "</ul></section><section aria-labelledby=\"history\">"
-           "<h2 id=\"history\">")
-    << L(lang, "Historik", "History") << Markup("</h2><ol class=\"history\">");
-  for (const v1::Event& e : c.events) {
-    // In words, as people read it: what kind of thing, what happened. Who
-    // did it is shown only when it was the reader: other people's
-    // principal ids mean nothing on a page, and their display names are
-    // not everyone's to read (GetPrincipal is admin-or-self).
-    h << Markup("<li>") << FormatTime(e.time()) << Markup(" ");
-    if (ctx.session != nullptr && e.actor() == ctx.session->principal) {
-      h << L(lang, "du: ", "you: ");
-    }
-    h << ResourceKindName(lang, e.resource()) << Markup(" ")
-      << EventKindName(lang, e.kind());
-    if (e.state() != v1::AUDIT_STATE_UNSPECIFIED) {
-      h << Markup(" → ") << StateName(lang, e.state());
-    }
-    h << Markup("</li>");
-  }
-  h << Markup("</ol></section>");
+  h << Markup("</ul></section>");
+  HistorySection(ctx, h, c.events);
   return Page(ctx, audit->title(), h);
 }
 
@@ -547,6 +528,8 @@ void AddPages(Router<WebApp::PageHandler>& router) {
   router.Add("GET POST", "/units", UnitsPage);
   router.Add("GET POST", "/principals", PrincipalsPage);
   router.Add("GET POST", "/principals/{}/sign-in-link", SignInLinkForm);
+  router.Add("GET POST", "/principals/{}/contact", ContactForm);
+  router.Add("GET POST", "/settings", SettingsPage);
 }
 
 }  // namespace brevis::web

@@ -129,10 +129,10 @@ TEST(I18nTest, HistoryNamesWhatKindOfThingInWords) {
   EXPECT_EQ(
       ResourceKindName(Lang::kEn, "audits/a1/recommendations/r1/actions/x9"),
       "action");
-  // Anything else is shown as it is (escaped by the writer like all text).
+  // Anything else is a word too, never the name with its ids.
   EXPECT_EQ(ResourceKindName(Lang::kSv, "principals/p1/tokens/t1"),
-            "principals/p1/tokens/t1");
-  EXPECT_EQ(ResourceKindName(Lang::kSv, "plain"), "plain");
+            "annan post");
+  EXPECT_EQ(ResourceKindName(Lang::kEn, "plain"), "other record");
   EXPECT_EQ(EventKindName(Lang::kSv, v1::EVENT_KIND_STATE_CHANGED),
             "bytte läge");
   EXPECT_EQ(EventKindName(Lang::kEn, v1::EVENT_KIND_RESPONDED), "answered");
