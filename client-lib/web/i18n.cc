@@ -197,9 +197,9 @@ std::string NotificationKindText(Lang lang, v1::NotificationKind value) {
   // each text speaks to that role.
   static constexpr Names kTable[] = {
       {v1::NOTIFICATION_KIND_UNIT_DIGEST,
-       "Veckobrevet: en gång i veckan, din enhets åtgärder som är försenade "
-       "eller ska vara klara inom 14 dagar.",
-       "The weekly letter: once a week, your unit's actions that are overdue "
+       "Veckoöversikten: en gång i veckan, din enhets åtgärder som är "
+       "försenade eller ska vara klara inom 14 dagar.",
+       "The weekly summary: once a week, your unit's actions that are overdue "
        "or due within 14 days."},
       {v1::NOTIFICATION_KIND_REPORT_PUBLISHED,
        "När en rapport om din enhet publiceras och väntar på enhetens svar.",
