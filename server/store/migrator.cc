@@ -20,13 +20,8 @@ constexpr char kCreateLedger[] =
     "  checksum TEXT NOT NULL,"
     "  applied_time INTEGER NOT NULL) STRICT";
 
-struct LedgerRow {
-  std::string file_name;
-  std::string checksum;
-};
-
-absl::StatusOr<std::map<int, LedgerRow>> ReadLedger(Connection& connection) {
-  std::map<int, LedgerRow> rows;
+absl::StatusOr<std::map<int, LedgerEntry>> ReadLedger(Connection& connection) {
+  std::map<int, LedgerEntry> rows;
   BREVIS_ASSIGN_OR_RETURN(
       auto exists,
       connection.Prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND "
@@ -53,10 +48,9 @@ std::string MigrationChecksum(std::string_view sql) {
   return absl::BytesToHexString(domain::Sha256(sql));
 }
 
-absl::StatusOr<SchemaStatus> InspectSchema(
-    Connection& connection, std::span<const Migration> migrations) {
-  BREVIS_ASSIGN_OR_RETURN(auto ledger, ReadLedger(connection));
-
+absl::StatusOr<SchemaStatus> CompareLedger(
+    const std::map<int, LedgerEntry>& ledger,
+    std::span<const Migration> migrations) {
   SchemaStatus status;
   std::map<int, const Migration*> known;
   for (const Migration& migration : migrations) {
@@ -90,6 +84,12 @@ absl::StatusOr<SchemaStatus> InspectSchema(
     }
   }
   return status;
+}
+
+absl::StatusOr<SchemaStatus> InspectSchema(
+    Connection& connection, std::span<const Migration> migrations) {
+  BREVIS_ASSIGN_OR_RETURN(auto ledger, ReadLedger(connection));
+  return CompareLedger(ledger, migrations);
 }
 
 absl::StatusOr<int> ApplyMigrations(Connection& connection,
