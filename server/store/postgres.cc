@@ -23,17 +23,6 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
-// Where a connection string points, for messages: database and host, never
-// the password.
-std::string Where(PGconn* connection) {
-  const char* db = PQdb(connection);
-  const char* host = PQhost(connection);
-  const char* port = PQport(connection);
-  return brevis::StrCat("database ", db != nullptr ? db : "?", " on ",
-                        host != nullptr && *host != '\0' ? host : "localhost",
-                        ":", port != nullptr ? port : "?");
-}
-
 }  // namespace
 
 Statement::Statement(PGconn* connection, std::string name, int parameter_count)
@@ -179,6 +168,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   if (parsed == nullptr) {
     std::string detail = parse_error != nullptr ? parse_error : "out of memory";
     PQfreemem(parse_error);
+    while (!detail.empty() && detail.back() == '\n') detail.pop_back();
     return EngineStatus(absl::StatusCode::kInvalidArgument,
                         "the database address is neither a postgresql:// URI "
                         "nor a list of key=value settings",
@@ -201,9 +191,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   PQsetNoticeProcessor(raw, IgnoreNotice, nullptr);
   if (PQstatus(raw) != CONNECTION_OK) {
     absl::Status status = PostgresError(nullptr, raw, "connect");
-    return Rephrase(status,
-                    brevis::StrCat("cannot connect to ", Where(raw),
-                                   " (the reason is in the server log)"));
+    return Rephrase(
+        status,
+        brevis::StrCat("cannot connect to ", DescribeAddress(options.conninfo),
+                       " (the reason is in the server log)"));
   }
   if (PQsetClientEncoding(raw, "UTF8") != 0) {
     return PostgresError(nullptr, raw, "set client encoding UTF8");

@@ -50,6 +50,12 @@ absl::Status PostgresError(const PGresult* result, PGconn* connection,
 // (postgresql://... or postgres://...) rather than an SQLite file path.
 bool IsPostgresUri(std::string_view database);
 
+// "database D on host H:P" from a URI or key=value connection string, for
+// messages and logs: never the password or other settings. Reads only the
+// string (no connection); "an unreadable PostgreSQL address" when libpq
+// cannot parse it.
+std::string DescribeAddress(std::string_view conninfo);
+
 // How to reach the server and the settings every brevis session runs with.
 struct ConnectOptions {
   // A postgresql:// URI or a key=value connection string, handed to libpq

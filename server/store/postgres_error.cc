@@ -83,6 +83,25 @@ absl::Status PostgresError(const PGresult* result, PGconn* connection,
   return EngineStatus(code, CallerMessage(code), detail);
 }
 
+std::string DescribeAddress(std::string_view conninfo) {
+  std::string text(conninfo);
+  PQconninfoOption* options = PQconninfoParse(text.c_str(), nullptr);
+  if (options == nullptr) return "an unreadable PostgreSQL address";
+  std::string database, host, port;
+  for (PQconninfoOption* option = options; option->keyword != nullptr;
+       ++option) {
+    std::string_view keyword = option->keyword;
+    std::string value = option->val != nullptr ? option->val : "";
+    if (keyword == "dbname") database = value;
+    if (keyword == "host") host = value;
+    if (keyword == "port") port = value;
+  }
+  PQconninfoFree(options);
+  return brevis::StrCat("database ", database.empty() ? "(default)" : database,
+                        " on ", host.empty() ? "the local socket" : host,
+                        port.empty() ? "" : ":", port);
+}
+
 bool IsPostgresUri(std::string_view database) {
   return database.starts_with("postgresql://") ||
          database.starts_with("postgres://");
