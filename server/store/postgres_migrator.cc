@@ -2,9 +2,9 @@
 
 #include <map>
 
-#include "absl/time/clock.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
+#include "server/store/ledger_rows.h"
 
 namespace brevis::store::pg {
 namespace {
@@ -23,24 +23,8 @@ constexpr char kCreateLedger[] =
 constexpr int64_t kMigrationLockKey = 0x627265766973;
 
 absl::StatusOr<std::map<int, LedgerEntry>> ReadLedger(Connection& connection) {
-  std::map<int, LedgerEntry> rows;
-  BREVIS_ASSIGN_OR_RETURN(
-      auto exists, connection.Prepare(
-                       "SELECT to_regclass('schema_migrations') IS NOT NULL"));
-  BREVIS_ASSIGN_OR_RETURN(bool row, exists->Step());
-  if (!row || exists->Int(0) == 0) return rows;
-
-  BREVIS_ASSIGN_OR_RETURN(
-      auto select,
-      connection.Prepare(
-          "SELECT version, file_name, checksum FROM schema_migrations "
-          "ORDER BY version"));
-  while (true) {
-    BREVIS_ASSIGN_OR_RETURN(bool next, select->Step());
-    if (!next) break;
-    rows[static_cast<int>(select->Int(0))] = {select->Text(1), select->Text(2)};
-  }
-  return rows;
+  return ReadLedgerRows(connection,
+                        "SELECT to_regclass('schema_migrations') IS NOT NULL");
 }
 
 // Applies one migration and its ledger row in one transaction.
@@ -49,16 +33,11 @@ absl::Status ApplyOne(Connection& connection, const Migration& migration) {
       auto transaction,
       Transaction::Begin(connection, Isolation::kReadCommitted));
   BREVIS_RETURN_IF_ERROR(connection.Exec(migration.sql));
-  BREVIS_ASSIGN_OR_RETURN(
-      auto insert,
-      connection.Prepare("INSERT INTO schema_migrations "
-                         "(version, file_name, checksum, applied_time) "
-                         "VALUES ($1, $2, $3, $4)"));
-  BREVIS_RETURN_IF_ERROR(insert->Bind(1, int64_t{migration.version})
-                             .Bind(2, std::string_view(migration.file_name))
-                             .Bind(3, MigrationChecksum(migration.sql))
-                             .Bind(4, absl::ToUnixMicros(absl::Now()))
-                             .Run());
+  BREVIS_RETURN_IF_ERROR(
+      InsertLedgerRow(connection,
+                      "INSERT INTO schema_migrations (version, file_name, "
+                      "checksum, applied_time) VALUES ($1, $2, $3, $4)",
+                      migration));
   return transaction->Commit();
 }
 
@@ -69,11 +48,7 @@ absl::StatusOr<int> ApplyLocked(Connection& connection,
   BREVIS_RETURN_IF_ERROR(connection.Exec(kCreateLedger));
   for (const Migration* migration : status.pending) {
     absl::Status applied = ApplyOne(connection, *migration);
-    if (!applied.ok()) {
-      return absl::Status(applied.code(),
-                          brevis::StrCat("migration ", migration->file_name,
-                                         " failed: ", DescribeForLog(applied)));
-    }
+    if (!applied.ok()) return MigrationFailed(*migration, applied);
   }
   return static_cast<int>(status.pending.size());
 }
