@@ -39,44 +39,72 @@ const passwd* ServerUser() {
   return getpwnam("postgres");
 }
 
-// Runs kBinDir/program with `args` as ServerUser(), output appended to
-// `output`; waits for it. Returns the wait status, or -1 when it could not
-// be started.
-int Run(const std::string& program, const std::vector<std::string>& args,
-        const std::string& output) {
-  const passwd* user = ServerUser();
-  std::string path = std::string(kBinDir) + "/" + program;
-  std::vector<std::string> argv_text = {path};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
+// A program and its arguments, made ready before fork so that the child
+// only makes async-signal-safe calls.
+struct Command {
+  std::vector<std::string> text;
   std::vector<char*> argv;
-  for (std::string& arg : argv_text) argv.push_back(arg.data());
-  argv.push_back(nullptr);
+  std::string output;  // where stdout and stderr are appended
+  bool drop_to_server_user = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
 
-  pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    int fd = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (fd >= 0) {
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-      close(fd);
-    }
-    int null_fd = open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
-    if (user != nullptr) {
-      if (setgroups(0, nullptr) != 0 || setgid(user->pw_gid) != 0 ||
-          setuid(user->pw_uid) != 0) {
-        _exit(126);
-      }
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
+Command MakeCommand(const std::string& path,
+                    const std::vector<std::string>& args,
+                    const std::string& output, bool as_server_user) {
+  Command command;
+  command.text = {path};
+  command.text.insert(command.text.end(), args.begin(), args.end());
+  for (std::string& arg : command.text) command.argv.push_back(arg.data());
+  command.argv.push_back(nullptr);
+  command.output = output;
+  if (const passwd* user = ServerUser(); as_server_user && user != nullptr) {
+    command.drop_to_server_user = true;
+    command.uid = user->pw_uid;
+    command.gid = user->pw_gid;
   }
+  return command;
+}
+
+// In a forked child: redirects, drops to the server's user, executes.
+[[noreturn]] void ExecInChild(const Command& command) {
+  int fd = open(command.output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  if (fd >= 0) {
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+  }
+  int null_fd = open("/dev/null", O_RDONLY);
+  if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
+  if (command.drop_to_server_user &&
+      (setgroups(0, nullptr) != 0 || setgid(command.gid) != 0 ||
+       setuid(command.uid) != 0)) {
+    _exit(126);
+  }
+  execv(command.argv[0], command.argv.data());
+  _exit(127);
+}
+
+int WaitFor(pid_t pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return -1;
   }
   return status;
+}
+
+// Runs kBinDir/program with `args` as ServerUser(), output appended to
+// `output`; waits for it. Returns the wait status, or -1 when it could not
+// be started.
+int Run(const std::string& program, const std::vector<std::string>& args,
+        const std::string& output) {
+  Command command = MakeCommand(std::string(kBinDir) + "/" + program, args,
+                                output, /*as_server_user=*/true);
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) ExecInChild(command);
+  return WaitFor(pid);
 }
 
 bool Succeeded(int wait_status) {
@@ -158,6 +186,49 @@ absl::Status PgCluster::Init() {
   }
   running_ = true;
   report_id_ = ChildStarted([this] { return Describe(); });
+  return StartReaper();
+}
+
+absl::Status PgCluster::StartReaper() {
+  // The server outlives a test binary that crashes or is killed (pg_ctl
+  // detaches it): a child of ours waits for the pipe to close, which
+  // happens when we end however we end, then stops the server at once and
+  // removes the directory.
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    return absl::InternalError("pipe2 failed for the cluster's reaper");
+  }
+  Command stop = MakeCommand(
+      std::string(kBinDir) + "/pg_ctl",
+      {"stop", "-D", data_, "-m", "immediate", "-w", "-t", kPgCtlWaitSeconds},
+      dir_ + "/reaper.log", /*as_server_user=*/true);
+  Command remove = MakeCommand("/bin/rm", {"-rf", dir_}, "/dev/null",
+                               /*as_server_user=*/false);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    return absl::InternalError("fork failed for the cluster's reaper");
+  }
+  if (pid == 0) {
+    // Only the read end stays open: another cluster's pipe held here would
+    // keep that cluster's reaper waiting.
+    for (int fd = 3; fd < 1024; ++fd) {
+      if (fd != pipe_fds[0]) close(fd);
+    }
+    char byte;
+    for (;;) {
+      ssize_t got = read(pipe_fds[0], &byte, 1);
+      if (got == 0 || (got < 0 && errno != EINTR)) break;
+    }
+    pid_t stopper = fork();
+    if (stopper == 0) ExecInChild(stop);
+    if (stopper > 0) WaitFor(stopper);
+    ExecInChild(remove);
+  }
+  close(pipe_fds[0]);
+  reaper_fd_ = pipe_fds[1];
+  reaper_pid_ = pid;
   return absl::OkStatus();
 }
 
@@ -181,6 +252,10 @@ absl::Status PgCluster::Stop() {
 
 PgCluster::~PgCluster() {
   if (running_) Stop().IgnoreError();
+  if (reaper_fd_ >= 0) {
+    close(reaper_fd_);
+    WaitFor(reaper_pid_);
+  }
   if (!dir_.empty()) {
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);

@@ -10,9 +10,13 @@
 // only the directory's owner (and root) can reach the socket.
 //
 // While it runs, a test that fails prints the cluster's state and the tail
-// of its log (tests/testing/child_report.h). ConnInfo, Uri and
+// of its log (tests/testing/child_report.h). If the test process crashes
+// or is killed, a small child it started stops the server and removes the
+// directory (see ReaperPid). ConnInfo, Uri and
 // CreateDatabase may be called from any thread; Stop and Describe from one
 // at a time.
+
+#include <sys/types.h>
 
 #include <memory>
 #include <string>
@@ -47,6 +51,12 @@ class PgCluster {
   // template0. Returns its name.
   absl::StatusOr<std::string> CreateDatabase();
 
+  // The process that stops the server and removes the directory once this
+  // process is gone, or once this object is.
+  pid_t ReaperPid() const { return reaper_pid_; }
+  // The directory the cluster lives in.
+  const std::string& dir() const { return dir_; }
+
   // The state of the server (`pg_ctl status`), how starting and stopping
   // it went, and the last 40 lines of its log.
   std::string Describe() const;
@@ -54,6 +64,9 @@ class PgCluster {
  private:
   PgCluster() = default;
   absl::Status Init();
+  // Starts the child that stops the server and removes the directory when
+  // this process ends without doing so (a crash, a kill).
+  absl::Status StartReaper();
 
   std::string dir_;      // the temporary directory, also the socket's
   std::string data_;     // dir_/data
@@ -61,6 +74,8 @@ class PgCluster {
   std::string history_;  // each pg_ctl/initdb run and its ending
   bool running_ = false;
   int report_id_ = -1;
+  int reaper_fd_ = -1;  // the write end of the reaper's pipe
+  pid_t reaper_pid_ = -1;
 };
 
 }  // namespace brevis::testing
