@@ -122,6 +122,17 @@ TEST_F(BrevisdPostgresTest, ServeAndTheOtherSubcommandsRefuseHonestly) {
   }
 }
 
+TEST_F(BrevisdPostgresTest, ServeRefusesAPostgresDatabaseFromItsConfigFile) {
+  e2e::TempDir dir;
+  std::string config = dir.File("brevisd.toml");
+  ASSERT_TRUE(e2e::WriteFile(
+      config, "db = \"" + uri_ + "\"\nlisten = \"127.0.0.1:0\"\n"));
+  ProcessResult serve = RunBrevisd({"serve", "--config", config});
+  EXPECT_EQ(serve.exit_code, kExitUsage) << serve.out;
+  EXPECT_THAT(serve.err, HasSubstr("SQLite databases only"));
+  EXPECT_THAT(serve.out, Not(HasSubstr("listening")));
+}
+
 TEST_F(BrevisdPostgresTest, APasswordInTheAddressIsNeverPrinted) {
   // The cluster trusts its socket's users, so any password is accepted.
   std::string uri = "postgresql://brevis:s3cret-pw@/" + database_ +
