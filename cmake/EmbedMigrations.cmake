@@ -1,6 +1,8 @@
-# cmake -DOUTPUT=file.cc -DINPUTS="a.sql|b.sql" -P EmbedMigrations.cmake
-# Writes the definition of brevis::store::EmbeddedMigrations() with the text
-# of each file, in order.
+# cmake -DOUTPUT=file.cc -DINPUTS="a.sql|b.sql" -DFUNCTION=Name
+#       -P EmbedMigrations.cmake
+# Writes the definition of brevis::store::Name() (one of the functions
+# server/store/embedded_migrations.h declares) with the text of each file,
+# in order.
 string(REPLACE "|" ";" INPUTS "${INPUTS}")
 set(body "")
 foreach(input IN LISTS INPUTS)
@@ -16,12 +18,12 @@ foreach(input IN LISTS INPUTS)
          "      {${version}, \"${file_name}\", R\"brevis_sql(${sql})brevis_sql\"},\n")
 endforeach()
 file(WRITE ${OUTPUT}.tmp
-"// Generated from migrations/*.sql by cmake/EmbedMigrations.cmake.
+"// Generated from migrations/ by cmake/EmbedMigrations.cmake.
 #include \"server/store/embedded_migrations.h\"
 
 namespace brevis::store {
 
-std::span<const Migration> EmbeddedMigrations() {
+std::span<const Migration> ${FUNCTION}() {
   static const Migration kMigrations[] = {
 ${body}  };
   return kMigrations;

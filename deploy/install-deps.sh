@@ -11,6 +11,9 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc
   libprotobuf-dev protobuf-compiler
   libsqlite3-dev sqlite3 libssl-dev openssl
+  # PostgreSQL (issue 17): libpq to talk to it, and the server whose
+  # initdb and pg_ctl the tests use for a throwaway cluster of their own.
+  libpq-dev postgresql-15
   libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev
   python3-grpcio tzdata

@@ -18,10 +18,12 @@
 #include "server/json_log.h"
 #include "server/library_logs.h"
 #include "server/operator_tokens.h"
+#include "server/postgres_commands.h"
 #include "server/store/backup.h"
 #include "server/store/database.h"
 #include "server/store/database_lock.h"
 #include "server/store/migrator.h"
+#include "server/store/postgres.h"
 #include "server/store/sqlite.h"
 
 namespace {
@@ -174,6 +176,36 @@ int RunMigrate(const std::string& db_path, bool check_only) {
   return kExitOk;
 }
 
+int RunPostgresInit(const std::string& uri) {
+  absl::StatusOr<int> version = brevis::InitPostgres(uri);
+  if (!version.ok()) return Fail(version.status());
+  std::cout << "brevisd: set up " << brevis::store::pg::DescribeAddress(uri)
+            << " at schema version " << *version << "\n"
+            << "brevisd: no admin token was issued: this build serves SQLite "
+               "only, and the first admin is made once serving from "
+               "PostgreSQL is finished\n";
+  return kExitOk;
+}
+
+int RunPostgresMigrate(const std::string& uri, bool check_only) {
+  auto migration = brevis::MigratePostgres(uri, check_only);
+  if (!migration.ok()) return Fail(migration.status());
+  std::string where = brevis::store::pg::DescribeAddress(uri);
+  if (check_only) {
+    std::cout << "brevisd: " << where << " is at schema version "
+              << migration->current_version << "; this brevisd has "
+              << migration->latest_version << "\n";
+    for (const std::string& pending : migration->pending) {
+      std::cout << "pending: " << pending << "\n";
+    }
+    return migration->pending.empty() ? kExitOk : kExitMigrationsPending;
+  }
+  std::cout << "brevisd: applied " << migration->applied << " migration(s); "
+            << where << " is at schema version " << migration->latest_version
+            << "\n";
+  return kExitOk;
+}
+
 int RunServe(const brevis::api::ServerOptions& options,
              const brevis::store::DatabaseOptions& db_options) {
   // Block the stop signals in every thread gRPC will start, so that only
@@ -259,7 +291,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("init",
                          "Create a new database with every migration applied.\n"
                          "Example: brevisd init --db var/brevis.db");
-  init->add_option("--db", db_path, "Database file to create")
+  init->add_option("--db", db_path,
+                   "Database file to create, or the postgresql:// URI of an "
+                   "empty PostgreSQL database to set up (in progress: not "
+                   "served yet)")
       ->capture_default_str();
   std::string token_file;
   init->add_option("--admin-token-file", token_file,
@@ -305,7 +340,11 @@ int main(int argc, char** argv) {
       "Apply pending migrations to an existing database (back it up first).\n"
       "Exit code 3 with --check when migrations are pending.\n"
       "Example: brevisd migrate --db var/brevis.db --check");
-  migrate->add_option("--db", db_path, "Database file")->capture_default_str();
+  migrate
+      ->add_option("--db", db_path,
+                   "Database file, or a postgresql:// URI (in progress: not "
+                   "served yet)")
+      ->capture_default_str();
   migrate->add_flag("--check", check_only,
                     "Only report the schema version and pending migrations");
 
@@ -418,6 +457,20 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  // PostgreSQL (issue 17, in progress): init and migrate only.
+  if (brevis::store::pg::IsPostgresUri(db_path)) {
+    if (init->parsed()) return RunPostgresInit(db_path);
+    if (migrate->parsed()) return RunPostgresMigrate(db_path, check_only);
+    for (CLI::App* other : {token_create, token_revoke, backup, restore}) {
+      if (other->parsed()) {
+        std::string name = other->get_parent() == token
+                               ? "token " + other->get_name()
+                               : other->get_name();
+        Fail(brevis::PostgresNotServedYet(name));
+        return kExitUsage;
+      }
+    }
+  }
   if (init->parsed()) return RunInit(db_path, token_file);
   if (migrate->parsed()) return RunMigrate(db_path, check_only);
   if (token_create->parsed()) {
@@ -469,6 +522,9 @@ int main(int argc, char** argv) {
     server_options.tls = brevis::api::TlsFiles{tls_cert, tls_key, client_ca};
   }
   server_options.access_log_retention = absl::Hours(24) * retention_days;
+  if (brevis::store::pg::IsPostgresUri(db_path)) {
+    return RefuseToServe(brevis::PostgresNotServedYet("serve"), kExitUsage);
+  }
   db_options.path = db_path;
   return RunServe(server_options, db_options);
 }

@@ -5,7 +5,8 @@
 
 namespace brevis::store {
 
-// One schema step: migrations/NNNN_name.sql, applied in version order.
+// One schema step: migrations/NNNN_name.sql (SQLite) or
+// migrations/postgresql/NNNN_name.sql, applied in version order.
 struct Migration {
   int version;
   const char* file_name;
@@ -15,6 +16,11 @@ struct Migration {
 // The migrations compiled into this binary, in ascending version order.
 // Defined in a file generated at build time from migrations/*.sql.
 std::span<const Migration> EmbeddedMigrations();
+
+// The PostgreSQL migrations compiled into this binary, in ascending version
+// order: the same versions and file names as EmbeddedMigrations(), making
+// the same schema (tests/pg's drift test compares the two).
+std::span<const Migration> EmbeddedPostgresMigrations();
 
 }  // namespace brevis::store
 

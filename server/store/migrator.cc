@@ -3,10 +3,10 @@
 #include <map>
 
 #include "absl/strings/escaping.h"
-#include "absl/time/clock.h"
 #include "server/domain/digest.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
+#include "server/store/ledger_rows.h"
 
 namespace brevis::store {
 namespace {
@@ -20,31 +20,10 @@ constexpr char kCreateLedger[] =
     "  checksum TEXT NOT NULL,"
     "  applied_time INTEGER NOT NULL) STRICT";
 
-struct LedgerRow {
-  std::string file_name;
-  std::string checksum;
-};
-
-absl::StatusOr<std::map<int, LedgerRow>> ReadLedger(Connection& connection) {
-  std::map<int, LedgerRow> rows;
-  BREVIS_ASSIGN_OR_RETURN(
-      auto exists,
-      connection.Prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND "
-                         "name = 'schema_migrations'"));
-  BREVIS_ASSIGN_OR_RETURN(bool found, exists->Step());
-  if (!found) return rows;
-
-  BREVIS_ASSIGN_OR_RETURN(
-      auto select,
-      connection.Prepare(
-          "SELECT version, file_name, checksum FROM schema_migrations "
-          "ORDER BY version"));
-  while (true) {
-    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
-    if (!row) break;
-    rows[static_cast<int>(select->Int(0))] = {select->Text(1), select->Text(2)};
-  }
-  return rows;
+absl::StatusOr<std::map<int, LedgerEntry>> ReadLedger(Connection& connection) {
+  return ReadLedgerRows(connection,
+                        "SELECT count(*) FROM sqlite_schema WHERE type = "
+                        "'table' AND name = 'schema_migrations'");
 }
 
 }  // namespace
@@ -53,10 +32,9 @@ std::string MigrationChecksum(std::string_view sql) {
   return absl::BytesToHexString(domain::Sha256(sql));
 }
 
-absl::StatusOr<SchemaStatus> InspectSchema(
-    Connection& connection, std::span<const Migration> migrations) {
-  BREVIS_ASSIGN_OR_RETURN(auto ledger, ReadLedger(connection));
-
+absl::StatusOr<SchemaStatus> CompareLedger(
+    const std::map<int, LedgerEntry>& ledger,
+    std::span<const Migration> migrations) {
   SchemaStatus status;
   std::map<int, const Migration*> known;
   for (const Migration& migration : migrations) {
@@ -92,6 +70,12 @@ absl::StatusOr<SchemaStatus> InspectSchema(
   return status;
 }
 
+absl::StatusOr<SchemaStatus> InspectSchema(
+    Connection& connection, std::span<const Migration> migrations) {
+  BREVIS_ASSIGN_OR_RETURN(auto ledger, ReadLedger(connection));
+  return CompareLedger(ledger, migrations);
+}
+
 absl::StatusOr<int> ApplyMigrations(Connection& connection,
                                     std::span<const Migration> migrations) {
   BREVIS_ASSIGN_OR_RETURN(SchemaStatus status,
@@ -102,25 +86,16 @@ absl::StatusOr<int> ApplyMigrations(Connection& connection,
     BREVIS_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
     absl::Status applied = connection.Exec(migration->sql);
     if (applied.ok()) {
-      auto insert = connection.Prepare(
-          "INSERT INTO schema_migrations "
-          "(version, file_name, checksum, applied_time) VALUES (?, ?, ?, ?)");
-      applied = insert.status();
-      if (insert.ok()) {
-        applied = (*insert)
-                      ->Bind(1, int64_t{migration->version})
-                      .Bind(2, std::string_view(migration->file_name))
-                      .Bind(3, MigrationChecksum(migration->sql))
-                      .Bind(4, absl::ToUnixMicros(absl::Now()))
-                      .Run();
-      }
+      applied = InsertLedgerRow(connection,
+                                "INSERT INTO schema_migrations (version, "
+                                "file_name, checksum, applied_time) "
+                                "VALUES (?, ?, ?, ?)",
+                                *migration);
     }
     if (applied.ok()) applied = connection.Exec("COMMIT");
     if (!applied.ok()) {
       connection.Exec("ROLLBACK").IgnoreError();
-      return absl::Status(applied.code(),
-                          brevis::StrCat("migration ", migration->file_name,
-                                         " failed: ", DescribeForLog(applied)));
+      return MigrationFailed(*migration, applied);
     }
   }
   return static_cast<int>(status.pending.size());

@@ -1,6 +1,7 @@
 #ifndef BREVIS_SERVER_STORE_MIGRATOR_H_
 #define BREVIS_SERVER_STORE_MIGRATOR_H_
 
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,6 +21,21 @@ struct SchemaStatus {
 
 // Hex SHA-256 of a migration's text, as recorded in the ledger.
 std::string MigrationChecksum(std::string_view sql);
+
+// One row of a database's migration ledger (schema_migrations), by version.
+struct LedgerEntry {
+  std::string file_name;
+  std::string checksum;
+};
+
+// Compares a database's ledger with `migrations` (ascending versions), for
+// either engine. Returns FAILED_PRECONDITION, naming the file and the
+// reason, when the ledger has a version `migrations` lacks (a newer brevisd
+// migrated the database) or an applied migration's text differs from the
+// one recorded (it was edited since).
+absl::StatusOr<SchemaStatus> CompareLedger(
+    const std::map<int, LedgerEntry>& ledger,
+    std::span<const Migration> migrations);
 
 // Reads the migration ledger and compares it with `migrations` (ascending
 // versions). Returns FAILED_PRECONDITION, naming the file and the reason,

@@ -1,15 +1,11 @@
 #include "server/store/sqlite.h"
 
-#include "absl/strings/cord.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 
 namespace brevis::store {
 
 namespace {
-
-// Where SqliteError keeps the engine's text on a status.
-constexpr char kEngineDetailUrl[] = "type.brevis/store.EngineDetail";
 
 // What the caller is told, by class of failure: what happened to the write
 // and what to do next, in brevis's words.
@@ -44,61 +40,37 @@ std::string_view CallerMessage(int code) {
   }
 }
 
-// `status` with another message and the same code and engine text.
-absl::Status Rephrase(const absl::Status& status, std::string_view message) {
-  absl::Status out(status.code(),
-                   absl::string_view(message.data(), message.size()));
-  status.ForEachPayload([&](auto url, const absl::Cord& payload) {
-    out.SetPayload(url, payload);
-  });
-  return out;
-}
-
 }  // namespace
 
 absl::Status SqliteError(int code, std::string_view context, sqlite3* db) {
   std::string detail = brevis::StrCat(
       context, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code),
       " (SQLite code ", code, ")");
-  std::string message(CallerMessage(code));
-  absl::Status status;
+  absl::StatusCode status_code;
   switch (code & 0xff) {
     case SQLITE_CONSTRAINT:
-      status = code == SQLITE_CONSTRAINT_UNIQUE ||
-                       code == SQLITE_CONSTRAINT_PRIMARYKEY
-                   ? absl::AlreadyExistsError(message)
-                   : absl::FailedPreconditionError(message);
+      status_code = code == SQLITE_CONSTRAINT_UNIQUE ||
+                            code == SQLITE_CONSTRAINT_PRIMARYKEY
+                        ? absl::StatusCode::kAlreadyExists
+                        : absl::StatusCode::kFailedPrecondition;
       break;
     case SQLITE_FULL:
-      status = absl::ResourceExhaustedError(message);
+      status_code = absl::StatusCode::kResourceExhausted;
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      status = absl::UnavailableError(message);
+      status_code = absl::StatusCode::kUnavailable;
       break;
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-      status = absl::FailedPreconditionError(message);
+      status_code = absl::StatusCode::kFailedPrecondition;
       break;
     default:
-      status = absl::InternalError(message);
+      status_code = absl::StatusCode::kInternal;
   }
-  status.SetPayload(kEngineDetailUrl, absl::Cord(detail));
-  return status;
-}
-
-std::string EngineDetail(const absl::Status& status) {
-  // absl's own optional: Debian builds abseil in C++17 mode.
-  auto detail = status.GetPayload(kEngineDetailUrl);
-  return detail.has_value() ? std::string(*detail) : std::string();
-}
-
-std::string DescribeForLog(const absl::Status& status) {
-  std::string detail = EngineDetail(status);
-  if (detail.empty()) return std::string(status.message());
-  return brevis::StrCat(status.message(), " [storage: ", detail, "]");
+  return EngineStatus(status_code, CallerMessage(code), detail);
 }
 
 Statement::~Statement() {

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "server/store/engine_error.h"
 
 namespace brevis::store {
 
@@ -27,13 +28,6 @@ namespace brevis::store {
 // that expect a constraint (a taken HSA-id) replace the status by one
 // naming the field; every other refusal is checked by the domain first.
 absl::Status SqliteError(int code, std::string_view context, sqlite3* db);
-
-// SQLite's own text carried by a status SqliteError made, or empty.
-std::string EngineDetail(const absl::Status& status);
-
-// The status's message and, after it, the engine's text when it carries
-// one: for the server log and for operators' tools, never for a caller.
-std::string DescribeForLog(const absl::Status& status);
 
 // A prepared statement borrowed from a Connection's cache. Resets and clears
 // its bindings when it goes out of scope so the next user starts clean.

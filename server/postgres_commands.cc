@@ -1,0 +1,67 @@
+#include "server/postgres_commands.h"
+
+#include "server/domain/status_macros.h"
+#include "server/domain/str_cat.h"
+#include "server/store/embedded_migrations.h"
+#include "server/store/postgres.h"
+#include "server/store/postgres_migrator.h"
+
+namespace brevis {
+namespace {
+
+absl::StatusOr<std::unique_ptr<store::pg::Connection>> Connect(
+    const std::string& uri) {
+  // No statement timeout: a migration of a large database may take long.
+  return store::pg::Connection::Open({.conninfo = uri});
+}
+
+}  // namespace
+
+absl::Status PostgresNotServedYet(const std::string& subcommand) {
+  return absl::FailedPreconditionError(brevis::StrCat(
+      "`brevisd ", subcommand,
+      "` works on SQLite databases only in this build: serving from "
+      "PostgreSQL is not finished yet. `brevisd init` and `brevisd migrate` "
+      "accept a postgresql:// database; use a database file (--db "
+      "var/brevis.db) to serve"));
+}
+
+absl::StatusOr<int> InitPostgres(const std::string& uri) {
+  BREVIS_ASSIGN_OR_RETURN(auto connection, Connect(uri));
+  BREVIS_ASSIGN_OR_RETURN(
+      auto tables,
+      connection->Prepare("SELECT count(*) FROM pg_class c JOIN pg_namespace "
+                          "n ON n.oid = c.relnamespace WHERE n.nspname = "
+                          "current_schema() AND c.relkind IN ('r', 'v', 'S')"));
+  BREVIS_ASSIGN_OR_RETURN(bool row, tables->Step());
+  if (row && tables->Int(0) > 0) {
+    return absl::AlreadyExistsError(brevis::StrCat(
+        store::pg::DescribeAddress(uri),
+        " is not empty; init only sets up empty databases (use `brevisd "
+        "migrate` to upgrade a brevis database)"));
+  }
+  auto migrations = store::EmbeddedPostgresMigrations();
+  BREVIS_RETURN_IF_ERROR(
+      store::pg::ApplyMigrations(*connection, migrations).status());
+  return migrations.back().version;
+}
+
+absl::StatusOr<PostgresMigration> MigratePostgres(const std::string& uri,
+                                                  bool check_only) {
+  BREVIS_ASSIGN_OR_RETURN(auto connection, Connect(uri));
+  auto migrations = store::EmbeddedPostgresMigrations();
+  BREVIS_ASSIGN_OR_RETURN(store::SchemaStatus schema,
+                          store::pg::InspectSchema(*connection, migrations));
+  PostgresMigration result;
+  result.current_version = schema.current_version;
+  result.latest_version = schema.latest_version;
+  for (const store::Migration* pending : schema.pending) {
+    result.pending.push_back(pending->file_name);
+  }
+  if (check_only) return result;
+  BREVIS_ASSIGN_OR_RETURN(result.applied,
+                          store::pg::ApplyMigrations(*connection, migrations));
+  return result;
+}
+
+}  // namespace brevis

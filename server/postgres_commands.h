@@ -1,0 +1,44 @@
+#ifndef BREVIS_SERVER_POSTGRES_COMMANDS_H_
+#define BREVIS_SERVER_POSTGRES_COMMANDS_H_
+
+// `brevisd init` and `brevisd migrate` on a PostgreSQL database (issue 17,
+// in progress): they apply migrations/postgresql/. This build serves
+// SQLite only; `serve` and the other subcommands refuse a postgresql://
+// database (PostgresNotServedYet).
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace brevis {
+
+// The refusal of a subcommand (`serve`, `token`, `backup`, `restore`) given
+// a postgresql:// database: FAILED_PRECONDITION saying that this build
+// serves SQLite only and what does work.
+absl::Status PostgresNotServedYet(const std::string& subcommand);
+
+// Applies every PostgreSQL migration to the empty database `uri` names.
+// Returns the schema version reached; ALREADY_EXISTS when the database
+// holds tables already (use migrate), the connection's and migrator's
+// errors otherwise. Messages name the database and host, never the
+// password.
+absl::StatusOr<int> InitPostgres(const std::string& uri);
+
+// What `brevisd migrate --db postgresql://...` reports.
+struct PostgresMigration {
+  int current_version = 0;  // before any migration was applied
+  int latest_version = 0;
+  std::vector<std::string> pending;  // file names, before applying
+  int applied = 0;                   // 0 with `check_only`
+};
+
+// Inspects (with `check_only`) or migrates the database `uri` names, with
+// the refusals of the migrator (a newer schema, an edited migration).
+absl::StatusOr<PostgresMigration> MigratePostgres(const std::string& uri,
+                                                  bool check_only);
+
+}  // namespace brevis
+
+#endif  // BREVIS_SERVER_POSTGRES_COMMANDS_H_

@@ -1,0 +1,301 @@
+#include "server/store/postgres.h"
+
+#include <charconv>
+
+#include "server/domain/status_macros.h"
+#include "server/domain/str_cat.h"
+
+namespace brevis::store::pg {
+namespace {
+
+// A statement that returns rows or none, and succeeded.
+bool Succeeded(const PGresult* result) {
+  ExecStatusType status = PQresultStatus(result);
+  return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+}
+
+// The server's notices (e.g. "table exists, skipping") would go to stderr
+// by default: brevisd's stderr is its JSON log, so they are dropped.
+void IgnoreNotice(void*, const char*) {}
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+}  // namespace
+
+Statement::Statement(PGconn* connection, std::string name, int parameter_count)
+    : connection_(connection),
+      name_(std::move(name)),
+      values_(parameter_count),
+      formats_(parameter_count, 0),
+      bound_(parameter_count, false) {}
+
+Statement::~Statement() = default;
+
+Statement& Statement::Bind(int index, int64_t value) {
+  return BindOptional(index, std::to_string(value));
+}
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  return BindOptional(index, text);
+}
+
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  BindOptional(index, bytes);
+  if (index >= 1 && index <= static_cast<int>(formats_.size())) {
+    formats_[index - 1] = 1;  // binary: the bytes as they are
+  }
+  return *this;
+}
+
+Statement& Statement::BindOptional(int index,
+                                   std::optional<std::string_view> text) {
+  if (index < 1 || index > static_cast<int>(values_.size())) {
+    if (bind_error_.ok()) {
+      bind_error_ = EngineStatus(
+          absl::StatusCode::kInternal,
+          "the database failed to complete the call; the operator has been "
+          "told",
+          brevis::StrCat("bind: parameter ", index, " of statement ", name_,
+                         " which has ", values_.size()));
+    }
+    return *this;
+  }
+  values_[index - 1] =
+      text.has_value() ? std::optional<std::string>(*text) : std::nullopt;
+  formats_[index - 1] = 0;
+  bound_[index - 1] = true;
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  return BindOptional(index, std::nullopt);
+}
+
+absl::Status Statement::Execute() {
+  BREVIS_RETURN_IF_ERROR(bind_error_);
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  for (size_t i = 0; i < values_.size(); ++i) {
+    if (!bound_[i]) {
+      return EngineStatus(
+          absl::StatusCode::kInternal,
+          "the database failed to complete the call; the operator has been "
+          "told",
+          brevis::StrCat("execute: parameter ", i + 1, " of statement ", name_,
+                         " is not bound"));
+    }
+    values.push_back(values_[i].has_value() ? values_[i]->data() : nullptr);
+    lengths.push_back(
+        values_[i].has_value() ? static_cast<int>(values_[i]->size()) : 0);
+  }
+  result_.reset(PQexecPrepared(connection_, name_.c_str(),
+                               static_cast<int>(values.size()), values.data(),
+                               lengths.data(), formats_.data(),
+                               /*resultFormat=*/0));
+  if (result_ == nullptr || !Succeeded(result_.get())) {
+    absl::Status status = PostgresError(result_.get(), connection_,
+                                        brevis::StrCat("execute ", name_));
+    result_.reset();
+    return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  if (result_ == nullptr) {
+    BREVIS_RETURN_IF_ERROR(Execute());
+  }
+  ++row_;
+  return row_ < PQntuples(result_.get());
+}
+
+absl::Status Statement::Run() {
+  if (result_ == nullptr) return Execute();
+  return absl::OkStatus();
+}
+
+int64_t Statement::Changes() const {
+  if (result_ == nullptr) return 0;
+  std::string_view tuples = PQcmdTuples(result_.get());
+  int64_t changes = 0;
+  std::from_chars(tuples.data(), tuples.data() + tuples.size(), changes);
+  return changes;
+}
+
+int64_t Statement::Int(int column) const {
+  if (IsNull(column)) return 0;
+  std::string_view text = PQgetvalue(result_.get(), row_, column);
+  if (text == "t") return 1;
+  if (text == "f") return 0;
+  int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+std::string Statement::Text(int column) const {
+  if (IsNull(column)) return std::string();
+  return std::string(PQgetvalue(result_.get(), row_, column),
+                     PQgetlength(result_.get(), row_, column));
+}
+
+std::string Statement::Blob(int column) const {
+  if (IsNull(column)) return std::string();
+  size_t size = 0;
+  unsigned char* bytes =
+      PQunescapeBytea(reinterpret_cast<const unsigned char*>(
+                          PQgetvalue(result_.get(), row_, column)),
+                      &size);
+  if (bytes == nullptr) return std::string();
+  std::string out(reinterpret_cast<const char*>(bytes), size);
+  PQfreemem(bytes);
+  return out;
+}
+
+bool Statement::IsNull(int column) const {
+  return result_ == nullptr || row_ < 0 || row_ >= PQntuples(result_.get()) ||
+         column < 0 || column >= PQnfields(result_.get()) ||
+         PQgetisnull(result_.get(), row_, column);
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
+    const ConnectOptions& options) {
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed =
+      PQconninfoParse(options.conninfo.c_str(), &parse_error);
+  if (parsed == nullptr) {
+    std::string detail = parse_error != nullptr ? parse_error : "out of memory";
+    PQfreemem(parse_error);
+    while (!detail.empty() && detail.back() == '\n') detail.pop_back();
+    return EngineStatus(absl::StatusCode::kInvalidArgument,
+                        "the database address is neither a postgresql:// URI "
+                        "nor a list of key=value settings",
+                        brevis::StrCat("parse connection string: ", detail));
+  }
+  PQconninfoFree(parsed);
+
+  // Keywords after dbname override what its expansion sets; those before
+  // are defaults the connection string may override.
+  const char* keys[] = {"connect_timeout", "fallback_application_name",
+                        "dbname", nullptr};
+  const char* values[] = {"10", "brevisd", options.conninfo.c_str(), nullptr};
+  PGconn* raw = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (raw == nullptr) {
+    return EngineStatus(absl::StatusCode::kResourceExhausted,
+                        "cannot connect to the database: out of memory",
+                        "PQconnectdbParams returned no connection");
+  }
+  std::unique_ptr<Connection> connection(new Connection(raw));
+  PQsetNoticeProcessor(raw, IgnoreNotice, nullptr);
+  if (PQstatus(raw) != CONNECTION_OK) {
+    absl::Status status = PostgresError(nullptr, raw, "connect");
+    return Rephrase(
+        status,
+        brevis::StrCat("cannot connect to ", DescribeAddress(options.conninfo),
+                       " (the reason is in the server log)"));
+  }
+  if (PQsetClientEncoding(raw, "UTF8") != 0) {
+    return PostgresError(nullptr, raw, "set client encoding UTF8");
+  }
+  int64_t timeout_ms = absl::ToInt64Milliseconds(options.statement_timeout);
+  if (options.statement_timeout > absl::ZeroDuration() && timeout_ms == 0) {
+    timeout_ms = 1;
+  }
+  BREVIS_ASSIGN_OR_RETURN(
+      auto settings,
+      connection->Prepare(
+          "SELECT set_config('synchronous_commit', 'on', false), "
+          "set_config('statement_timeout', $1, false)"));
+  BREVIS_RETURN_IF_ERROR(settings->Bind(1, std::to_string(timeout_ms)).Run());
+  return connection;
+}
+
+Connection::~Connection() { PQfinish(connection_); }
+
+absl::StatusOr<std::unique_ptr<Statement>> Connection::Prepare(
+    std::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    std::string name = brevis::StrCat("brevis_", statements_.size() + 1);
+    std::string text(sql);
+    Result prepared(PQprepare(connection_, name.c_str(), text.c_str(), 0,
+                              /*paramTypes=*/nullptr));
+    if (prepared == nullptr || !Succeeded(prepared.get())) {
+      return PostgresError(prepared.get(), connection_,
+                           brevis::StrCat("prepare ", sql));
+    }
+    Result described(PQdescribePrepared(connection_, name.c_str()));
+    if (described == nullptr || !Succeeded(described.get())) {
+      return PostgresError(described.get(), connection_,
+                           brevis::StrCat("describe ", sql));
+    }
+    it = statements_
+             .emplace(std::move(text),
+                      Prepared{name, PQnparams(described.get())})
+             .first;
+  }
+  return std::make_unique<Statement>(connection_, it->second.name,
+                                     it->second.parameter_count);
+}
+
+absl::Status Connection::Exec(std::string_view sql) {
+  std::string text(sql);
+  Result result(PQexec(connection_, text.c_str()));
+  if (result == nullptr || !Succeeded(result.get())) {
+    return PostgresError(result.get(), connection_, "exec");
+  }
+  return absl::OkStatus();
+}
+
+bool Connection::Healthy() const {
+  return PQstatus(connection_) == CONNECTION_OK;
+}
+
+absl::StatusOr<std::unique_ptr<Transaction>> Transaction::Begin(
+    Connection& connection, Isolation isolation) {
+  const char* begin = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+  if (isolation == Isolation::kReadCommitted) {
+    begin = "BEGIN ISOLATION LEVEL READ COMMITTED";
+  } else if (isolation == Isolation::kRepeatableRead) {
+    begin = "BEGIN ISOLATION LEVEL REPEATABLE READ";
+  }
+  BREVIS_RETURN_IF_ERROR(connection.Exec(begin));
+  return std::unique_ptr<Transaction>(new Transaction(connection));
+}
+
+Transaction::~Transaction() {
+  if (open_ && connection_.Healthy()) {
+    connection_.Exec("ROLLBACK").IgnoreError();
+  }
+}
+
+absl::Status Transaction::Commit() {
+  open_ = false;
+  PGconn* raw = connection_.raw();
+  if (PQtransactionStatus(raw) == PQTRANS_INERROR) {
+    connection_.Exec("ROLLBACK").IgnoreError();
+    return EngineStatus(absl::StatusCode::kInternal,
+                        "the database failed to complete the call; the "
+                        "operator has been told",
+                        "commit: a statement of the transaction had failed; "
+                        "rolled back");
+  }
+  return connection_.Exec("COMMIT");
+}
+
+absl::Status RunSerializable(Connection& connection, int max_attempts,
+                             absl::FunctionRef<absl::Status()> body) {
+  absl::Status status;
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    auto transaction = Transaction::Begin(connection, Isolation::kSerializable);
+    if (!transaction.ok()) return transaction.status();
+    status = body();
+    if (status.ok()) status = (*transaction)->Commit();
+    if (status.code() != absl::StatusCode::kAborted) return status;
+  }
+  return status;
+}
+
+}  // namespace brevis::store::pg

@@ -1,0 +1,203 @@
+#ifndef BREVIS_SERVER_STORE_POSTGRES_H_
+#define BREVIS_SERVER_STORE_POSTGRES_H_
+
+// PostgreSQL through libpq, wrapped the way server/store/sqlite.h wraps
+// SQLite: RAII over the connection and its results, prepared statements
+// with bound parameters only, and one error boundary (PostgresError) that
+// turns an SQLSTATE into a brevis status. Issue 17: brevisd on PostgreSQL.
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/store/engine_error.h"
+
+namespace brevis::store::pg {
+
+// The brevis status code for an SQLSTATE (five characters, as in
+// PostgreSQL's appendix A "Error Codes"): 23505 unique_violation
+// ALREADY_EXISTS; another class 23 integrity violation (foreign key, check,
+// not null, exclusion) FAILED_PRECONDITION; 40001 serialization_failure and
+// 40P01 deadlock_detected ABORTED, so a caller retries the whole
+// transaction; class 08 connection exceptions and 57P01..57P03 (the server
+// shutting down or starting) UNAVAILABLE; 53100 disk_full
+// RESOURCE_EXHAUSTED; 57014 query_canceled (statement_timeout)
+// DEADLINE_EXCEEDED; everything else INTERNAL.
+absl::StatusCode CodeForSqlState(std::string_view sqlstate);
+
+// The one boundary between PostgreSQL's errors and brevis's. Maps the
+// SQLSTATE of `result` (CodeForSqlState) to a status whose message is
+// brevis's own and names no engine, table, constraint or statement. A
+// failure without an SQLSTATE (no result, or an error libpq made itself) is
+// UNAVAILABLE when `connection` has lost its server and INTERNAL otherwise.
+// PostgreSQL's text (`context`, the error message, the SQLSTATE) travels
+// as the status's EngineDetail for the server log, never in its message.
+// `result` and `connection` may be null.
+absl::Status PostgresError(const PGresult* result, PGconn* connection,
+                           std::string_view context);
+
+// True when `database` names a PostgreSQL database by URI
+// (postgresql://... or postgres://...) rather than an SQLite file path.
+bool IsPostgresUri(std::string_view database);
+
+// "database D on host H:P" from a URI or key=value connection string, for
+// messages and logs: never the password or other settings. Reads only the
+// string (no connection); "an unreadable PostgreSQL address" when libpq
+// cannot parse it.
+std::string DescribeAddress(std::string_view conninfo);
+
+// How to reach the server and the settings every brevis session runs with.
+struct ConnectOptions {
+  // A postgresql:// URI or a key=value connection string, handed to libpq
+  // as it is: host (a directory for a Unix socket), port, dbname, user,
+  // password, sslmode (verify-full checks the server's certificate and
+  // name), sslrootcert and the rest of libpq's keywords.
+  std::string conninfo;
+  // The longest one statement may run before the server cancels it
+  // (57014, DEADLINE_EXCEEDED); zero leaves the server's setting.
+  // Whole milliseconds; a positive value below one millisecond is one.
+  absl::Duration statement_timeout = absl::ZeroDuration();
+};
+
+// The rows of one executed statement, from a Connection's prepared
+// statement. Parameters are bound first, then Step() executes and walks
+// the rows. Not thread-safe; lives no longer than its Connection.
+class Statement {
+ public:
+  // `connection`, `name` and `parameter_count` come from
+  // Connection::Prepare.
+  Statement(PGconn* connection, std::string name, int parameter_count);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are numbered from 1, as $1, $2 in the SQL and as in
+  // store::Statement. A number outside the statement's parameters makes
+  // the next Step() fail with INTERNAL; so does a parameter left unbound.
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, std::string_view text);
+  // Bytes for a bytea parameter, sent in binary.
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindOptional(int index, std::optional<std::string_view> text);
+  Statement& BindNull(int index);
+
+  // Executes the statement on the first call; then advances to the next
+  // row: true when a row is ready, false when done. A failure is a status
+  // from PostgresError.
+  absl::StatusOr<bool> Step();
+  // Executes a statement and ignores any rows.
+  absl::Status Run();
+  // Rows the executed statement inserted, updated or deleted.
+  int64_t Changes() const;
+
+  // Columns are numbered from 0, as in store::Statement. A NULL reads as 0
+  // or as empty; a boolean as 1 (true) or 0.
+  int64_t Int(int column) const;
+  std::string Text(int column) const;
+  // A bytea column's bytes.
+  std::string Blob(int column) const;
+  bool IsNull(int column) const;
+
+ private:
+  struct ResultDeleter {
+    void operator()(PGresult* result) const { PQclear(result); }
+  };
+
+  absl::Status Execute();
+
+  PGconn* connection_;
+  std::string name_;
+  std::vector<std::optional<std::string>> values_;
+  std::vector<int> formats_;
+  std::vector<bool> bound_;
+  absl::Status bind_error_;
+  std::unique_ptr<PGresult, ResultDeleter> result_;
+  int row_ = -1;
+};
+
+// One PostgreSQL session with a cache of prepared statements. Not
+// thread-safe: one thread at a time, as store::Connection.
+class Connection {
+ public:
+  // Connects and sets the session up: client encoding UTF8,
+  // synchronous_commit on (an acknowledged commit is on the server's disk,
+  // whatever the server's default), and the statement timeout. Returns
+  // INVALID_ARGUMENT when `options.conninfo` is no URI or key=value list,
+  // UNAVAILABLE when the server cannot be reached or refuses the session;
+  // the message names the database and host, never the password, and
+  // libpq's text is the EngineDetail.
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(
+      const ConnectOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Returns a statement for `sql`, prepared on the server on first use and
+  // kept. `sql` is always text of our own with $1, $2 placeholders; input
+  // reaches PostgreSQL only through bound parameters.
+  absl::StatusOr<std::unique_ptr<Statement>> Prepare(std::string_view sql);
+  // Runs one or more statements without parameters (schema, transaction
+  // control): our own literal text only.
+  absl::Status Exec(std::string_view sql);
+
+  // False once the server has gone (the session cannot be used again).
+  bool Healthy() const;
+  PGconn* raw() const { return connection_; }
+
+ private:
+  struct Prepared {
+    std::string name;
+    int parameter_count;
+  };
+  explicit Connection(PGconn* connection) : connection_(connection) {}
+  PGconn* connection_;
+  std::map<std::string, Prepared, std::less<>> statements_;
+};
+
+enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
+
+// One transaction on a Connection: rolled back when it goes out of scope
+// without Commit(). Not thread-safe; lives no longer than its Connection.
+class Transaction {
+ public:
+  // Begins a transaction at `isolation`. Errors as PostgresError.
+  static absl::StatusOr<std::unique_ptr<Transaction>> Begin(
+      Connection& connection, Isolation isolation);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // Commits. A serialization failure found at commit is ABORTED (retry);
+  // a transaction in which a statement had failed is rolled back and
+  // reported INTERNAL, since PostgreSQL answers its COMMIT with a rollback.
+  absl::Status Commit();
+
+ private:
+  explicit Transaction(Connection& connection) : connection_(connection) {}
+  Connection& connection_;
+  bool open_ = true;
+};
+
+// Runs `body` in a SERIALIZABLE transaction on `connection` and commits,
+// retrying the whole transaction when it fails ABORTED (a serialization
+// failure or a deadlock, in `body` or at commit) up to `max_attempts`
+// times in all. Returns the last attempt's status: OK when one committed,
+// ABORTED when every attempt conflicted, any other failure at once.
+// `body` must have no effect outside the database, since it may run more
+// than once.
+absl::Status RunSerializable(Connection& connection, int max_attempts,
+                             absl::FunctionRef<absl::Status()> body);
+
+}  // namespace brevis::store::pg
+
+#endif  // BREVIS_SERVER_STORE_POSTGRES_H_
