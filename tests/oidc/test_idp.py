@@ -220,6 +220,25 @@ class Provider:
     # -- /control
 
     def control(self, body):
+        # Nothing changes when any part is wrong.
+        unknown = set(body) - set(TOKEN_FAULTS) - {
+            "reset", "redirect_uris", "post_logout_redirect_uris", "subject",
+            "rotate_keys", "down", "authorize_error"}
+        if unknown:
+            raise Refusal("invalid_request",
+                          f"unknown keys: {', '.join(sorted(unknown))}")
+        if "down" in body and body["down"] not in DOWN_MODES:
+            raise Refusal("invalid_request",
+                          "down: false, true, close, 503 or hang")
+        if "alg" in body and body["alg"] not in ("RS256", "ES256"):
+            raise Refusal("invalid_request", "alg: RS256 or ES256")
+        for key in ("redirect_uris", "post_logout_redirect_uris"):
+            uris = body.get(key, [])
+            if not isinstance(uris, list) or not all(
+                    isinstance(u, str) and u.startswith(("http://", "https://"))
+                    for u in uris):
+                raise Refusal("invalid_request", f"{key}: a list of http(s) "
+                              "URIs")
         with self.lock:
             if body.get("reset"):
                 self.subject = None
@@ -229,39 +248,21 @@ class Provider:
             for key, target in (("redirect_uris", self.redirect_uris),
                                 ("post_logout_redirect_uris",
                                  self.post_logout_uris)):
-                for uri in body.get(key, []):
-                    if not isinstance(uri, str) or not uri.startswith("http"):
-                        raise Refusal("invalid_request",
-                                      f"{key}: each an http(s) URI")
-                    if uri not in target:
-                        if len(target) >= MAX_REGISTERED_URIS:
-                            raise Refusal("invalid_request",
-                                          f"{key}: at most "
-                                          f"{MAX_REGISTERED_URIS}")
-                        target.append(uri)
+                target.extend(u for u in dict.fromkeys(body.get(key, []))
+                              if u not in target)
+                del target[:-MAX_REGISTERED_URIS]  # the oldest go first
             if "subject" in body:
                 self.subject = body["subject"]
             if body.get("rotate_keys"):
                 self.retired = list(self.keys.values())
                 self.keys = make_signing_keys()
             if "down" in body:
-                if body["down"] not in DOWN_MODES:
-                    raise Refusal("invalid_request",
-                                  "down: false, true, close, 503 or hang")
                 self._set_down(DOWN_MODES[body["down"]])
-            if "alg" in body and body["alg"] not in self.keys:
-                raise Refusal("invalid_request", "alg: RS256 or ES256")
             for fault in TOKEN_FAULTS:
                 if fault in body:
                     self.faults[fault] = body[fault]
             if "authorize_error" in body:
                 self.authorize_error = body["authorize_error"]
-            unknown = set(body) - set(TOKEN_FAULTS) - {
-                "reset", "redirect_uris", "post_logout_redirect_uris",
-                "subject", "rotate_keys", "down", "authorize_error"}
-            if unknown:
-                raise Refusal("invalid_request",
-                              f"unknown keys: {', '.join(sorted(unknown))}")
             return self._state()
 
     def state(self):
@@ -616,6 +617,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """The urlencoded body; Refusal when too large or of another type."""
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
+            # Read what was sent (up to a bound) so the client sees the
+            # answer rather than a reset connection.
+            self.rfile.read(min(length, 16 * MAX_BODY))
             self.close_connection = True
             raise Refusal("invalid_request", "body too large", 413)
         data = self.rfile.read(length)

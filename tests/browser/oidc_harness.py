@@ -1,0 +1,292 @@
+"""What the OpenID Connect tests share (tests/oidc and the Chromium test):
+brevisd over TLS with a client CA (certificates from deploy/make-certs.sh),
+brevis-web's own integration principal (SCOPE_SIGN_IN, certificate subject
+"brevis-integration"), the test OpenID provider (tests/oidc/test_idp.py),
+and as many brevis-web processes as a test wants, each signed in to brevisd
+with the client certificate and relying on the test provider.
+
+Every process is a harness.Server: its stdout and stderr go to a log file,
+and report() says how each ended and shows its tail.
+"""
+
+import http.client
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import ssl
+import subprocess
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import harness
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(os.path.dirname(HERE))
+TEST_IDP = os.path.join(SOURCE, "tests", "oidc", "test_idp.py")
+MAKE_CERTS = os.path.join(SOURCE, "deploy", "make-certs.sh")
+PYTHON = "/usr/bin/python3"
+CLIENT_ID = "brevis-web"
+# What brevis-web's failure pages carry (the contract of issue 14).
+FAILURE_MARKER = re.compile(
+    r'<main[^>]*\bid="sign-in-failed"[^>]*\bdata-reason="([a-z-]+)"')
+REFUSED = "oidc sign-in refused: "
+# brevis-web asks the provider with these timeouts (connect 5 s, whole
+# request 10 s); a page must come within that and some slack.
+IDP_BOUND_SECONDS = 15
+
+
+def add_server_arguments(parser):
+    harness.add_server_arguments(parser)
+
+
+class IdP(harness.Server):
+    """tests/oidc/test_idp.py on 127.0.0.1; `issuer` is its URL and `ca`
+    the file with its CA certificate. control() is its POST /control."""
+
+    def __init__(self, work, secret_file, hang_seconds=30):
+        self.ca = os.path.join(work, "idp-ca.pem")
+        super().__init__("test-idp", [
+            PYTHON, TEST_IDP, "--ca-out", self.ca, "--client-id", CLIENT_ID,
+            "--client-secret-file", secret_file,
+            "--hang-seconds", str(hang_seconds)],
+            os.path.join(work, "test-idp.log"))
+        self.issuer = self.wait_for_line("test-idp: listening on ")
+        self.context = ssl.create_default_context(cafile=self.ca)
+
+    def call(self, method, path, body=None):
+        """One request to the provider (not through "down"); its JSON."""
+        url = urllib.parse.urlsplit(self.issuer)
+        connection = http.client.HTTPSConnection(
+            url.hostname, url.port, context=self.context,
+            timeout=harness.CTL_SECONDS)
+        try:
+            connection.request(method, path, body=body, headers={
+                "Content-Type": "application/json"} if body else {})
+            response = connection.getresponse()
+            data = response.read()
+        finally:
+            connection.close()
+        if response.status != 200:
+            raise RuntimeError(f"test-idp {method} {path}: {response.status} "
+                               f"{data.decode(errors='replace')}")
+        return json.loads(data)
+
+    def control(self, **body):
+        return self.call("POST", "/control", json.dumps(body))
+
+    def state(self):
+        return self.call("GET", "/control")
+
+    def register(self, web_url):
+        """Registers a brevis-web's callback and signed-out URIs."""
+        self.control(redirect_uris=[web_url + "/oidc/callback"],
+                     post_logout_redirect_uris=[web_url + "/signed-out"])
+
+
+class OidcStack:
+    """brevisd with TLS and a client CA, the first admin's brevisctl, the
+    integration principal brevis-web signs in as, and the test provider.
+    start_web() starts a brevis-web relying on it."""
+
+    def __init__(self, args):
+        self.args = args
+        self.work = tempfile.mkdtemp(prefix="brevis-oidc-")
+        self.servers = []
+        self.webs = 0
+        try:
+            self._start()
+        except Exception:
+            self.stop()
+            raise
+
+    def _start(self):
+        certs = os.path.join(self.work, "certs")
+        subprocess.run(["bash", MAKE_CERTS, certs], check=True,
+                       stdout=subprocess.DEVNULL, timeout=harness.CTL_SECONDS)
+        self.certs = {name: os.path.join(certs, name) for name in (
+            "ca.crt", "server.crt", "server.key", "client.crt", "client.key")}
+        db = os.path.join(self.work, "db", "brevis.db")
+        subprocess.run([self.args.brevisd, "init", "--db", db], check=True,
+                       stdout=subprocess.DEVNULL, timeout=harness.START_SECONDS)
+        self.token_file = os.path.join(self.work, "db", "admin.token")
+        brevisd = harness.Server("brevisd", [
+            self.args.brevisd, "serve", "--db", db, "--listen", "127.0.0.1:0",
+            "--tls-cert", self.certs["server.crt"],
+            "--tls-key", self.certs["server.key"],
+            "--client-ca", self.certs["ca.crt"]],
+            os.path.join(self.work, "brevisd.log"))
+        self.servers.append(brevisd)
+        self.grpc_addr = brevisd.wait_for_line("brevisd: listening on ")
+        self.admin = self.ctl("--quiet", "whoami").strip()
+        self.integration = self.ctl(
+            "--quiet", "principals", "create", "--display-name", "brevis-web",
+            "--role", "integration", "--scope", "sign_in",
+            "--certificate-subject", "brevis-integration").strip()
+        self.secret_file = os.path.join(self.work, "oidc-client-secret")
+        with open(self.secret_file, "w", encoding="utf-8") as out:
+            out.write(os.urandom(24).hex() + "\n")
+        self.idp = IdP(self.work, self.secret_file)
+        self.servers.append(self.idp)
+
+    def ctl(self, *argv):
+        """brevisctl as the first admin over TLS; its stdout. A failure
+        raises with brevisctl's stderr."""
+        result = subprocess.run(
+            [self.args.brevisctl, "--addr", self.grpc_addr, "--ca",
+             self.certs["ca.crt"], "--server-name", "localhost",
+             "--token-file", self.token_file, *argv],
+            capture_output=True, text=True, timeout=harness.CTL_SECONDS,
+            check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"brevisctl {' '.join(argv)} exited "
+                               f"{result.returncode}: {result.stderr}")
+        return result.stdout
+
+    def create_unit(self, display_name):
+        return self.ctl("--quiet", "units", "create", "--display-name",
+                        display_name, "--region", "Region Stockholm",
+                        "--kind", "outpatient").strip()
+
+    def create_person(self, display_name, role, units=(), subject=None):
+        """A principal; with `subject`, linked to that identity at the test
+        provider. Its name."""
+        argv = ["--quiet", "principals", "create", "--display-name",
+                display_name, "--role", role]
+        for unit in units:
+            argv += ["--unit", unit]
+        principal = self.ctl(*argv).strip()
+        if subject is not None:
+            self.link(principal, subject)
+        return principal
+
+    def link(self, principal, subject):
+        self.ctl("principals", "identities", "add", principal, "--issuer",
+                 self.idp.issuer, "--subject", subject)
+
+    def start_web(self, *extra):
+        """A new brevis-web relying on the test provider, registered there;
+        a harness.Server with `url`. `extra` flags are added (and win)."""
+        self.webs += 1
+        name = f"brevis-web-{self.webs}"
+        web = harness.Server(name, [
+            self.args.brevis_web, "--listen", "127.0.0.1:0",
+            "--brevis-addr", self.grpc_addr,
+            "--brevis-ca", self.certs["ca.crt"],
+            "--brevis-cert", self.certs["client.crt"],
+            "--brevis-key", self.certs["client.key"],
+            "--brevis-server-name", "localhost",
+            "--oidc-issuer", self.idp.issuer,
+            "--oidc-client-id", CLIENT_ID,
+            "--oidc-client-secret-file", self.secret_file,
+            "--oidc-ca", self.idp.ca,
+            "--oidc-provider-name", "testleverantören",
+            "--support-contact",
+            "brukarrevisionens samordnare, samordnare@example.se", *extra],
+            os.path.join(self.work, f"{name}.log"))
+        self.servers.append(web)
+        web.url = web.wait_for_line("brevis-web: listening on ")
+        self.idp.register(web.url)
+        return web
+
+    def report(self):
+        """How each process ended (or that it runs) and its log's tail."""
+        return "\n".join(server.ending() for server in self.servers)
+
+    def stop(self):
+        """Stops every process, last started first; their exit codes by
+        name. The temporary directory goes too."""
+        codes = {server.name: server.stop()
+                 for server in reversed(self.servers)}
+        for server in self.servers:
+            server.log.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+        return codes
+
+
+def refusals(web):
+    """The JSON log lines of `web` that say a sign-in was refused, parsed."""
+    web.log.seek(0)
+    found = []
+    for line in web.log.read().decode(errors="replace").splitlines():
+        if REFUSED in line:
+            try:
+                found.append(json.loads(line))
+            except ValueError:
+                found.append({"unparsed": line})
+    return found
+
+
+class Response:
+    """What an HTTP request got: status, headers, body text, URL."""
+
+    def __init__(self, url, status, headers, body):
+        self.url = url
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def location(self):
+        return self.headers.get("Location", "")
+
+    def set_cookies(self):
+        return self.headers.get_all("Set-Cookie") or []
+
+    def failure_reason(self):
+        """data-reason of the failure page's marker, or None."""
+        match = FAILURE_MARKER.search(self.body)
+        return match.group(1) if match else None
+
+    def __repr__(self):
+        return (f"{self.status} {self.url} Location={self.location()!r}\n"
+                f"{self.body[:2000]}")
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Agent:
+    """A browser without JavaScript: a cookie jar (cookies per host, as a
+    browser keeps them), the test provider's CA, no redirect followed unless
+    asked (follow())."""
+
+    def __init__(self, idp_ca):
+        self.jar = http.cookiejar.CookieJar()
+        context = ssl.create_default_context(cafile=idp_ca)
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar),
+            urllib.request.HTTPSHandler(context=context), NoRedirects())
+
+    def request(self, url, form=None):
+        """GET `url`, or POST `form` (a dict) to it; the Response, whatever
+        its status."""
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        try:
+            with self.opener.open(url, data=data,
+                                  timeout=harness.PAGE_SECONDS) as answer:
+                return Response(url, answer.status, answer.headers,
+                                answer.read().decode(errors="replace"))
+        except urllib.error.HTTPError as answer:
+            with answer:
+                return Response(url, answer.code, answer.headers,
+                                answer.read().decode(errors="replace"))
+
+    def follow(self, response, limit=10):
+        """Follows `response`'s redirects (at most `limit`); the last."""
+        for _ in range(limit):
+            if response.status not in (301, 302, 303, 307, 308):
+                return response
+            response = self.request(urllib.parse.urljoin(
+                response.url, response.location()))
+        raise AssertionError(f"more than {limit} redirects: {response!r}")
+
+    def cookie(self, name):
+        for cookie in self.jar:
+            if cookie.name == name:
+                return cookie.value
+        return None
