@@ -31,6 +31,9 @@ packages=(
   # The browser tests (tests/browser): headless Chromium driven through
   # ChromeDriver by Selenium.
   chromium chromium-driver python3-selenium
+  # The test OpenID provider of the sign-in tests (tests/oidc/test_idp.py):
+  # its signing keys and tokens (JOSE) and its TLS certificates.
+  python3-jwcrypto python3-cryptography
 )
 # npm fetches the browser tests' tools (axe-core). A Node.js that is already
 # there, with its npm, is used as it is; otherwise Debian's.
