@@ -199,7 +199,9 @@ class Browser:
     with axe-core at desktop and at phone width (check_page); violations are
     collected, not raised, so that one run lists all of them."""
 
-    def __init__(self, args, base_url):
+    def __init__(self, args, base_url, extra_arguments=()):
+        """`extra_arguments`: more Chromium flags (e.g. which certificates
+        to trust)."""
         self.base_url = base_url.rstrip("/")
         with open(args.axe, encoding="utf-8") as axe_file:
             self.axe_source = axe_file.read()
@@ -210,7 +212,8 @@ class Browser:
         for argument in ("--headless=new", "--no-sandbox",
                          "--disable-dev-shm-usage", "--disable-gpu",
                          "--no-first-run", "--lang=sv-SE",
-                         f"--window-size={DESKTOP[0]},{DESKTOP[1]}"):
+                         f"--window-size={DESKTOP[0]},{DESKTOP[1]}",
+                         *extra_arguments):
             options.add_argument(argument)
         self.driver = webdriver.Chrome(service=Service(args.chromedriver),
                                        options=options)

@@ -9,6 +9,8 @@ Every process is a harness.Server: its stdout and stderr go to a log file,
 and report() says how each ended and shows its tail.
 """
 
+import base64
+import hashlib
 import http.client
 import http.cookiejar
 import json
@@ -21,6 +23,9 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 import harness
 
@@ -41,6 +46,18 @@ IDP_BOUND_SECONDS = 15
 
 def add_server_arguments(parser):
     harness.add_server_arguments(parser)
+
+
+def spki_hash(pem):
+    """base64 of the SHA-256 of a PEM certificate's public key (what
+    Chromium's --ignore-certificate-errors-spki-list takes)."""
+    certificate = x509.load_pem_x509_certificate(pem.encode()
+                                                 if isinstance(pem, str)
+                                                 else pem)
+    der = certificate.public_key().public_bytes(
+        serialization.Encoding.DER,
+        serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
 
 
 class IdP(harness.Server):
@@ -74,6 +91,11 @@ class IdP(harness.Server):
             raise RuntimeError(f"test-idp {method} {path}: {response.status} "
                                f"{data.decode(errors='replace')}")
         return json.loads(data)
+
+    def spki_hash(self):
+        """spki_hash() of the certificate the provider serves."""
+        url = urllib.parse.urlsplit(self.issuer)
+        return spki_hash(ssl.get_server_certificate((url.hostname, url.port)))
 
     def control(self, **body):
         return self.call("POST", "/control", json.dumps(body))
@@ -132,13 +154,13 @@ class OidcStack:
         self.idp = IdP(self.work, self.secret_file)
         self.servers.append(self.idp)
 
-    def ctl(self, *argv):
-        """brevisctl as the first admin over TLS; its stdout. A failure
-        raises with brevisctl's stderr."""
+    def ctl(self, *argv, token_file=None):
+        """brevisctl as the first admin (or with `token_file`) over TLS;
+        its stdout. A failure raises with brevisctl's stderr."""
         result = subprocess.run(
             [self.args.brevisctl, "--addr", self.grpc_addr, "--ca",
              self.certs["ca.crt"], "--server-name", "localhost",
-             "--token-file", self.token_file, *argv],
+             "--token-file", token_file or self.token_file, *argv],
             capture_output=True, text=True, timeout=harness.CTL_SECONDS,
             check=False)
         if result.returncode != 0:
@@ -163,9 +185,48 @@ class OidcStack:
             self.link(principal, subject)
         return principal
 
+    def token_file(self, principal):
+        """A new bearer token of `principal` in a file; its path."""
+        path = os.path.join(self.work, principal.replace("/", "-") + "-"
+                            + os.urandom(4).hex() + ".token")
+        self.ctl("--quiet", "tokens", "create", principal, "--display-name",
+                 "test", "--out", path)
+        return path
+
+    def publish_audit(self, unit, title, auditor):
+        """An audit of `unit` with one finding, taken to PUBLISHED by
+        `auditor` (on its team); its name."""
+        audit = self.ctl("--quiet", "audits", "create", "--unit", unit,
+                         "--title", title, "--commissioned-by",
+                         "Regionens programområde", "--focus", "respect",
+                         "--auditor", auditor).strip()
+        token = self.token_file(auditor)
+        self.ctl("audits", "transition", audit, "fieldwork",
+                 token_file=token)
+        self.ctl("findings", "add", audit, "--focus", "respect", "--kind",
+                 "strength", "--group", "young_person", "--text",
+                 "De unga känner sig lyssnade på.", token_file=token)
+        for state in ("reporting", "published"):
+            self.ctl("audits", "transition", audit, state, token_file=token)
+        return audit
+
     def link(self, principal, subject):
         self.ctl("principals", "identities", "add", principal, "--issuer",
                  self.idp.issuer, "--subject", subject)
+
+    def web_tls_flags(self):
+        """Flags that make a brevis-web serve HTTPS with make-certs.sh's
+        server certificate (127.0.0.1 and localhost)."""
+        return ("--tls-cert", self.certs["server.crt"],
+                "--tls-key", self.certs["server.key"])
+
+    def browser_trust(self):
+        """Chromium flags that trust the provider's and brevis-web's
+        certificates, and nothing else besides the system's."""
+        with open(self.certs["server.crt"], encoding="ascii") as pem:
+            web = spki_hash(pem.read())
+        return (f"--ignore-certificate-errors-spki-list={web},"
+                f"{self.idp.spki_hash()}",)
 
     def start_web(self, *extra):
         """A new brevis-web relying on the test provider, registered there;
