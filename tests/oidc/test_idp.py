@@ -315,6 +315,8 @@ class Provider:
                                  "auth_time", "nonce", "acr", "azp",
                                  "at_hash"],
             "prompt_values_supported": ["none", "login"],
+            # Discovery 1.0 §3: true when left out.
+            "request_uri_parameter_supported": False,
         }
 
     def jwks(self):
