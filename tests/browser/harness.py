@@ -7,14 +7,20 @@ Nothing here sleeps to synchronise: servers are ready when they print their
 does) before anything is read from it.
 """
 
+import argparse
 import collections
+import http.client
 import json
 import os
 import shutil
 import signal
+import ssl
 import subprocess
+import sys
 import tempfile
 import time
+import unittest
+import urllib.parse
 
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -50,6 +56,18 @@ def add_browser_arguments(parser):
     parser.add_argument("--axe", required=True,
                         help="axe.min.js, fetched by fetch_tools.sh")
     parser.add_argument("--screenshots", required=True)
+
+
+def parse_arguments(browser):
+    """The servers' arguments (and with `browser`, the browser's); what is
+    left of the command line stays in sys.argv for unittest."""
+    parser = argparse.ArgumentParser()
+    add_server_arguments(parser)
+    if browser:
+        add_browser_arguments(parser)
+    args, rest = parser.parse_known_args()
+    sys.argv[1:] = rest
+    return args
 
 
 def describe_returncode(code):
@@ -269,6 +287,26 @@ class Browser:
         fragment."""
         url = self.driver.current_url.split("#")[0]
         return url[len(self.base_url):] if url.startswith(self.base_url) else url
+
+    def http_status(self, path, ca_file=None):
+        """The HTTP status the server at base_url answers `path` with, in
+        the browser's session (its cookies), without following redirects;
+        `ca_file` verifies an https server's certificate."""
+        url = urllib.parse.urlsplit(self.base_url)
+        cookies = "; ".join(f"{c['name']}={c['value']}"
+                            for c in self.driver.get_cookies())
+        if url.scheme == "https":
+            connection = http.client.HTTPSConnection(
+                url.hostname, url.port, timeout=PAGE_SECONDS,
+                context=ssl.create_default_context(cafile=ca_file))
+        else:
+            connection = http.client.HTTPConnection(url.hostname, url.port,
+                                                    timeout=PAGE_SECONDS)
+        try:
+            connection.request("GET", path, headers={"Cookie": cookies})
+            return connection.getresponse().status
+        finally:
+            connection.close()
 
     def status_text(self):
         return self.driver.find_element(By.TAG_NAME, "body").text
@@ -492,3 +530,66 @@ class Browser:
             finally:
                 self.driver.execute_cdp_cmd(
                     "Emulation.clearDeviceMetricsOverride", {})
+
+
+class Steps(unittest.TestCase):
+    """Tests that are the steps of one story, run in name order on one
+    stack and one Browser. After a failed step the later ones are skipped,
+    except a last check whose name ends in "violations" (it reports what
+    the pages seen so far had). How each process ended and the tail of its
+    log are printed when a step failed or a process did not exit 0 on
+    SIGTERM. A subclass's setUpClass calls start_steps()."""
+
+    stack = None
+    browser = None
+    failed = False
+
+    @classmethod
+    def start_steps(cls, stack, seed):
+        """Keeps `stack` and calls seed(stack), which sets cls.browser; if
+        that fails, the processes are shown and stopped and it raises."""
+        cls.stack = stack
+        try:
+            seed(stack)
+        except Exception:
+            print(stack.report(), file=sys.stderr)
+            stack.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.browser:
+            cls.browser.quit()
+        ending = cls.stack.report()
+        codes = cls.stack.stop()
+        if cls.failed:
+            print("\n" + ending, file=sys.stderr)
+        for name, code in codes.items():
+            if code != 0:
+                print(f"{name} did not exit 0 on SIGTERM: "
+                      f"{describe_returncode(code)}\n{ending}",
+                      file=sys.stderr)
+                cls.failed = True
+
+    def setUp(self):
+        if type(self).failed and not self._testMethodName.endswith(
+                "violations"):
+            self.skipTest("an earlier step failed")
+
+    def run(self, result=None):
+        result = super().run(result)
+        if result is not None and not result.wasSuccessful():
+            type(self).failed = True
+        return result
+
+    @property
+    def b(self):
+        return self.browser
+
+    def test_no_accessibility_violations(self):
+        """After the numbered steps (a name with a letter sorts after
+        them): every axe-core violation on the pages the steps saw."""
+        report = self.b.accessibility_report()
+        print(f"axe-core checked {self.b.pages_checked} pages at desktop and "
+              "390 px width", file=sys.stderr)
+        self.assertEqual(report, "", "axe-core found violations:\n" + report)

@@ -44,10 +44,6 @@ REFUSED = "oidc sign-in refused: "
 IDP_BOUND_SECONDS = 15
 
 
-def add_server_arguments(parser):
-    harness.add_server_arguments(parser)
-
-
 def spki_hash(pem):
     """base64 of the SHA-256 of a PEM certificate's public key (what
     Chromium's --ignore-certificate-errors-spki-list takes)."""

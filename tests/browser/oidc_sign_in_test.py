@@ -19,9 +19,6 @@ Run: oidc_sign_in_test.py --brevisd B --brevisctl C --brevis-web W
      --axe AXE --screenshots DIR
 """
 
-import argparse
-import http.client
-import ssl
 import sys
 import unittest
 import urllib.parse
@@ -36,66 +33,29 @@ TITLE_A = "Brukarrevision BUP Enhet Ett 2026"
 TITLE_B = "Brukarrevision BUP Enhet Två 2026"
 
 
-class SignInWithTheProvider(unittest.TestCase):
+class SignInWithTheProvider(harness.Steps):
     """The steps in order (see the module)."""
 
     maxDiff = None
-    stack = None
-    browser = None
-    failed = False
 
     @classmethod
     def setUpClass(cls):
-        cls.stack = oidc_harness.OidcStack(ARGS)
-        try:
-            s = cls.stack
-            unit_a = s.create_unit("BUP Enhet Ett")
-            unit_b = s.create_unit("BUP Enhet Två")
-            auditor = s.create_person("Revisor Ett", "auditor")
-            cls.audit_a = s.publish_audit(unit_a, TITLE_A, auditor)
-            cls.audit_b = s.publish_audit(unit_b, TITLE_B, auditor)
-            cls.manager_subject = "SE2321000016-enhetschef-ett"
-            cls.manager = s.create_person("Enhetschef Ett", "unit_manager",
-                                          [unit_a], cls.manager_subject)
-            s.create_person("Enhetschef Två", "unit_manager", [unit_b],
-                            "SE2321000016-enhetschef-tva")
-            cls.web = s.start_web(*s.web_tls_flags())
-            cls.browser = harness.Browser(ARGS, cls.web.url,
-                                          s.browser_trust())
-        except Exception:
-            print(cls.stack.report(), file=sys.stderr)
-            cls.stack.stop()
-            raise
+        cls.start_steps(oidc_harness.OidcStack(ARGS), cls.seed)
 
     @classmethod
-    def tearDownClass(cls):
-        if cls.browser:
-            cls.browser.quit()
-        ending = cls.stack.report()
-        codes = cls.stack.stop()
-        if cls.failed:
-            print("\n" + ending, file=sys.stderr)
-        for name, code in codes.items():
-            if code != 0:
-                print(f"{name} did not exit 0 on SIGTERM: "
-                      f"{harness.describe_returncode(code)}\n{ending}",
-                      file=sys.stderr)
-                cls.failed = True
-
-    def setUp(self):
-        if (SignInWithTheProvider.failed and
-                not self._testMethodName.endswith("violations")):
-            self.skipTest("an earlier step failed")
-
-    def run(self, result=None):
-        result = super().run(result)
-        if result is not None and not result.wasSuccessful():
-            SignInWithTheProvider.failed = True
-        return result
-
-    @property
-    def b(self):
-        return self.browser
+    def seed(cls, s):
+        unit_a = s.create_unit("BUP Enhet Ett")
+        unit_b = s.create_unit("BUP Enhet Två")
+        auditor = s.create_person("Revisor Ett", "auditor")
+        cls.audit_a = s.publish_audit(unit_a, TITLE_A, auditor)
+        cls.audit_b = s.publish_audit(unit_b, TITLE_B, auditor)
+        cls.manager_subject = "SE2321000016-enhetschef-ett"
+        s.create_person("Enhetschef Ett", "unit_manager", [unit_a],
+                        cls.manager_subject)
+        s.create_person("Enhetschef Två", "unit_manager", [unit_b],
+                        "SE2321000016-enhetschef-tva")
+        cls.web = s.start_web(*s.web_tls_flags())
+        cls.browser = harness.Browser(ARGS, cls.web.url, s.browser_trust())
 
     def sign_in_with_the_provider(self, subject, next_path="/"):
         """From brevis-web's sign-in page through the provider's form."""
@@ -112,20 +72,7 @@ class SignInWithTheProvider(unittest.TestCase):
         self.b.press_button("Sign in")
 
     def http_status(self, path):
-        """The status brevis-web answers `path` with in the browser's
-        session, without following redirects."""
-        url = urllib.parse.urlsplit(self.web.url)
-        cookies = "; ".join(f"{c['name']}={c['value']}"
-                            for c in self.b.driver.get_cookies())
-        context = ssl.create_default_context(
-            cafile=self.stack.certs["ca.crt"])
-        connection = http.client.HTTPSConnection(url.hostname, url.port,
-                                                 context=context, timeout=30)
-        try:
-            connection.request("GET", path, headers={"Cookie": cookies})
-            return connection.getresponse().status
-        finally:
-            connection.close()
+        return self.b.http_status(path, self.stack.certs["ca.crt"])
 
     def reason(self):
         mains = self.b.driver.find_elements(By.CSS_SELECTOR,
@@ -168,21 +115,7 @@ class SignInWithTheProvider(unittest.TestCase):
         self.assertIn("samordnare@example.se", self.b.status_text())
         self.assertEqual(self.http_status("/"), 303)
 
-    def test_4_no_accessibility_violations(self):
-        report = self.b.accessibility_report()
-        print(f"axe-core checked {self.b.pages_checked} pages at desktop and "
-              "390 px width", file=sys.stderr)
-        self.assertEqual(report, "", "axe-core found violations:\n" + report)
-
-
-def main():
-    global ARGS  # pylint: disable=global-statement
-    parser = argparse.ArgumentParser()
-    harness.add_server_arguments(parser)
-    harness.add_browser_arguments(parser)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    ARGS = harness.parse_arguments(browser=True)
+    unittest.main(verbosity=2)

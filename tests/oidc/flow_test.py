@@ -19,7 +19,6 @@ test fails, how each process ended and the tail of its log are printed.
 Run: flow_test.py --brevisd B --brevisctl C --brevis-web W
 """
 
-import argparse
 import os
 import re
 import sys
@@ -310,29 +309,26 @@ class SignInFlows(unittest.TestCase):
         self.assertIn("the code was already used", self.idp.tail())
 
     def test_wrong_state(self):
+        def change(values):
+            values["state"] = values["state"][:-2] + (
+                "AA" if values["state"][-2:] != "AA" else "BB")
+        self.refused_callback(change)
+
+    def test_missing_state(self):
+        self.refused_callback(lambda values: values.pop("state"))
+
+    def refused_callback(self, change):
+        """The provider's callback with its query changed by `change`:
+        401 state, and the code never reached the token endpoint."""
         _, subject, _ = self.person()
         self.idp.control(subject=subject)
-        callback = self.authorize(self.begin())
-        values = query(callback)
-        values["state"] = values["state"][:-2] + (
-            "AA" if values["state"][-2:] != "AA" else "BB")
+        values = query(self.authorize(self.begin()))
+        change(values)
         tokens = self.idp.state()["counts"]["token"]
         response = self.agent.request(
             f"{self.web.url}/oidc/callback?{urllib.parse.urlencode(values)}")
         self.assert_refused(response, 401, "state", r"state",
                             secrets=[values["code"]])
-        # The code never reached the provider's token endpoint.
-        self.assertEqual(self.idp.state()["counts"]["token"], tokens)
-
-    def test_missing_state(self):
-        _, subject, _ = self.person()
-        self.idp.control(subject=subject)
-        values = query(self.authorize(self.begin()))
-        del values["state"]
-        tokens = self.idp.state()["counts"]["token"]
-        response = self.agent.request(
-            f"{self.web.url}/oidc/callback?{urllib.parse.urlencode(values)}")
-        self.assert_refused(response, 401, "state", r"state")
         self.assertEqual(self.idp.state()["counts"]["token"], tokens)
 
     def test_provider_answers_with_an_error(self):
@@ -410,13 +406,6 @@ def query(url):
                                        keep_blank_values=True))
 
 
-def main():
-    global ARGS  # pylint: disable=global-statement
-    parser = argparse.ArgumentParser()
-    oidc_harness.add_server_arguments(parser)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    ARGS = harness.parse_arguments(browser=False)
+    unittest.main(verbosity=2)
