@@ -1,5 +1,7 @@
 #include "client-lib/web/oidc_sign_in.h"
 
+#include <iostream>
+
 #include "client-lib/web/cat.h"
 #include "client-lib/web/json_doc.h"
 #include "client-lib/web/page_kit.h"
@@ -50,6 +52,23 @@ std::string_view FailureMarker(OidcFailure failure) {
       return "idp-unavailable";
   }
   return "";
+}
+
+void LogSignInRefused(OidcFailure failure, std::string_view reason) {
+  std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                      absl::UTCTimeZone());
+  std::string message = Cat("oidc sign-in refused: ", LogSafe(reason, 1000));
+  std::string marker(FailureMarker(failure));
+  JsonDoc line(json_pack("{s:s, s:s, s:s, s:s}", "time", time.c_str(), "level",
+                         "warning", "msg", message.c_str(), "reason",
+                         marker.c_str()));
+  char* text = json_dumps(line.get(), JSON_COMPACT);
+  if (text == nullptr) return;
+  // One write of the whole line, so lines of threads do not interleave.
+  std::string out = Cat(text, "\n");
+  free(text);
+  std::cerr.write(out.data(), static_cast<std::streamsize>(out.size()));
+  std::cerr.flush();
 }
 
 OidcSignIn::OidcSignIn(OidcSettings settings, std::shared_ptr<OidcHttps> https,

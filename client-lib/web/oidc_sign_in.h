@@ -52,6 +52,12 @@ enum class OidcFailure {
 // The data-reason marker of `failure`: "state", "idp-error", ...
 std::string_view FailureMarker(OidcFailure failure);
 
+// Writes the one JSON line on stderr that says why a sign-in failed:
+// {"time":..,"level":"warning","msg":"oidc sign-in refused: <reason>",
+// "reason":"<marker>"}. `reason` must hold no token, code or subject (the
+// flow's reasons do not); it is cut to printable ASCII.
+void LogSignInRefused(OidcFailure failure, std::string_view reason);
+
 struct OidcStarted {
   PreSession pre;
   std::string authorization_url;

@@ -103,6 +103,9 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
     if (request.method == "POST") return SignIn(ctx);
     return MessagePage(ctx, 405, "Method not allowed", "GET or POST");
   }
+  if (path == "/signed-out" || path.rfind("/oidc/", 0) == 0) {
+    return OidcRoute(ctx);
+  }
 
   std::optional<WebSession> session =
       sessions_.Find(request.Cookie(SessionCookieName()));
@@ -154,6 +157,7 @@ HttpResponse WebApp::SignInPage(const Ctx& ctx) {
       << L(lang, "Du är utloggad.", "You are signed out.") << Markup("</p>");
   }
   if (link.empty()) {
+    OidcButton(ctx, next, h);
     h << Markup("<p>")
       << L(lang,
            "Du är inte inloggad, eller så har din session gått ut. Öppna "
@@ -187,8 +191,8 @@ HttpResponse WebApp::SignIn(const Ctx& ctx) {
   if (!redeemed.ok()) {
     // Why, for the operator (never the secret: brevisd's status does not
     // hold it).
-    std::cerr << "brevis-web: a sign-in link was refused: "
-              << redeemed.status() << std::endl;
+    std::cerr << "brevis-web: a sign-in link was refused: " << redeemed.status()
+              << std::endl;
     if (redeemed.status().code() == absl::StatusCode::kUnauthenticated ||
         redeemed.status().code() == absl::StatusCode::kInvalidArgument) {
       std::string why(redeemed.status().message());
@@ -231,7 +235,7 @@ HttpResponse WebApp::SignIn(const Ctx& ctx) {
 
 HttpResponse WebApp::SignOut(const Ctx&, const WebSession& session) {
   if (auto ended = sessions_.End(session.id)) RevokeQuietly(*ended);
-  HttpResponse response = Redirect("/sign-in?signed_out=1");
+  HttpResponse response = Redirect(AfterSignOut(session));
   response.headers.emplace_back(
       "Set-Cookie",
       Cat(SessionCookieName(), "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
