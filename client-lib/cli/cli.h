@@ -220,6 +220,8 @@ void AddReportCommands(CLI::App* app, Context* context);
 // `principals sign-in-link` and `principals sign-in-links`, under the
 // principals group.
 void AddSignInLinkCommands(CLI::App* principals, Context* context);
+// `principals identities add|remove`, under the principals group.
+void AddIdentityCommands(CLI::App* principals, Context* context);
 
 }  // namespace brevis::cli
 

@@ -280,6 +280,7 @@ void AddPrincipalCommands(CLI::App* app, Context* context) {
   AddContactOptions(contact, flags.get());
 
   AddSignInLinkCommands(principals, context);
+  AddIdentityCommands(principals, context);
 }
 
 struct TokenFlags {

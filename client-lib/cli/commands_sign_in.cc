@@ -1,4 +1,5 @@
-// brevisctl principals sign-in-link, principals sign-in-links.
+// brevisctl principals sign-in-link, principals sign-in-links and
+// principals identities add|remove: the ways a person signs in.
 
 #include <cstdlib>
 
@@ -14,6 +15,10 @@ constexpr char kDefaultWebUrl[] = "http://127.0.0.1:8080";
 
 struct SignInFlags {
   std::string principal, ttl, web_url;
+};
+
+struct IdentityFlags {
+  std::string principal, issuer, subject;
 };
 
 std::string DefaultWebUrl() {
@@ -106,6 +111,57 @@ void AddSignInLinkCommands(CLI::App* principals, Context* context) {
       });
   list->add_option("principal", *parent,
                    "principals/{principal}; every principal's when left out");
+}
+
+void AddIdentityCommands(CLI::App* principals, Context* context) {
+  CLI::App* identities = AddGroup(
+      principals, "identities",
+      "OpenID Connect identities (issuer + subject) that sign a principal "
+      "in to brevis-web; `principals show` lists them",
+      "brevisctl principals identities add principals/3f2a9c0d1e4b5a67 "
+      "--issuer https://idp.region.se --subject SE2321000016-1234");
+  auto flags = std::make_shared<IdentityFlags>();
+  auto identity = [flags] {
+    v1::ExternalIdentity identity;
+    identity.set_issuer(flags->issuer);
+    identity.set_subject(flags->subject);
+    return identity;
+  };
+  CLI::App* add = AddCommand(
+      identities, context, "add",
+      "Link an identity to a principal (unique across principals)",
+      "brevisctl principals identities add principals/3f2a9c0d1e4b5a67 "
+      "--issuer https://idp.region.se --subject SE2321000016-1234",
+      [context, flags, identity](const Client& client) {
+        v1::AddExternalIdentityRequest request;
+        request.set_name(flags->principal);
+        *request.mutable_external_identity() = identity();
+        return context->Show(client.AddExternalIdentity(request));
+      });
+  CLI::App* remove = AddCommand(
+      identities, context, "remove", "Unlink an identity from a principal",
+      "brevisctl principals identities remove principals/3f2a9c0d1e4b5a67 "
+      "--issuer https://idp.region.se --subject SE2321000016-1234",
+      [context, flags, identity](const Client& client) {
+        v1::RemoveExternalIdentityRequest request;
+        request.set_name(flags->principal);
+        *request.mutable_external_identity() = identity();
+        return context->Show(client.RemoveExternalIdentity(request));
+      });
+  for (CLI::App* command : {add, remove}) {
+    command->add_option("principal", flags->principal, "principals/{principal}")
+        ->required();
+    command
+        ->add_option("--issuer", flags->issuer,
+                     "The identity provider's issuer URL (https, as its "
+                     "discovery document names it)")
+        ->required();
+    command
+        ->add_option("--subject", flags->subject,
+                     "The person's subject at that provider (the claim "
+                     "brevis-web is configured to read, `sub` by default)")
+        ->required();
+  }
 }
 
 }  // namespace brevis::cli

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "brevis/v1/principal.pb.h"
 #include "brevis/v1/types.pb.h"
 
 namespace brevis::cli {
@@ -139,6 +140,11 @@ std::string MessageText(const Message& message) {
     std::snprintf(text, sizeof text, "%04d-%02d-%02d", date.year(),
                   date.month(), date.day());
     return text;
+  }
+  if (type == "brevis.v1.ExternalIdentity") {
+    const auto& identity =
+        static_cast<const ::brevis::v1::ExternalIdentity&>(message);
+    return identity.subject() + " at " + identity.issuer();
   }
   if (type == "google.protobuf.Timestamp") {
     const auto& time = static_cast<const google::protobuf::Timestamp&>(message);

@@ -182,55 +182,77 @@ HttpResponse WebApp::SignInPage(const Ctx& ctx) {
   return Page(ctx, L(lang, "Logga in", "Sign in"), h);
 }
 
-HttpResponse WebApp::SignIn(const Ctx& ctx) {
+namespace {
+
+// The page for a refused ExchangeSignIn of a link: what the person can do,
+// as specific as brevisd's reason allows. brevisd's messages never name
+// whose link it was, so the English page shows them as they are.
+HttpResponse LinkRefusedPage(const Ctx& ctx, const absl::Status& status) {
   Lang lang = ctx.lang;
-  v1::RedeemSignInLinkRequest request;
-  request.set_secret(ctx.req.Form("link"));
-  absl::StatusOr<v1::RedeemSignInLinkResponse> redeemed =
-      brevis_.RedeemSignInLink(request);
+  std::string why(status.message());
+  // In Swedish our own words; in English brevisd's, which are written for
+  // the person holding the link.
+  auto sv_or_why = [&](const char* sv) {
+    return lang == Lang::kEn ? why : std::string(sv);
+  };
+  std::string text;
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+      text = sv_or_why(
+          "Inloggningslänken fungerar inte. Be samordnaren om en ny.");
+      break;
+    case absl::StatusCode::kFailedPrecondition:
+      if (why.find("deactivated") != std::string::npos) {
+        text = L(lang,
+                 "Kontot som länken gäller är avaktiverat. Kontakta "
+                 "samordnaren.",
+                 "The account this link is for has been deactivated; ask "
+                 "the coordinator.");
+      } else if (why.find("used") != std::string::npos) {
+        text = sv_or_why(
+            "Inloggningslänken har redan använts. Be samordnaren om en "
+            "ny.");
+      } else {
+        text = sv_or_why(
+            "Inloggningslänken har gått ut. Be samordnaren om en ny.");
+      }
+      break;
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied:
+      // brevis-web's own credentials (its client certificate, its
+      // principal's SCOPE_SIGN_IN) are wrong: an operator's problem.
+      return MessagePage(
+          ctx, 503,
+          L(lang, "Inloggningen fungerar inte just nu",
+            "Sign-in is not working just now"),
+          L(lang,
+            "Brevis-web kan inte logga in mot brevis-servern. Kontakta "
+            "samordnaren.",
+            "brevis-web is not allowed to sign people in to the brevis "
+            "server. Tell the coordinator."));
+    default:
+      return StatusPage(ctx, status);
+  }
+  return MessagePage(
+      ctx, 403, L(lang, "Inloggningen misslyckades", "Sign-in failed"), text);
+}
+
+}  // namespace
+
+HttpResponse WebApp::SignIn(const Ctx& ctx) {
+  v1::ExchangeSignInRequest request;
+  request.set_sign_in_link_secret(ctx.req.Form("link"));
+  absl::StatusOr<v1::ExchangeSignInResponse> redeemed =
+      brevis_.ExchangeSignIn(request);
   if (!redeemed.ok()) {
     // Why, for the operator (never the secret: brevisd's status does not
     // hold it).
     std::cerr << "brevis-web: a sign-in link was refused: " << redeemed.status()
               << std::endl;
-    if (redeemed.status().code() == absl::StatusCode::kUnauthenticated ||
-        redeemed.status().code() == absl::StatusCode::kInvalidArgument) {
-      std::string why(redeemed.status().message());
-      std::string text =
-          lang == Lang::kEn ? std::string(why)
-          : why.find("used") != std::string::npos
-              ? "Inloggningslänken har redan använts. Be samordnaren om en ny."
-          : why.find("expired") != std::string::npos
-              ? "Inloggningslänken har gått ut. Be samordnaren om en ny."
-              : "Inloggningslänken fungerar inte. Be samordnaren om en ny.";
-      return MessagePage(ctx, 403,
-                         L(lang, "Inloggningen misslyckades", "Sign-in failed"),
-                         text);
-    }
-    return StatusPage(ctx, redeemed.status());
+    return LinkRefusedPage(ctx, redeemed.status());
   }
-  // A new session id at every sign-in; an earlier session of this browser
-  // ends, and its token with it.
-  if (auto old = sessions_.End(ctx.req.Cookie(SessionCookieName()))) {
-    RevokeQuietly(*old);
-  }
-  WebSession session;
-  session.principal = redeemed->principal().name();
-  session.role = redeemed->principal().role();
-  session.display_name = redeemed->principal().display_name();
-  session.token_name = redeemed->token().name();
-  session.token_secret = redeemed->token_secret();
-  if (redeemed->token().has_expire_time()) {
-    session.token_expire_time =
-        absl::FromUnixSeconds(redeemed->token().expire_time().seconds());
-  }
-  std::string id = sessions_.Create(std::move(session));
-  HttpResponse response = Redirect(SafeNext(ctx.req.Form("next")));
-  response.headers.emplace_back(
-      "Set-Cookie",
-      Cat(SessionCookieName(), "=", id, "; Path=/; HttpOnly; SameSite=Lax",
-          options_.tls ? "; Secure" : ""));
-  return response;
+  return BeginSession(ctx, *redeemed, ctx.req.Form("next"), "");
 }
 
 HttpResponse WebApp::SignOut(const Ctx&, const WebSession& session) {

@@ -38,9 +38,11 @@ struct WebAppOptions {
 
 class WebApp {
  public:
-  // `brevis` carries no token (RedeemSignInLink needs none); each session
-  // gets a copy with its own (Client::WithToken). `clock` drives session
-  // expiry.
+  // `brevis` authenticates as brevis-web's own integration principal
+  // (SCOPE_SIGN_IN, its client certificate over mutual TLS) and is used
+  // only for ExchangeSignIn; each session gets a copy with the person's own
+  // token (Client::WithToken), which wins over the certificate. `clock`
+  // drives session expiry.
   WebApp(client::Client brevis, WebAppOptions options,
          SessionStore::Clock clock);
 

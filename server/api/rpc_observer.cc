@@ -89,6 +89,14 @@ void RpcObserver::Finished(const RpcRecord& record,
        {"latency_ms", absl::ToDoubleMilliseconds(record.latency)},
        {"request_id", record.request_id},
        {"peer", record.peer}});
+  if (!record.reason.empty() && record.code != 0) {
+    log_->Write(JsonLog::Level::kInfo, "rpc refused",
+                {{"method", record.method},
+                 {"principal", record.principal},
+                 {"code", code},
+                 {"request_id", record.request_id},
+                 {"reason", record.reason}});
+  }
 }
 
 void RpcObserver::Summarize(const RpcRecord& record) {

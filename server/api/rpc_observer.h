@@ -23,6 +23,9 @@ struct RpcRecord {
   absl::Duration latency;
   std::string_view request_id;
   std::string_view peer;
+  // Why the call was refused, for the few methods whose messages are
+  // written to be safe to log (service_support.cc); empty otherwise.
+  std::string_view reason = {};
 };
 
 // Where every finished RPC goes: the request metrics, and one log line per

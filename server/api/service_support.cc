@@ -31,11 +31,11 @@ std::string CertificateSubject(grpc::CallbackServerContext* context) {
 
 namespace {
 
-// The one method served without credentials: its request carries a
-// sign-in link's secret, which is the credential, and the use case checks
-// it. Every other method authenticates first.
-constexpr std::string_view kServedWithoutCredentials =
-    "brevis.v1.DirectoryService/RedeemSignInLink";
+// The one method whose refusals are logged with their reason: a failed
+// sign-in is what an operator is asked about, and its messages are written
+// never to carry a secret, a subject or whose account it was.
+constexpr std::string_view kLogsRefusalReason =
+    "brevis.v1.DirectoryService/ExchangeSignIn";
 
 // Who is calling what, from where: everything of a Call but the caller.
 void DescribeCall(grpc::CallbackServerContext* context, std::string_view method,
@@ -52,10 +52,6 @@ absl::Status OpenCall(grpc::CallbackServerContext* context,
                       const ServiceDeps& deps, std::string_view method,
                       Call* call) {
   DescribeCall(context, method, call);
-  if (method == kServedWithoutCredentials) {
-    call->time = deps.clock->Now();
-    return absl::OkStatus();
-  }
   BREVIS_ASSIGN_OR_RETURN(domain::Caller caller,
                           deps.authenticator->Authenticate(
                               Metadata(context, "authorization"),
@@ -68,9 +64,13 @@ absl::Status OpenCall(grpc::CallbackServerContext* context,
 void ObserveFinished(const ServiceDeps& deps, const Call& call,
                      const absl::Status& status, absl::Time start) {
   std::string storage_detail = store::EngineDetail(status);
+  std::string_view reason;
+  if (call.method == kLogsRefusalReason && storage_detail.empty()) {
+    reason = std::string_view(status.message().data(), status.message().size());
+  }
   deps.observer->Finished(
       {call.method, call.caller.name, static_cast<int>(status.code()),
-       absl::Now() - start, call.request_id, call.peer},
+       absl::Now() - start, call.request_id, call.peer, reason},
       storage_detail);
 }
 
@@ -92,19 +92,16 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
   Call early;
   DescribeCall(context, method, &early);
   if (context->IsCancelled()) return finish(early, CancelledByClient());
-  bool without_credentials = method == kServedWithoutCredentials;
   if (std::optional<absl::Status> refusal =
-          without_credentials ? deps.authenticator->RefuseThrottled(early.peer)
-                              : deps.authenticator->RefuseWithoutLookup(
-                                    Metadata(context, "authorization"),
-                                    CertificateSubject(context), early.peer)) {
+          deps.authenticator->RefuseWithoutLookup(
+              Metadata(context, "authorization"), CertificateSubject(context),
+              early.peer)) {
     return finish(early, *refusal);
   }
   // The context, request and response live until the reactor is finished.
   bool queued = deps.executor->TryRun([context, deps,
                                        method = std::string(method),
-                                       work = std::move(work), reactor, start,
-                                       without_credentials] {
+                                       work = std::move(work), reactor, start] {
     Call call;
     absl::Status status;
     if (context->IsCancelled()) {
@@ -118,9 +115,6 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
       // A write still running when the client gives up is rolled back.
       store::ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
       status = work(call);
-      if (without_credentials && absl::IsUnauthenticated(status)) {
-        deps.authenticator->RecordFailedSignIn(call.peer);
-      }
     }
     ObserveFinished(deps, call, status, start);
     reactor->Finish(ToGrpcStatus(status));

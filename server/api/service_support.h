@@ -48,13 +48,13 @@ using app::Call;
 
 // Fills `call` for a new call of `method` and authenticates it (token or
 // client certificate); not OK, with `call` lacking its caller, when that
-// fails. RedeemSignInLink alone, whose request carries its credential, is
-// not authenticated here: its `call` has no caller.
+// fails. Every RPC needs credentials.
 absl::Status OpenCall(grpc::CallbackServerContext* context,
                       const ServiceDeps& deps, std::string_view method,
                       Call* call);
 
-// Logs and counts a finished call that began at `start`.
+// Logs and counts a finished call that began at `start`. The refusals of
+// ExchangeSignIn are logged with their message (the reason).
 void ObserveFinished(const ServiceDeps& deps, const Call& call,
                      const absl::Status& status, absl::Time start);
 
@@ -64,10 +64,9 @@ void ObserveFinished(const ServiceDeps& deps, const Call& call,
 // so `work` must capture nothing from the caller's stack: the service,
 // and the request and response pointers, which gRPC keeps until then.
 // Answered at once, without the executor or the database: CANCELLED when
-// the client has already cancelled, UNAUTHENTICATED without credentials
-// (except for RedeemSignInLink, see OpenCall, whose UNAUTHENTICATED answers
-// count as failed sign-ins instead), RESOURCE_EXHAUSTED for a throttled
-// peer or when the executor's queue is full. A call cancelled while it waited
+// the client has already cancelled, UNAUTHENTICATED without credentials,
+// RESOURCE_EXHAUSTED for a throttled peer or when the executor's queue is
+// full. A call cancelled while it waited
 // is CANCELLED without its work.
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                 const ServiceDeps& deps,

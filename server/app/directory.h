@@ -40,7 +40,8 @@ absl::StatusOr<store::PrincipalRecord> ActiveParent(
 // thread-safe dependencies, which the owner keeps alive. Units are in
 // directory_units.cc, principals in directory_principals.cc, tokens and
 // WhoAmI in directory_tokens.cc, sign-in links in
-// directory_sign_in_links.cc.
+// directory_sign_in_links.cc, external identities in
+// directory_identities.cc, ExchangeSignIn in directory_sign_in.cc.
 //
 // Every method may also return what the store returns: UNAVAILABLE or
 // RESOURCE_EXHAUSTED when the database cannot be read or written.
@@ -128,17 +129,37 @@ class Directory {
   // NOT_FOUND for a missing principal.
   absl::StatusOr<v1::ListSignInLinksResponse> ListSignInLinks(
       const Call& call, const v1::ListSignInLinksRequest& request);
-  // Exchanges a link's secret for a new token of its principal, valid for
-  // domain::kSignInTokenLifetime. `call` has no caller: the secret is the
-  // credential. In one write transaction it marks the link used (once) and
-  // creates the token, so of concurrent redeems of one secret exactly one
-  // gets a token. INVALID_ARGUMENT for an empty secret; UNAUTHENTICATED,
-  // saying what to do but never whose link it was, for an unknown, used or
-  // expired secret or an inactive principal. Records an UPDATED event of
-  // the link (redeem_time) and a CREATED event of the token, by the
-  // principal signed in.
-  absl::StatusOr<v1::RedeemSignInLinkResponse> RedeemSignInLink(
-      const Call& call, const v1::RedeemSignInLinkRequest& request);
+
+  // External identities and sign-in (directory_identities.cc,
+  // directory_sign_in.cc; issue 14).
+  //
+  // Links `external_identity` to principal `name`. Admins only:
+  // PERMISSION_DENIED for anyone else; INVALID_ARGUMENT for a malformed
+  // name or naming external_identity.issuer or .subject
+  // (domain::ValidateExternalIdentity); NOT_FOUND for a missing principal;
+  // ALREADY_EXISTS when any principal carries the identity. Returns the
+  // principal (new etag); records an UPDATED event naming the field only.
+  absl::StatusOr<v1::Principal> AddExternalIdentity(
+      const Call& call, const v1::AddExternalIdentityRequest& request);
+  // Unlinks it: as AddExternalIdentity, but NOT_FOUND also when the
+  // principal does not carry the identity.
+  absl::StatusOr<v1::Principal> RemoveExternalIdentity(
+      const Call& call, const v1::RemoveExternalIdentityRequest& request);
+  // Exchanges one credential for a new token of the principal it names,
+  // working for `ttl` (0: domain::kSignInTokenLifetime, the most).
+  // Only integrations with SCOPE_SIGN_IN: PERMISSION_DENIED for anyone
+  // else, admins too. INVALID_ARGUMENT naming `credential` without one,
+  // the identity's field, sign_in_link_secret when empty, or `ttl`;
+  // NOT_FOUND for an identity no principal carries or an unknown link;
+  // FAILED_PRECONDITION for a used or expired link or a deactivated
+  // principal. Messages never name the principal or repeat the credential.
+  // In one write transaction it uses the link up (once: of concurrent
+  // exchanges of one secret exactly one gets a token), creates the token,
+  // records events of both (by the caller) and one access-log entry
+  // (resource: the principal signed in). The response's principal is
+  // filtered as for any read by the caller.
+  absl::StatusOr<v1::ExchangeSignInResponse> ExchangeSignIn(
+      const Call& call, const v1::ExchangeSignInRequest& request);
 
   // The caller's principal and the token it calls with (empty for a client
   // certificate). Anyone authenticated.
@@ -149,6 +170,11 @@ class Directory {
   // INVALID_ARGUMENT "<resource>.active: required when update_mask names
   // it" when the mask's `paths` name "active" but the request leaves it
   // unset (an unset optional is not false).
+  // Adds (`add`) or removes `identity` of principal `name`, as
+  // AddExternalIdentity and RemoveExternalIdentity describe.
+  absl::StatusOr<v1::Principal> ChangeExternalIdentity(
+      const Call& call, std::string_view name,
+      const v1::ExternalIdentity& identity, bool add);
   static absl::Status CheckActiveGiven(const std::vector<std::string>& paths,
                                        bool has_active,
                                        std::string_view resource);

@@ -62,13 +62,6 @@ class Authenticator {
       std::string_view authorization, std::string_view certificate_subject,
       std::string_view peer);
 
-  // For the one call whose credential is in its request (a sign-in link's
-  // secret), so that guessing secrets is throttled like guessing tokens:
-  // RESOURCE_EXHAUSTED while `peer` is throttled, else nullopt.
-  std::optional<absl::Status> RefuseThrottled(std::string_view peer);
-  // Counts a failed sign-in of `peer` with a credential in the request.
-  void RecordFailedSignIn(std::string_view peer);
-
  private:
   // A remembered successful authentication; token_id 0 for a certificate.
   struct CachedCaller {
@@ -76,6 +69,10 @@ class Authenticator {
     int64_t token_id = 0;
   };
 
+  // RESOURCE_EXHAUSTED while `peer` is throttled, else nullopt.
+  std::optional<absl::Status> RefuseThrottled(std::string_view peer);
+  // Counts a failed sign-in of `peer`.
+  void RecordFailedSignIn(std::string_view peer);
   absl::StatusOr<domain::Caller> FromToken(std::string_view secret);
   absl::StatusOr<domain::Caller> FromCertificate(std::string_view subject);
   // Reads the auth generation in `db`'s snapshot; a newer one than the

@@ -32,6 +32,9 @@ std::string_view PermissionName(Permission permission) {
       return "follow the change feed";
     case Permission::kReadPrincipals:
       return "read principals and their contact details";
+    case Permission::kExchangeSignIn:
+      return "exchange sign-ins for tokens (only an integration with the "
+             "sign-in scope, brevis-web, may)";
     case Permission::kReadSessions:
       return "read this audit's interview sessions (the audit team only, "
              "since small counts can point at people)";
@@ -80,6 +83,13 @@ std::string RoleName(v1::Role role) {
 }
 
 absl::Status CheckPermission(const Caller& caller, Permission permission) {
+  if (permission == Permission::kExchangeSignIn) {
+    if (caller.role == v1::ROLE_INTEGRATION &&
+        caller.HasScope(v1::SCOPE_SIGN_IN)) {
+      return absl::OkStatus();
+    }
+    return Denied(caller, permission);
+  }
   switch (caller.role) {
     case v1::ROLE_ADMIN:
       return absl::OkStatus();
@@ -217,7 +227,15 @@ bool MaySeeContact(const Caller& caller, std::string_view principal) {
           caller.HasScope(v1::SCOPE_READ_CONTACTS));
 }
 
+bool MaySeeIdentities(const Caller& caller, std::string_view principal) {
+  return caller.role == v1::ROLE_ADMIN ||
+         (!caller.name.empty() && caller.name == principal);
+}
+
 void HideContactUnlessAllowed(const Caller& caller, v1::Principal* principal) {
+  if (!MaySeeIdentities(caller, principal->name())) {
+    principal->clear_external_identities();
+  }
   if (MaySeeContact(caller, principal->name())) return;
   principal->clear_contact_email();
   principal->clear_language();

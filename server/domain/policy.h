@@ -48,6 +48,8 @@ enum class Permission {
   kWatchEvents,       // the change feed: ListEvents, WatchEvents
   kReadPrincipals,    // every principal with contact details, and the
                       // names and expiry of tokens and sign-in links
+  kExchangeSignIn,    // ExchangeSignIn: integrations with SCOPE_SIGN_IN
+                      // alone, not even admins (issue 14)
 };
 
 // The facts about one audit that decide access to it.
@@ -86,7 +88,10 @@ struct EventVisibility {
 bool IsPublished(v1::AuditState state);
 
 // A permission that concerns no single audit or unit. OK, or
-// PERMISSION_DENIED naming the permission and the caller's role.
+// PERMISSION_DENIED naming the permission and the caller's role. Admins
+// have every permission but kExchangeSignIn, which only integrations with
+// SCOPE_SIGN_IN have: minting tokens for others from an identity someone
+// else verified is brevis-web's job alone.
 absl::Status CheckPermission(const Caller& caller, Permission permission);
 
 // Which units the caller may see (kReadUnits must be allowed).
@@ -113,8 +118,14 @@ absl::Status CheckAuditPermission(const Caller& caller, Permission permission,
 // the notifier is the one exception, by its own scope).
 bool MaySeeContact(const Caller& caller, std::string_view principal);
 
+// Whether the caller may see a principal's external identities: admins and
+// the principal itself, nobody else (issue 14: a subject may be a personal
+// identity number; not even SCOPE_READ_CONTACTS or SCOPE_SIGN_IN).
+bool MaySeeIdentities(const Caller& caller, std::string_view principal);
+
 // Clears contact_email, language and notification_opt_outs unless
-// MaySeeContact; every Principal a response carries goes through it.
+// MaySeeContact, and external_identities unless MaySeeIdentities; every
+// Principal a response carries goes through it.
 void HideContactUnlessAllowed(const Caller& caller, v1::Principal* principal);
 
 // The role's name as people read it, for messages.

@@ -85,6 +85,24 @@ inline constexpr absl::Duration kSignInTokenLifetime = absl::Hours(8);
 // valid Duration (seconds and nanos of different signs).
 absl::StatusOr<absl::Duration> SignInLinkLifetime(int64_t ttl_seconds,
                                                   int32_t ttl_nanos);
+// How long a token minted by ExchangeSignIn works, from the request's `ttl`
+// as above: zero means kSignInTokenLifetime, the most allowed.
+// INVALID_ARGUMENT naming `ttl` when negative, longer, or not valid.
+absl::StatusOr<absl::Duration> SignInTokenLifetime(int64_t ttl_seconds,
+                                                   int32_t ttl_nanos);
+
+// An OpenID Connect identity (validation_identity.cc; issue 14). `field`
+// names it in messages, e.g. "external_identity". The issuer is an https
+// URL (OpenID Connect Discovery 1.0 §3: scheme https, a host, no query or
+// fragment) of at most kMaxIssuerChars; the subject 1 to kMaxSubjectChars
+// printable ASCII characters (OpenID Connect Core 1.0 §2: "sub" is at most
+// 255 ASCII characters; controls could forge log lines). INVALID_ARGUMENT
+// naming `<field>.issuer` or `<field>.subject` and the rule; the message
+// never repeats the subject (it may be a personal identity number).
+absl::Status ValidateExternalIdentity(const v1::ExternalIdentity& identity,
+                                      std::string_view field);
+inline constexpr size_t kMaxIssuerChars = 255;
+inline constexpr size_t kMaxSubjectChars = 255;
 
 absl::Status ValidateAction(const v1::Action& action);
 absl::Status ValidateProgressNote(const v1::ProgressNote& note);

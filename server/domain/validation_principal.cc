@@ -153,8 +153,14 @@ absl::Status ValidateToken(const v1::Token& token, absl::Time now) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<absl::Duration> SignInLinkLifetime(int64_t ttl_seconds,
-                                                  int32_t ttl_nanos) {
+namespace {
+
+// A google.protobuf.Duration given as `ttl` for a credential that lives at
+// most `max`: zero means `max`. `why` says why there is a maximum.
+absl::StatusOr<absl::Duration> CappedTtl(int64_t ttl_seconds, int32_t ttl_nanos,
+                                         absl::Duration max,
+                                         std::string_view max_text,
+                                         std::string_view why) {
   if ((ttl_seconds < 0 && ttl_nanos > 0) ||
       (ttl_seconds > 0 && ttl_nanos < 0) || ttl_nanos <= -1000000000 ||
       ttl_nanos >= 1000000000) {
@@ -163,14 +169,26 @@ absl::StatusOr<absl::Duration> SignInLinkLifetime(int64_t ttl_seconds,
   absl::Duration ttl =
       absl::Seconds(ttl_seconds) + absl::Nanoseconds(ttl_nanos);
   if (ttl < absl::ZeroDuration()) {
-    return Invalid("ttl", "must not be negative (0 means 24 hours)");
-  }
-  if (ttl > kMaxSignInLinkLifetime) {
     return Invalid("ttl",
-                   "at most 24 hours: a sign-in link is a credential "
-                   "sent by hand, so it must not live long");
+                   StrCat("must not be negative (0 means ", max_text, ")"));
   }
-  return ttl == absl::ZeroDuration() ? kMaxSignInLinkLifetime : ttl;
+  if (ttl > max) return Invalid("ttl", StrCat("at most ", max_text, ": ", why));
+  return ttl == absl::ZeroDuration() ? max : ttl;
+}
+
+}  // namespace
+
+absl::StatusOr<absl::Duration> SignInLinkLifetime(int64_t ttl_seconds,
+                                                  int32_t ttl_nanos) {
+  return CappedTtl(ttl_seconds, ttl_nanos, kMaxSignInLinkLifetime, "24 hours",
+                   "a sign-in link is a credential sent by hand, so it must "
+                   "not live long");
+}
+
+absl::StatusOr<absl::Duration> SignInTokenLifetime(int64_t ttl_seconds,
+                                                   int32_t ttl_nanos) {
+  return CappedTtl(ttl_seconds, ttl_nanos, kSignInTokenLifetime, "8 hours",
+                   "the absolute limit of a browser session");
 }
 
 }  // namespace brevis::domain

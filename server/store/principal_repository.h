@@ -25,8 +25,9 @@ struct PrincipalFilter {
   std::optional<bool> active;
 };
 
-// The principals and principal_units tables. Works inside the caller's
-// transaction; not thread-safe.
+// The principals, principal_units and external_identities tables. Works
+// inside the caller's transaction; not thread-safe. A principal read here
+// carries its unit scopes and external identities (in the order added).
 class PrincipalRepository {
  public:
   explicit PrincipalRepository(Connection& connection) : db_(connection) {}
@@ -52,8 +53,24 @@ class PrincipalRepository {
   // Whether any principal exists (init creates the first admin).
   absl::StatusOr<bool> Any();
 
+  // External identities (issue 14). Adds `identity` (validated by the
+  // caller) to principal row `id`: ALREADY_EXISTS naming
+  // external_identity when any principal carries it already.
+  absl::Status AddIdentity(int64_t id, const v1::ExternalIdentity& identity,
+                           absl::Time now);
+  // Removes `identity` from principal row `id`; false when it did not
+  // carry it.
+  absl::StatusOr<bool> RemoveIdentity(int64_t id,
+                                      const v1::ExternalIdentity& identity);
+  // The row id of the principal that carries `identity`, if any (exact,
+  // case-sensitive match of issuer and subject).
+  absl::StatusOr<std::optional<int64_t>> FindByIdentity(
+      const v1::ExternalIdentity& identity);
+
  private:
   absl::Status ReplaceUnits(int64_t id, const std::vector<int64_t>& unit_ids);
+  // Appends principal row `id`'s identities to `principal`.
+  absl::Status ReadIdentities(int64_t id, v1::Principal* principal);
   absl::StatusOr<PrincipalRecord> ReadOne(std::string_view where_sql,
                                           std::string_view uid, int64_t id);
 

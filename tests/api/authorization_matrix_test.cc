@@ -269,9 +269,10 @@ class AuthorizationMatrixTest : public ServiceTest {
     principals_[Who::kManagerOfOtherUnit] =
         NewPrincipal(v1::ROLE_UNIT_MANAGER, {unit_[1]});
     principals_[Who::kViewer] = NewPrincipal(v1::ROLE_VIEWER);
-    principals_[Who::kIntegrationWithScope] = NewPrincipal(
-        v1::ROLE_INTEGRATION, {},
-        {v1::SCOPE_READ_UNITS, v1::SCOPE_READ_AUDITS, v1::SCOPE_READ_CONTACTS});
+    principals_[Who::kIntegrationWithScope] =
+        NewPrincipal(v1::ROLE_INTEGRATION, {},
+                     {v1::SCOPE_READ_UNITS, v1::SCOPE_READ_AUDITS,
+                      v1::SCOPE_READ_CONTACTS, v1::SCOPE_SIGN_IN});
     principals_[Who::kIntegrationWithoutScope] =
         NewPrincipal(v1::ROLE_INTEGRATION, {}, {v1::SCOPE_WATCH_EVENTS});
     principals_[Who::kRevokedToken] = NewPrincipal(v1::ROLE_ADMIN);
@@ -513,6 +514,35 @@ class AuthorizationMatrixTest : public ServiceTest {
     return secret;
   }
 
+  // An identity no principal carries yet.
+  static v1::ExternalIdentity FreshIdentity() {
+    v1::ExternalIdentity identity;
+    identity.set_issuer("https://idp.example.se");
+    identity.set_subject("matrix-" + domain::NewResourceId());
+    return identity;
+  }
+
+  // An identity principal `name` carries, added in the store directly (for
+  // a missing principal: one nobody carries).
+  v1::ExternalIdentity IdentityOf(const std::string& name, Target target) {
+    v1::ExternalIdentity identity = FreshIdentity();
+    if (target == Target::kMissing) return identity;
+    EXPECT_TRUE(db_->Write([&](store::Connection& db) -> absl::Status {
+                     auto insert = db.Prepare(
+                         "INSERT INTO external_identities (principal_id, "
+                         "issuer, subject, create_time) SELECT id, ?, ?, 0 "
+                         "FROM principals WHERE uid = ?");
+                     if (!insert.ok()) return insert.status();
+                     return (*insert)
+                         ->Bind(1, identity.issuer())
+                         .Bind(2, identity.subject())
+                         .Bind(3, std::string(LastId(name)))
+                         .Run();
+                   })
+                    .ok());
+    return identity;
+  }
+
   std::map<std::string, Row> MakeRows();
 
   std::string unit_[2];
@@ -662,16 +692,35 @@ AuthorizationMatrixTest::MakeRows() {
         return Invoke(s.directory.get(), &D::ListSignInLinks, r);
       },
       AdminOrContacts};
-  // Served without credentials: whatever the caller sends, an unused
-  // link works and a used or unknown one does not.
-  rows["brevis.v1.DirectoryService.RedeemSignInLink"] = {
-      [&](Stubs& s, Who, Target t) {
-        v1::RedeemSignInLinkRequest r;
-        r.set_secret(self.FreshSignInLink(t));
-        return Invoke(s.directory.get(), &D::RedeemSignInLink, r);
+  rows["brevis.v1.DirectoryService.AddExternalIdentity"] = {
+      [&](Stubs& s, Who w, Target t) {
+        v1::AddExternalIdentityRequest r;
+        r.set_name(self.PrincipalFor(w, t));
+        *r.mutable_external_identity() = FreshIdentity();
+        return Invoke(s.directory.get(), &D::AddExternalIdentity, r);
       },
-      [](Who, Target t, Phase) {
-        return t == Target::kOwn ? Code::OK : Code::UNAUTHENTICATED;
+      AdminOnly};
+  rows["brevis.v1.DirectoryService.RemoveExternalIdentity"] = {
+      [&](Stubs& s, Who w, Target t) {
+        v1::RemoveExternalIdentityRequest r;
+        r.set_name(self.PrincipalFor(w, t));
+        *r.mutable_external_identity() = self.IdentityOf(r.name(), t);
+        return Invoke(s.directory.get(), &D::RemoveExternalIdentity, r);
+      },
+      AdminOnly};
+  // Only the sign-in scope, admins included: an unused link works, a used
+  // one is refused by its state and an unknown one is not found.
+  rows["brevis.v1.DirectoryService.ExchangeSignIn"] = {
+      [&](Stubs& s, Who, Target t) {
+        v1::ExchangeSignInRequest r;
+        r.set_sign_in_link_secret(self.FreshSignInLink(t));
+        return Invoke(s.directory.get(), &D::ExchangeSignIn, r);
+      },
+      [](Who w, Target t, Phase) {
+        if (Unauthenticated(w)) return Code::UNAUTHENTICATED;
+        if (w != Who::kIntegrationWithScope) return Code::PERMISSION_DENIED;
+        if (t == Target::kMissing) return Code::NOT_FOUND;
+        return t == Target::kOwn ? Code::OK : Code::FAILED_PRECONDITION;
       }};
   rows["brevis.v1.DirectoryService.WhoAmI"] = {
       [&](Stubs& s, Who, Target) {

@@ -392,6 +392,47 @@ TEST_F(BrevisctlTest, SignInLinksPrintOneUrlAndListWithoutSecrets) {
   EXPECT_EQ(Lines(Ok({"-q", "principals", "sign-in-links"})).size(), 3u);
 }
 
+TEST_F(BrevisctlTest, IdentitiesAreAddedShownAndRemoved) {
+  std::string person = Lines(Ok({"-q", "principals", "create", "--display-name",
+                                 "Revisor A", "--role", "auditor"}))[0];
+  std::string issuer = "https://idp.region.example";
+  std::string shown = Ok({"principals", "identities", "add", person, "--issuer",
+                          issuer, "--subject", "SE2321000016-77"});
+  EXPECT_THAT(shown, HasSubstr("SE2321000016-77 at " + issuer));
+  EXPECT_THAT(Ok({"principals", "show", person}),
+              HasSubstr("SE2321000016-77 at " + issuer));
+  EXPECT_THAT(Ok({"--json", "principals", "show", person}),
+              HasSubstr("\"subject\": \"SE2321000016-77\""));
+
+  // The same identity cannot sign in a second principal.
+  std::string other = Lines(Ok({"-q", "principals", "create", "--display-name",
+                                "Revisor B", "--role", "auditor"}))[0];
+  ExpectFailure(Ctl({"principals", "identities", "add", other, "--issuer",
+                     issuer, "--subject", "SE2321000016-77"}),
+                5, "already carries this identity");
+  ExpectFailure(Ctl({"principals", "identities", "add", other, "--issuer",
+                     "http://idp.region.example", "--subject", "x"}),
+                2, "external_identity.issuer");
+  ExpectFailure(
+      Ctl({"principals", "identities", "add", other, "--issuer", issuer}), 2,
+      "--subject");
+
+  Ok({"principals", "identities", "remove", person, "--issuer", issuer,
+      "--subject", "SE2321000016-77"});
+  EXPECT_THAT(Ok({"principals", "show", person}),
+              Not(HasSubstr("SE2321000016-77")));
+  ExpectFailure(Ctl({"principals", "identities", "remove", person, "--issuer",
+                     issuer, "--subject", "SE2321000016-77"}),
+                3, "does not carry");
+
+  // brevis-web's principal: an integration with the sign-in scope.
+  std::string web =
+      Ok({"--json", "principals", "create", "--display-name", "brevis-web",
+          "--role", "integration", "--scope", "sign-in",
+          "--certificate-subject", "brevis-integration"});
+  EXPECT_THAT(web, HasSubstr("SCOPE_SIGN_IN"));
+}
+
 TEST_F(BrevisctlTest, EveryCommandHasHelpWithAnExample) {
   ProgramRun top = Ctl({"--help"});
   EXPECT_EQ(top.exit_code, 0);
@@ -412,6 +453,9 @@ TEST_F(BrevisctlTest, EveryCommandHasHelpWithAnExample) {
       {"principals", "deactivate"},
       {"principals", "sign-in-link"},
       {"principals", "sign-in-links"},
+      {"principals", "identities"},
+      {"principals", "identities", "add"},
+      {"principals", "identities", "remove"},
       {"tokens"},
       {"tokens", "list"},
       {"tokens", "create"},

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "brevis/v1/audit.pb.h"
@@ -788,6 +789,75 @@ TEST(SignInLinkLifetimeTest, ZeroIsADayAndMoreOrNegativeIsRefused) {
                         "not a valid duration"));
   EXPECT_TRUE(IsInvalid(SignInLinkLifetime(0, 1000000000).status(), "ttl",
                         "not a valid duration"));
+}
+
+TEST(SignInTokenLifetimeTest, ZeroIsEightHoursAndMoreOrNegativeIsRefused) {
+  EXPECT_EQ(*SignInTokenLifetime(0, 0), absl::Hours(8));
+  EXPECT_EQ(*SignInTokenLifetime(600, 0), absl::Minutes(10));
+  EXPECT_EQ(*SignInTokenLifetime(8 * 3600, 0), absl::Hours(8));
+  EXPECT_TRUE(IsInvalid(SignInTokenLifetime(8 * 3600, 1).status(), "ttl",
+                        "at most 8 hours"));
+  EXPECT_TRUE(IsInvalid(SignInTokenLifetime(-1, 0).status(), "ttl",
+                        "must not be negative"));
+  EXPECT_TRUE(IsInvalid(SignInTokenLifetime(-1, 5).status(), "ttl",
+                        "not a valid duration"));
+}
+
+v1::ExternalIdentity Identity(std::string issuer, std::string subject) {
+  v1::ExternalIdentity identity;
+  identity.set_issuer(std::move(issuer));
+  identity.set_subject(std::move(subject));
+  return identity;
+}
+
+TEST(ExternalIdentityTest, HttpsIssuerWithoutQueryAndAsciiSubject) {
+  for (const char* issuer :
+       {"https://idp.inera.se", "https://idp.example.se:8443/oidc/",
+        "https://127.0.0.1:40123"}) {
+    EXPECT_TRUE(
+        ValidateExternalIdentity(Identity(issuer, "SE2321000016-1234"), "e")
+            .ok())
+        << issuer;
+  }
+  EXPECT_TRUE(
+      ValidateExternalIdentity(
+          Identity("https://" + std::string(247, 'a'), std::string(255, '~')),
+          "e")
+          .ok());
+  EXPECT_TRUE(
+      ValidateExternalIdentity(Identity("https://a.se", "a b"), "e").ok());
+  struct Case {
+    std::string issuer;
+    std::string subject;
+    std::string field;
+    std::string rule;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"", "x", "e.issuer", "required"},
+           {"http://idp.se", "x", "e.issuer", "an https URL"},
+           {"idp.se", "x", "e.issuer", "an https URL"},
+           {"https://", "x", "e.issuer", "a host"},
+           {"https:///path", "x", "e.issuer", "a host"},
+           {"https://user@idp.se", "x", "e.issuer", "a host"},
+           {"https://idp.se?x=1", "x", "e.issuer", "no query"},
+           {"https://idp.se/#top", "x", "e.issuer", "no query"},
+           {"https://idp .se", "x", "e.issuer", "without spaces"},
+           {"https://" + std::string(248, 'a'), "x", "e.issuer", "at most 255"},
+           {"https://idp.se", "", "e.subject", "required"},
+           {"https://idp.se", std::string(256, 'a'), "e.subject",
+            "at most 255"},
+           {"https://idp.se", "a\tb", "e.subject", "printable ASCII"},
+           {"https://idp.se", "a\x7f", "e.subject", "printable ASCII"},
+           {"https://idp.se", "\xc3\xa5", "e.subject", "printable ASCII"}}) {
+    absl::Status status =
+        ValidateExternalIdentity(Identity(c.issuer, c.subject), "e");
+    EXPECT_TRUE(IsInvalid(status, c.field, c.rule))
+        << c.issuer << " " << c.subject;
+    if (c.subject.size() > 3) {
+      EXPECT_EQ(std::string(status.message()).find(c.subject),
+                std::string::npos);
+    }
+  }
 }
 
 }  // namespace

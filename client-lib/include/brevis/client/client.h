@@ -69,9 +69,10 @@ class Client {
   // (the connection, TLS and client certificate) and settings, but sends
   // `secret` as `authorization: Bearer <secret>` instead of this client's
   // token. Cheap enough to make one per signed-in browser session (a web
-  // front end holds one Client without a token and calls RedeemSignInLink
-  // with it). INVALID_ARGUMENT for an empty secret or one with spaces or
-  // non-printable characters. Never contacts the server.
+  // front end holds one Client with its own client certificate, calls
+  // ExchangeSignIn with it, and makes one of these per session).
+  // INVALID_ARGUMENT for an empty secret or one with spaces or non-printable
+  // characters. Never contacts the server.
   absl::StatusOr<Client> WithToken(std::string secret) const;
 
   // A new request id: 32 lowercase hex digits from a random source. Create
@@ -110,17 +111,25 @@ class Client {
   absl::StatusOr<v1::Token> RevokeToken(const v1::RevokeTokenRequest& request,
                                         const CallOptions& call = {}) const;
   // Sign-in links: CreateSignInLink is sent once (a retry would mint a
-  // second secret), ListSignInLinks retried. RedeemSignInLink needs no token
-  // (the link's secret is the credential) and is sent once: a lost answer
-  // has used the link up, and the person needs a new one.
+  // second secret), ListSignInLinks retried.
   absl::StatusOr<v1::CreateSignInLinkResponse> CreateSignInLink(
       const v1::CreateSignInLinkRequest& request,
       const CallOptions& call = {}) const;
   absl::StatusOr<v1::ListSignInLinksResponse> ListSignInLinks(
       const v1::ListSignInLinksRequest& request,
       const CallOptions& call = {}) const;
-  absl::StatusOr<v1::RedeemSignInLinkResponse> RedeemSignInLink(
-      const v1::RedeemSignInLinkRequest& request,
+  // External identities (admins): sent once; a retried add of an identity
+  // that arrived would be ALREADY_EXISTS.
+  absl::StatusOr<v1::Principal> AddExternalIdentity(
+      const v1::AddExternalIdentityRequest& request,
+      const CallOptions& call = {}) const;
+  absl::StatusOr<v1::Principal> RemoveExternalIdentity(
+      const v1::RemoveExternalIdentityRequest& request,
+      const CallOptions& call = {}) const;
+  // Only a client whose principal has SCOPE_SIGN_IN (brevis-web). Sent
+  // once: a lost answer has used a link up, and the person needs a new one.
+  absl::StatusOr<v1::ExchangeSignInResponse> ExchangeSignIn(
+      const v1::ExchangeSignInRequest& request,
       const CallOptions& call = {}) const;
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI(
       const v1::WhoAmIRequest& request = {},
