@@ -19,6 +19,9 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev
   # brevis-notify: SMTP through libcurl, and the SMTP server its tests run.
   libcurl4-openssl-dev python3-aiosmtpd
+  # brevis-web's OpenID Connect sign-in: ID tokens (JWS, JWK) with cjose,
+  # claims and discovery documents with jansson; HTTPS through libcurl.
+  libcjose-dev libjansson-dev
   # The front for untrusted networks (deploy/nginx), and its flood test.
   nginx
   # Packaging and its tests: cpack's DEB generator computes dependencies with

@@ -37,6 +37,9 @@ struct WebSession {
   std::string token_name;
   std::string token_secret;
   absl::Time token_expire_time = absl::InfiniteFuture();
+  // The ID token of an OpenID Connect sign-in, kept only as the
+  // id_token_hint of the provider's logout; "" for other sign-ins.
+  std::string id_token;
   absl::Time create_time;
   absl::Time last_seen_time;
 };

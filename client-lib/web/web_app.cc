@@ -103,6 +103,9 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
     if (request.method == "POST") return SignIn(ctx);
     return MessagePage(ctx, 405, "Method not allowed", "GET or POST");
   }
+  if (path == "/signed-out" || path.rfind("/oidc/", 0) == 0) {
+    return OidcRoute(ctx);
+  }
 
   std::optional<WebSession> session =
       sessions_.Find(request.Cookie(SessionCookieName()));
@@ -154,6 +157,7 @@ HttpResponse WebApp::SignInPage(const Ctx& ctx) {
       << L(lang, "Du är utloggad.", "You are signed out.") << Markup("</p>");
   }
   if (link.empty()) {
+    OidcButton(ctx, next, h);
     h << Markup("<p>")
       << L(lang,
            "Du är inte inloggad, eller så har din session gått ut. Öppna "
@@ -248,33 +252,12 @@ HttpResponse WebApp::SignIn(const Ctx& ctx) {
               << std::endl;
     return LinkRefusedPage(ctx, redeemed.status());
   }
-  // A new session id at every sign-in; an earlier session of this browser
-  // ends, and its token with it.
-  if (auto old = sessions_.End(ctx.req.Cookie(SessionCookieName()))) {
-    RevokeQuietly(*old);
-  }
-  WebSession session;
-  session.principal = redeemed->principal().name();
-  session.role = redeemed->principal().role();
-  session.display_name = redeemed->principal().display_name();
-  session.token_name = redeemed->token().name();
-  session.token_secret = redeemed->token_secret();
-  if (redeemed->token().has_expire_time()) {
-    session.token_expire_time =
-        absl::FromUnixSeconds(redeemed->token().expire_time().seconds());
-  }
-  std::string id = sessions_.Create(std::move(session));
-  HttpResponse response = Redirect(SafeNext(ctx.req.Form("next")));
-  response.headers.emplace_back(
-      "Set-Cookie",
-      Cat(SessionCookieName(), "=", id, "; Path=/; HttpOnly; SameSite=Lax",
-          options_.tls ? "; Secure" : ""));
-  return response;
+  return BeginSession(ctx, *redeemed, ctx.req.Form("next"), "");
 }
 
 HttpResponse WebApp::SignOut(const Ctx&, const WebSession& session) {
   if (auto ended = sessions_.End(session.id)) RevokeQuietly(*ended);
-  HttpResponse response = Redirect("/sign-in?signed_out=1");
+  HttpResponse response = Redirect(AfterSignOut(session));
   response.headers.emplace_back(
       "Set-Cookie",
       Cat(SessionCookieName(), "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
