@@ -1,11 +1,13 @@
 #ifndef BREVIS_TESTS_WEB_WEB_FIXTURE_H_
 #define BREVIS_TESTS_WEB_WEB_FIXTURE_H_
 
-// The fixture of brevis-web's HTTP tests: a real brevisd and a real
-// brevis-web as child processes, spoken to with Beast as a browser would,
-// an admin's client for setting up and checking, and a seeded unit with an
-// audit. On failure the processes' endings and log tails are printed
-// (tests/testing/child_report.h). One fixture per test; not thread-safe.
+// The fixture of brevis-web's HTTP tests: a real brevisd (TLS, client
+// certificates accepted) and a real brevis-web, signed in to it as its own
+// integration principal over mutual TLS, as child processes, spoken to with
+// Beast as a browser would, an admin's client for setting up and checking, and
+// a seeded unit with an audit. On failure the processes' endings and log tails
+// are printed (tests/testing/child_report.h). One fixture per test; not
+// thread-safe.
 
 #include <gtest/gtest.h>
 
@@ -50,13 +52,39 @@ class WebHttpTest : public ::testing::Test {
     ASSERT_EQ(init.exit_code, 0) << init.Describe();
     std::string error;
     brevisd_ = e2e::BrevisdProcess::Start(
-        {"serve", "--db", db, "--listen", "127.0.0.1:0"}, &error);
+        {"serve", "--db", db, "--listen", "127.0.0.1:0", "--tls-cert",
+         Cert("server.crt"), "--tls-key", Cert("server.key"), "--client-ca",
+         Cert("ca.crt")},
+        &error);
     ASSERT_NE(brevisd_, nullptr) << error;
     ASSERT_TRUE(brevisd_->WaitForListening().has_value()) << brevisd_->err();
-    web_ = e2e::BrevisdProcess::StartProgram(
-        BREVIS_WEB_PATH,
-        {"--listen", "127.0.0.1:0", "--brevis-addr", brevisd_->address()},
-        &error);
+
+    client::ClientOptions options;
+    options.target = brevisd_->address();
+    options.token_file = dir_.File("admin.token");
+    options.ca_file = Cert("ca.crt");
+    auto admin = client::Client::Create(options);
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    admin_ = std::make_unique<client::Client>(*admin);
+    // brevis-web's own principal, as deploy/run-local.sh makes it: it signs
+    // in with the client certificate (CN brevis-integration) over mutual
+    // TLS and may do nothing but exchange sign-ins.
+    v1::CreatePrincipalRequest integration;
+    integration.mutable_principal()->set_display_name("brevis-web");
+    integration.mutable_principal()->set_role(v1::ROLE_INTEGRATION);
+    integration.mutable_principal()->add_scopes(v1::SCOPE_SIGN_IN);
+    integration.mutable_principal()->set_certificate_subject(
+        "brevis-integration");
+    auto web_principal = admin_->CreatePrincipal(integration);
+    ASSERT_TRUE(web_principal.ok()) << web_principal.status();
+    web_principal_ = web_principal->name();
+
+    std::vector<std::string> web_args = {
+        "--listen",     "127.0.0.1:0",     "--brevis-addr", brevisd_->address(),
+        "--brevis-ca",  Cert("ca.crt"),    "--brevis-cert", Cert("client.crt"),
+        "--brevis-key", Cert("client.key")};
+    for (const std::string& arg : ExtraWebArgs()) web_args.push_back(arg);
+    web_ = e2e::BrevisdProcess::StartProgram(BREVIS_WEB_PATH, web_args, &error);
     ASSERT_NE(web_, nullptr) << error;
     static const std::regex kListening(
         "brevis-web: listening on http://127\\.0\\.0\\.1:([0-9]+)\n");
@@ -70,15 +98,17 @@ class WebHttpTest : public ::testing::Test {
         << "brevis-web did not listen:\n"
         << web_->err();
     port_ = std::stoi(m[1].str());
-
-    client::ClientOptions options;
-    options.target = brevisd_->address();
-    options.token_file = dir_.File("admin.token");
-    auto admin = client::Client::Create(options);
-    ASSERT_TRUE(admin.ok()) << admin.status();
-    admin_ = std::make_unique<client::Client>(*admin);
     Seed();
   }
+
+  // A file made by deploy/make-certs.sh (once per build, see
+  // tests/CMakeLists.txt): ca.crt, server.crt/.key, client.crt/.key.
+  static std::string Cert(const std::string& name) {
+    return std::string(BREVIS_WEB_TEST_CERTS) + "/" + name;
+  }
+
+  // More flags for brevis-web.
+  virtual std::vector<std::string> ExtraWebArgs() const { return {}; }
 
   void TearDown() override {
     if (web_) {
@@ -278,6 +308,7 @@ class WebHttpTest : public ::testing::Test {
   std::unique_ptr<client::Client> admin_;
   std::string unit_, other_unit_, auditor_, manager_, other_manager_, viewer_,
       admin_principal_, audit_;
+  std::string web_principal_;  // brevis-web's own integration principal
   std::string finding_, recommendation_;  // set by Publish
 };
 

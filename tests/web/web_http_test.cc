@@ -39,6 +39,76 @@ TEST_F(WebHttpTest, ASignInLinkWorksOnce) {
   EXPECT_NE(again.body.find("redan använts"), std::string::npos) << again.body;
 }
 
+// Each refusal of brevisd gets the page a person can act on, in Swedish
+// and English, and no session.
+TEST_F(WebHttpTest, RefusedLinksSayWhyAndWhatToDo) {
+  Reply unknown = Send(http::verb::post, "/sign-in", "", "link=brv_nope");
+  EXPECT_EQ(unknown.status, 403) << unknown.body;
+  EXPECT_TRUE(unknown.set_cookie.empty());
+  EXPECT_NE(unknown.body.find("Inloggningslänken fungerar inte"),
+            std::string::npos)
+      << unknown.body;
+  Reply empty = Send(http::verb::post, "/sign-in", "", "link=");
+  EXPECT_EQ(empty.status, 403) << empty.body;
+
+  std::string secret = Link(viewer_);
+  v1::UpdatePrincipalRequest off;
+  off.mutable_principal()->set_name(viewer_);
+  off.mutable_principal()->set_active(false);
+  off.mutable_update_mask()->add_paths("active");
+  ASSERT_TRUE(admin_->UpdatePrincipal(off).ok());
+  Reply deactivated = Send(http::verb::post, "/sign-in", "", "link=" + secret);
+  EXPECT_EQ(deactivated.status, 403) << deactivated.body;
+  EXPECT_TRUE(deactivated.set_cookie.empty());
+  EXPECT_NE(deactivated.body.find("avaktiverat"), std::string::npos)
+      << deactivated.body;
+  EXPECT_EQ(deactivated.body.find(viewer_), std::string::npos);
+}
+
+// brevis-web signs people in only as its own principal: shut that out and
+// sign-in says so (503), instead of blaming the person's link.
+TEST_F(WebHttpTest, SignInNeedsBrevisWebsOwnPrincipal) {
+  std::string secret = Link(auditor_);
+  v1::UpdatePrincipalRequest off;
+  off.mutable_principal()->set_name(web_principal_);
+  off.mutable_principal()->set_active(false);
+  off.mutable_update_mask()->add_paths("active");
+  ASSERT_TRUE(admin_->UpdatePrincipal(off).ok());
+  Reply refused = Send(http::verb::post, "/sign-in", "", "link=" + secret);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_TRUE(refused.set_cookie.empty());
+  EXPECT_NE(refused.body.find("Inloggningen fungerar inte just nu"),
+            std::string::npos)
+      << refused.body;
+  // The link was not used: with brevis-web back, it works.
+  off.mutable_principal()->set_active(true);
+  ASSERT_TRUE(admin_->UpdatePrincipal(off).ok());
+  EXPECT_EQ(Send(http::verb::post, "/sign-in", "", "link=" + secret).status,
+            303);
+}
+
+// Admins see each person's identities (read-only) in the list and on the
+// person's page, escaped; nobody else reaches those pages.
+TEST_F(WebHttpTest, AdminPagesShowExternalIdentities) {
+  v1::AddExternalIdentityRequest add;
+  add.set_name(auditor_);
+  add.mutable_external_identity()->set_issuer("https://idp.region.example");
+  add.mutable_external_identity()->set_subject("SE2321000016-<b>7");
+  ASSERT_TRUE(admin_->AddExternalIdentity(add).ok());
+  std::string admin = SignIn(admin_principal_);
+  std::string shown = "SE2321000016-&lt;b&gt;7 (https://idp.region.example)";
+  Reply list = Send(http::verb::get, "/principals", admin);
+  EXPECT_EQ(list.status, 200);
+  EXPECT_NE(list.body.find(shown), std::string::npos) << list.body;
+  Reply person = Send(http::verb::get, "/" + auditor_ + "/sign-in-link", admin);
+  EXPECT_EQ(person.status, 200);
+  EXPECT_NE(person.body.find(shown), std::string::npos) << person.body;
+  std::string auditor = SignIn(auditor_);
+  Reply refused = Send(http::verb::get, "/principals", auditor);
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_EQ(refused.body.find("SE2321000016"), std::string::npos);
+}
+
 TEST_F(WebHttpTest, PostWithoutOrWithWrongCsrfIsRefusedAndChangesNothing) {
   std::string auditor = SignIn(auditor_);
   std::string form =
