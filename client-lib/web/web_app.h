@@ -3,10 +3,12 @@
 
 // brevis-web's application: turns an HttpRequest into an HttpResponse. It
 // serves the stylesheet and /healthz, signs people in with one-time links
-// and out again, finds the browser session, refuses a POST without the
-// session's CSRF token (403, nothing changed), and hands the request to
-// the page for its route with a Client that carries the person's own
-// brevis token. It keeps no data of its own besides the sessions.
+// or through an OpenID provider (web_app_oidc.cc) and out again, finds the
+// browser session, refuses a POST without the session's CSRF token (403,
+// nothing changed), and hands the request to the page for its route with a
+// Client that carries the person's own brevis token. It keeps no data of its
+// own besides the sessions (and the short-lived pre-sessions of OpenID Connect
+// sign-ins).
 //
 // Thread-safe: Handle may be called from any number of threads at once.
 

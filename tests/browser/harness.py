@@ -130,13 +130,25 @@ class Server:
         return self.process.returncode
 
 
+# deploy/make-certs.sh, beside this file's folder's parent.
+MAKE_CERTS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          os.pardir, os.pardir, "deploy", "make-certs.sh")
+
+
 class Stack:
     """brevisd on a fresh database and brevis-web in front of it, both on
-    127.0.0.1 with ports the kernel picks; brevisctl as the first admin."""
+    127.0.0.1 with ports the kernel picks; brevisctl as the first admin.
+    brevisd serves TLS with the certificates of deploy/make-certs.sh, and
+    brevis-web signs in to it over mutual TLS as its own integration
+    principal (SCOPE_SIGN_IN, certificate subject brevis-integration), as
+    in production."""
 
     def __init__(self, args):
         self.args = args
         self.work = tempfile.mkdtemp(prefix="brevis-browser-")
+        self.certs = os.path.join(self.work, "certs")
+        subprocess.run(["bash", MAKE_CERTS, self.certs], check=True,
+                       stdout=subprocess.DEVNULL, timeout=START_SECONDS)
         db = os.path.join(self.work, "db", "brevis.db")
         subprocess.run([args.brevisd, "init", "--db", db], check=True,
                        stdout=subprocess.DEVNULL, timeout=START_SECONDS)
@@ -150,26 +162,41 @@ class Stack:
                 server.stop()
             raise
 
+    def cert(self, name):
+        """A file deploy/make-certs.sh made for this stack."""
+        return os.path.join(self.certs, name)
+
     def _start(self, db):
         brevisd = Server("brevisd", [self.args.brevisd, "serve", "--db", db,
-                                     "--listen", "127.0.0.1:0"],
+                                     "--listen", "127.0.0.1:0",
+                                     "--tls-cert", self.cert("server.crt"),
+                                     "--tls-key", self.cert("server.key"),
+                                     "--client-ca", self.cert("ca.crt")],
                          os.path.join(self.work, "brevisd.log"))
         self.servers.append(brevisd)
         self.grpc_addr = brevisd.wait_for_line("brevisd: listening on ")
+        self.admin = self.ctl("--quiet", "whoami").strip()
+        self.web_principal = self.ctl(
+            "--quiet", "principals", "create", "--display-name", "brevis-web",
+            "--role", "integration", "--scope", "sign-in",
+            "--certificate-subject", "brevis-integration").strip()
         web = Server("brevis-web", [self.args.brevis_web, "--listen",
                                     "127.0.0.1:0", "--brevis-addr",
-                                    self.grpc_addr],
+                                    self.grpc_addr,
+                                    "--brevis-ca", self.cert("ca.crt"),
+                                    "--brevis-cert", self.cert("client.crt"),
+                                    "--brevis-key", self.cert("client.key")],
                      os.path.join(self.work, "brevis-web.log"))
         self.servers.append(web)
         self.web_url = web.wait_for_line("brevis-web: listening on ")
-        self.admin = self.ctl("--quiet", "whoami").strip()
 
     def ctl(self, *argv):
         """brevisctl as the first admin; its stdout. A failure raises with
         brevisctl's stderr."""
         result = subprocess.run(
             [self.args.brevisctl, "--addr", self.grpc_addr, "--token-file",
-             self.token_file, *argv], capture_output=True, text=True,
+             self.token_file, "--ca", self.cert("ca.crt"), *argv],
+            capture_output=True, text=True,
             timeout=CTL_SECONDS, check=False)
         if result.returncode != 0:
             raise RuntimeError(f"brevisctl {' '.join(argv)} exited "
