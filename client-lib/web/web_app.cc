@@ -1,5 +1,6 @@
 #include "client-lib/web/web_app.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "client-lib/web/cat.h"
@@ -117,8 +118,27 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
     return Redirect(Cat("/sign-in?next=", UrlEncode(SafeNext(request.target))));
   }
   ctx.session = &*session;
+  HttpResponse response = HandleSignedIn(ctx, *session);
+  bool own_policy = std::any_of(
+      response.headers.begin(), response.headers.end(),
+      [](const auto& h) { return h.first == "Content-Security-Policy"; });
+  if (!session->logout_origin.empty() && !own_policy) {
+    // The sign-out form posts here and is redirected to the provider's
+    // end_session_endpoint; browsers hold that redirect to form-action
+    // too (CSP Level 3), so the provider's origin is allowed as well.
+    response.headers.emplace_back(
+        "Content-Security-Policy",
+        ContentSecurityPolicy(session->logout_origin));
+  }
+  return response;
+}
+
+HttpResponse WebApp::HandleSignedIn(Ctx& ctx, const WebSession& session) {
+  const HttpRequest& request = ctx.req;
+  const std::string& path = request.path;
+  Lang lang = ctx.lang;
   if (request.method == "POST" &&
-      !SessionStore::CsrfMatches(*session, request.Form("csrf"))) {
+      !SessionStore::CsrfMatches(session, request.Form("csrf"))) {
     return MessagePage(
         ctx, 403, L(lang, "Formuläret har gått ut", "The form has expired"),
         L(lang,
@@ -128,7 +148,7 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
           "saved. Go back, reload the page and send it again."));
   }
   if (path == "/sign-out" && request.method == "POST") {
-    return SignOut(ctx, *session);
+    return SignOut(ctx, session);
   }
 
   auto match = router_.Find(request.method, path);
@@ -141,7 +161,7 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
   for (const std::string& id : match.captures) {
     if (!IsId(id)) return NotFoundPage(ctx);
   }
-  absl::StatusOr<client::Client> own = brevis_.WithToken(session->token_secret);
+  absl::StatusOr<client::Client> own = brevis_.WithToken(session.token_secret);
   if (!own.ok()) return StatusPage(ctx, own.status());
   ctx.brevis = &*own;
   return (*match.handler)(ctx, match.captures);

@@ -62,6 +62,8 @@ class WebApp {
   HttpResponse SignInPage(const Ctx& ctx);
   HttpResponse SignIn(const Ctx& ctx);
   HttpResponse SignOut(const Ctx& ctx, const WebSession& session);
+  // What Handle does once `session` is found (ctx.session points at it).
+  HttpResponse HandleSignedIn(Ctx& ctx, const WebSession& session);
   std::string SessionCookieName() const;
   void RevokeQuietly(const WebSession& session) const;
 
@@ -75,6 +77,10 @@ class WebApp {
   HttpResponse SignedOutPage(const Ctx& ctx) const;
   void OidcButton(const Ctx& ctx, const std::string& next, Html& h) const;
   std::string AfterSignOut(const WebSession& session) const;
+  // The origin of AfterSignOut's URL for an OpenID Connect session (scheme,
+  // host and port of the end_session_endpoint); "" when sign-out stays here
+  // or the URL is not a plain https origin.
+  std::string LogoutOrigin(const WebSession& session) const;
   std::string PreSessionCookieName() const;
   // Starts a browser session for an exchanged sign-in and redirects to
   // `next`; a session this browser had ends (and its token is revoked).

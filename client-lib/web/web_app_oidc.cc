@@ -116,6 +116,7 @@ HttpResponse WebApp::BeginSession(const Ctx& ctx,
   session.token_name = exchanged.token().name();
   session.token_secret = exchanged.token_secret();
   session.id_token = std::move(id_token);
+  session.logout_origin = LogoutOrigin(session);
   if (exchanged.token().has_expire_time()) {
     session.token_expire_time =
         absl::FromUnixSeconds(exchanged.token().expire_time().seconds());
@@ -227,6 +228,22 @@ std::string WebApp::AfterSignOut(const WebSession& session) const {
     if (!url.empty()) return url;
   }
   return "/sign-in?signed_out=1";
+}
+
+std::string WebApp::LogoutOrigin(const WebSession& session) const {
+  if (options_.oidc == nullptr || session.id_token.empty()) return "";
+  std::string url = AfterSignOut(session);
+  constexpr std::string_view kHttps = "https://";
+  if (url.rfind(kHttps, 0) != 0) return "";
+  std::string origin = url.substr(0, url.find_first_of("/?#", kHttps.size()));
+  // Only what an origin holds, so that nothing can end the CSP directive.
+  for (char c : origin.substr(kHttps.size())) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view(".-:[]").find(c) == std::string_view::npos) {
+      return "";
+    }
+  }
+  return origin.size() > kHttps.size() ? origin : "";
 }
 
 }  // namespace brevis::web

@@ -181,7 +181,7 @@ class OidcStack:
             self.link(principal, subject)
         return principal
 
-    def token_file(self, principal):
+    def new_token_file(self, principal):
         """A new bearer token of `principal` in a file; its path."""
         path = os.path.join(self.work, principal.replace("/", "-") + "-"
                             + os.urandom(4).hex() + ".token")
@@ -196,7 +196,7 @@ class OidcStack:
                          "--title", title, "--commissioned-by",
                          "Regionens programområde", "--focus", "respect",
                          "--auditor", auditor).strip()
-        token = self.token_file(auditor)
+        token = self.new_token_file(auditor)
         self.ctl("audits", "transition", audit, "fieldwork",
                  token_file=token)
         self.ctl("findings", "add", audit, "--focus", "respect", "--kind",

@@ -250,7 +250,7 @@ class SignInFlows(unittest.TestCase):
             "aud": [oidc_harness.CLIENT_ID, "another-client"]})
 
     def test_expired(self):
-        self.refused_token(r"expired|\bexp\b", expired=True)
+        self.refused_token(r"expired", expired=True)
 
     def test_issued_in_the_future(self):
         self.refused_token(r"\biat\b|future", iat_future=True)
@@ -343,7 +343,8 @@ class SignInFlows(unittest.TestCase):
         _, subject, _ = self.person(linked=False)
         response = self.sign_in(subject)
         self.assert_refused(response, 403, "not-registered",
-                            r"regist|no principal", secrets=[subject])
+                            r"no principal has this sign-in identity",
+                            secrets=[subject])
         self.assertIn("samordnare@example.se", response.body)
 
     def test_deactivated_principal(self):
@@ -364,8 +365,7 @@ class SignInFlows(unittest.TestCase):
         response = self.agent.request(callback)
         took = time.monotonic() - began
         self.assert_refused(response, 503, "idp-unavailable",
-                            r"unavailable|unreachable|connect|reply|"
-                            r"token endpoint")
+                            r"token endpoint: .*(reply|connect|closed)")
         self.assertLess(took, oidc_harness.IDP_BOUND_SECONDS)
         # brevis-web still serves, and signs in once the provider is back.
         self.assertEqual(self.agent.request(self.web.url + "/sign-in").status,
@@ -385,7 +385,7 @@ class SignInFlows(unittest.TestCase):
         took = time.monotonic() - began
         self.idp.control(down=False)
         self.assert_refused(response, 503, "idp-unavailable",
-                            r"time|unavailable|token endpoint")
+                            r"token endpoint: .*(timed out|timeout)")
         self.assertLess(took, oidc_harness.IDP_BOUND_SECONDS)
         self.assertEqual(self.agent.request(self.web.url + "/healthz").status,
                          200)
@@ -395,8 +395,7 @@ class SignInFlows(unittest.TestCase):
         web = self.start_web()
         response = self.agent.request(f"{web.url}/oidc/start?next=%2F")
         self.assert_refused(response, 503, "idp-unavailable",
-                            r"unavailable|unreachable|connect|reply|"
-                            r"discovery", web)
+                            r"discovery: .*(reply|connect|closed)", web)
         self.assertEqual(self.agent.request(web.url + "/sign-in").status, 200)
 
 
