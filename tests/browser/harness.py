@@ -167,6 +167,11 @@ class Stack:
         return os.path.join(self.certs, name)
 
     def _start(self, db):
+        self._start_brevisd(db)
+        self.web_url = self.start_web().url
+
+    def _start_brevisd(self, db):
+        """brevisd, the first admin's name, and brevis-web's principal."""
         brevisd = Server("brevisd", [self.args.brevisd, "serve", "--db", db,
                                      "--listen", "127.0.0.1:0",
                                      "--tls-cert", self.cert("server.crt"),
@@ -180,22 +185,28 @@ class Stack:
             "--quiet", "principals", "create", "--display-name", "brevis-web",
             "--role", "integration", "--scope", "sign-in",
             "--certificate-subject", "brevis-integration").strip()
-        web = Server("brevis-web", [self.args.brevis_web, "--listen",
-                                    "127.0.0.1:0", "--brevis-addr",
-                                    self.grpc_addr,
-                                    "--brevis-ca", self.cert("ca.crt"),
-                                    "--brevis-cert", self.cert("client.crt"),
-                                    "--brevis-key", self.cert("client.key")],
-                     os.path.join(self.work, "brevis-web.log"))
-        self.servers.append(web)
-        self.web_url = web.wait_for_line("brevis-web: listening on ")
 
-    def ctl(self, *argv):
-        """brevisctl as the first admin; its stdout. A failure raises with
-        brevisctl's stderr."""
+    def start_web(self, *extra, name="brevis-web"):
+        """A brevis-web in front of brevisd, signed in to it with the client
+        certificate; a Server with `url`, once it listens. `extra` flags are
+        added to its command line."""
+        web = Server(name, [self.args.brevis_web, "--listen", "127.0.0.1:0",
+                            "--brevis-addr", self.grpc_addr,
+                            "--brevis-ca", self.cert("ca.crt"),
+                            "--brevis-cert", self.cert("client.crt"),
+                            "--brevis-key", self.cert("client.key"), *extra],
+                     os.path.join(self.work, f"{name}.log"))
+        self.servers.append(web)
+        web.url = web.wait_for_line("brevis-web: listening on ")
+        return web
+
+    def ctl(self, *argv, token_file=None):
+        """brevisctl as the first admin (or with `token_file`); its stdout.
+        A failure raises with brevisctl's stderr."""
         result = subprocess.run(
             [self.args.brevisctl, "--addr", self.grpc_addr, "--token-file",
-             self.token_file, "--ca", self.cert("ca.crt"), *argv],
+             token_file or self.token_file, "--ca", self.cert("ca.crt"),
+             *argv],
             capture_output=True, text=True,
             timeout=CTL_SECONDS, check=False)
         if result.returncode != 0:

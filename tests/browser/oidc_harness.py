@@ -16,10 +16,7 @@ import http.cookiejar
 import json
 import os
 import re
-import shutil
 import ssl
-import subprocess
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,10 +26,8 @@ from cryptography.hazmat.primitives import serialization
 
 import harness
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = os.path.dirname(os.path.dirname(HERE))
-TEST_IDP = os.path.join(SOURCE, "tests", "oidc", "test_idp.py")
-MAKE_CERTS = os.path.join(SOURCE, "deploy", "make-certs.sh")
+TEST_IDP = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        os.pardir, "oidc", "test_idp.py")
 PYTHON = "/usr/bin/python3"
 CLIENT_ID = "brevis-web"
 # What brevis-web's failure pages carry (the contract of issue 14).
@@ -105,80 +100,30 @@ class IdP(harness.Server):
                      post_logout_redirect_uris=[web_url + "/signed-out"])
 
 
-class OidcStack:
-    """brevisd with TLS and a client CA, the first admin's brevisctl, the
-    integration principal brevis-web signs in as, and the test provider.
-    start_web() starts a brevis-web relying on it."""
+class OidcStack(harness.Stack):
+    """harness.Stack's brevisd (TLS, client CA, brevis-web's principal) and
+    the test provider; no brevis-web until start_web(), which starts one
+    relying on the provider."""
 
     def __init__(self, args):
-        self.args = args
-        self.work = tempfile.mkdtemp(prefix="brevis-oidc-")
-        self.servers = []
         self.webs = 0
-        try:
-            self._start()
-        except Exception:
-            self.stop()
-            raise
+        super().__init__(args)
 
-    def _start(self):
-        certs = os.path.join(self.work, "certs")
-        subprocess.run(["bash", MAKE_CERTS, certs], check=True,
-                       stdout=subprocess.DEVNULL, timeout=harness.CTL_SECONDS)
-        self.certs = {name: os.path.join(certs, name) for name in (
-            "ca.crt", "server.crt", "server.key", "client.crt", "client.key")}
-        db = os.path.join(self.work, "db", "brevis.db")
-        subprocess.run([self.args.brevisd, "init", "--db", db], check=True,
-                       stdout=subprocess.DEVNULL, timeout=harness.START_SECONDS)
-        self.token_file = os.path.join(self.work, "db", "admin.token")
-        brevisd = harness.Server("brevisd", [
-            self.args.brevisd, "serve", "--db", db, "--listen", "127.0.0.1:0",
-            "--tls-cert", self.certs["server.crt"],
-            "--tls-key", self.certs["server.key"],
-            "--client-ca", self.certs["ca.crt"]],
-            os.path.join(self.work, "brevisd.log"))
-        self.servers.append(brevisd)
-        self.grpc_addr = brevisd.wait_for_line("brevisd: listening on ")
-        self.admin = self.ctl("--quiet", "whoami").strip()
-        self.integration = self.ctl(
-            "--quiet", "principals", "create", "--display-name", "brevis-web",
-            "--role", "integration", "--scope", "sign_in",
-            "--certificate-subject", "brevis-integration").strip()
+    def _start(self, db):
+        self._start_brevisd(db)
         self.secret_file = os.path.join(self.work, "oidc-client-secret")
         with open(self.secret_file, "w", encoding="utf-8") as out:
             out.write(os.urandom(24).hex() + "\n")
         self.idp = IdP(self.work, self.secret_file)
         self.servers.append(self.idp)
 
-    def ctl(self, *argv, token_file=None):
-        """brevisctl as the first admin (or with `token_file`) over TLS;
-        its stdout. A failure raises with brevisctl's stderr."""
-        result = subprocess.run(
-            [self.args.brevisctl, "--addr", self.grpc_addr, "--ca",
-             self.certs["ca.crt"], "--server-name", "localhost",
-             "--token-file", token_file or self.token_file, *argv],
-            capture_output=True, text=True, timeout=harness.CTL_SECONDS,
-            check=False)
-        if result.returncode != 0:
-            raise RuntimeError(f"brevisctl {' '.join(argv)} exited "
-                               f"{result.returncode}: {result.stderr}")
-        return result.stdout
-
-    def create_unit(self, display_name):
-        return self.ctl("--quiet", "units", "create", "--display-name",
-                        display_name, "--region", "Region Stockholm",
-                        "--kind", "outpatient").strip()
-
     def create_person(self, display_name, role, units=(), subject=None):
         """A principal; with `subject`, linked to that identity at the test
         provider. Its name."""
-        argv = ["--quiet", "principals", "create", "--display-name",
-                display_name, "--role", role]
-        for unit in units:
-            argv += ["--unit", unit]
-        principal = self.ctl(*argv).strip()
+        principal = self.create_principal(display_name, role, units)
         if subject is not None:
-            self.link(principal, subject)
+            self.ctl("principals", "identities", "add", principal, "--issuer",
+                     self.idp.issuer, "--subject", subject)
         return principal
 
     def new_token_file(self, principal):
@@ -206,62 +151,35 @@ class OidcStack:
             self.ctl("audits", "transition", audit, state, token_file=token)
         return audit
 
-    def link(self, principal, subject):
-        self.ctl("principals", "identities", "add", principal, "--issuer",
-                 self.idp.issuer, "--subject", subject)
-
     def web_tls_flags(self):
         """Flags that make a brevis-web serve HTTPS with make-certs.sh's
         server certificate (127.0.0.1 and localhost)."""
-        return ("--tls-cert", self.certs["server.crt"],
-                "--tls-key", self.certs["server.key"])
+        return ("--tls-cert", self.cert("server.crt"),
+                "--tls-key", self.cert("server.key"))
 
     def browser_trust(self):
         """Chromium flags that trust the provider's and brevis-web's
         certificates, and nothing else besides the system's."""
-        with open(self.certs["server.crt"], encoding="ascii") as pem:
+        with open(self.cert("server.crt"), encoding="ascii") as pem:
             web = spki_hash(pem.read())
         return (f"--ignore-certificate-errors-spki-list={web},"
                 f"{self.idp.spki_hash()}",)
 
-    def start_web(self, *extra):
+    def start_web(self, *extra, name=None):
         """A new brevis-web relying on the test provider, registered there;
         a harness.Server with `url`. `extra` flags are added (and win)."""
         self.webs += 1
-        name = f"brevis-web-{self.webs}"
-        web = harness.Server(name, [
-            self.args.brevis_web, "--listen", "127.0.0.1:0",
-            "--brevis-addr", self.grpc_addr,
-            "--brevis-ca", self.certs["ca.crt"],
-            "--brevis-cert", self.certs["client.crt"],
-            "--brevis-key", self.certs["client.key"],
-            "--brevis-server-name", "localhost",
+        web = super().start_web(
             "--oidc-issuer", self.idp.issuer,
             "--oidc-client-id", CLIENT_ID,
             "--oidc-client-secret-file", self.secret_file,
             "--oidc-ca", self.idp.ca,
             "--oidc-provider-name", "testleverantören",
             "--support-contact",
-            "brukarrevisionens samordnare, samordnare@example.se", *extra],
-            os.path.join(self.work, f"{name}.log"))
-        self.servers.append(web)
-        web.url = web.wait_for_line("brevis-web: listening on ")
+            "brukarrevisionens samordnare, samordnare@example.se", *extra,
+            name=name or f"brevis-web-{self.webs}")
         self.idp.register(web.url)
         return web
-
-    def report(self):
-        """How each process ended (or that it runs) and its log's tail."""
-        return "\n".join(server.ending() for server in self.servers)
-
-    def stop(self):
-        """Stops every process, last started first; their exit codes by
-        name. The temporary directory goes too."""
-        codes = {server.name: server.stop()
-                 for server in reversed(self.servers)}
-        for server in self.servers:
-            server.log.close()
-        shutil.rmtree(self.work, ignore_errors=True)
-        return codes
 
 
 def refusals(web):

@@ -72,7 +72,7 @@ class SignInWithTheProvider(harness.Steps):
         self.b.press_button("Sign in")
 
     def http_status(self, path):
-        return self.b.http_status(path, self.stack.certs["ca.crt"])
+        return self.b.http_status(path, self.stack.cert("ca.crt"))
 
     def reason(self):
         mains = self.b.driver.find_elements(By.CSS_SELECTOR,
