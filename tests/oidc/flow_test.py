@@ -195,6 +195,10 @@ class SignInFlows(unittest.TestCase):
         # The code is a secret: brevis-web does not log it.
         self.assertNotIn(query(callback)["code"], self.web.tail(200))
 
+        # The sign-out form leads to the provider: the page's policy lets
+        # it (a browser applies form-action to the redirect too).
+        self.assertIn(f"form-action 'self' {self.idp.issuer};",
+                      start.headers["Content-Security-Policy"])
         csrf = re.search(r'name="csrf" value="([^"]+)"', start.body)
         self.assertTrue(csrf, start)
         out = self.agent.request(self.web.url + "/sign-out",
