@@ -85,7 +85,10 @@ class Server:
     def __init__(self, name, argv, log_path):
         self.name = name
         self.log_path = log_path
-        self.log = open(log_path, "w+b")  # pylint: disable=consider-using-with
+        # O_APPEND, and read through a file of its own (text()): a reader's
+        # seek on a shared file offset would make the child write over its
+        # own earlier lines.
+        self.log = open(log_path, "ab")  # pylint: disable=consider-using-with
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
             argv, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
@@ -94,23 +97,26 @@ class Server:
         """The rest of the first log line starting with `prefix`, once the
         server has written it; RuntimeError when it ends first or takes
         longer than START_SECONDS."""
-        marker = prefix.encode()
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
-            self.log.seek(0)
-            for line in self.log.read().splitlines():
-                if line.startswith(marker):
-                    return line[len(marker):].decode().split(" ")[0]
+            # Whole lines only: a line may be written in several pieces.
+            done = self.text().rpartition("\n")[0]
+            for line in done.splitlines():
+                if line.startswith(prefix):
+                    return line[len(prefix):].split(" ")[0]
             if self.process.poll() is not None:
                 break
             time.sleep(0.05)  # polling a file: the only way to see a line
         raise RuntimeError(f"{self.name} did not print '{prefix}':\n" +
                            self.ending())
 
+    def text(self):
+        """The whole log so far."""
+        with open(self.log_path, "rb") as log:
+            return log.read().decode(errors="replace")
+
     def tail(self, lines=30):
-        self.log.seek(0)
-        text = self.log.read().decode(errors="replace").splitlines()
-        return "\n".join(text[-lines:])
+        return "\n".join(self.text().splitlines()[-lines:])
 
     def ending(self):
         """How the process ended (or that it runs) and its log's tail."""

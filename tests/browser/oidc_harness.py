@@ -184,9 +184,8 @@ class OidcStack(harness.Stack):
 
 def refusals(web):
     """The JSON log lines of `web` that say a sign-in was refused, parsed."""
-    web.log.seek(0)
     found = []
-    for line in web.log.read().decode(errors="replace").splitlines():
+    for line in web.text().splitlines():
         if REFUSED in line:
             try:
                 found.append(json.loads(line))
