@@ -187,6 +187,8 @@ absl::Status Notifier::QueueEach(const M& mail,
                                  StateChange* change) const {
   for (const v1::Principal& p : to) {
     MailText text = Render(mail, LanguageOf(p));
+    text.body += Footer(LanguageOf(p),
+                        WebLink::ToPage(settings_.public_url, "settings"));
     absl::Status s = QueueMail(p, absl::StrCat(key_prefix, ":", p.name()),
                                text.subject, text.body, change);
     if (!s.ok()) return s;

@@ -14,17 +14,6 @@ std::string IdOf(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
-std::string Footer(Language language) {
-  return Sv(language)
-             ? "\n-- \nDetta är ett automatiskt meddelande från brevis. Det "
-               "innehåller aldrig\nvad som sagts i granskningen; läs det i "
-               "brevis. Du kan stänga av den här\nsortens meddelanden under "
-               "dina inställningar.\n"
-             : "\n-- \nThis is an automatic message from brevis. It never "
-               "contains what was\nsaid in the audit; read that in brevis. "
-               "You can turn this kind of message\noff in your settings.\n";
-}
-
 }  // namespace
 
 WebLink WebLink::ToAudit(const std::string& public_url,
@@ -34,6 +23,22 @@ WebLink WebLink::ToAudit(const std::string& public_url,
 
 WebLink WebLink::ToPage(const std::string& public_url, const char* page) {
   return WebLink(absl::StrCat(public_url, "/", page));
+}
+
+std::string Footer(Language language, const WebLink& settings) {
+  return Sv(language)
+             ? absl::StrCat(
+                   "\n-- \nDetta är ett automatiskt meddelande från brevis. "
+                   "Det innehåller aldrig\nvad som sagts i granskningen; läs "
+                   "det i brevis. Du kan stänga av den här\nsortens "
+                   "meddelanden under dina inställningar:\n  ",
+                   settings.text(), "\n")
+             : absl::StrCat(
+                   "\n-- \nThis is an automatic message from brevis. It "
+                   "never contains what was\nsaid in the audit; read that in "
+                   "brevis. You can turn this kind of message\noff in your "
+                   "settings:\n  ",
+                   settings.text(), "\n");
 }
 
 Language LanguageOf(const v1::Principal& principal) {
@@ -79,7 +84,6 @@ MailText Render(const DigestMail& mail, Language language) {
                       " due within 14 days\n  ", audit.link.text(), "\n\n");
     }
   }
-  text.body += Footer(language);
   return text;
 }
 
@@ -102,7 +106,6 @@ MailText Render(const PublishedMail& mail, Language language) {
         ". Answer each recommendation and add actions:\n\n  ", mail.link.text(),
         "\n");
   }
-  text.body += Footer(language);
   return text;
 }
 
@@ -124,7 +127,6 @@ MailText Render(const AllAnsweredMail& mail, Language language) {
                      mail.recommendations, " recommendations of ",
                      mail.audit.text(), ".\n\n  ", mail.link.text(), "\n");
   }
-  text.body += Footer(language);
   return text;
 }
 
@@ -146,7 +148,6 @@ MailText Render(const FollowUpDueMail& mail, Language language) {
                      mail.unit.text(), ") is planned for ", date, ",\nin ",
                      mail.days_left, " days.\n\n  ", mail.link.text(), "\n");
   }
-  text.body += Footer(language);
   return text;
 }
 
@@ -167,7 +168,6 @@ MailText Render(const CanCloseMail& mail, Language language) {
         "feedback, and can now be closed.\n\n  ",
         mail.link.text(), "\n");
   }
-  text.body += Footer(language);
   return text;
 }
 
@@ -197,7 +197,6 @@ MailText Render(const ExpiringMail& mail, Language language) {
     }
   }
   absl::StrAppend(&text.body, "\n  ", mail.link.text(), "\n");
-  text.body += Footer(language);
   return text;
 }
 

@@ -64,7 +64,8 @@ class WebLink {
  public:
   // public_url + "/audits/{id}" for audits/{id}.
   static WebLink ToAudit(const std::string& public_url, const v1::Audit& audit);
-  // public_url + "/" + page, for the fixed pages "units" and "principals".
+  // public_url + "/" + page, for the fixed pages "units", "principals" and
+  // "settings" (the person's own settings, where mail is turned off).
   static WebLink ToPage(const std::string& public_url, const char* page);
   const std::string& text() const { return text_; }
 
@@ -77,10 +78,17 @@ enum class Language { kSwedish, kEnglish };
 Language LanguageOf(const v1::Principal& principal);
 
 // What a template fills in: a subject (one line) and a plain-text body.
+// Render gives the body without its footer; every mail ends with Footer.
 struct MailText {
   std::string subject;
   std::string body;
 };
+
+// The end of every mail: that it is automatic, that it never holds what
+// was said, and the link to brevis-web's settings page, where the person
+// turns this kind of mail off (`settings`: WebLink::ToPage(public_url,
+// "settings")).
+std::string Footer(Language language, const WebLink& settings);
 
 // Unit managers, weekly: a unit's open actions past their due date and
 // those due within 14 days, per audit.

@@ -43,6 +43,50 @@ std::string StateName(Lang lang, v1::AuditState value) {
   return Find(lang, value, kTable);
 }
 
+std::string EventKindName(Lang lang, v1::EventKind value) {
+  static constexpr Names kTable[] = {
+      {v1::EVENT_KIND_CREATED, "skapad", "created"},
+      {v1::EVENT_KIND_UPDATED, "ändrad", "changed"},
+      {v1::EVENT_KIND_DELETED, "borttagen", "deleted"},
+      {v1::EVENT_KIND_STATE_CHANGED, "bytte läge", "changed state"},
+      {v1::EVENT_KIND_RESPONDED, "besvarad", "answered"},
+      {v1::EVENT_KIND_VERDICT_RECORDED, "bedömd vid uppföljningen",
+       "assessed at follow-up"},
+      {v1::EVENT_KIND_NOTE_ADDED, "fick en anteckning", "got a note"},
+      {v1::EVENT_KIND_REVOKED, "återkallad", "revoked"}};
+  return Find(lang, value, kTable);
+}
+
+std::string ResourceKindName(Lang lang, std::string_view resource) {
+  struct Collection {
+    std::string_view name;
+    const char* sv;
+    const char* en;
+  };
+  static constexpr Collection kCollections[] = {
+      {"audits", "revisionen", "the audit"},
+      {"sessions", "intervjutillfälle", "session"},
+      {"findings", "iakttagelse", "finding"},
+      {"recommendations", "rekommendation", "recommendation"},
+      {"actions", "åtgärd", "action"},
+      {"feedback", "återkoppling", "feedback"}};
+  // Names alternate collection and id: the collection is the second last
+  // segment.
+  size_t id_start = resource.rfind('/');
+  if (id_start != std::string_view::npos) {
+    std::string_view rest = resource.substr(0, id_start);
+    size_t collection_start = rest.rfind('/');
+    std::string_view collection = collection_start == std::string_view::npos
+                                      ? rest
+                                      : rest.substr(collection_start + 1);
+    for (const Collection& c : kCollections) {
+      if (c.name == collection) return L(lang, c.sv, c.en);
+    }
+  }
+  // Never the name itself: it holds ids, which mean nothing to a reader.
+  return L(lang, "annan post", "other record");
+}
+
 std::string FocusAreaName(Lang lang, v1::FocusArea value) {
   static constexpr Names kTable[] = {
       {v1::FOCUS_AREA_PARTICIPATION, "delaktighet", "participation"},
@@ -141,6 +185,46 @@ std::string RoleName(Lang lang, v1::Role value) {
   return Find(lang, value, kTable);
 }
 
+std::string ReportLanguageName(Lang lang, v1::ReportLanguage value) {
+  static constexpr Names kTable[] = {
+      {v1::REPORT_LANGUAGE_SWEDISH, "svenska", "Swedish"},
+      {v1::REPORT_LANGUAGE_ENGLISH, "engelska", "English"}};
+  return Find(lang, value, kTable);
+}
+
+std::string NotificationKindText(Lang lang, v1::NotificationKind value) {
+  // Each kind goes to one role (client-lib/notify/notifier.cc, Select), so
+  // each text speaks to that role.
+  static constexpr Names kTable[] = {
+      {v1::NOTIFICATION_KIND_UNIT_DIGEST,
+       "Veckoöversikten: en gång i veckan, din enhets åtgärder som är "
+       "försenade eller ska vara klara inom 14 dagar.",
+       "The weekly summary: once a week, your unit's actions that are overdue "
+       "or due within 14 days."},
+      {v1::NOTIFICATION_KIND_REPORT_PUBLISHED,
+       "När en rapport om din enhet publiceras och väntar på enhetens svar.",
+       "When a report on your unit is published and awaits the unit's "
+       "response."},
+      {v1::NOTIFICATION_KIND_ALL_ANSWERED,
+       "När enheten har svarat på alla rekommendationer i en revision du är "
+       "med i.",
+       "When the unit has answered every recommendation of an audit you are "
+       "on."},
+      {v1::NOTIFICATION_KIND_FOLLOW_UP_DUE,
+       "När det är 30 dagar kvar till den planerade uppföljningen av en "
+       "revision du är med i.",
+       "When the planned follow-up of an audit you are on is 30 days away."},
+      {v1::NOTIFICATION_KIND_AUDIT_CAN_CLOSE,
+       "När en revision du är med i kan avslutas: allt som krävs för att "
+       "avsluta den är klart.",
+       "When an audit you are on can be closed: everything closing needs is "
+       "done."},
+      {v1::NOTIFICATION_KIND_CREDENTIALS_EXPIRING,
+       "När nycklar (tokens) och inloggningslänkar går ut inom 14 dagar.",
+       "When tokens and sign-in links expire within 14 days."}};
+  return Find(lang, value, kTable);
+}
+
 std::string UnitKindName(Lang lang, v1::UnitKind value) {
   static constexpr Names kTable[] = {
       {v1::UNIT_KIND_OUTPATIENT, "öppenvård", "outpatient"},
@@ -182,6 +266,27 @@ std::string TranslateRule(Lang lang, std::string_view rule) {
     return "Texten får inte innehålla styrtecken.";
   }
   if (std::regex_match(text, m, kYear)) return "Året måste vara 1900-9999.";
+  // The contact e-mail's rules (server/domain/validation_principal.cc).
+  static const std::regex kAtMostPlain(R"(^at most (\d+) characters$)");
+  if (std::regex_match(text, m, kAtMostPlain)) {
+    return Cat("Högst ", m[1].str(), " tecken.");
+  }
+  if (text.starts_with("one address (local@domain) without")) {
+    return "En adress (namn@domän) utan mellanslag, kommatecken, semikolon, "
+           "citattecken, hakparenteser eller styrtecken.";
+  }
+  if (text.starts_with("one address with exactly one @")) {
+    return "En adress med exakt ett @ (namn@domän).";
+  }
+  if (text.starts_with("the part before @")) {
+    return "Delen före @ måste ha 1 till 64 tecken.";
+  }
+  if (text.starts_with("the part after @")) {
+    return "Delen efter @ måste vara en domän som region.se.";
+  }
+  if (text == "must not contain a line break") {
+    return "Adressen får inte innehålla radbrytningar.";
+  }
   if (text.starts_with("day must be")) return "Dagen finns inte i månaden.";
   return Cat("brevisd svarade (på engelska): ", text);
 }

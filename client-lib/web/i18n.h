@@ -12,6 +12,7 @@
 
 #include "brevis/v1/action.pb.h"
 #include "brevis/v1/audit.pb.h"
+#include "brevis/v1/event.pb.h"
 #include "brevis/v1/feedback.pb.h"
 #include "brevis/v1/finding.pb.h"
 #include "brevis/v1/principal.pb.h"
@@ -43,10 +44,21 @@ std::string PriorityName(Lang lang, v1::Priority value);
 std::string DecisionName(Lang lang, v1::ResponseDecision value);
 std::string VerdictName(Lang lang, v1::Verdict value);
 std::string ActionStatusName(Lang lang, v1::ActionStatus value);
+// What happened, in words: "skapad", "bytte läge", "besvarad", ...
+std::string EventKindName(Lang lang, v1::EventKind value);
+// What kind of thing a resource name names, from its last collection
+// ("audits/a/findings/f" -> "iakttagelse"); "annan post" ("other record")
+// when unknown, never the name (it holds ids).
+std::string ResourceKindName(Lang lang, std::string_view resource);
 std::string SessionKindName(Lang lang, v1::SessionKind value);
 std::string FeedbackFormName(Lang lang, v1::FeedbackForm value);
 std::string RoleName(Lang lang, v1::Role value);
 std::string UnitKindName(Lang lang, v1::UnitKind value);
+// "svenska" / "Swedish", "engelska" / "English".
+std::string ReportLanguageName(Lang lang, v1::ReportLanguage value);
+// A kind of mail explained in plain words, addressed to the role that gets
+// it ("När en rapport om din enhet publiceras ...").
+std::string NotificationKindText(Lang lang, v1::NotificationKind value);
 
 // A rule from a brevisd refusal ("at most 200 characters (got 250)",
 // "required", ...) in `lang`; brevisd words them in English, so for Swedish

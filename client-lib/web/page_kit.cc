@@ -121,7 +121,9 @@ HttpResponse MarkedPage(const Ctx& ctx, std::string_view title,
     << Markup("\"><a class=\"brand\" href=\"/\">brevis</a>");
   if (ctx.session != nullptr) {
     h << Markup("<span class=\"who\">") << ctx.session->display_name
-      << Markup(" (") << RoleName(lang, ctx.role()) << Markup(")</span>");
+      << Markup(" (") << RoleName(lang, ctx.role()) << Markup(")</span>")
+      << Markup("<a href=\"/settings\">")
+      << L(lang, "Dina inställningar", "Your settings") << Markup("</a>");
   }
   Lang other = lang == Lang::kSv ? Lang::kEn : Lang::kSv;
   h << Markup("<a href=\"/lang?to=") << LangCode(other) << Markup("&amp;next=")

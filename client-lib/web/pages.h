@@ -27,6 +27,11 @@ absl::StatusOr<std::vector<Item>> Collect(client::Paged<Item> walk) {
 // What an audit in `state` needs next, for the start pages.
 std::string NextStepText(Lang lang, v1::AuditState state);
 
+// The audit page's history section: each event with who (in words), what
+// kind of thing and what happened; never a principal id or an enum name.
+void HistorySection(const Ctx& ctx, Html& h,
+                    const std::vector<v1::Event>& events);
+
 HttpResponse StartPage(const Ctx& ctx, const std::vector<std::string>& ids);
 HttpResponse OverviewPage(const Ctx& ctx, const std::vector<std::string>& ids);
 HttpResponse AuditPage(const Ctx& ctx, const std::vector<std::string>& ids);
@@ -53,6 +58,12 @@ HttpResponse PrincipalsPage(const Ctx& ctx,
                             const std::vector<std::string>& ids);
 HttpResponse SignInLinkForm(const Ctx& ctx,
                             const std::vector<std::string>& ids);
+// The signed-in person's own settings: language and mail opt-outs (saved
+// with the etag; a stale form is 409 with what holds now), and their
+// contact e-mail read-only.
+HttpResponse SettingsPage(const Ctx& ctx, const std::vector<std::string>& ids);
+// Admins: a person's contact e-mail (principals/{ids[0]}).
+HttpResponse ContactForm(const Ctx& ctx, const std::vector<std::string>& ids);
 
 }  // namespace brevis::web
 

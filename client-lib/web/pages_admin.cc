@@ -175,13 +175,18 @@ HttpResponse PrincipalsPage(const Ctx& ctx, const std::vector<std::string>&) {
   Html h;
   h << Markup("<table><thead><tr><th scope=\"col\">") << L(lang, "Namn", "Name")
     << Markup("</th><th scope=\"col\">") << L(lang, "Roll", "Role")
+    << Markup("</th><th scope=\"col\">") << L(lang, "E-post", "E-mail")
     << Markup("</th><th scope=\"col\">")
     << L(lang, "E-legitimation (utfärdare)", "Sign-in identity (issuer)")
     << Markup("</th><th scope=\"col\">") << L(lang, "Inloggning", "Sign-in")
     << Markup("</th></tr></thead><tbody>");
   for (const v1::Principal& p : *people) {
     h << Markup("<tr><td>") << p.display_name() << Markup("</td><td>")
-      << RoleName(lang, p.role()) << Markup("</td><td>");
+      << RoleName(lang, p.role()) << Markup("</td><td>")
+      << (p.contact_email().empty() ? L(lang, "ingen", "none")
+                                    : p.contact_email())
+      << Markup(" <a href=\"/") << p.name() << Markup("/contact\">")
+      << L(lang, "Ändra e-post", "Change e-mail") << Markup("</a></td><td>");
     ExternalIdentities(h, p);
     h << Markup("</td><td><a href=\"/") << p.name()
       << Markup("/sign-in-link\">")

@@ -391,20 +391,8 @@ HttpResponse AuditPage(const Ctx& ctx, const std::vector<std::string>& ids) {
     if (!f.note().empty()) h << Markup(" – ") << f.note();
     h << Markup("</li>");
   }
-  h << Markup(
-           "</ul></section><section aria-labelledby=\"history\">"
-           "<h2 id=\"history\">")
-    << L(lang, "Historik", "History") << Markup("</h2><ol class=\"history\">");
-  for (const v1::Event& e : c.events) {
-    h << Markup("<li>") << FormatTime(e.time()) << Markup(" ") << e.actor()
-      << Markup(": ") << v1::EventKind_Name(e.kind()) << Markup(" ")
-      << e.resource();
-    if (e.state() != v1::AUDIT_STATE_UNSPECIFIED) {
-      h << Markup(" → ") << StateName(lang, e.state());
-    }
-    h << Markup("</li>");
-  }
-  h << Markup("</ol></section>");
+  h << Markup("</ul></section>");
+  HistorySection(ctx, h, c.events);
   return Page(ctx, audit->title(), h);
 }
 
@@ -540,6 +528,8 @@ void AddPages(Router<WebApp::PageHandler>& router) {
   router.Add("GET POST", "/units", UnitsPage);
   router.Add("GET POST", "/principals", PrincipalsPage);
   router.Add("GET POST", "/principals/{}/sign-in-link", SignInLinkForm);
+  router.Add("GET POST", "/principals/{}/contact", ContactForm);
+  router.Add("GET POST", "/settings", SettingsPage);
 }
 
 }  // namespace brevis::web

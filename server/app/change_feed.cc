@@ -49,6 +49,7 @@ absl::Status RecordEvent(store::Connection& db, const Call& call,
   v1::Event event;
   store::SetTimestamp(store::ToMicros(call.time), event.mutable_time());
   event.set_actor(call.caller.name);
+  event.set_actor_role(call.caller.role);
   event.set_resource(change.resource);
   event.set_kind(change.kind);
   for (const std::string& field : change.fields) {

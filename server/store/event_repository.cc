@@ -119,9 +119,12 @@ absl::StatusOr<Page<v1::Event>> EventRepository::List(
     int64_t caller_id, int64_t after, int limit) {
   std::string sql =
       "SELECT e.sequence, e.time, e.actor, e.resource, e.kind, "
-      "e.changed_fields, a.uid, u.uid, e.state FROM events e "
+      "e.changed_fields, a.uid, u.uid, e.state, p.role FROM events e "
       "LEFT JOIN audits a ON a.id = e.audit_id "
       "LEFT JOIN units u ON u.id = e.unit_id "
+      // The actor's role; "principals/" is 11 characters.
+      "LEFT JOIN principals p ON e.actor LIKE 'principals/%' "
+      "AND p.uid = substr(e.actor, 12) "
       "WHERE e.sequence > ?1 AND e.sequence <= ?2";
   if (filter.audit_id) sql += " AND e.audit_id = ?3";
   if (filter.unit_id) sql += " AND e.unit_id = ?4";
@@ -153,6 +156,9 @@ absl::StatusOr<Page<v1::Event>> EventRepository::List(
     if (!row.IsNull(7)) event.set_unit("units/" + row.Text(7));
     if (!row.IsNull(8)) {
       event.set_state(static_cast<v1::AuditState>(row.Int(8)));
+    }
+    if (!row.IsNull(9)) {
+      event.set_actor_role(static_cast<v1::Role>(row.Int(9)));
     }
     return event;
   });

@@ -48,6 +48,7 @@ TEST_F(EventServiceTest, EveryChangeIsAnEventInCommitOrder) {
   EXPECT_EQ(mine[3].kind(), v1::EVENT_KIND_DELETED);
   for (const v1::Event& event : mine) {
     EXPECT_EQ(event.actor(), admin_.name);
+    EXPECT_EQ(event.actor_role(), v1::ROLE_ADMIN);
     EXPECT_EQ(event.time().seconds(), 1780000000);
   }
   // The sequence only grows, without holes: nothing was rolled back.

@@ -155,7 +155,8 @@ class Flows(harness.Steps):
     def test_1_admin_commissions_the_example_audit(self):
         self.sign_in(self.stack.admin)
         self.b.screenshot("start-admin")
-        for page in ("/units", "/principals"):
+        for page in ("/units", "/principals", "/settings",
+                     f"/{self.auditor}/contact"):
             self.b.open(page)
         self.b.open("/")
         self.click_href("/audits/new")

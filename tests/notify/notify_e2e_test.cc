@@ -392,6 +392,11 @@ TEST_F(NotifyE2eTest, EachKindReachesTheRightPeopleWithoutAuditText) {
   const Mail& weekly = digest.back();
   EXPECT_THAT(weekly.subject, HasSubstr("1 försenade, 1 förfaller"));
   EXPECT_THAT(weekly.body, HasSubstr("https://brevis.region.example/audits/"));
+  // The footer's link is brevis-web's settings page (tests/web checks that
+  // page at /settings).
+  EXPECT_THAT(weekly.body,
+              HasSubstr("dina inställningar:\n  "
+                        "https://brevis.region.example/settings\n"));
   std::cout << "---- one digest as received ----\n"
             << weekly.raw << "\n---- its body decoded ----\n"
             << weekly.body << "\n";

@@ -151,5 +151,17 @@ TEST(TemplatesTest, SwedishAndEnglishWithNamesCountsDatesAndLinksOnly) {
   }
 }
 
+TEST(TemplatesTest, TheFooterLinksToTheSettingsPageInTheReadersLanguage) {
+  WebLink settings = WebLink::ToPage("https://brevis.se", "settings");
+  EXPECT_THAT(Footer(Language::kSwedish, settings),
+              HasSubstr("under dina inställningar:\n  "
+                        "https://brevis.se/settings\n"));
+  EXPECT_THAT(
+      Footer(Language::kEnglish, settings),
+      HasSubstr("off in your settings:\n  https://brevis.se/settings\n"));
+  EXPECT_THAT(Footer(Language::kEnglish, settings),
+              Not(HasSubstr("inställningar")));
+}
+
 }  // namespace
 }  // namespace brevis::notify

@@ -66,6 +66,30 @@ TEST_F(WebFormsTest, TheUnitManagerRespondsAndKeepsActions) {
             "/audits/" + AuditId() + "#" + LastId(recommendation_));
   EXPECT_EQ(Rec().response().decision(), v1::RESPONSE_DECISION_PARTLY_ACCEPTED);
   EXPECT_EQ(Rec().response().rationale(), "Delvis: vi saknar personal.");
+  // The history reads in words: the manager's own answer as "du", the
+  // publication as a state change; no enum names, no principal ids.
+  Reply history = Send(http::verb::get, "/" + audit_, manager);
+  EXPECT_NE(history.body.find("du: rekommendation besvarad"), std::string::npos)
+      << history.body;
+  // Others by their role: the manager may not read other principals.
+  EXPECT_NE(
+      history.body.find("administratör: revisionen bytte läge → publicerad"),
+      std::string::npos)
+      << history.body;
+  size_t from = history.body.find("<ol class=\"history\">");
+  ASSERT_NE(from, std::string::npos);
+  std::string history_list =
+      history.body.substr(from, history.body.find("</ol>", from) - from);
+  EXPECT_EQ(history_list.find("EVENT_KIND_"), std::string::npos)
+      << history_list;
+  EXPECT_EQ(history_list.find("principals/"), std::string::npos)
+      << history_list;
+  // An admin, who may read every principal, sees the others' names.
+  Reply admins_view =
+      Send(http::verb::get, "/" + audit_, SignIn(admin_principal_));
+  EXPECT_NE(admins_view.body.find("Enhetschef: rekommendation besvarad"),
+            std::string::npos)
+      << admins_view.body;
 
   Reply created = Post(RecPath() + "/actions/new", manager, csrf,
                        {{"description", "Ta fram en broschyr om SIP."},

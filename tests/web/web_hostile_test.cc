@@ -174,6 +174,13 @@ TEST_F(WebHostileTest, EveryTextFieldOfEveryFormComesBackEscaped) {
        {{"role", "ROLE_VIEWER"}},
        "display_name",
        "/principals"},
+      // Refused (no address has < or spaces), so shown again escaped.
+      {S::AUDIT_STATE_PLANNED,
+       Who::kAdmin,
+       "{person}/contact",
+       {},
+       "contact_email",
+       ""},
       // A choice that no form offers is echoed escaped on the 400 page.
       {S::AUDIT_STATE_PLANNED, Who::kAdmin, "/units", without(unit, "kind"),
        "kind", ""},

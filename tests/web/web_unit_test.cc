@@ -6,6 +6,7 @@
 
 #include "client-lib/web/config.h"
 #include "client-lib/web/html.h"
+#include "client-lib/web/i18n.h"
 #include "client-lib/web/page_kit.h"
 #include "client-lib/web/session_store.h"
 
@@ -119,6 +120,23 @@ TEST(SessionStoreTest, CsrfMustMatchExactly) {
   std::string wrong = s.csrf;
   wrong[10] = wrong[10] == 'a' ? 'b' : 'a';
   EXPECT_FALSE(SessionStore::CsrfMatches(s, wrong));
+}
+
+TEST(I18nTest, HistoryNamesWhatKindOfThingInWords) {
+  EXPECT_EQ(ResourceKindName(Lang::kSv, "audits/a1"), "revisionen");
+  EXPECT_EQ(ResourceKindName(Lang::kSv, "audits/a1/findings/f2"),
+            "iakttagelse");
+  EXPECT_EQ(
+      ResourceKindName(Lang::kEn, "audits/a1/recommendations/r1/actions/x9"),
+      "action");
+  // Anything else is a word too, never the name with its ids.
+  EXPECT_EQ(ResourceKindName(Lang::kSv, "principals/p1/tokens/t1"),
+            "annan post");
+  EXPECT_EQ(ResourceKindName(Lang::kEn, "plain"), "other record");
+  EXPECT_EQ(EventKindName(Lang::kSv, v1::EVENT_KIND_STATE_CHANGED),
+            "bytte läge");
+  EXPECT_EQ(EventKindName(Lang::kEn, v1::EVENT_KIND_RESPONDED), "answered");
+  EXPECT_EQ(EventKindName(Lang::kSv, static_cast<v1::EventKind>(99)), "okänt");
 }
 
 TEST(SafeNextTest, OnlyPathsOfThisSite) {
