@@ -22,6 +22,9 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev
   # brevis-notify: SMTP through libcurl, and the SMTP server its tests run.
   libcurl4-openssl-dev python3-aiosmtpd
+  # brevis-web's OpenID Connect sign-in: ID tokens (JWS, JWK) with cjose,
+  # claims and discovery documents with jansson; HTTPS through libcurl.
+  libcjose-dev libjansson-dev
   # The front for untrusted networks (deploy/nginx), and its flood test.
   nginx
   # Packaging and its tests: cpack's DEB generator computes dependencies with
@@ -34,6 +37,9 @@ packages=(
   # The browser tests (tests/browser): headless Chromium driven through
   # ChromeDriver by Selenium.
   chromium chromium-driver python3-selenium
+  # The test OpenID provider of the sign-in tests (tests/oidc/test_idp.py):
+  # its signing keys and tokens (JOSE) and its TLS certificates.
+  python3-jwcrypto python3-cryptography
 )
 # npm fetches the browser tests' tools (axe-core). A Node.js that is already
 # there, with its npm, is used as it is; otherwise Debian's.

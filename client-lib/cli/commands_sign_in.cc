@@ -121,33 +121,28 @@ void AddIdentityCommands(CLI::App* principals, Context* context) {
       "brevisctl principals identities add principals/3f2a9c0d1e4b5a67 "
       "--issuer https://idp.region.se --subject SE2321000016-1234");
   auto flags = std::make_shared<IdentityFlags>();
-  auto identity = [flags] {
-    v1::ExternalIdentity identity;
-    identity.set_issuer(flags->issuer);
-    identity.set_subject(flags->subject);
-    return identity;
+  // `Request` (AddExternalIdentityRequest or RemoveExternalIdentityRequest)
+  // of the flags, sent with `method`.
+  auto change = [context, flags](auto request, auto method) {
+    return [context, flags, request, method](const Client& client) mutable {
+      request.set_name(flags->principal);
+      request.mutable_external_identity()->set_issuer(flags->issuer);
+      request.mutable_external_identity()->set_subject(flags->subject);
+      return context->Show((client.*method)(request, {}));
+    };
   };
   CLI::App* add = AddCommand(
       identities, context, "add",
       "Link an identity to a principal (unique across principals)",
       "brevisctl principals identities add principals/3f2a9c0d1e4b5a67 "
       "--issuer https://idp.region.se --subject SE2321000016-1234",
-      [context, flags, identity](const Client& client) {
-        v1::AddExternalIdentityRequest request;
-        request.set_name(flags->principal);
-        *request.mutable_external_identity() = identity();
-        return context->Show(client.AddExternalIdentity(request));
-      });
+      change(v1::AddExternalIdentityRequest(), &Client::AddExternalIdentity));
   CLI::App* remove = AddCommand(
       identities, context, "remove", "Unlink an identity from a principal",
       "brevisctl principals identities remove principals/3f2a9c0d1e4b5a67 "
       "--issuer https://idp.region.se --subject SE2321000016-1234",
-      [context, flags, identity](const Client& client) {
-        v1::RemoveExternalIdentityRequest request;
-        request.set_name(flags->principal);
-        *request.mutable_external_identity() = identity();
-        return context->Show(client.RemoveExternalIdentity(request));
-      });
+      change(v1::RemoveExternalIdentityRequest(),
+             &Client::RemoveExternalIdentity));
   for (CLI::App* command : {add, remove}) {
     command->add_option("principal", flags->principal, "principals/{principal}")
         ->required();

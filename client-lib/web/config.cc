@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "client-lib/web/cat.h"
@@ -16,6 +17,7 @@ struct Setting {
   const char* key;  // TOML key; the flag is "--" + key with '-' for '_'
   std::string WebConfig::*field;
   const char* help;
+  bool integer = false;  // a TOML integer is accepted too
 };
 
 constexpr Setting kSettings[] = {
@@ -35,6 +37,40 @@ constexpr Setting kSettings[] = {
     {"brevis_key", &WebConfig::brevis_key, "PEM key of --brevis-cert"},
     {"brevis_server_name", &WebConfig::brevis_server_name,
      "Name to check brevisd's certificate against"},
+    {"oidc_issuer", &WebConfig::oidc_issuer,
+     "OpenID Connect: the provider's issuer URL (https); sign-in with the "
+     "provider is on when set and must equal its discovery document's "
+     "issuer"},
+    {"oidc_client_id", &WebConfig::oidc_client_id,
+     "OpenID Connect: brevis-web's client id at the provider"},
+    {"oidc_client_secret_file", &WebConfig::oidc_client_secret_file,
+     "OpenID Connect: file holding the client secret (client_secret_basic)"},
+    {"oidc_redirect_uri", &WebConfig::oidc_redirect_uri,
+     "OpenID Connect: redirect URI registered at the provider (default "
+     "<public_url>/oidc/callback)"},
+    {"oidc_subject_claim", &WebConfig::oidc_subject_claim,
+     "OpenID Connect: the ID-token claim that identifies a person (e.g. an "
+     "HSA-id claim); its value is the identity an admin links to a "
+     "principal"},
+    {"oidc_acr", &WebConfig::oidc_acr,
+     "OpenID Connect: required assurance level; sent as acr_values and the "
+     "ID token's acr must equal it (default: none required)"},
+    {"oidc_scopes", &WebConfig::oidc_scopes,
+     "OpenID Connect: scopes asked for, space-separated; must include "
+     "openid"},
+    {"oidc_ca", &WebConfig::oidc_ca,
+     "OpenID Connect: PEM CA file for the provider's TLS certificate "
+     "(default: the system's store)"},
+    {"oidc_provider_name", &WebConfig::oidc_provider_name,
+     "OpenID Connect: name on the sign-in button (default "
+     "e-legitimation / e-ID)"},
+    {"support_contact", &WebConfig::support_contact,
+     "Whom to ask when sign-in fails, shown on the page (e.g. the "
+     "programme's coordinator and an e-mail address)"},
+    {"oidc_jwks_refetch_seconds", &WebConfig::oidc_jwks_refetch_seconds,
+     "OpenID Connect: least seconds between two fetches of the provider's "
+     "keys for a token with an unknown key id (1-86400)",
+     true},
 };
 
 std::string FlagOf(const char* key) {
@@ -73,11 +109,101 @@ absl::Status ApplyFile(const std::string& path,
           Cat(path, ": unknown key '", key, "'; keys: ", known));
     }
     std::optional<std::string> value = entry.second.value<std::string>();
+    if (!value && setting->integer && entry.second.is_integer()) {
+      value = std::to_string(*entry.second.value<int64_t>());
+    }
     if (!value) {
       return absl::InvalidArgumentError(
           Cat(path, ": ", key, " must be a string"));
     }
     if (!given.contains(key)) config.*(setting->field) = *value;
+  }
+  return absl::OkStatus();
+}
+
+bool IsReadableFile(const std::string& path) {
+  std::ifstream in(path);
+  std::error_code error;
+  return in.good() && std::filesystem::is_regular_file(path, error);
+}
+
+// The OpenID Connect settings (config.h lists the rules).
+absl::Status CheckOidc(WebConfig& config) {
+  if (!config.oidc()) {
+    const std::pair<const char*, bool> lonely[] = {
+        {"oidc_client_id", !config.oidc_client_id.empty()},
+        {"oidc_client_secret_file", !config.oidc_client_secret_file.empty()},
+        {"oidc_redirect_uri", !config.oidc_redirect_uri.empty()},
+        {"oidc_acr", !config.oidc_acr.empty()},
+        {"oidc_ca", !config.oidc_ca.empty()},
+    };
+    for (const auto& [key, set] : lonely) {
+      if (set) {
+        return absl::InvalidArgumentError(
+            Cat(key, ": needs oidc_issuer (", FlagOf("oidc_issuer"),
+                "); without it OpenID Connect sign-in is off"));
+      }
+    }
+    return absl::OkStatus();
+  }
+  const std::string& issuer = config.oidc_issuer;
+  if (issuer.rfind("https://", 0) != 0 || issuer.size() <= 8 ||
+      issuer.find_first_of("?#") != std::string::npos || issuer.size() > 255) {
+    return absl::InvalidArgumentError(
+        "oidc_issuer: must be an https:// URL without query or fragment, at "
+        "most 255 characters (OpenID Connect Core 1.0 §2)");
+  }
+  if (config.oidc_client_id.empty()) {
+    return absl::InvalidArgumentError(
+        "oidc_client_id: required with oidc_issuer");
+  }
+  if (config.oidc_client_secret_file.empty()) {
+    return absl::InvalidArgumentError(
+        "oidc_client_secret_file: required with oidc_client_id (a file "
+        "holding the client secret)");
+  }
+  std::ifstream in(config.oidc_client_secret_file);
+  if (!IsReadableFile(config.oidc_client_secret_file)) {
+    return absl::InvalidArgumentError(
+        Cat("oidc_client_secret_file: cannot read ",
+            config.oidc_client_secret_file));
+  }
+  std::string secret((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+  // A trailing newline from an editor or echo is not part of the secret.
+  while (!secret.empty() &&
+         std::isspace(static_cast<unsigned char>(secret.back()))) {
+    secret.pop_back();
+  }
+  if (secret.empty()) {
+    return absl::InvalidArgumentError(
+        Cat("oidc_client_secret_file: ", config.oidc_client_secret_file,
+            " is empty"));
+  }
+  config.oidc_client_secret = std::move(secret);
+  if (!config.oidc_ca.empty() && !IsReadableFile(config.oidc_ca)) {
+    return absl::InvalidArgumentError(
+        Cat("oidc_ca: cannot read ", config.oidc_ca));
+  }
+  if (!config.oidc_redirect_uri.empty() &&
+      config.oidc_redirect_uri.rfind("https://", 0) != 0 &&
+      config.oidc_redirect_uri.rfind("http://", 0) != 0) {
+    return absl::InvalidArgumentError(
+        "oidc_redirect_uri: must start with https:// (or http:// on "
+        "loopback)");
+  }
+  if (config.oidc_subject_claim.empty()) {
+    return absl::InvalidArgumentError(
+        "oidc_subject_claim: must name a claim (default sub)");
+  }
+  if ((" " + config.oidc_scopes + " ").find(" openid ") == std::string::npos) {
+    return absl::InvalidArgumentError(
+        "oidc_scopes: must include openid (OpenID Connect Core 1.0 §3.1.2.1)");
+  }
+  if (!ParseInt(config.oidc_jwks_refetch_seconds, &config.oidc_jwks_refetch) ||
+      config.oidc_jwks_refetch < 1 || config.oidc_jwks_refetch > 86400) {
+    return absl::InvalidArgumentError(
+        "oidc_jwks_refetch_seconds: must be an integer from 1 to 86400");
   }
   return absl::OkStatus();
 }
@@ -151,7 +277,7 @@ absl::Status CheckConfig(WebConfig& config) {
   while (!config.public_url.empty() && config.public_url.back() == '/') {
     config.public_url.pop_back();
   }
-  return absl::OkStatus();
+  return CheckOidc(config);
 }
 
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {

@@ -29,7 +29,35 @@ struct WebConfig {
   std::string brevis_key;
   std::string brevis_server_name;
 
+  // OpenID Connect sign-in; on when oidc_issuer is set (oidc_sign_in.h).
+  // The provider's issuer identifier (https).
+  std::string oidc_issuer;
+  // brevis-web's client id at the provider, and a file holding its secret
+  // (client_secret_basic); CheckConfig reads the secret into
+  // oidc_client_secret.
+  std::string oidc_client_id;
+  std::string oidc_client_secret_file;
+  std::string oidc_client_secret;
+  // Default (set by main once the port is known): <public_url>/oidc/callback.
+  std::string oidc_redirect_uri;
+  // The claim whose value is the person's ExternalIdentity subject.
+  std::string oidc_subject_claim = "sub";
+  // A required acr value (sent as acr_values); "" for none.
+  std::string oidc_acr;
+  std::string oidc_scopes = "openid";
+  // PEM CA file for the provider's TLS; "" for the system's store.
+  std::string oidc_ca;
+  // The sign-in button's text; "" for "e-legitimation" / "e-ID".
+  std::string oidc_provider_name;
+  // Whom to ask, shown on every failed sign-in page.
+  std::string support_contact;
+  // Least seconds between two key-set fetches for an unknown kid (as text
+  // in flags and files; CheckConfig reads it into oidc_jwks_refetch).
+  std::string oidc_jwks_refetch_seconds = "60";
+  int oidc_jwks_refetch = 60;
+
   bool browser_tls() const { return !tls_cert.empty(); }
+  bool oidc() const { return !oidc_issuer.empty(); }
 };
 
 // What ParseCommandLine found: a config, or a reason to exit now (--help
@@ -47,12 +75,21 @@ struct ParsedCommandLine {
 // one of tls_cert/tls_key without the other, one of brevis_cert/brevis_key
 // without the other, an unknown TOML key, a value that is not a string and
 // a listen address without a port are refused with a message naming the
-// flag or key. exit_code 2 for every refusal, 0 for --help.
+// flag or key; so are the OpenID Connect settings CheckConfig refuses.
+// exit_code 2 for every refusal, 0 for --help.
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv);
 
 // Checks a config that flags and file produced (ParseCommandLine calls it).
 // INVALID_ARGUMENT naming the setting, or FAILED_PRECONDITION for the
-// loopback-without-TLS rule.
+// loopback-without-TLS rule. For OpenID Connect: oidc_issuer must be an
+// https URL without query or fragment of at most 255 characters (what
+// brevisd accepts as an issuer); with it oidc_client_id and
+// oidc_client_secret_file are required, the secret file must be readable
+// and not empty, oidc_ca readable when given, oidc_scopes must include
+// "openid", oidc_subject_claim must not be empty, oidc_redirect_uri must
+// be http(s) when given and oidc_jwks_refetch_seconds an integer from 1 to
+// 86400; any other oidc_* setting without oidc_issuer is refused (it would
+// do nothing). Reads the secret into oidc_client_secret.
 absl::Status CheckConfig(WebConfig& config);
 
 // True for 127.0.0.0/8, ::1 and "localhost" (brevisd's rule). `address` is

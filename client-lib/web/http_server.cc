@@ -111,6 +111,13 @@ std::string HttpRequest::Cookie(const std::string& name) const {
   return it == cookies.end() ? "" : it->second;
 }
 
+std::string ContentSecurityPolicy(std::string_view form_origin) {
+  std::string policy =
+      "default-src 'self'; frame-ancestors 'none'; form-action 'self'";
+  if (!form_origin.empty()) policy.append(" ").append(form_origin);
+  return policy + "; base-uri 'none'";
+}
+
 void AddSecurityHeaders(HttpResponse& response) {
   auto has = [&](std::string_view name) {
     for (const auto& header : response.headers) {
@@ -119,10 +126,8 @@ void AddSecurityHeaders(HttpResponse& response) {
     return false;
   };
   if (!has("Content-Security-Policy")) {
-    response.headers.emplace_back(
-        "Content-Security-Policy",
-        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-        "base-uri 'none'");
+    response.headers.emplace_back("Content-Security-Policy",
+                                  ContentSecurityPolicy());
   }
   if (!has("X-Frame-Options")) {
     response.headers.emplace_back("X-Frame-Options", "DENY");

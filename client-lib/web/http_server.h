@@ -107,6 +107,12 @@ class HttpServer {
 // The headers every response gets unless the handler set its own.
 void AddSecurityHeaders(HttpResponse& response);
 
+// brevis-web's Content-Security-Policy: everything from its own origin, no
+// framing, forms posted to itself, and also to `form_origin` when not
+// empty (an origin such as "https://idp.example.se:8443", already checked
+// by the caller to hold no spaces, ';' or ',').
+std::string ContentSecurityPolicy(std::string_view form_origin = "");
+
 }  // namespace brevis::web
 
 #endif  // BREVIS_CLIENT_LIB_WEB_HTTP_SERVER_H_

@@ -1,6 +1,7 @@
 // brevis-web: serves the brevis audit work as HTML pages. See config.h for
 // the flags, web_app.h for what a request goes through.
 
+#include <curl/curl.h>
 #include <signal.h>
 
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "brevis/client/client.h"
 #include "client-lib/web/config.h"
 #include "client-lib/web/http_server.h"
+#include "client-lib/web/oidc_sign_in.h"
 #include "client-lib/web/web_app.h"
 
 int main(int argc, char** argv) {
@@ -20,6 +22,8 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   const brevis::web::WebConfig& config = parsed.config;
+  // libcurl's global state, before any thread exists (OpenID Connect).
+  curl_global_init(CURL_GLOBAL_DEFAULT);
 
   // Signals go to the thread that waits for them, never to a pool thread.
   sigset_t stop_signals;
@@ -76,6 +80,27 @@ int main(int argc, char** argv) {
       scheme + "://" + host + ":" + std::to_string((*server)->port());
   app_options.public_url =
       config.public_url.empty() ? local : config.public_url;
+  if (config.oidc()) {
+    brevis::web::OidcSettings oidc;
+    oidc.issuer = config.oidc_issuer;
+    oidc.client_id = config.oidc_client_id;
+    oidc.client_secret = config.oidc_client_secret;
+    oidc.redirect_uri = config.oidc_redirect_uri.empty()
+                            ? app_options.public_url + "/oidc/callback"
+                            : config.oidc_redirect_uri;
+    oidc.subject_claim = config.oidc_subject_claim;
+    oidc.acr = config.oidc_acr;
+    oidc.scopes = config.oidc_scopes;
+    oidc.jwks_refetch_interval = absl::Seconds(config.oidc_jwks_refetch);
+    // Nothing is fetched yet: the first sign-in asks the provider, so
+    // brevis-web starts while it is down.
+    app_options.oidc = std::make_shared<brevis::web::OidcSignIn>(
+        std::move(oidc),
+        std::make_shared<brevis::web::CurlHttps>(config.oidc_ca),
+        [] { return absl::Now(); });
+    app_options.oidc_provider_name = config.oidc_provider_name;
+  }
+  app_options.support_contact = config.support_contact;
   app = std::make_unique<brevis::web::WebApp>(*brevis, app_options,
                                               [] { return absl::Now(); });
   app_ready.Notify();
@@ -102,5 +127,7 @@ int main(int argc, char** argv) {
   bool in_time = (*server)->Wait(std::chrono::seconds(5));
   std::cerr << "brevis-web: stopped" << (in_time ? "" : " (requests cut off)")
             << std::endl;
+  // Requests cut off may still be in libcurl; then the process just ends.
+  if (in_time) curl_global_cleanup();
   return 0;
 }

@@ -99,6 +99,12 @@ std::string FormatTime(const google::protobuf::Timestamp& time) {
 
 HttpResponse Page(const Ctx& ctx, std::string_view title, const Html& body,
                   int status) {
+  return MarkedPage(ctx, title, body, status, "main", "");
+}
+
+HttpResponse MarkedPage(const Ctx& ctx, std::string_view title,
+                        const Html& body, int status, std::string_view main_id,
+                        std::string_view reason) {
   Lang lang = ctx.lang;
   Html h;
   h << Markup("<!doctype html>\n<html lang=\"") << LangCode(lang)
@@ -109,8 +115,8 @@ HttpResponse Page(const Ctx& ctx, std::string_view title, const Html& body,
     << Markup(
            " - brevis</title><link rel=\"stylesheet\" "
            "href=\"/static/style.css\"></head><body><header>"
-           "<a class=\"skip\" href=\"#main\">")
-    << L(lang, "Till innehållet", "Skip to content")
+           "<a class=\"skip\" href=\"#")
+    << main_id << Markup("\">") << L(lang, "Till innehållet", "Skip to content")
     << Markup("</a><nav aria-label=\"") << L(lang, "Huvudmeny", "Main menu")
     << Markup("\"><a class=\"brand\" href=\"/\">brevis</a>");
   if (ctx.session != nullptr) {
@@ -130,8 +136,9 @@ HttpResponse Page(const Ctx& ctx, std::string_view title, const Html& body,
       << ctx.session->csrf << Markup("\"><button type=\"submit\">")
       << L(lang, "Logga ut", "Sign out") << Markup("</button></form>");
   }
-  h << Markup("</nav></header><main id=\"main\"><h1>") << title
-    << Markup("</h1>");
+  h << Markup("</nav></header><main id=\"") << main_id;
+  if (!reason.empty()) h << Markup("\" data-reason=\"") << reason;
+  h << Markup("\"><h1>") << title << Markup("</h1>");
   h.Append(body);
   h << Markup("</main></body></html>\n");
   HttpResponse response;

@@ -48,6 +48,12 @@ struct Ctx {
 // switch and sign-out, `body` in <main>, with `title` as <title> and <h1>.
 HttpResponse Page(const Ctx& ctx, std::string_view title, const Html& body,
                   int status = 200);
+// As Page, with <main id="`main_id`" data-reason="`reason`">: a stable
+// marker for tests of pages that explain a refusal (the failed sign-in
+// pages). The skip link follows the id.
+HttpResponse MarkedPage(const Ctx& ctx, std::string_view title,
+                        const Html& body, int status, std::string_view main_id,
+                        std::string_view reason);
 // 303 See Other to `location` (a path of this site).
 HttpResponse Redirect(std::string_view location);
 // A plain page with a status and a message a person can act on.

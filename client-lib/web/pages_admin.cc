@@ -6,6 +6,21 @@
 #include "client-lib/web/pages.h"
 
 namespace brevis::web {
+namespace {
+
+// A principal's OpenID Connect identities, read-only: "subject (issuer)"
+// each. brevisd sends them to admins (and the person) only; set with
+// `brevisctl principals identities add|remove`.
+void ExternalIdentities(Html& h, const v1::Principal& p) {
+  for (int i = 0; i < p.external_identities_size(); ++i) {
+    const v1::ExternalIdentity& identity = p.external_identities(i);
+    if (i > 0) h << Markup("<br>");
+    h << identity.subject() << Markup(" (") << identity.issuer() << Markup(")");
+  }
+}
+
+}  // namespace
+
 HttpResponse AuditForm(const Ctx& ctx, const std::vector<std::string>&) {
   Lang lang = ctx.lang;
   FormState form(ctx);
@@ -161,6 +176,8 @@ HttpResponse PrincipalsPage(const Ctx& ctx, const std::vector<std::string>&) {
   h << Markup("<table><thead><tr><th scope=\"col\">") << L(lang, "Namn", "Name")
     << Markup("</th><th scope=\"col\">") << L(lang, "Roll", "Role")
     << Markup("</th><th scope=\"col\">") << L(lang, "E-post", "E-mail")
+    << Markup("</th><th scope=\"col\">")
+    << L(lang, "E-legitimation (utfärdare)", "Sign-in identity (issuer)")
     << Markup("</th><th scope=\"col\">") << L(lang, "Inloggning", "Sign-in")
     << Markup("</th></tr></thead><tbody>");
   for (const v1::Principal& p : *people) {
@@ -169,8 +186,9 @@ HttpResponse PrincipalsPage(const Ctx& ctx, const std::vector<std::string>&) {
       << (p.contact_email().empty() ? L(lang, "ingen", "none")
                                     : p.contact_email())
       << Markup(" <a href=\"/") << p.name() << Markup("/contact\">")
-      << L(lang, "Ändra e-post", "Change e-mail")
-      << Markup("</a></td><td><a href=\"/") << p.name()
+      << L(lang, "Ändra e-post", "Change e-mail") << Markup("</a></td><td>");
+    ExternalIdentities(h, p);
+    h << Markup("</td><td><a href=\"/") << p.name()
       << Markup("/sign-in-link\">")
       << L(lang, "Skapa inloggningslänk", "Create a sign-in link")
       << Markup("</a></td></tr>");
@@ -231,6 +249,13 @@ HttpResponse SignInLinkForm(const Ctx& ctx,
   auto person = ctx.brevis->GetPrincipal(get);
   if (!person.ok()) return StatusPage(ctx, person.status());
   h << Markup("<p>") << person->display_name() << Markup("</p>");
+  if (person->external_identities_size() > 0) {
+    h << Markup("<p>")
+      << L(lang, "Loggar också in med e-legitimation: ",
+           "Also signs in with the identity: ");
+    ExternalIdentities(h, *person);
+    h << Markup("</p>");
+  }
   form.Begin(h, Cat("/", principal, "/sign-in-link"));
   form.End(h, L(lang, "Skapa en länk (gäller 24 timmar)",
                 "Create a link (valid 24 hours)"));

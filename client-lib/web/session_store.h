@@ -37,6 +37,12 @@ struct WebSession {
   std::string token_name;
   std::string token_secret;
   absl::Time token_expire_time = absl::InfiniteFuture();
+  // The ID token of an OpenID Connect sign-in, kept only as the
+  // id_token_hint of the provider's logout; "" for other sign-ins.
+  std::string id_token;
+  // The origin of the provider's end_session_endpoint when sign-out goes
+  // there (its pages' CSP allows the sign-out form to lead there); "" else.
+  std::string logout_origin;
   absl::Time create_time;
   absl::Time last_seen_time;
 };

@@ -1,5 +1,6 @@
 #include "client-lib/web/web_app.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "client-lib/web/cat.h"
@@ -103,6 +104,9 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
     if (request.method == "POST") return SignIn(ctx);
     return MessagePage(ctx, 405, "Method not allowed", "GET or POST");
   }
+  if (path == "/signed-out" || path.rfind("/oidc/", 0) == 0) {
+    return OidcRoute(ctx);
+  }
 
   std::optional<WebSession> session =
       sessions_.Find(request.Cookie(SessionCookieName()));
@@ -114,8 +118,27 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
     return Redirect(Cat("/sign-in?next=", UrlEncode(SafeNext(request.target))));
   }
   ctx.session = &*session;
+  HttpResponse response = HandleSignedIn(ctx, *session);
+  bool own_policy = std::any_of(
+      response.headers.begin(), response.headers.end(),
+      [](const auto& h) { return h.first == "Content-Security-Policy"; });
+  if (!session->logout_origin.empty() && !own_policy) {
+    // The sign-out form posts here and is redirected to the provider's
+    // end_session_endpoint; browsers hold that redirect to form-action
+    // too (CSP Level 3), so the provider's origin is allowed as well.
+    response.headers.emplace_back(
+        "Content-Security-Policy",
+        ContentSecurityPolicy(session->logout_origin));
+  }
+  return response;
+}
+
+HttpResponse WebApp::HandleSignedIn(Ctx& ctx, const WebSession& session) {
+  const HttpRequest& request = ctx.req;
+  const std::string& path = request.path;
+  Lang lang = ctx.lang;
   if (request.method == "POST" &&
-      !SessionStore::CsrfMatches(*session, request.Form("csrf"))) {
+      !SessionStore::CsrfMatches(session, request.Form("csrf"))) {
     return MessagePage(
         ctx, 403, L(lang, "Formuläret har gått ut", "The form has expired"),
         L(lang,
@@ -125,7 +148,7 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
           "saved. Go back, reload the page and send it again."));
   }
   if (path == "/sign-out" && request.method == "POST") {
-    return SignOut(ctx, *session);
+    return SignOut(ctx, session);
   }
 
   auto match = router_.Find(request.method, path);
@@ -138,7 +161,7 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
   for (const std::string& id : match.captures) {
     if (!IsId(id)) return NotFoundPage(ctx);
   }
-  absl::StatusOr<client::Client> own = brevis_.WithToken(session->token_secret);
+  absl::StatusOr<client::Client> own = brevis_.WithToken(session.token_secret);
   if (!own.ok()) return StatusPage(ctx, own.status());
   ctx.brevis = &*own;
   return (*match.handler)(ctx, match.captures);
@@ -154,6 +177,7 @@ HttpResponse WebApp::SignInPage(const Ctx& ctx) {
       << L(lang, "Du är utloggad.", "You are signed out.") << Markup("</p>");
   }
   if (link.empty()) {
+    OidcButton(ctx, next, h);
     h << Markup("<p>")
       << L(lang,
            "Du är inte inloggad, eller så har din session gått ut. Öppna "
@@ -248,33 +272,12 @@ HttpResponse WebApp::SignIn(const Ctx& ctx) {
               << std::endl;
     return LinkRefusedPage(ctx, redeemed.status());
   }
-  // A new session id at every sign-in; an earlier session of this browser
-  // ends, and its token with it.
-  if (auto old = sessions_.End(ctx.req.Cookie(SessionCookieName()))) {
-    RevokeQuietly(*old);
-  }
-  WebSession session;
-  session.principal = redeemed->principal().name();
-  session.role = redeemed->principal().role();
-  session.display_name = redeemed->principal().display_name();
-  session.token_name = redeemed->token().name();
-  session.token_secret = redeemed->token_secret();
-  if (redeemed->token().has_expire_time()) {
-    session.token_expire_time =
-        absl::FromUnixSeconds(redeemed->token().expire_time().seconds());
-  }
-  std::string id = sessions_.Create(std::move(session));
-  HttpResponse response = Redirect(SafeNext(ctx.req.Form("next")));
-  response.headers.emplace_back(
-      "Set-Cookie",
-      Cat(SessionCookieName(), "=", id, "; Path=/; HttpOnly; SameSite=Lax",
-          options_.tls ? "; Secure" : ""));
-  return response;
+  return BeginSession(ctx, *redeemed, ctx.req.Form("next"), "");
 }
 
 HttpResponse WebApp::SignOut(const Ctx&, const WebSession& session) {
   if (auto ended = sessions_.End(session.id)) RevokeQuietly(*ended);
-  HttpResponse response = Redirect("/sign-in?signed_out=1");
+  HttpResponse response = Redirect(AfterSignOut(session));
   response.headers.emplace_back(
       "Set-Cookie",
       Cat(SessionCookieName(), "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",

@@ -40,33 +40,38 @@ class SignInExchangeTest : public EventServiceTest {
     return identity;
   }
 
+  // AddExternalIdentity or RemoveExternalIdentity (`method`) of
+  // `identity` on principal `name`, as `caller` (the admin when empty).
+  template <typename Request>
+  grpc::Status Change(grpc::Status (v1::DirectoryService::Stub::*method)(
+                          grpc::ClientContext*, const Request&, v1::Principal*),
+                      const std::string& name,
+                      const v1::ExternalIdentity& identity, v1::Principal* out,
+                      const std::string& caller) {
+    auto stub = v1::DirectoryService::NewStub(
+        ChannelFor(caller.empty() ? admin_.secret : caller));
+    grpc::ClientContext context;
+    Request request;
+    request.set_name(name);
+    *request.mutable_external_identity() = identity;
+    v1::Principal ignored;
+    return ((*stub).*method)(&context, request, out ? out : &ignored);
+  }
+
   grpc::Status Add(const std::string& name,
                    const v1::ExternalIdentity& identity,
                    v1::Principal* out = nullptr,
                    const std::string& caller = "") {
-    auto stub = v1::DirectoryService::NewStub(
-        ChannelFor(caller.empty() ? admin_.secret : caller));
-    grpc::ClientContext context;
-    v1::AddExternalIdentityRequest request;
-    request.set_name(name);
-    *request.mutable_external_identity() = identity;
-    v1::Principal ignored;
-    return stub->AddExternalIdentity(&context, request, out ? out : &ignored);
+    return Change(&v1::DirectoryService::Stub::AddExternalIdentity, name,
+                  identity, out, caller);
   }
 
   grpc::Status Remove(const std::string& name,
                       const v1::ExternalIdentity& identity,
                       v1::Principal* out = nullptr,
                       const std::string& caller = "") {
-    auto stub = v1::DirectoryService::NewStub(
-        ChannelFor(caller.empty() ? admin_.secret : caller));
-    grpc::ClientContext context;
-    v1::RemoveExternalIdentityRequest request;
-    request.set_name(name);
-    *request.mutable_external_identity() = identity;
-    v1::Principal ignored;
-    return stub->RemoveExternalIdentity(&context, request,
-                                        out ? out : &ignored);
+    return Change(&v1::DirectoryService::Stub::RemoveExternalIdentity, name,
+                  identity, out, caller);
   }
 
   grpc::Status Exchange(const v1::ExchangeSignInRequest& request,

@@ -180,6 +180,7 @@ void RunCells(LoadClient& client, const Flags& flags, Report& report,
 // gRPC cells' are: the one in the table if the cells measured it, else one
 // measured now and added to the table.
 absl::Status RunWebCells(const Flags& flags, const std::string& address,
+                         const std::string& certs_dir,
                          const std::string& admin_token,
                          const std::string& unit, const std::string& dir,
                          LoadClient& client, Report& report) {
@@ -202,6 +203,7 @@ absl::Status RunWebCells(const Flags& flags, const std::string& address,
   WebLoadOptions options;
   options.brevis_web = flags.brevis_web;
   options.brevisd_addr = address;
+  options.certs_dir = certs_dir;
   options.admin_token = admin_token;
   options.unit = unit;
   options.work_dir = dir;
@@ -235,15 +237,26 @@ absl::Status RunLocal(const Flags& flags, Report& report) {
   report.seed_seconds = data->seconds;
   report.db_bytes_seeded = DatabaseBytes(db);
   {
-    auto server =
-        ServerProcess::Start(flags.brevisd, db, large_dir, kStartTimeout);
+    // brevis-web signs in to brevisd over mutual TLS, so with --web brevisd
+    // serves TLS (for the gRPC cells of this run too).
+    std::string certs_dir;
+    if (flags.web) {
+      certs_dir = large_dir + "/certs";
+      if (absl::Status made =
+              RunProgram({"/bin/bash", BREVIS_MAKE_CERTS, certs_dir},
+                         large_dir + "/make-certs.log", kStartTimeout);
+          !made.ok()) {
+        return made;
+      }
+    }
+    auto server = ServerProcess::Start(flags.brevisd, db, large_dir,
+                                       kStartTimeout, certs_dir);
     if (!server.ok()) return server.status();
     report.server_address = (*server)->address();
     report.startup_seconds = (*server)->startup_seconds();
     Progress(brevis::StrCat("brevisd serving at ", (*server)->address(),
                             " after ", Fixed(report.startup_seconds, 2), " s"));
-    LoadClient client(grpc::CreateChannel((*server)->address(),
-                                          grpc::InsecureChannelCredentials()),
+    LoadClient client((*server)->Channel(),
                       ReadToken(large_dir + "/admin.token"), FromSeed(*data));
     if (absl::Status s = client.FindDeepPage(DeepOffset(size)); !s.ok()) {
       return s;
@@ -252,9 +265,10 @@ absl::Status RunLocal(const Flags& flags, Report& report) {
       return (*server)->Metric("brevis_write_transactions_total");
     });
     if (flags.web) {
-      absl::Status web = RunWebCells(
-          flags, (*server)->address(), ReadToken(large_dir + "/admin.token"),
-          data->busiest_unit, large_dir, client, report);
+      absl::Status web =
+          RunWebCells(flags, (*server)->address(), certs_dir,
+                      ReadToken(large_dir + "/admin.token"), data->busiest_unit,
+                      large_dir, client, report);
       if (!web.ok()) return web;
     }
     if (!flags.skip_flatness) {

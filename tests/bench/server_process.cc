@@ -103,20 +103,39 @@ absl::Status RunProgram(const std::vector<std::string>& argv,
   return absl::OkStatus();
 }
 
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(
+    const std::string& certs_dir) {
+  if (certs_dir.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadAll(certs_dir + "/ca.crt");
+  return grpc::SslCredentials(ssl);
+}
+
+std::shared_ptr<grpc::Channel> ServerProcess::Channel() const {
+  return grpc::CreateChannel(address_, ChannelCredentialsFor(certs_dir_));
+}
+
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::string& brevisd, const std::string& db,
-    const std::string& work_dir, std::chrono::milliseconds timeout) {
+    const std::string& work_dir, std::chrono::milliseconds timeout,
+    const std::string& certs_dir) {
   std::unique_ptr<ServerProcess> server(new ServerProcess());
+  server->certs_dir_ = certs_dir;
   server->out_file_ = brevis::StrCat(work_dir, "/brevisd.out");
   std::string log_file = brevis::StrCat(work_dir, "/brevisd.log");
   std::filesystem::remove(server->out_file_);
   std::filesystem::remove(log_file);
   Clock::time_point started = Clock::now();
   Clock::time_point deadline = started + timeout;
-  absl::StatusOr<pid_t> pid =
-      Spawn({brevisd, "serve", "--db", db, "--listen", "127.0.0.1:0",
-             "--metrics-addr", "127.0.0.1:0"},
-            server->out_file_, log_file);
+  std::vector<std::string> argv = {
+      brevisd,    "serve",       "--db",           db,
+      "--listen", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"};
+  if (!certs_dir.empty()) {
+    argv.insert(argv.end(), {"--tls-cert", certs_dir + "/server.crt",
+                             "--tls-key", certs_dir + "/server.key",
+                             "--client-ca", certs_dir + "/ca.crt"});
+  }
+  absl::StatusOr<pid_t> pid = Spawn(argv, server->out_file_, log_file);
   if (!pid.ok()) return pid.status();
   server->pid_ = *pid;
   server->log_file_ = log_file;
@@ -145,8 +164,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     }
     if (server->address_.empty()) std::this_thread::sleep_for(kPollSlice);
   }
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(server->address_, grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::Channel> channel = server->Channel();
   while (true) {
     std::string answer;
     grpc::Status status = testing::RawUnaryCall(

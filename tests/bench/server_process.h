@@ -6,6 +6,7 @@
 // would soon block), every wait is bounded, and no child outlives the
 // benchmark.
 
+#include <grpcpp/grpcpp.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -37,15 +38,23 @@ absl::Status RunProgram(const std::vector<std::string>& argv,
                         const std::string& log_file,
                         std::chrono::milliseconds timeout);
 
+// Credentials for a channel to a brevisd: plaintext when `certs_dir` is
+// empty, else TLS trusting `certs_dir`/ca.crt (deploy/make-certs.sh).
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(
+    const std::string& certs_dir);
+
 // A serving brevisd. Not thread-safe. How it ended and the tail of its
 // output are kept for a failure report (tests/testing/child_report.h).
 class ServerProcess {
  public:
   // Starts `brevisd serve --db DB --listen 127.0.0.1:0` and waits (at most
-  // `timeout`) until its health check answers SERVING.
+  // `timeout`) until its health check answers SERVING. With `certs_dir`
+  // (made by deploy/make-certs.sh) it serves TLS and accepts client
+  // certificates of that CA, as brevis-web needs.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& brevisd, const std::string& db,
-      const std::string& work_dir, std::chrono::milliseconds timeout);
+      const std::string& work_dir, std::chrono::milliseconds timeout,
+      const std::string& certs_dir = "");
   // Stops the server if it still runs.
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
@@ -53,6 +62,8 @@ class ServerProcess {
 
   // 127.0.0.1:PORT
   const std::string& address() const { return address_; }
+  // A new channel to it, TLS when it serves TLS.
+  std::shared_ptr<grpc::Channel> Channel() const;
   // From the start of the process until the health check said SERVING.
   double startup_seconds() const { return startup_seconds_; }
   // The peak resident set so far (VmHWM), in bytes; 0 when unknown.
@@ -68,6 +79,7 @@ class ServerProcess {
 
   pid_t pid_ = -1;
   std::string address_;
+  std::string certs_dir_;
   int metrics_port_ = 0;
   std::string out_file_;
   std::string log_file_;

@@ -124,10 +124,12 @@ class WebProcess {
   absl::Status Start(const WebLoadOptions& options) {
     out_ = options.work_dir + "/brevis-web.out";
     err_ = options.work_dir + "/brevis-web.err";
-    absl::StatusOr<pid_t> pid =
-        Spawn({options.brevis_web, "--listen", "127.0.0.1:0", "--brevis-addr",
-               options.brevisd_addr},
-              out_, err_);
+    absl::StatusOr<pid_t> pid = Spawn(
+        {options.brevis_web, "--listen", "127.0.0.1:0", "--brevis-addr",
+         options.brevisd_addr, "--brevis-ca", options.certs_dir + "/ca.crt",
+         "--brevis-cert", options.certs_dir + "/client.crt", "--brevis-key",
+         options.certs_dir + "/client.key"},
+        out_, err_);
     if (!pid.ok()) return pid.status();
     pid_ = *pid;
     report_id_ = testing::ChildStarted([pid = pid_, out = out_, err = err_] {
@@ -196,7 +198,7 @@ struct Cast {
 
 absl::StatusOr<Cast> MakeCast(const WebLoadOptions& options) {
   auto channel = grpc::CreateChannel(options.brevisd_addr,
-                                     grpc::InsecureChannelCredentials());
+                                     ChannelCredentialsFor(options.certs_dir));
   auto directory = v1::DirectoryService::NewStub(channel);
   auto audits = v1::AuditService::NewStub(channel);
   std::string bearer = brevis::StrCat("Bearer ", options.admin_token);
@@ -210,6 +212,19 @@ absl::StatusOr<Cast> MakeCast(const WebLoadOptions& options) {
     return absl::FailedPreconditionError(
         brevis::StrCat(what, ": ", status.error_message()));
   };
+  // brevis-web's own principal: it exchanges the people's links.
+  v1::CreatePrincipalRequest web;
+  web.mutable_principal()->set_display_name("brevis-web");
+  web.mutable_principal()->set_role(v1::ROLE_INTEGRATION);
+  web.mutable_principal()->add_scopes(v1::SCOPE_SIGN_IN);
+  web.mutable_principal()->set_certificate_subject("brevis-integration");
+  v1::Principal web_principal;
+  if (absl::Status s =
+          call(directory, &v1::DirectoryService::Stub::CreatePrincipal, web,
+               &web_principal, "CreatePrincipal (brevis-web)");
+      !s.ok()) {
+    return s;
+  }
   std::vector<std::string> people;
   for (int i = 0; i < options.people; ++i) {
     v1::CreatePrincipalRequest request;

@@ -1,8 +1,10 @@
 #ifndef BREVIS_TESTS_BENCH_WEB_LOAD_H_
 #define BREVIS_TESTS_BENCH_WEB_LOAD_H_
 
-// The web workload: brevis-web started beside a running brevisd, a number
-// of simulated people who each sign in once with a one-time sign-in link
+// The web workload: brevis-web started beside a running brevisd, signed in
+// to it as its own integration principal (made for the run: SCOPE_SIGN_IN,
+// over mutual TLS), a number of simulated people who each sign in once
+// with a one-time sign-in link
 // and then, in a closed loop, open the audit page and post a finding from
 // it (the form's CSRF token read from the page). Every person is an auditor
 // on one audit in fieldwork, made for the run through the API. Bounded in
@@ -21,10 +23,13 @@ namespace brevis::bench {
 
 struct WebLoadOptions {
   std::string brevis_web;    // the binary
-  std::string brevisd_addr;  // 127.0.0.1:PORT, plaintext
-  std::string admin_token;   // an admin's bearer token
-  std::string unit;          // units/{unit} the run's audit belongs to
-  std::string work_dir;      // brevis-web's output files go here
+  std::string brevisd_addr;  // 127.0.0.1:PORT, TLS with client certificates
+  // deploy/make-certs.sh's files, which brevisd serves with: brevis-web
+  // signs in over mutual TLS with client.crt (CN brevis-integration).
+  std::string certs_dir;
+  std::string admin_token;  // an admin's bearer token
+  std::string unit;         // units/{unit} the run's audit belongs to
+  std::string work_dir;     // brevis-web's output files go here
   int people = 20;
   int max_rounds = 25;  // per person: at most this many page + post
   std::chrono::milliseconds duration{5000};

@@ -23,12 +23,9 @@ Run: flows_test.py --brevisd B --brevisctl C --brevis-web W --axe AXE
      --screenshots DIR
 """
 
-import argparse
-import http.client
 import re
 import sys
 import unittest
-import urllib.parse
 
 from selenium.webdriver.common.keys import Keys
 
@@ -73,67 +70,31 @@ ACTIONS = [
 VERDICTS = ["VERDICT_IMPLEMENTED", "VERDICT_PARTLY_IMPLEMENTED"]
 
 
-class Flows(unittest.TestCase):
+class Flows(harness.Steps):
     """The steps in order on one brevisd and brevis-web (see the module)."""
 
     maxDiff = None
-    stack = None
-    browser = None
-    failed = False
     audit = None  # "audits/…" once commissioned
     recommendations = []
 
     @classmethod
     def setUpClass(cls):
-        cls.stack = harness.Stack(ARGS)
-        try:
-            s = cls.stack
-            cls.unit = s.create_unit("BUP Prima Handen")
-            cls.other_unit = s.create_unit("BUP Norra Länken")
-            cls.auditor = s.create_principal("Revisor Ett", "auditor")
-            cls.second_auditor = s.create_principal("Revisor Två", "auditor")
-            cls.manager = s.create_principal("Enhetschef Prima Handen",
-                                             "unit_manager", [cls.unit])
-            cls.other_manager = s.create_principal(
-                "Enhetschef Norra Länken", "unit_manager", [cls.other_unit])
-            cls.viewer = s.create_principal("Regional strateg", "viewer")
-            cls.browser = harness.Browser(ARGS, s.web_url)
-        except Exception:
-            print(cls.stack.report(), file=sys.stderr)
-            cls.stack.stop()
-            raise
+        cls.start_steps(harness.Stack(ARGS), cls.seed)
 
     @classmethod
-    def tearDownClass(cls):
-        if cls.browser:
-            cls.browser.quit()
-        ending = cls.stack.report()
-        codes = cls.stack.stop()
-        if cls.failed:
-            print("\n" + ending, file=sys.stderr)
-        for name, code in codes.items():
-            if code != 0:
-                print(f"{name} did not exit 0 on SIGTERM: "
-                      f"{harness.describe_returncode(code)}\n{ending}",
-                      file=sys.stderr)
-                cls.failed = True
-
-    def setUp(self):
-        # The accessibility check reports what the pages seen so far had.
-        if Flows.failed and not self._testMethodName.endswith("violations"):
-            self.skipTest("an earlier step failed")
-
-    def run(self, result=None):
-        result = super().run(result)
-        if result is not None and not result.wasSuccessful():
-            Flows.failed = True
-        return result
+    def seed(cls, s):
+        cls.unit = s.create_unit("BUP Prima Handen")
+        cls.other_unit = s.create_unit("BUP Norra Länken")
+        cls.auditor = s.create_principal("Revisor Ett", "auditor")
+        cls.second_auditor = s.create_principal("Revisor Två", "auditor")
+        cls.manager = s.create_principal("Enhetschef Prima Handen",
+                                         "unit_manager", [cls.unit])
+        cls.other_manager = s.create_principal(
+            "Enhetschef Norra Länken", "unit_manager", [cls.other_unit])
+        cls.viewer = s.create_principal("Regional strateg", "viewer")
+        cls.browser = harness.Browser(ARGS, s.web_url)
 
     # ----- Helpers.
-
-    @property
-    def b(self):
-        return self.browser
 
     def sign_in(self, principal):
         """Signs `principal` in with a new one-time link (a fresh browser
@@ -188,20 +149,6 @@ class Flows(unittest.TestCase):
     def state_text(self):
         match = re.search(r"Läge: ([^·\n]+)", self.b.status_text())
         return match.group(1).strip() if match else ""
-
-    def http_status(self, path):
-        """The HTTP status brevis-web answers `path` with, in the browser's
-        current session (its cookies), without following redirects."""
-        url = urllib.parse.urlsplit(self.stack.web_url)
-        cookies = "; ".join(f"{c['name']}={c['value']}"
-                            for c in self.b.driver.get_cookies())
-        connection = http.client.HTTPConnection(url.hostname, url.port,
-                                                timeout=30)
-        try:
-            connection.request("GET", path, headers={"Cookie": cookies})
-            return connection.getresponse().status
-        finally:
-            connection.close()
 
     # ----- The steps.
 
@@ -359,7 +306,7 @@ class Flows(unittest.TestCase):
         self.sign_in(self.other_manager)
         self.assertNotIn(TITLE, self.b.status_text())
         missing = "/audits/0123456789abcdef"
-        self.assertEqual(self.http_status(missing), 404)
+        self.assertEqual(self.b.http_status(missing), 404)
         self.b.open(missing)
         missing_page = self.b.status_text()
         recommendation = "/" + Flows.recommendations[0]
@@ -368,26 +315,12 @@ class Flows(unittest.TestCase):
                      self.audit_path() + "/transition",
                      recommendation + "/respond",
                      recommendation + "/actions/new"):
-            self.assertEqual(self.http_status(path), 404, path)
+            self.assertEqual(self.b.http_status(path), 404, path)
         self.b.open(self.audit_path())
         self.assertEqual(self.b.status_text(), missing_page)
         self.sign_out()
 
-    def test_7_no_accessibility_violations(self):
-        report = self.b.accessibility_report()
-        print(f"axe-core checked {self.b.pages_checked} pages at desktop and "
-              "390 px width", file=sys.stderr)
-        self.assertEqual(report, "", "axe-core found violations:\n" + report)
-
-
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    harness.add_server_arguments(parser)
-    harness.add_browser_arguments(parser)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    ARGS = harness.parse_arguments(browser=True)
+    unittest.main(verbosity=2)

@@ -7,14 +7,20 @@ Nothing here sleeps to synchronise: servers are ready when they print their
 does) before anything is read from it.
 """
 
+import argparse
 import collections
+import http.client
 import json
 import os
 import shutil
 import signal
+import ssl
 import subprocess
+import sys
 import tempfile
 import time
+import unittest
+import urllib.parse
 
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -52,6 +58,18 @@ def add_browser_arguments(parser):
     parser.add_argument("--screenshots", required=True)
 
 
+def parse_arguments(browser):
+    """The servers' arguments (and with `browser`, the browser's); what is
+    left of the command line stays in sys.argv for unittest."""
+    parser = argparse.ArgumentParser()
+    add_server_arguments(parser)
+    if browser:
+        add_browser_arguments(parser)
+    args, rest = parser.parse_known_args()
+    sys.argv[1:] = rest
+    return args
+
+
 def describe_returncode(code):
     """How a child ended, from subprocess's returncode."""
     if code is None:
@@ -67,7 +85,10 @@ class Server:
     def __init__(self, name, argv, log_path):
         self.name = name
         self.log_path = log_path
-        self.log = open(log_path, "w+b")  # pylint: disable=consider-using-with
+        # O_APPEND, and read through a file of its own (text()): a reader's
+        # seek on a shared file offset would make the child write over its
+        # own earlier lines.
+        self.log = open(log_path, "ab")  # pylint: disable=consider-using-with
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
             argv, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
@@ -76,23 +97,26 @@ class Server:
         """The rest of the first log line starting with `prefix`, once the
         server has written it; RuntimeError when it ends first or takes
         longer than START_SECONDS."""
-        marker = prefix.encode()
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
-            self.log.seek(0)
-            for line in self.log.read().splitlines():
-                if line.startswith(marker):
-                    return line[len(marker):].decode().split(" ")[0]
+            # Whole lines only: a line may be written in several pieces.
+            done = self.text().rpartition("\n")[0]
+            for line in done.splitlines():
+                if line.startswith(prefix):
+                    return line[len(prefix):].split(" ")[0]
             if self.process.poll() is not None:
                 break
             time.sleep(0.05)  # polling a file: the only way to see a line
         raise RuntimeError(f"{self.name} did not print '{prefix}':\n" +
                            self.ending())
 
+    def text(self):
+        """The whole log so far."""
+        with open(self.log_path, "rb") as log:
+            return log.read().decode(errors="replace")
+
     def tail(self, lines=30):
-        self.log.seek(0)
-        text = self.log.read().decode(errors="replace").splitlines()
-        return "\n".join(text[-lines:])
+        return "\n".join(self.text().splitlines()[-lines:])
 
     def ending(self):
         """How the process ended (or that it runs) and its log's tail."""
@@ -112,13 +136,25 @@ class Server:
         return self.process.returncode
 
 
+# deploy/make-certs.sh, beside this file's folder's parent.
+MAKE_CERTS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          os.pardir, os.pardir, "deploy", "make-certs.sh")
+
+
 class Stack:
     """brevisd on a fresh database and brevis-web in front of it, both on
-    127.0.0.1 with ports the kernel picks; brevisctl as the first admin."""
+    127.0.0.1 with ports the kernel picks; brevisctl as the first admin.
+    brevisd serves TLS with the certificates of deploy/make-certs.sh, and
+    brevis-web signs in to it over mutual TLS as its own integration
+    principal (SCOPE_SIGN_IN, certificate subject brevis-integration), as
+    in production."""
 
     def __init__(self, args):
         self.args = args
         self.work = tempfile.mkdtemp(prefix="brevis-browser-")
+        self.certs = os.path.join(self.work, "certs")
+        subprocess.run(["bash", MAKE_CERTS, self.certs], check=True,
+                       stdout=subprocess.DEVNULL, timeout=START_SECONDS)
         db = os.path.join(self.work, "db", "brevis.db")
         subprocess.run([args.brevisd, "init", "--db", db], check=True,
                        stdout=subprocess.DEVNULL, timeout=START_SECONDS)
@@ -132,26 +168,52 @@ class Stack:
                 server.stop()
             raise
 
+    def cert(self, name):
+        """A file deploy/make-certs.sh made for this stack."""
+        return os.path.join(self.certs, name)
+
     def _start(self, db):
+        self._start_brevisd(db)
+        self.web_url = self.start_web().url
+
+    def _start_brevisd(self, db):
+        """brevisd, the first admin's name, and brevis-web's principal."""
         brevisd = Server("brevisd", [self.args.brevisd, "serve", "--db", db,
-                                     "--listen", "127.0.0.1:0"],
+                                     "--listen", "127.0.0.1:0",
+                                     "--tls-cert", self.cert("server.crt"),
+                                     "--tls-key", self.cert("server.key"),
+                                     "--client-ca", self.cert("ca.crt")],
                          os.path.join(self.work, "brevisd.log"))
         self.servers.append(brevisd)
         self.grpc_addr = brevisd.wait_for_line("brevisd: listening on ")
-        web = Server("brevis-web", [self.args.brevis_web, "--listen",
-                                    "127.0.0.1:0", "--brevis-addr",
-                                    self.grpc_addr],
-                     os.path.join(self.work, "brevis-web.log"))
-        self.servers.append(web)
-        self.web_url = web.wait_for_line("brevis-web: listening on ")
         self.admin = self.ctl("--quiet", "whoami").strip()
+        self.web_principal = self.ctl(
+            "--quiet", "principals", "create", "--display-name", "brevis-web",
+            "--role", "integration", "--scope", "sign-in",
+            "--certificate-subject", "brevis-integration").strip()
 
-    def ctl(self, *argv):
-        """brevisctl as the first admin; its stdout. A failure raises with
-        brevisctl's stderr."""
+    def start_web(self, *extra, name="brevis-web"):
+        """A brevis-web in front of brevisd, signed in to it with the client
+        certificate; a Server with `url`, once it listens. `extra` flags are
+        added to its command line."""
+        web = Server(name, [self.args.brevis_web, "--listen", "127.0.0.1:0",
+                            "--brevis-addr", self.grpc_addr,
+                            "--brevis-ca", self.cert("ca.crt"),
+                            "--brevis-cert", self.cert("client.crt"),
+                            "--brevis-key", self.cert("client.key"), *extra],
+                     os.path.join(self.work, f"{name}.log"))
+        self.servers.append(web)
+        web.url = web.wait_for_line("brevis-web: listening on ")
+        return web
+
+    def ctl(self, *argv, token_file=None):
+        """brevisctl as the first admin (or with `token_file`); its stdout.
+        A failure raises with brevisctl's stderr."""
         result = subprocess.run(
             [self.args.brevisctl, "--addr", self.grpc_addr, "--token-file",
-             self.token_file, *argv], capture_output=True, text=True,
+             token_file or self.token_file, "--ca", self.cert("ca.crt"),
+             *argv],
+            capture_output=True, text=True,
             timeout=CTL_SECONDS, check=False)
         if result.returncode != 0:
             raise RuntimeError(f"brevisctl {' '.join(argv)} exited "
@@ -199,7 +261,9 @@ class Browser:
     with axe-core at desktop and at phone width (check_page); violations are
     collected, not raised, so that one run lists all of them."""
 
-    def __init__(self, args, base_url):
+    def __init__(self, args, base_url, extra_arguments=()):
+        """`extra_arguments`: more Chromium flags (e.g. which certificates
+        to trust)."""
         self.base_url = base_url.rstrip("/")
         with open(args.axe, encoding="utf-8") as axe_file:
             self.axe_source = axe_file.read()
@@ -210,7 +274,8 @@ class Browser:
         for argument in ("--headless=new", "--no-sandbox",
                          "--disable-dev-shm-usage", "--disable-gpu",
                          "--no-first-run", "--lang=sv-SE",
-                         f"--window-size={DESKTOP[0]},{DESKTOP[1]}"):
+                         f"--window-size={DESKTOP[0]},{DESKTOP[1]}",
+                         *extra_arguments):
             options.add_argument(argument)
         self.driver = webdriver.Chrome(service=Service(args.chromedriver),
                                        options=options)
@@ -266,6 +331,26 @@ class Browser:
         fragment."""
         url = self.driver.current_url.split("#")[0]
         return url[len(self.base_url):] if url.startswith(self.base_url) else url
+
+    def http_status(self, path, ca_file=None):
+        """The HTTP status the server at base_url answers `path` with, in
+        the browser's session (its cookies), without following redirects;
+        `ca_file` verifies an https server's certificate."""
+        url = urllib.parse.urlsplit(self.base_url)
+        cookies = "; ".join(f"{c['name']}={c['value']}"
+                            for c in self.driver.get_cookies())
+        if url.scheme == "https":
+            connection = http.client.HTTPSConnection(
+                url.hostname, url.port, timeout=PAGE_SECONDS,
+                context=ssl.create_default_context(cafile=ca_file))
+        else:
+            connection = http.client.HTTPConnection(url.hostname, url.port,
+                                                    timeout=PAGE_SECONDS)
+        try:
+            connection.request("GET", path, headers={"Cookie": cookies})
+            return connection.getresponse().status
+        finally:
+            connection.close()
 
     def status_text(self):
         return self.driver.find_element(By.TAG_NAME, "body").text
@@ -489,3 +574,66 @@ class Browser:
             finally:
                 self.driver.execute_cdp_cmd(
                     "Emulation.clearDeviceMetricsOverride", {})
+
+
+class Steps(unittest.TestCase):
+    """Tests that are the steps of one story, run in name order on one
+    stack and one Browser. After a failed step the later ones are skipped,
+    except a last check whose name ends in "violations" (it reports what
+    the pages seen so far had). How each process ended and the tail of its
+    log are printed when a step failed or a process did not exit 0 on
+    SIGTERM. A subclass's setUpClass calls start_steps()."""
+
+    stack = None
+    browser = None
+    failed = False
+
+    @classmethod
+    def start_steps(cls, stack, seed):
+        """Keeps `stack` and calls seed(stack), which sets cls.browser; if
+        that fails, the processes are shown and stopped and it raises."""
+        cls.stack = stack
+        try:
+            seed(stack)
+        except Exception:
+            print(stack.report(), file=sys.stderr)
+            stack.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.browser:
+            cls.browser.quit()
+        ending = cls.stack.report()
+        codes = cls.stack.stop()
+        if cls.failed:
+            print("\n" + ending, file=sys.stderr)
+        for name, code in codes.items():
+            if code != 0:
+                print(f"{name} did not exit 0 on SIGTERM: "
+                      f"{describe_returncode(code)}\n{ending}",
+                      file=sys.stderr)
+                cls.failed = True
+
+    def setUp(self):
+        if type(self).failed and not self._testMethodName.endswith(
+                "violations"):
+            self.skipTest("an earlier step failed")
+
+    def run(self, result=None):
+        result = super().run(result)
+        if result is not None and not result.wasSuccessful():
+            type(self).failed = True
+        return result
+
+    @property
+    def b(self):
+        return self.browser
+
+    def test_no_accessibility_violations(self):
+        """After the numbered steps (a name with a letter sorts after
+        them): every axe-core violation on the pages the steps saw."""
+        report = self.b.accessibility_report()
+        print(f"axe-core checked {self.b.pages_checked} pages at desktop and "
+              "390 px width", file=sys.stderr)
+        self.assertEqual(report, "", "axe-core found violations:\n" + report)

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """`make run` (deploy/run-local.sh) in a temporary directory: it creates the
-database, starts brevisd and brevis-web, and prints one sign-in link that
-opens a working brevis for the first admin in Chromium; Ctrl-C (SIGINT to
-its process group, as a terminal sends it) stops both servers.
+database, the local certificates and brevis-web's integration principal,
+starts brevisd and brevis-web (over mutual TLS), and prints one sign-in link
+that opens a working brevis for the first admin in Chromium; Ctrl-C (SIGINT
+to its process group, as a terminal sends it) stops both servers. A second
+run on the same database makes neither certificates nor principal again.
 
 Run: run_local_test.py --run-local deploy/run-local.sh --build-dir build
      --axe AXE --screenshots DIR (see harness.add_arguments)
@@ -32,12 +34,37 @@ class MakeRun(unittest.TestCase):
     def setUp(self):
         self.work = tempfile.mkdtemp(prefix="brevis-run-local-")
         self.db = os.path.join(self.work, "var", "brevis.db")
-        self.out = open(os.path.join(self.work, "run.out"), "w+")  # pylint: disable=consider-using-with
+        self.out = None
+        self.run_local = None
+        self.start("run.out")
+        self.browser = None
+
+    def start(self, output_name):
+        """Starts run-local.sh on self.db, its output in `output_name`."""
+        if self.out:
+            self.out.close()
+        self.out = open(os.path.join(self.work, output_name), "w+")  # pylint: disable=consider-using-with
         self.run_local = subprocess.Popen(  # pylint: disable=consider-using-with
             ["bash", ARGS.run_local, ARGS.build_dir, self.db, "127.0.0.1:0",
              "127.0.0.1:0"], stdout=self.out, stderr=subprocess.STDOUT,
             start_new_session=True)
-        self.browser = None
+
+    def stop_with_ctrl_c(self):
+        """SIGINT to run-local.sh's process group; fails unless it and both
+        servers end, with status 0."""
+        os.killpg(self.run_local.pid, signal.SIGINT)
+        try:
+            code = self.run_local.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.fail("run-local.sh did not stop on Ctrl-C\n" + self.explain())
+        self.assertEqual(code, 0, self.explain())
+        self.assertIn("run: stopped", self.output())
+        # Both servers are gone: nothing answers at brevis-web's address.
+        survivors = subprocess.run(
+            ["pgrep", "-s", str(self.run_local.pid)], capture_output=True,
+            text=True, check=False).stdout.split()
+        self.assertEqual(survivors, [], "processes left after Ctrl-C:\n" +
+                         self.explain())
 
     def tearDown(self):
         if self.browser:
@@ -98,19 +125,18 @@ class MakeRun(unittest.TestCase):
         report = self.browser.accessibility_report()
         self.assertEqual(report, "", "axe-core found violations:\n" + report)
 
-        os.killpg(self.run_local.pid, signal.SIGINT)
-        try:
-            code = self.run_local.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.fail("run-local.sh did not stop on Ctrl-C\n" + self.explain())
-        self.assertEqual(code, 0, self.explain())
-        self.assertIn("run: stopped", self.output())
-        # Both servers are gone: nothing answers at brevis-web's address.
-        survivors = subprocess.run(
-            ["pgrep", "-s", str(self.run_local.pid)], capture_output=True,
-            text=True, check=False).stdout.split()
-        self.assertEqual(survivors, [], "processes left after Ctrl-C:\n" +
-                         self.explain())
+        first = self.output()
+        self.assertIn("made local certificates", first)
+        self.assertIn("made brevis-web's principal", first)
+        self.stop_with_ctrl_c()
+
+        # Again on the same database: the same certificates and principal.
+        self.start("run-again.out")
+        self.wait_for_link()
+        again = self.output()
+        self.assertNotIn("made local certificates", again, self.explain())
+        self.assertNotIn("made brevis-web's principal", again, self.explain())
+        self.stop_with_ctrl_c()
 
 
 def main():

@@ -87,6 +87,28 @@ TEST_F(WebHttpTest, SignInNeedsBrevisWebsOwnPrincipal) {
             303);
 }
 
+// Admins see each person's identities (read-only) in the list and on the
+// person's page, escaped; nobody else reaches those pages.
+TEST_F(WebHttpTest, AdminPagesShowExternalIdentities) {
+  v1::AddExternalIdentityRequest add;
+  add.set_name(auditor_);
+  add.mutable_external_identity()->set_issuer("https://idp.region.example");
+  add.mutable_external_identity()->set_subject("SE2321000016-<b>7");
+  ASSERT_TRUE(admin_->AddExternalIdentity(add).ok());
+  std::string admin = SignIn(admin_principal_);
+  std::string shown = "SE2321000016-&lt;b&gt;7 (https://idp.region.example)";
+  Reply list = Send(http::verb::get, "/principals", admin);
+  EXPECT_EQ(list.status, 200);
+  EXPECT_NE(list.body.find(shown), std::string::npos) << list.body;
+  Reply person = Send(http::verb::get, "/" + auditor_ + "/sign-in-link", admin);
+  EXPECT_EQ(person.status, 200);
+  EXPECT_NE(person.body.find(shown), std::string::npos) << person.body;
+  std::string auditor = SignIn(auditor_);
+  Reply refused = Send(http::verb::get, "/principals", auditor);
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_EQ(refused.body.find("SE2321000016"), std::string::npos);
+}
+
 TEST_F(WebHttpTest, PostWithoutOrWithWrongCsrfIsRefusedAndChangesNothing) {
   std::string auditor = SignIn(auditor_);
   std::string form =
