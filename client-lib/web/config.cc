@@ -13,6 +13,19 @@
 namespace brevis::web {
 namespace {
 
+// http://HOST[:PORT]/... with a loopback HOST (IsLoopbackAddress's rule).
+bool IsLoopbackHttpUrl(const std::string& url) {
+  constexpr std::string_view kHttp = "http://";
+  if (url.rfind(kHttp, 0) != 0) return false;
+  std::string authority = url.substr(kHttp.size());
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  size_t bracket = authority.rfind(']');
+  size_t colon = authority.rfind(':');
+  bool has_port = colon != std::string::npos &&
+                  (bracket == std::string::npos || colon > bracket);
+  return IsLoopbackAddress(has_port ? authority : authority + ":80");
+}
+
 struct Setting {
   const char* key;  // TOML key; the flag is "--" + key with '-' for '_'
   std::string WebConfig::*field;
@@ -187,7 +200,8 @@ absl::Status CheckOidc(WebConfig& config) {
   }
   if (!config.oidc_redirect_uri.empty() &&
       config.oidc_redirect_uri.rfind("https://", 0) != 0 &&
-      config.oidc_redirect_uri.rfind("http://", 0) != 0) {
+      !IsLoopbackHttpUrl(config.oidc_redirect_uri)) {
+    // The authorization code travels in this URL (RFC 6749 §3.1.2.1).
     return absl::InvalidArgumentError(
         "oidc_redirect_uri: must start with https:// (or http:// on "
         "loopback)");

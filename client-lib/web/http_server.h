@@ -54,6 +54,11 @@ struct HttpResponse {
   // handler may set Content-Security-Policy or Cache-Control to replace the
   // defaults.
   std::vector<std::pair<std::string, std::string>> headers;
+  // brevisd refused the session's own token (UNAUTHENTICATED: revoked,
+  // expired, the person deactivated): WebApp ends the session, so its
+  // cookie stops reaching brevisd, where each refusal would count toward
+  // the address's failed-sign-in throttle that every person shares.
+  bool session_refused = false;
 };
 
 struct HttpServerOptions {

@@ -53,7 +53,11 @@ int main(int argc, char** argv) {
   // The public URL's default needs the real port, so the app learns it
   // after the server has bound; until then no request can arrive at it.
   brevis::web::WebAppOptions app_options;
-  app_options.tls = config.browser_tls();
+  // Browsers reach us over https either through our own TLS or through a
+  // TLS front (public_url https://...): both need Secure, __Host- cookies,
+  // or a session cookie would also travel over a plain-http request.
+  app_options.tls =
+      config.browser_tls() || config.public_url.rfind("https://", 0) == 0;
   std::unique_ptr<brevis::web::WebApp> app;
   brevis::web::HttpServerOptions server_options;
   server_options.listen = config.listen;

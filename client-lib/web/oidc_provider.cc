@@ -6,7 +6,16 @@
 namespace brevis::web {
 namespace {
 
+// An https URL of visible ASCII only: these URLs go into Location headers
+// and a CSP, so a space, CR, LF or other control byte from a hostile or
+// broken provider must never get that far (RFC 3986 has no such bytes).
 bool IsHttps(std::string_view url) {
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= 0x20 ||
+        static_cast<unsigned char>(c) >= 0x7f) {
+      return false;
+    }
+  }
   return url.size() > 8 && url.substr(0, 8) == "https://";
 }
 

@@ -50,6 +50,8 @@ std::string_view FailureMarker(OidcFailure failure) {
       return "deactivated";
     case OidcFailure::kIdpUnavailable:
       return "idp-unavailable";
+    case OidcFailure::kBrevisRefused:
+      return "brevis-unavailable";
   }
   return "";
 }

@@ -47,6 +47,7 @@ enum class OidcFailure {
   kNotRegistered,   // brevisd: no principal has this identity
   kDeactivated,     // brevisd: the principal is deactivated
   kIdpUnavailable,  // the provider cannot be reached, times out or 5xx
+  kBrevisRefused,   // brevisd refused brevis-web itself or failed otherwise
 };
 
 // The data-reason marker of `failure`: "state", "idp-error", ...

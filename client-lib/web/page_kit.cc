@@ -221,9 +221,14 @@ HttpResponse StatusPage(const Ctx& ctx, const absl::Status& status) {
     case absl::StatusCode::kNotFound:
     case absl::StatusCode::kPermissionDenied:
       return NotFoundPage(ctx);
-    case absl::StatusCode::kUnauthenticated:
-      if (ctx.post()) return SessionEndedPage(ctx);
-      return Redirect(Cat("/sign-in?next=", UrlEncode(Here(ctx.req))));
+    case absl::StatusCode::kUnauthenticated: {
+      HttpResponse response =
+          ctx.post()
+              ? SessionEndedPage(ctx)
+              : Redirect(Cat("/sign-in?next=", UrlEncode(Here(ctx.req))));
+      response.session_refused = ctx.session != nullptr;
+      return response;
+    }
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
       return MessagePage(

@@ -119,6 +119,14 @@ HttpResponse WebApp::Handle(const HttpRequest& request) {
   }
   ctx.session = &*session;
   HttpResponse response = HandleSignedIn(ctx, *session);
+  if (response.session_refused) {
+    // The token is dead at brevisd already; nothing to revoke.
+    sessions_.End(session->id);
+    response.headers.emplace_back(
+        "Set-Cookie",
+        Cat(SessionCookieName(), "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
+            options_.tls ? "; Secure" : ""));
+  }
   bool own_policy = std::any_of(
       response.headers.begin(), response.headers.end(),
       [](const auto& h) { return h.first == "Content-Security-Policy"; });

@@ -5,8 +5,6 @@
 // own credentials; brevisd decides whom it names and whether they may sign
 // in.
 
-#include <iostream>
-
 #include "client-lib/web/cat.h"
 #include "client-lib/web/web_app.h"
 
@@ -80,15 +78,28 @@ HttpResponse WebApp::OidcCallback(const Ctx& ctx) {
           response = OidcFailurePage(ctx, OidcFailure::kNotRegistered, why);
           break;
         case absl::StatusCode::kFailedPrecondition:
-          response = OidcFailurePage(ctx, OidcFailure::kDeactivated, why);
+          // Only brevisd's deactivated-account refusal; a damaged or
+          // read-only database is FAILED_PRECONDITION too, and must not tell
+          // a person their account is gone.
+          response = OidcFailurePage(
+              ctx,
+              exchanged.status().message().find("deactivated") !=
+                      std::string_view::npos
+                  ? OidcFailure::kDeactivated
+                  : OidcFailure::kBrevisRefused,
+              why);
           break;
         case absl::StatusCode::kInvalidArgument:
           // An identity brevisd cannot hold: the token's fault.
           response = OidcFailurePage(ctx, OidcFailure::kIdToken, why);
           break;
         default:
-          std::cerr << "brevis-web: oidc sign-in: " << why << std::endl;
-          response = StatusPage(ctx, exchanged.status());
+          // brevis-web's own credentials refused (UNAUTHENTICATED,
+          // PERMISSION_DENIED) or brevisd unavailable: an operator's
+          // problem, logged like every refusal. Not StatusPage, whose
+          // UNAUTHENTICATED answer would send the person to sign in with
+          // this callback's used code and state in the URL.
+          response = OidcFailurePage(ctx, OidcFailure::kBrevisRefused, why);
       }
     }
   }
@@ -177,6 +188,19 @@ HttpResponse WebApp::OidcFailurePage(const Ctx& ctx, OidcFailure failure,
                    "The identity provider brevis signs in with is not "
                    "responding right now. Try again in a while. If it goes "
                    "on, contact "),
+                 contact, ".");
+      break;
+    case OidcFailure::kBrevisRefused:
+      status = 503;
+      title = L(lang, "Inloggningen fungerar inte just nu",
+                "Sign-in is not working just now");
+      text = Cat(L(lang,
+                   "Identitetstjänsten godkände dig, men brevis-servern "
+                   "kunde inte logga in dig just nu. Försök igen om en "
+                   "stund. Fortsätter det, kontakta ",
+                   "The identity provider accepted you, but the brevis "
+                   "server could not sign you in just now. Try again in a "
+                   "while. If it goes on, contact "),
                  contact, ".");
       break;
     default:

@@ -39,6 +39,12 @@ absl::StatusOr<v1::Principal> Directory::ChangeExternalIdentity(
         BREVIS_ASSIGN_OR_RETURN(store::PrincipalRecord current,
                                 principals.Get(principal_name.principal));
         if (add) {
+          if (current.principal.role() == v1::ROLE_INTEGRATION) {
+            return absl::FailedPreconditionError(
+                "external_identity: an integration cannot carry a sign-in "
+                "identity; it authenticates with its client certificate or "
+                "its own tokens");
+          }
           BREVIS_RETURN_IF_ERROR(
               principals.AddIdentity(current.id, identity, call.time));
         } else {

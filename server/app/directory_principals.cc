@@ -139,6 +139,8 @@ absl::StatusOr<v1::Principal> Directory::CreatePrincipal(
           BREVIS_ASSIGN_OR_RETURN(std::vector<int64_t> unit_ids,
                                   UnitIds(db, request.principal()));
           response = request.principal();
+          // Output only: set with AddExternalIdentity, never echoed unstored.
+          response.clear_external_identities();
           BREVIS_RETURN_IF_ERROR(store::PrincipalRepository(db).Create(
               domain::NewResourceId(), unit_ids, call.time, &response));
           return RecordEvent(db, call, AdminScope(),

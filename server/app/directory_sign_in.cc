@@ -112,6 +112,13 @@ absl::StatusOr<v1::ExchangeSignInResponse> Directory::ExchangeSignIn(
         if (!principal.principal.active()) {
           return absl::FailedPreconditionError("the account is deactivated");
         }
+        // A browser session is a person's; a service account never gets one,
+        // whatever identity or link an admin gave it by mistake.
+        if (principal.principal.role() == v1::ROLE_INTEGRATION) {
+          return absl::FailedPreconditionError(
+              "an integration cannot sign in through a browser; it uses its "
+              "client certificate or its own tokens");
+        }
         if (target.link.has_value()) {
           BREVIS_ASSIGN_OR_RETURN(bool won,
                                   store::SignInLinkRepository(db).MarkRedeemed(

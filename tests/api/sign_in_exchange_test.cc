@@ -279,6 +279,41 @@ TEST_F(SignInExchangeTest, AnIdentityBelongsToOnePrincipal) {
   EXPECT_EQ(signed_in.principal().name(), other.name);
 }
 
+TEST_F(SignInExchangeTest, AnIntegrationNeverGetsABrowserSession) {
+  TestPrincipal service =
+      NewPrincipal(v1::ROLE_INTEGRATION, {}, {v1::SCOPE_READ_UNITS});
+  grpc::Status status = Add(service.name, Identity());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), StartsWith("external_identity: "));
+  // Nor through a link an admin made for it: refused, and no token.
+  int tokens_before = CountTokens(service.name);
+  grpc::ClientContext context;
+  v1::CreateSignInLinkRequest create;
+  create.set_parent(service.name);
+  v1::CreateSignInLinkResponse link;
+  ASSERT_TRUE(directory_->CreateSignInLink(&context, create, &link).ok());
+  v1::ExchangeSignInRequest request;
+  request.set_sign_in_link_secret(link.secret());
+  status = Exchange(request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("integration"));
+  EXPECT_EQ(CountTokens(service.name), tokens_before);
+}
+
+TEST_F(SignInExchangeTest, CreatePrincipalEchoesNoIdentityItDidNotStore) {
+  grpc::ClientContext context;
+  v1::CreatePrincipalRequest request;
+  request.mutable_principal()->set_display_name("Revisor");
+  request.mutable_principal()->set_role(v1::ROLE_AUDITOR);
+  *request.mutable_principal()->add_external_identities() = Identity();
+  v1::Principal created;
+  ASSERT_TRUE(directory_->CreatePrincipal(&context, request, &created).ok());
+  EXPECT_EQ(created.external_identities_size(), 0);
+  // Nothing was linked: the identity signs no one in.
+  EXPECT_EQ(ExchangeIdentity(Identity()).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(SignInExchangeTest, AddAndRemoveAreAdminsOnlyAndChecked) {
   EXPECT_EQ(Add(person_.name, Identity(), nullptr, person_.secret).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);

@@ -101,6 +101,18 @@ TEST_F(OidcConfigTest, RefusesBadValues) {
   ExpectRefused(ParseOidc({"--oidc-subject-claim", ""}), "oidc_subject_claim");
   ExpectRefused(ParseOidc({"--oidc-redirect-uri", "ftp://x/cb"}),
                 "oidc_redirect_uri");
+  // The code travels in this URL: plain http only on loopback.
+  for (const char* uri :
+       {"http://brevis.example.se/oidc/callback", "http://10.0.0.5:8080/cb",
+        "http://127.0.0.1.evil.example/cb"}) {
+    ExpectRefused(ParseOidc({"--oidc-redirect-uri", uri}), "oidc_redirect_uri");
+  }
+  for (const char* uri :
+       {"http://127.0.0.1:8080/oidc/callback", "http://localhost/oidc/callback",
+        "http://[::1]:8080/oidc/callback",
+        "https://brevis.example.se/oidc/callback"}) {
+    EXPECT_FALSE(ParseOidc({"--oidc-redirect-uri", uri}).exit_now) << uri;
+  }
   for (const char* seconds : {"0", "-1", "86401", "soon"}) {
     ExpectRefused(ParseOidc({"--oidc-jwks-refetch-seconds", seconds}),
                   "oidc_jwks_refetch_seconds");

@@ -100,7 +100,12 @@ TEST(DiscoveryTest, RefusesMissingOrPlainHttpEndpoints) {
   for (const char* over :
        {"{\"token_endpoint\":null}", "{\"jwks_uri\":\"http://idp.test/jwks\"}",
         "{\"authorization_endpoint\":\"\"}",
-        "{\"end_session_endpoint\":\"http://idp.test/x\"}"}) {
+        "{\"end_session_endpoint\":\"http://idp.test/x\"}",
+        // Bytes that would split a Location header or a CSP.
+        "{\"authorization_endpoint\":\"https://idp.test/a\\r\\nSet-Cookie: "
+        "x=1\"}",
+        "{\"end_session_endpoint\":\"https://idp.test/a b\"}",
+        "{\"token_endpoint\":\"https://idp.test/\\u00e5\"}"}) {
     auto meta = ParseDiscovery(DiscoveryJson(over), kIssuer);
     EXPECT_EQ(meta.status().code(), absl::StatusCode::kFailedPrecondition)
         << over;

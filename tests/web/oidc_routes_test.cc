@@ -250,10 +250,15 @@ TEST_F(OidcRoutesTest, AVerifiedTokenIsRedeemedWithPkceAndReachesBrevisd) {
   EXPECT_EQ(fields["code"], "the+code");
   EXPECT_EQ(fields["redirect_uri"], "http://127.0.0.1:8080/oidc/callback");
   EXPECT_EQ(PkceChallenge(fields["code_verifier"]), challenge);
-  // The token was verified, so brevisd was asked (and is not there): 503,
-  // not a sign-in failure, and no session.
+  // The token was verified, so brevisd was asked (and is not there): 503
+  // with its own marker, not the ID token's, and no session; not
+  // StatusPage either, which would send the person to sign in with this
+  // callback's code and state in the URL.
   EXPECT_EQ(r.status, 503) << r.body;
-  EXPECT_EQ(r.body.find("sign-in-failed"), std::string::npos);
+  EXPECT_NE(r.body.find("data-reason=\"brevis-unavailable\""),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(r.body.find("code="), std::string::npos) << r.body;
   EXPECT_EQ(app_->sessions().size(), 0u);
   // The pre-session cookie is cleared.
   bool cleared = false;

@@ -225,5 +225,37 @@ TEST_F(WebHttpTest, SignOutEndsTheSessionAndItsToken) {
   EXPECT_EQ(Send(http::verb::get, "/", auditor).status, 303);
 }
 
+TEST_F(WebHttpTest, OverPlainHttpTheCookieHasNoSecurePrefix) {
+  std::string auditor = Person("Revisor", v1::ROLE_AUDITOR);
+  std::string secret = Link(auditor);
+  Reply done = Send(http::verb::post, "/sign-in", "", "link=" + secret);
+  EXPECT_EQ(done.set_cookie.rfind("brevis_session=", 0), 0u) << done.set_cookie;
+  EXPECT_EQ(done.set_cookie.find("Secure"), std::string::npos);
+}
+
+// Behind a TLS front (nginx) brevis-web itself speaks plain HTTP on
+// loopback, but browsers reach it over https: its cookies must still be
+// Secure with the __Host- prefix, or a plain-http request would carry them.
+class BehindTlsFrontTest : public WebHttpTest {
+ protected:
+  std::vector<std::string> ExtraWebArgs() const override {
+    return {"--public-url", "https://brevis.example.se"};
+  }
+};
+
+TEST_F(BehindTlsFrontTest, CookiesAreSecureWhenThePublicUrlIsHttps) {
+  std::string auditor = Person("Revisor", v1::ROLE_AUDITOR);
+  std::string secret = Link(auditor);
+  Reply done = Send(http::verb::post, "/sign-in", "", "link=" + secret);
+  ASSERT_EQ(done.status, 303) << done.body;
+  EXPECT_EQ(done.set_cookie.rfind("__Host-brevis_session=", 0), 0u)
+      << done.set_cookie;
+  EXPECT_NE(done.set_cookie.find("; Secure"), std::string::npos)
+      << done.set_cookie;
+  // The prefixed cookie is the one brevis-web reads back.
+  std::string cookie = done.set_cookie.substr(0, done.set_cookie.find(';'));
+  EXPECT_EQ(Send(http::verb::get, "/", cookie).status, 200);
+}
+
 }  // namespace
 }  // namespace brevis::web::testing

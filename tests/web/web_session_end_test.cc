@@ -99,6 +99,27 @@ TEST_F(SessionEndTest, DeactivatedPersonGetGoesToSignInPostKeepsTheText) {
   ExpectTextKept(Post(FindingsPage(), auditor, csrf, Finding()));
 }
 
+// A session whose token brevisd refuses is ended at the first refusal. Were
+// it kept, every reload would be one more failed sign-in from brevis-web's
+// address at brevisd, and ten a minute would throttle that address, which
+// every person's sign-in shares: one deactivated person could lock all out.
+TEST_F(SessionEndTest, ARefusedTokenEndsTheSessionSoReloadsLockNoOneOut) {
+  std::string auditor = SignIn(auditor_);
+  v1::UpdatePrincipalRequest update;
+  update.mutable_principal()->set_name(auditor_);
+  update.mutable_principal()->set_active(false);
+  update.mutable_update_mask()->add_paths("active");
+  ASSERT_TRUE(admin_->UpdatePrincipal(update).ok());
+  Reply first = Send(http::verb::get, "/" + audit_, auditor);
+  EXPECT_EQ(first.status, 303) << first.body;
+  EXPECT_NE(first.set_cookie.find("Max-Age=0"), std::string::npos)
+      << first.set_cookie;
+  for (int i = 0; i < 15; ++i) ExpectGetGoesToSignIn(auditor);
+  // Someone else still signs in and works.
+  std::string manager = SignIn(manager_);
+  EXPECT_EQ(Send(http::verb::get, "/", manager).status, 200);
+}
+
 TEST_F(SessionEndTest, SignOutWithoutASessionGoesToSignIn) {
   Reply r = Send(http::verb::post, "/sign-out", "", "");
   EXPECT_EQ(r.status, 303);
