@@ -216,6 +216,11 @@ HttpResponse SessionEndedPage(const Ctx& ctx) {
               h, 403);
 }
 
+bool RefusedAsDeactivated(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kFailedPrecondition &&
+         status.message().find("deactivated") != std::string_view::npos;
+}
+
 HttpResponse StatusPage(const Ctx& ctx, const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kNotFound:

@@ -77,6 +77,13 @@ HttpResponse SessionEndedPage(const Ctx& ctx);
 // DEADLINE_EXCEEDED -> 503; anything else -> 500.
 HttpResponse StatusPage(const Ctx& ctx, const absl::Status& status);
 
+// Whether brevisd refused an ExchangeSignIn because the principal is
+// deactivated (FAILED_PRECONDITION "the account is deactivated",
+// server/app/directory_sign_in.cc). Other FAILED_PRECONDITIONs (a used or
+// expired link, a read-only or damaged database) must not tell a person
+// their account is gone.
+bool RefusedAsDeactivated(const absl::Status& status);
+
 // `next` if it is a path of this site ("/..." but not "//..." or with a
 // backslash or a control character), else "/". Guards every redirect that
 // a request names, so that none leads off the site.

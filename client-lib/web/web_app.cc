@@ -231,7 +231,7 @@ HttpResponse LinkRefusedPage(const Ctx& ctx, const absl::Status& status) {
           "Inloggningslänken fungerar inte. Be samordnaren om en ny.");
       break;
     case absl::StatusCode::kFailedPrecondition:
-      if (why.find("deactivated") != std::string::npos) {
+      if (RefusedAsDeactivated(status)) {
         text = L(lang,
                  "Kontot som länken gäller är avaktiverat. Kontakta "
                  "samordnaren.",

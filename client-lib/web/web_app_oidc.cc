@@ -78,16 +78,11 @@ HttpResponse WebApp::OidcCallback(const Ctx& ctx) {
           response = OidcFailurePage(ctx, OidcFailure::kNotRegistered, why);
           break;
         case absl::StatusCode::kFailedPrecondition:
-          // Only brevisd's deactivated-account refusal; a damaged or
-          // read-only database is FAILED_PRECONDITION too, and must not tell
-          // a person their account is gone.
-          response = OidcFailurePage(
-              ctx,
-              exchanged.status().message().find("deactivated") !=
-                      std::string_view::npos
-                  ? OidcFailure::kDeactivated
-                  : OidcFailure::kBrevisRefused,
-              why);
+          response = OidcFailurePage(ctx,
+                                     RefusedAsDeactivated(exchanged.status())
+                                         ? OidcFailure::kDeactivated
+                                         : OidcFailure::kBrevisRefused,
+                                     why);
           break;
         case absl::StatusCode::kInvalidArgument:
           // An identity brevisd cannot hold: the token's fault.
