@@ -153,7 +153,7 @@ int RunMigrate(const std::string& db_path, bool check_only) {
   if (!lock.ok()) return Fail(lock.status());
   // A check only reads: opened read-only, it leaves the file (a backup,
   // say) exactly as it was.
-  auto connection = brevis::store::Connection::Open(db_path, /*create=*/false,
+  auto connection = brevis::store::SqliteConnection::Open(db_path, /*create=*/false,
                                                     /*read_only=*/check_only);
   if (!connection.ok()) return Fail(connection.status());
   auto migrations = brevis::store::EmbeddedMigrations();

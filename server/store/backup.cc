@@ -14,7 +14,8 @@
 namespace brevis::store {
 namespace {
 
-absl::Status CheckIntegrity(Connection& connection, const std::string& path) {
+absl::Status CheckIntegrity(SqliteConnection& connection,
+                            const std::string& path) {
   BREVIS_ASSIGN_OR_RETURN(auto check,
                           connection.Prepare("PRAGMA integrity_check"));
   BREVIS_ASSIGN_OR_RETURN(bool row, check->Step());
@@ -37,9 +38,9 @@ absl::Status SyncFile(const std::string& path) {
 
 // Copies `source` into a new database file at `path`, as one journal-free
 // file (no -wal beside it).
-absl::Status CopyInto(Connection& source, const std::string& path) {
+absl::Status CopyInto(SqliteConnection& source, const std::string& path) {
   BREVIS_ASSIGN_OR_RETURN(auto target,
-                          Connection::Open(path, /*create=*/true, false));
+                          SqliteConnection::Open(path, /*create=*/true, false));
   sqlite3_backup* backup =
       sqlite3_backup_init(target->raw(), "main", source.raw(), "main");
   if (backup == nullptr) {
@@ -73,8 +74,8 @@ absl::Status BackupDatabase(const std::string& db_path,
   if (!std::filesystem::exists(db_path, error)) {
     return absl::NotFoundError(StrCat("database ", db_path, " does not exist"));
   }
-  BREVIS_ASSIGN_OR_RETURN(auto source,
-                          Connection::Open(db_path, /*create=*/false, false));
+  BREVIS_ASSIGN_OR_RETURN(
+      auto source, SqliteConnection::Open(db_path, /*create=*/false, false));
   std::string partial = to_path + ".partial";
   RemoveQuietly(partial);
   absl::Status status = CopyInto(*source, partial);
@@ -96,8 +97,8 @@ absl::Status RestoreDatabase(const std::string& from_path,
   // would go on writing to the file that is about to disappear.
   BREVIS_ASSIGN_OR_RETURN(DatabaseLock lock,
                           DatabaseLock::Acquire(db_path, /*exclusive=*/true));
-  BREVIS_ASSIGN_OR_RETURN(auto backup,
-                          Connection::Open(from_path, /*create=*/false, false));
+  BREVIS_ASSIGN_OR_RETURN(
+      auto backup, SqliteConnection::Open(from_path, /*create=*/false, false));
   BREVIS_RETURN_IF_ERROR(CheckIntegrity(*backup, from_path));
   std::string partial = db_path + ".restoring";
   RemoveQuietly(partial);
@@ -111,7 +112,7 @@ absl::Status RestoreDatabase(const std::string& from_path,
   if (std::filesystem::exists(db_path, error)) {
     // Fold the old WAL into the old file first: if anything below fails,
     // the old database is whole on its own.
-    auto old = Connection::Open(db_path, /*create=*/false, false);
+    auto old = SqliteConnection::Open(db_path, /*create=*/false, false);
     if (old.ok()) {
       (*old)->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IgnoreError();
     }

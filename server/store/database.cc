@@ -55,7 +55,7 @@ absl::Status CreateDatabase(const std::string& path,
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, error);
   BREVIS_ASSIGN_OR_RETURN(auto connection,
-                          Connection::Open(path, /*create=*/true, false));
+                          SqliteConnection::Open(path, /*create=*/true, false));
   absl::StatusOr<int> applied = ApplyMigrations(*connection, migrations);
   return applied.status();
 }
@@ -85,7 +85,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   }
   db->max_batch_writes_ = options.max_batch_writes;
   BREVIS_ASSIGN_OR_RETURN(
-      auto writer, Connection::Open(options.path, /*create=*/false, false));
+      auto writer, SqliteConnection::Open(options.path, /*create=*/false, false));
   db->writer_ = std::move(writer);
 
   // A start after a clean shutdown checks the file in the background; any
@@ -116,7 +116,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
 
   for (int i = 0; i < options.reader_count; ++i) {
     BREVIS_ASSIGN_OR_RETURN(
-        auto reader, Connection::Open(options.path, /*create=*/false, false));
+        auto reader, SqliteConnection::Open(options.path, /*create=*/false, false));
     BREVIS_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON"));
     absl::MutexLock lock(&db->readers_mu_);  // no other thread has it yet
     db->idle_readers_.push_back(reader.get());
@@ -124,7 +124,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   }
   if (clean) {
     BREVIS_ASSIGN_OR_RETURN(
-        db->checker_, Connection::Open(options.path, /*create=*/false, false));
+        db->checker_, SqliteConnection::Open(options.path, /*create=*/false, false));
     BREVIS_RETURN_IF_ERROR(db->checker_->Exec("PRAGMA query_only=ON"));
     sqlite3_progress_handler(db->checker_->raw(), 1000, StopWhenAsked,
                              &db->stopping_);

@@ -174,7 +174,7 @@ class Database {
   std::atomic<bool> stopping_{false};
   // Read on every call without the lock; damage_ holds the status.
   std::atomic<bool> damaged_{false};
-  std::unique_ptr<Connection> checker_;  // the background check's own
+  std::unique_ptr<SqliteConnection> checker_;  // the background check's own
   std::thread check_thread_;
   mutable absl::Mutex health_mu_;
   absl::Status damage_ ABSL_GUARDED_BY(health_mu_);
@@ -190,11 +190,11 @@ class Database {
   std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool leading_ ABSL_GUARDED_BY(queue_mu_) = false;
   // Used only by the current leader (leading_ hands it from one to the next).
-  std::unique_ptr<Connection> writer_;
+  std::unique_ptr<SqliteConnection> writer_;
 
   absl::Mutex readers_mu_;
   absl::CondVar reader_released_;
-  std::vector<std::unique_ptr<Connection>> readers_;  // owns every reader
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;  // owns every reader
   std::vector<Connection*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
 };
 

@@ -1,5 +1,6 @@
 #include "server/store/postgres.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "server/domain/status_macros.h"
@@ -25,7 +26,63 @@ using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
 }  // namespace
 
-Statement::Statement(PGconn* connection, std::string name, int parameter_count)
+std::string NumberPlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 8);
+  int largest = 0;
+  size_t i = 0;
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+      // A quoted literal or name, with a doubled quote inside it.
+      size_t end = i + 1;
+      while (end < sql.size()) {
+        if (sql[end] == c) {
+          if (end + 1 < sql.size() && sql[end + 1] == c) {
+            end += 2;
+            continue;
+          }
+          break;
+        }
+        ++end;
+      }
+      end = std::min(end + 1, sql.size());
+      out.append(sql.substr(i, end - i));
+      i = end;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      size_t end = sql.find('\n', i);
+      if (end == std::string_view::npos) end = sql.size();
+      out.append(sql.substr(i, end - i));
+      i = end;
+    } else if (c == '?') {
+      size_t end = i + 1;
+      while (end < sql.size() && is_digit(sql[end])) ++end;
+      int number = largest + 1;
+      if (end > i + 1) {
+        std::from_chars(sql.data() + i + 1, sql.data() + end, number);
+      }
+      largest = std::max(largest, number);
+      out.append("$").append(std::to_string(number));
+      i = end;
+    } else if (c == '$' && i + 1 < sql.size() && is_digit(sql[i + 1])) {
+      size_t end = i + 1;
+      while (end < sql.size() && is_digit(sql[end])) ++end;
+      int number = 0;
+      std::from_chars(sql.data() + i + 1, sql.data() + end, number);
+      largest = std::max(largest, number);
+      out.append(sql.substr(i, end - i));
+      i = end;
+    } else {
+      out.push_back(c);
+      ++i;
+    }
+  }
+  return out;
+}
+
+Statement::Statement(Connection* connection, std::string name,
+                     int parameter_count)
     : connection_(connection),
       name_(std::move(name)),
       values_(parameter_count),
@@ -34,24 +91,25 @@ Statement::Statement(PGconn* connection, std::string name, int parameter_count)
 
 Statement::~Statement() = default;
 
-Statement& Statement::Bind(int index, int64_t value) {
-  return BindOptional(index, std::to_string(value));
+store::Statement& Statement::Bind(int index, int64_t value) {
+  return Set(index, std::to_string(value), /*format=*/0);
 }
 
-Statement& Statement::Bind(int index, std::string_view text) {
-  return BindOptional(index, text);
+store::Statement& Statement::Bind(int index, std::string_view text) {
+  return Set(index, text, /*format=*/0);
 }
 
-Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  BindOptional(index, bytes);
-  if (index >= 1 && index <= static_cast<int>(formats_.size())) {
-    formats_[index - 1] = 1;  // binary: the bytes as they are
-  }
-  return *this;
+store::Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  return Set(index, bytes, /*format=*/1);  // binary: the bytes as they are
 }
 
-Statement& Statement::BindOptional(int index,
-                                   std::optional<std::string_view> text) {
+store::Statement& Statement::BindNull(int index) {
+  return Set(index, std::nullopt, /*format=*/0);
+}
+
+store::Statement& Statement::Set(int index,
+                                 std::optional<std::string_view> value,
+                                 int format) {
   if (index < 1 || index > static_cast<int>(values_.size())) {
     if (bind_error_.ok()) {
       bind_error_ = EngineStatus(
@@ -64,14 +122,10 @@ Statement& Statement::BindOptional(int index,
     return *this;
   }
   values_[index - 1] =
-      text.has_value() ? std::optional<std::string>(*text) : std::nullopt;
-  formats_[index - 1] = 0;
+      value.has_value() ? std::optional<std::string>(*value) : std::nullopt;
+  formats_[index - 1] = format;
   bound_[index - 1] = true;
   return *this;
-}
-
-Statement& Statement::BindNull(int index) {
-  return BindOptional(index, std::nullopt);
 }
 
 absl::Status Statement::Execute() {
@@ -91,15 +145,25 @@ absl::Status Statement::Execute() {
     lengths.push_back(
         values_[i].has_value() ? static_cast<int>(values_[i]->size()) : 0);
   }
-  result_.reset(PQexecPrepared(connection_, name_.c_str(),
+  PGconn* raw = connection_->raw();
+  result_.reset(PQexecPrepared(raw, name_.c_str(),
                                static_cast<int>(values.size()), values.data(),
                                lengths.data(), formats_.data(),
                                /*resultFormat=*/0));
   if (result_ == nullptr || !Succeeded(result_.get())) {
-    absl::Status status = PostgresError(result_.get(), connection_,
-                                        brevis::StrCat("execute ", name_));
+    absl::Status status =
+        PostgresError(result_.get(), raw, brevis::StrCat("execute ", name_));
     result_.reset();
     return status;
+  }
+  // As SQLite's changes(): only what an INSERT, UPDATE or DELETE did.
+  std::string_view command = PQcmdStatus(result_.get());
+  if (command.starts_with("INSERT") || command.starts_with("UPDATE") ||
+      command.starts_with("DELETE")) {
+    std::string_view tuples = PQcmdTuples(result_.get());
+    int64_t changes = 0;
+    std::from_chars(tuples.data(), tuples.data() + tuples.size(), changes);
+    connection_->last_changes_ = changes;
   }
   return absl::OkStatus();
 }
@@ -110,19 +174,6 @@ absl::StatusOr<bool> Statement::Step() {
   }
   ++row_;
   return row_ < PQntuples(result_.get());
-}
-
-absl::Status Statement::Run() {
-  if (result_ == nullptr) return Execute();
-  return absl::OkStatus();
-}
-
-int64_t Statement::Changes() const {
-  if (result_ == nullptr) return 0;
-  std::string_view tuples = PQcmdTuples(result_.get());
-  int64_t changes = 0;
-  std::from_chars(tuples.data(), tuples.data() + tuples.size(), changes);
-  return changes;
 }
 
 int64_t Statement::Int(int column) const {
@@ -214,12 +265,12 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
 
 Connection::~Connection() { PQfinish(connection_); }
 
-absl::StatusOr<std::unique_ptr<Statement>> Connection::Prepare(
+absl::StatusOr<std::unique_ptr<store::Statement>> Connection::Prepare(
     std::string_view sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
     std::string name = brevis::StrCat("brevis_", statements_.size() + 1);
-    std::string text(sql);
+    std::string text = NumberPlaceholders(sql);
     Result prepared(PQprepare(connection_, name.c_str(), text.c_str(), 0,
                               /*paramTypes=*/nullptr));
     if (prepared == nullptr || !Succeeded(prepared.get())) {
@@ -232,11 +283,11 @@ absl::StatusOr<std::unique_ptr<Statement>> Connection::Prepare(
                            brevis::StrCat("describe ", sql));
     }
     it = statements_
-             .emplace(std::move(text),
+             .emplace(std::string(sql),
                       Prepared{name, PQnparams(described.get())})
              .first;
   }
-  return std::make_unique<Statement>(connection_, it->second.name,
+  return std::make_unique<Statement>(this, it->second.name,
                                      it->second.parameter_count);
 }
 
@@ -247,6 +298,12 @@ absl::Status Connection::Exec(std::string_view sql) {
     return PostgresError(result.get(), connection_, "exec");
   }
   return absl::OkStatus();
+}
+
+bool Connection::InTransaction() const {
+  PGTransactionStatusType status = PQtransactionStatus(connection_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR ||
+         status == PQTRANS_ACTIVE;
 }
 
 bool Connection::Healthy() const {

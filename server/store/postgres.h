@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/store/connection.h"
 #include "server/store/engine_error.h"
 
 namespace brevis::store::pg {
@@ -72,50 +73,51 @@ struct ConnectOptions {
 // The rows of one executed statement, from a Connection's prepared
 // statement. Parameters are bound first, then Step() executes and walks
 // the rows. Not thread-safe; lives no longer than its Connection.
-class Statement {
+class Connection;
+class Statement final : public store::Statement {
  public:
   // `connection`, `name` and `parameter_count` come from
   // Connection::Prepare.
-  Statement(PGconn* connection, std::string name, int parameter_count);
-  ~Statement();
+  Statement(Connection* connection, std::string name, int parameter_count);
+  ~Statement() override;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
   // Parameters are numbered from 1, as $1, $2 in the SQL and as in
   // store::Statement. A number outside the statement's parameters makes
   // the next Step() fail with INTERNAL; so does a parameter left unbound.
-  Statement& Bind(int index, int64_t value);
-  Statement& Bind(int index, std::string_view text);
+  // Integers travel as decimal text, so PostgreSQL reads them as whatever
+  // type it inferred for the parameter.
+  using store::Statement::Bind;
+  store::Statement& Bind(int index, int64_t value) override;
+  store::Statement& Bind(int index, std::string_view text) override;
   // Bytes for a bytea parameter, sent in binary.
-  Statement& BindBlob(int index, std::string_view bytes);
-  Statement& BindOptional(int index, std::optional<std::string_view> text);
-  Statement& BindNull(int index);
+  store::Statement& BindBlob(int index, std::string_view bytes) override;
+  store::Statement& BindNull(int index) override;
 
   // Executes the statement on the first call; then advances to the next
   // row: true when a row is ready, false when done. A failure is a status
   // from PostgresError.
-  absl::StatusOr<bool> Step();
-  // Executes a statement and ignores any rows.
-  absl::Status Run();
-  // Rows the executed statement inserted, updated or deleted.
-  int64_t Changes() const;
+  absl::StatusOr<bool> Step() override;
 
   // Columns are numbered from 0, as in store::Statement. A NULL reads as 0
   // or as empty; a boolean as 1 (true) or 0.
-  int64_t Int(int column) const;
-  std::string Text(int column) const;
+  int64_t Int(int column) const override;
+  std::string Text(int column) const override;
   // A bytea column's bytes.
-  std::string Blob(int column) const;
-  bool IsNull(int column) const;
+  std::string Blob(int column) const override;
+  bool IsNull(int column) const override;
 
  private:
   struct ResultDeleter {
     void operator()(PGresult* result) const { PQclear(result); }
   };
 
+  store::Statement& Set(int index, std::optional<std::string_view> value,
+                        int format);
   absl::Status Execute();
 
-  PGconn* connection_;
+  Connection* connection_;
   std::string name_;
   std::vector<std::optional<std::string>> values_;
   std::vector<int> formats_;
@@ -125,9 +127,14 @@ class Statement {
   int row_ = -1;
 };
 
+// SQL written with SQLite's placeholders, `?` (one more than the largest
+// number so far) and `?N`, with each turned into PostgreSQL's `$N`; text
+// inside quotes ('...' and "...") and comments is left as it is.
+std::string NumberPlaceholders(std::string_view sql);
+
 // One PostgreSQL session with a cache of prepared statements. Not
 // thread-safe: one thread at a time, as store::Connection.
-class Connection {
+class Connection final : public store::Connection {
  public:
   // Connects and sets the session up: client encoding UTF8,
   // synchronous_commit on (an acknowledged commit is on the server's disk,
@@ -138,23 +145,28 @@ class Connection {
   // libpq's text is the EngineDetail.
   static absl::StatusOr<std::unique_ptr<Connection>> Open(
       const ConnectOptions& options);
-  ~Connection();
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
+  Engine engine() const override { return Engine::kPostgres; }
   // Returns a statement for `sql`, prepared on the server on first use and
-  // kept. `sql` is always text of our own with $1, $2 placeholders; input
-  // reaches PostgreSQL only through bound parameters.
-  absl::StatusOr<std::unique_ptr<Statement>> Prepare(std::string_view sql);
+  // kept. `sql` is text of our own with `?`, `?N` or `$N` placeholders
+  // (NumberPlaceholders); input reaches PostgreSQL only through bound
+  // parameters.
+  absl::StatusOr<std::unique_ptr<store::Statement>> Prepare(
+      std::string_view sql) override;
   // Runs one or more statements without parameters (schema, transaction
   // control): our own literal text only.
-  absl::Status Exec(std::string_view sql);
-
+  absl::Status Exec(std::string_view sql) override;
+  int64_t Changes() const override { return last_changes_; }
+  bool InTransaction() const override;
   // False once the server has gone (the session cannot be used again).
-  bool Healthy() const;
+  bool Healthy() const override;
   PGconn* raw() const { return connection_; }
 
  private:
+  friend class Statement;
   struct Prepared {
     std::string name;
     int parameter_count;
@@ -162,6 +174,7 @@ class Connection {
   explicit Connection(PGconn* connection) : connection_(connection) {}
   PGconn* connection_;
   std::map<std::string, Prepared, std::less<>> statements_;
+  int64_t last_changes_ = 0;
 };
 
 enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };

@@ -73,12 +73,12 @@ absl::Status SqliteError(int code, std::string_view context, sqlite3* db) {
   return EngineStatus(status_code, CallerMessage(code), detail);
 }
 
-Statement::~Statement() {
+SqliteStatement::~SqliteStatement() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
 
-Statement& Statement::Bind(int index, int64_t value) {
+Statement& SqliteStatement::Bind(int index, int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);
   if (rc != SQLITE_OK && bind_error_.ok()) {
     bind_error_ = SqliteError(rc, "bind", db_);
@@ -86,7 +86,7 @@ Statement& Statement::Bind(int index, int64_t value) {
   return *this;
 }
 
-Statement& Statement::Bind(int index, std::string_view text) {
+Statement& SqliteStatement::Bind(int index, std::string_view text) {
   int rc = sqlite3_bind_text(stmt_, index, text.data(),
                              static_cast<int>(text.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_.ok()) {
@@ -95,7 +95,7 @@ Statement& Statement::Bind(int index, std::string_view text) {
   return *this;
 }
 
-Statement& Statement::BindBlob(int index, std::string_view bytes) {
+Statement& SqliteStatement::BindBlob(int index, std::string_view bytes) {
   int rc = sqlite3_bind_blob(stmt_, index, bytes.data(),
                              static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_.ok()) {
@@ -104,12 +104,7 @@ Statement& Statement::BindBlob(int index, std::string_view bytes) {
   return *this;
 }
 
-Statement& Statement::BindOptional(int index,
-                                   std::optional<std::string_view> text) {
-  return text.has_value() ? Bind(index, *text) : BindNull(index);
-}
-
-Statement& Statement::BindNull(int index) {
+Statement& SqliteStatement::BindNull(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK && bind_error_.ok()) {
     bind_error_ = SqliteError(rc, "bind", db_);
@@ -117,7 +112,7 @@ Statement& Statement::BindNull(int index) {
   return *this;
 }
 
-absl::StatusOr<bool> Statement::Step() {
+absl::StatusOr<bool> SqliteStatement::Step() {
   if (!bind_error_.ok()) return bind_error_;
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -125,27 +120,29 @@ absl::StatusOr<bool> Statement::Step() {
   return SqliteError(rc, "step", db_);
 }
 
-absl::Status Statement::Run() {
-  BREVIS_RETURN_IF_ERROR(Step().status());
-  return absl::OkStatus();
-}
-
-int64_t Statement::Int(int column) const {
+int64_t SqliteStatement::Int(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
 
-std::string Statement::Text(int column) const {
+std::string SqliteStatement::Text(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   int size = sqlite3_column_bytes(stmt_, column);
   if (text == nullptr) return std::string();
   return std::string(reinterpret_cast<const char*>(text), size);
 }
 
-bool Statement::IsNull(int column) const {
+std::string SqliteStatement::Blob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  int size = sqlite3_column_bytes(stmt_, column);
+  if (bytes == nullptr) return std::string();
+  return std::string(static_cast<const char*>(bytes), size);
+}
+
+bool SqliteStatement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     const std::string& path, bool create, bool read_only) {
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (read_only) {
@@ -167,7 +164,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     return Rephrase(status, brevis::StrCat("cannot open database ", path, ": ",
                                            status.message()));
   }
-  std::unique_ptr<Connection> connection(new Connection(db));
+  std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db));
   sqlite3_busy_timeout(db, 5000);
   // The pragmas are fixed by the design: WAL so readers never block the
   // writer, FULL so an acknowledged write is on disk, and a bounded WAL file.
@@ -186,12 +183,12 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   return connection;
 }
 
-Connection::~Connection() {
+SqliteConnection::~SqliteConnection() {
   for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   sqlite3_close_v2(db_);
 }
 
-absl::StatusOr<std::unique_ptr<Statement>> Connection::Prepare(
+absl::StatusOr<std::unique_ptr<Statement>> SqliteConnection::Prepare(
     std::string_view sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
@@ -203,10 +200,10 @@ absl::StatusOr<std::unique_ptr<Statement>> Connection::Prepare(
     }
     it = statements_.emplace(std::string(sql), stmt).first;
   }
-  return std::make_unique<Statement>(it->second, db_);
+  return std::make_unique<SqliteStatement>(it->second, db_);
 }
 
-absl::Status Connection::Exec(std::string_view sql) {
+absl::Status SqliteConnection::Exec(std::string_view sql) {
   // The transaction statements run several times per call: prepared once
   // and kept, rather than parsed by sqlite3_exec every time.
   bool transaction_control =
@@ -229,6 +226,10 @@ absl::Status Connection::Exec(std::string_view sql) {
   return absl::OkStatus();
 }
 
-int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
+int64_t SqliteConnection::Changes() const { return sqlite3_changes64(db_); }
+
+bool SqliteConnection::InTransaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
 
 }  // namespace brevis::store

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "server/store/connection.h"
 #include "server/store/engine_error.h"
 
 namespace brevis::store {
@@ -29,32 +30,26 @@ namespace brevis::store {
 // naming the field; every other refusal is checked by the domain first.
 absl::Status SqliteError(int code, std::string_view context, sqlite3* db);
 
-// A prepared statement borrowed from a Connection's cache. Resets and clears
-// its bindings when it goes out of scope so the next user starts clean.
-// Not thread-safe; lives no longer than its Connection.
-class Statement {
+// A prepared statement borrowed from an SqliteConnection's cache. Resets
+// and clears its bindings when it goes out of scope so the next user starts
+// clean. Not thread-safe; lives no longer than its connection.
+class SqliteStatement final : public Statement {
  public:
-  Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
-  ~Statement();
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
+  SqliteStatement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  ~SqliteStatement() override;
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
 
-  // Parameters are numbered from 1, as in SQLite.
-  Statement& Bind(int index, int64_t value);
-  Statement& Bind(int index, std::string_view text);
-  Statement& BindBlob(int index, std::string_view bytes);
-  Statement& BindOptional(int index, std::optional<std::string_view> text);
-  Statement& BindNull(int index);
-
-  // Advances to the next row: true when a row is ready, false when done.
-  absl::StatusOr<bool> Step();
-  // Runs a statement that returns no rows.
-  absl::Status Run();
-
-  // Columns are numbered from 0, as in SQLite.
-  int64_t Int(int column) const;
-  std::string Text(int column) const;
-  bool IsNull(int column) const;
+  using Statement::Bind;
+  Statement& Bind(int index, int64_t value) override;
+  Statement& Bind(int index, std::string_view text) override;
+  Statement& BindBlob(int index, std::string_view bytes) override;
+  Statement& BindNull(int index) override;
+  absl::StatusOr<bool> Step() override;
+  int64_t Int(int column) const override;
+  std::string Text(int column) const override;
+  std::string Blob(int column) const override;
+  bool IsNull(int column) const override;
 
  private:
   sqlite3_stmt* stmt_;
@@ -64,29 +59,29 @@ class Statement {
 
 // One SQLite connection with a cache of prepared statements. Not
 // thread-safe: the Database hands each connection to one thread at a time.
-class Connection {
+class SqliteConnection final : public Connection {
  public:
   // Opens (and with `create`, creates) the file and applies the pragmas
   // every brevis connection runs with: WAL, synchronous=FULL, foreign keys,
-  // a busy timeout.
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(
+  // a busy timeout. NOT_FOUND when the file cannot be opened; otherwise
+  // errors as SqliteError.
+  static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(
       const std::string& path, bool create, bool read_only);
-  ~Connection();
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+  ~SqliteConnection() override;
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
 
-  // Returns the cached statement for `sql`, preparing it on first use.
-  // `sql` is always text of our own (literals, or fragments of literals
-  // joined); input reaches SQLite only through bound parameters.
-  absl::StatusOr<std::unique_ptr<Statement>> Prepare(std::string_view sql);
-  // Runs one or more statements without parameters (schema, pragmas).
-  absl::Status Exec(std::string_view sql);
-
-  int64_t Changes() const;
+  Engine engine() const override { return Engine::kSqlite; }
+  absl::StatusOr<std::unique_ptr<Statement>> Prepare(
+      std::string_view sql) override;
+  absl::Status Exec(std::string_view sql) override;
+  int64_t Changes() const override;
+  bool InTransaction() const override;
+  bool Healthy() const override { return true; }
   sqlite3* raw() const { return db_; }
 
  private:
-  explicit Connection(sqlite3* db) : db_(db) {}
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
 };

@@ -27,6 +27,13 @@ namespace {
 
 using store::Connection;
 
+// The seed writes an SQLite file (a PostgreSQL run copies it over with
+// `brevisd copy`), so the rowid of the last insert is SQLite's own.
+int64_t LastInsertRowid(Connection& connection) {
+  return sqlite3_last_insert_rowid(
+      static_cast<store::SqliteConnection&>(connection).raw());
+}
+
 // Rows per transaction: few commits, and a WAL that checkpoints now and then.
 constexpr int64_t kRowsPerTransaction = 50000;
 
@@ -325,7 +332,7 @@ class Seeder {
         if (auto s = units.Create(unit_uids_[i], created, &unit); !s.ok()) {
           return s;
         }
-        unit_ids_[i] = sqlite3_last_insert_rowid(connection.raw());
+        unit_ids_[i] = LastInsertRowid(connection);
       }
       store::PrincipalRepository principals(connection);
       int auditors = std::max(4, size_.units / 6);
@@ -338,7 +345,7 @@ class Seeder {
             !s.ok()) {
           return s;
         }
-        auditor_ids_.push_back(sqlite3_last_insert_rowid(connection.raw()));
+        auditor_ids_.push_back(LastInsertRowid(connection));
       }
       for (int i = 0; i < size_.units; i += 2) {
         v1::Principal principal;
@@ -397,7 +404,7 @@ class Seeder {
           !s.ok()) {
         return s;
       }
-      row.id = sqlite3_last_insert_rowid(connection.raw());
+      row.id = LastInsertRowid(connection);
       return Advance(connection, row);
     });
   }
@@ -524,8 +531,7 @@ class Seeder {
           }
           if (finding.kind() == v1::FINDING_KIND_IMPROVEMENT_AREA &&
               row.improvement_findings.size() < 12) {
-            row.improvement_findings.push_back(
-                sqlite3_last_insert_rowid(connection.raw()));
+            row.improvement_findings.push_back(LastInsertRowid(connection));
           }
           return absl::OkStatus();
         });
@@ -553,7 +559,7 @@ class Seeder {
             !s.ok()) {
           return s;
         }
-        int64_t id = sqlite3_last_insert_rowid(connection.raw());
+        int64_t id = LastInsertRowid(connection);
         row.recommendations.push_back(id);
         row.recommendation_uids.push_back(uid);
         if (!Reached(row.state, v1::AUDIT_STATE_IN_PROGRESS) &&
@@ -625,7 +631,7 @@ class Seeder {
             ++data_.overdue_actions;
           }
           if (k % 4 == 0) {
-            int64_t id = sqlite3_last_insert_rowid(connection.raw());
+            int64_t id = LastInsertRowid(connection);
             if (auto st =
                     actions.AddNote(id, Pick(rng_, kNotes),
                                     "principals/enhetschef", At(row, 175));

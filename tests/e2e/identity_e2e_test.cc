@@ -136,7 +136,7 @@ TEST_F(IdentityTest, DeactivationByAnotherProcessTakesEffectOnTheNextCall) {
   ASSERT_TRUE(WhoAmI(Plain(secret), &who).ok());  // now surely cached
   {
     auto connection =
-        store::Connection::Open(db_, /*create=*/false, /*read_only=*/false);
+        store::SqliteConnection::Open(db_, /*create=*/false, /*read_only=*/false);
     ASSERT_TRUE(connection.ok()) << connection.status();
     auto update =
         (*connection)

@@ -98,7 +98,7 @@ void Work(int worker, const std::string& audit, const std::string& db_path,
   auto audits = v1::AuditService::NewStub(channel);
   std::unique_ptr<store::Connection> checkpointer;
   if (worker == 0) {
-    auto connection = store::Connection::Open(db_path, false, false);
+    auto connection = store::SqliteConnection::Open(db_path, false, false);
     if (connection.ok()) checkpointer = std::move(*connection);
   }
   for (int round = 0; round < kMaxRounds && !vfs.cut(); ++round) {

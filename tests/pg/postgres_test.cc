@@ -116,7 +116,38 @@ TEST_F(PostgresTest, ChangesCountsTheRowsAStatementTouched) {
   auto update = db_->Prepare("UPDATE things SET count = count + $1");
   ASSERT_TRUE(update.ok());
   ASSERT_TRUE((*update)->Bind(1, int64_t{10}).Run().ok());
-  EXPECT_EQ((*update)->Changes(), 2);
+  EXPECT_EQ(db_->Changes(), 2);
+  // A SELECT leaves the count of the last change as it was, as SQLite's.
+  auto select = db_->Prepare("SELECT count(*) FROM things");
+  ASSERT_TRUE(select.ok());
+  ASSERT_TRUE(*(*select)->Step());
+  EXPECT_EQ(db_->Changes(), 2);
+}
+
+TEST(NumberPlaceholdersTest, NumbersAsSqliteDoesOutsideQuotesAndComments) {
+  EXPECT_EQ(NumberPlaceholders("SELECT ? , ?"), "SELECT $1 , $2");
+  // `?N` is $N; a bare `?` after it is one more than the largest so far.
+  EXPECT_EQ(NumberPlaceholders("a = ?2 AND (?1 IS NULL OR b = ?1) AND c = ?"),
+            "a = $2 AND ($1 IS NULL OR b = $1) AND c = $3");
+  EXPECT_EQ(NumberPlaceholders("x = '?' || \"a?b\" || 'it''s ?' || ?"),
+            "x = '?' || \"a?b\" || 'it''s ?' || $1");
+  EXPECT_EQ(NumberPlaceholders("-- why? because\nSELECT ?"),
+            "-- why? because\nSELECT $1");
+  EXPECT_EQ(NumberPlaceholders("SELECT $1, $2"), "SELECT $1, $2");
+  EXPECT_EQ(NumberPlaceholders("'unterminated ?"), "'unterminated ?");
+}
+
+TEST_F(PostgresTest, SqlitePlaceholdersRunOnPostgres) {
+  ASSERT_TRUE(Insert(*db_, "one", 1).ok());
+  auto select = db_->Prepare(
+      "SELECT name FROM things WHERE (CAST(?1 AS TEXT) IS NULL OR name = ?1) "
+      "AND count = ?");
+  ASSERT_TRUE(select.ok()) << select.status();
+  (*select)->BindNull(1).Bind(2, int64_t{1});
+  auto row = (*select)->Step();
+  ASSERT_TRUE(row.ok()) << row.status();
+  ASSERT_TRUE(*row);
+  EXPECT_EQ((*select)->Text(0), "one");
 }
 
 TEST_F(PostgresTest, UnboundOrUnknownParametersAreRefusedBeforeTheServer) {

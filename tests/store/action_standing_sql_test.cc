@@ -21,7 +21,7 @@ v1::Date Day(int year, int month, int day) {
 
 TEST(ActionStandingSqlTest, AgreesWithTheDomainOnEveryCombination) {
   testing::TempDir dir;
-  auto db = Connection::Open(dir.File("standing.db"), true, false);
+  auto db = SqliteConnection::Open(dir.File("standing.db"), true, false);
   ASSERT_TRUE(db.ok()) << db.status();
   // One row per combination, under the aliases the repositories use.
   std::string sql = "SELECT " + OpenWorkCondition("a", "au") + ", " +
@@ -73,7 +73,7 @@ TEST(ActionStandingSqlTest, OverdueOfAUnitUsesTheOpenActionsIndex) {
   testing::TempDir dir;
   std::string path = dir.File("plan.db");
   ASSERT_TRUE(CreateDatabase(path, EmbeddedMigrations()).ok());
-  auto db = Connection::Open(path, false, false);
+  auto db = SqliteConnection::Open(path, false, false);
   ASSERT_TRUE(db.ok()) << db.status();
   std::string sql =
       "EXPLAIN QUERY PLAN SELECT a.id FROM actions a JOIN audits au ON "

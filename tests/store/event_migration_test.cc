@@ -14,7 +14,7 @@ namespace {
 
 TEST(EventMigrationTest, EarlierStepsGetTheirStatesFromTheHistory) {
   testing::TempDir dir;
-  auto connection = Connection::Open(dir.File("db"), /*create=*/true, false);
+  auto connection = SqliteConnection::Open(dir.File("db"), /*create=*/true, false);
   ASSERT_TRUE(connection.ok()) << connection.status();
   Connection& db = **connection;
   std::span<const Migration> all = EmbeddedMigrations();

@@ -29,7 +29,7 @@ const Migration kEdited[] = {kFirstEdited};
 const Migration kOneThenBroken[] = {kFirst, kBroken};
 
 std::unique_ptr<Connection> OpenConnection(const std::string& path) {
-  auto connection = Connection::Open(path, /*create=*/true, false);
+  auto connection = SqliteConnection::Open(path, /*create=*/true, false);
   EXPECT_TRUE(connection.ok()) << connection.status();
   return std::move(*connection);
 }

@@ -59,7 +59,7 @@ TEST(SqliteErrorTest, EveryClassGetsACodeAndAnOwnMessage) {
 TEST(SqliteErrorTest, AStatementsEngineTextStaysOutOfTheMessage) {
   testing::TempDir dir;
   auto connection =
-      Connection::Open(dir.File("t.db"), /*create=*/true, /*read_only=*/false);
+      SqliteConnection::Open(dir.File("t.db"), /*create=*/true, /*read_only=*/false);
   ASSERT_TRUE(connection.ok()) << connection.status();
   ASSERT_TRUE((*connection)
                   ->Exec("CREATE TABLE parent (id INTEGER PRIMARY KEY);"

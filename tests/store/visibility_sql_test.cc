@@ -15,7 +15,7 @@ namespace {
 
 TEST(VisibilitySqlTest, PublishedOnlyIsTheDomainsPublishedStates) {
   testing::TempDir dir;
-  auto db = Connection::Open(dir.File("visibility.db"), true, false);
+  auto db = SqliteConnection::Open(dir.File("visibility.db"), true, false);
   ASSERT_TRUE(db.ok()) << db.status();
   domain::AuditVisibility published_only;
   published_only.published_only = true;
