@@ -6,6 +6,7 @@
 
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
+#include "server/store/sql_dialect.h"
 
 namespace brevis::store {
 namespace {
@@ -145,20 +146,24 @@ absl::StatusOr<Page<v1::AccessLogEntry>> AccessLogRepository::List(
     // audit when it reaches into covered_parent and a line starts with the
     // rest of it (a line starts after a newline, hence the one prefixed),
     // or when it ends within covered_parent/, which every line is under.
-    sql +=
+    // The newline is a literal in quotes: both engines take it as it is.
+    const Engine engine = db_.engine();
+    sql += brevis::StrCat(
         " AND ((resource >= ?3 AND resource < ?4) OR (resource = ?10 AND "
-        "covered != '' AND ((covered_parent = '' AND instr(char(10) || "
-        "covered, char(10) || ?11) > 0) OR (covered_parent != '' AND "
-        "substr(?11, 1, length(covered_parent) + 1) = covered_parent || '/' "
-        "AND instr(char(10) || covered, char(10) || substr(?11, "
-        "length(covered_parent) + 2)) > 0) OR (covered_parent != '' AND "
-        "length(?11) <= length(covered_parent) + 1 AND substr(covered_parent "
-        "|| '/', 1, length(?11)) = ?11))))";
+        "covered != '' AND ((covered_parent = '' AND ",
+        Contains(engine, "'\n' || covered", "'\n' || ?11"),
+        ") OR (covered_parent != '' AND substr(?11, 1, "
+        "length(covered_parent) + 1) = covered_parent || '/' AND ",
+        Contains(engine, "'\n' || covered",
+                 "'\n' || substr(?11, length(covered_parent) + 2)"),
+        ") OR (covered_parent != '' AND length(?11) <= "
+        "length(covered_parent) + 1 AND substr(covered_parent || '/', 1, "
+        "length(?11)) = ?11))))");
   }
   if (filter.start_time) sql += " AND time >= ?5";
   if (filter.end_time) sql += " AND time < ?6";
   sql += " ORDER BY id LIMIT ?7";
-  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  BREVIS_ASSIGN_OR_RETURN(auto select, PrepareSparse(db_, sql));
   Statement& stmt = *select;
   stmt.Bind(1, after_id).Bind(7, int64_t{limit} + 1);
   if (filter.principal) stmt.Bind(2, std::string_view(*filter.principal));
