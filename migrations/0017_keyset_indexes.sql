@@ -1,9 +1,11 @@
 -- The indexes the keyset lists filter by (`WHERE x = ? AND id > ?
 -- ORDER BY id LIMIT ?`) end in id, so that one index walk serves the filter,
--- the cursor and the order. SQLite appends the rowid to every index anyway,
--- so here this changes no plan; it makes the index the same as on
--- PostgreSQL (migrations/postgresql/0017_keyset_indexes.sql), which
--- appends nothing and would otherwise sort every match of the filter.
+-- the cursor and the order. SQLite appends the rowid to every index anyway;
+-- this makes the indexes the same as on PostgreSQL
+-- (migrations/postgresql/0017_keyset_indexes.sql), which appends nothing
+-- and would otherwise sort every match of the filter. actions_by_unit stays
+-- as it is: with an explicit id SQLite would prefer it to the partial index
+-- of open actions (0014) for a unit's overdue actions.
 DROP INDEX audits_by_unit;
 CREATE INDEX audits_by_unit ON audits (unit_id, id);
 DROP INDEX audits_by_unit_state;
@@ -22,8 +24,6 @@ DROP INDEX recommendations_by_audit;
 CREATE INDEX recommendations_by_audit ON recommendations (audit_id, id);
 DROP INDEX feedback_by_audit;
 CREATE INDEX feedback_by_audit ON feedback (audit_id, id);
-DROP INDEX actions_by_unit;
-CREATE INDEX actions_by_unit ON actions (unit_id, id);
 DROP INDEX actions_by_status;
 CREATE INDEX actions_by_status ON actions (status, id);
 DROP INDEX action_notes_by_action;

@@ -19,8 +19,6 @@ DROP INDEX recommendations_by_audit;
 CREATE INDEX recommendations_by_audit ON recommendations (audit_id, id);
 DROP INDEX feedback_by_audit;
 CREATE INDEX feedback_by_audit ON feedback (audit_id, id);
-DROP INDEX actions_by_unit;
-CREATE INDEX actions_by_unit ON actions (unit_id, id);
 DROP INDEX actions_by_status;
 CREATE INDEX actions_by_status ON actions (status, id);
 DROP INDEX action_notes_by_action;
