@@ -17,13 +17,12 @@ absl::StatusOr<std::unique_ptr<store::pg::Connection>> Connect(
 
 }  // namespace
 
-absl::Status PostgresNotServedYet(const std::string& subcommand) {
+absl::Status PostgresBackupRefused(const std::string& subcommand) {
   return absl::FailedPreconditionError(brevis::StrCat(
       "`brevisd ", subcommand,
-      "` works on SQLite databases only in this build: serving from "
-      "PostgreSQL is not finished yet. `brevisd init` and `brevisd migrate` "
-      "accept a postgresql:// database; use a database file (--db "
-      "var/brevis.db) to serve"));
+      "` copies SQLite database files; a PostgreSQL database is backed up "
+      "and restored with PostgreSQL's own tools (pg_dump and pg_restore, or "
+      "continuous archiving): see docs/operations.md"));
 }
 
 absl::StatusOr<int> InitPostgres(const std::string& uri) {

@@ -1,10 +1,10 @@
 #ifndef BREVIS_SERVER_POSTGRES_COMMANDS_H_
 #define BREVIS_SERVER_POSTGRES_COMMANDS_H_
 
-// `brevisd init` and `brevisd migrate` on a PostgreSQL database (issue 17,
-// in progress): they apply migrations/postgresql/. This build serves
-// SQLite only; `serve` and the other subcommands refuse a postgresql://
-// database (PostgresNotServedYet).
+// `brevisd init` and `brevisd migrate` on a PostgreSQL database (issue 17):
+// they apply migrations/postgresql/. `backup` and `restore` refuse a
+// postgresql:// database (PostgresBackupRefused): its backups are the
+// database server's own.
 
 #include <string>
 #include <vector>
@@ -14,10 +14,11 @@
 
 namespace brevis {
 
-// The refusal of a subcommand (`serve`, `token`, `backup`, `restore`) given
-// a postgresql:// database: FAILED_PRECONDITION saying that this build
-// serves SQLite only and what does work.
-absl::Status PostgresNotServedYet(const std::string& subcommand);
+// The refusal of `backup` or `restore` (`subcommand`) given a postgresql://
+// database: FAILED_PRECONDITION pointing at PostgreSQL's own tools
+// (pg_dump, pg_restore, continuous archiving), which back up every
+// replica's data at once and consistently.
+absl::Status PostgresBackupRefused(const std::string& subcommand);
 
 // Applies every PostgreSQL migration to the empty database `uri` names.
 // Returns the schema version reached; ALREADY_EXISTS when the database
