@@ -279,8 +279,12 @@ std::string SelectSql(const Table& table, Engine engine) {
   }
   sql += StrCat(" FROM ", Quote(table.name), " ORDER BY ");
   for (size_t i = 0; i < table.order_by.size(); ++i) {
+    bool text = std::any_of(
+        table.columns.begin(), table.columns.end(), [&](const Column& c) {
+          return c.name == table.order_by[i] && c.kind == ColumnKind::kText;
+        });
     sql += StrCat(i == 0 ? "" : ", ", Quote(table.order_by[i]),
-                  engine == Engine::kPostgres ? " COLLATE \"C\"" : "",
+                  engine == Engine::kPostgres && text ? " COLLATE \"C\"" : "",
                   " NULLS FIRST");
   }
   return sql;
@@ -457,6 +461,16 @@ absl::StatusOr<CopyReport> CopyToPostgres(const std::string& sqlite_path,
         "the target must be a postgresql:// URI (postgresql://user@host/"
         "database)");
   }
+  // libpq's own complaint about an address quotes it, password and all.
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed =
+      PQconninfoParse(postgres_uri.c_str(), &parse_error);
+  PQfreemem(parse_error);
+  if (parsed == nullptr) {
+    return absl::InvalidArgumentError(
+        "the target is not a valid postgresql:// URI");
+  }
+  PQconninfoFree(parsed);
   std::error_code error;
   if (!std::filesystem::is_regular_file(sqlite_path, error)) {
     return absl::NotFoundError(
