@@ -392,6 +392,42 @@ TEST_F(CopyToPostgresTest, RefusesABadAddressWithoutItsPassword) {
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
 }
 
+// A target that changes rows as they arrive (a trigger stands in for a
+// fault anywhere between the two reads) is caught, named and rolled back.
+TEST_F(CopyToPostgresTest, AMismatchIsNamedAndRolledBack) {
+  InitSqlite();
+  Seed();
+  InitPostgres();
+  auto pg = Connect();
+  ASSERT_TRUE(pg->Exec("CREATE FUNCTION tamper() RETURNS trigger LANGUAGE "
+                       "plpgsql AS $$ BEGIN NEW.text := NEW.text || '.'; "
+                       "RETURN NEW; END; $$; CREATE TRIGGER tamper BEFORE "
+                       "INSERT ON findings FOR EACH ROW EXECUTE FUNCTION "
+                       "tamper()")
+                  .ok());
+  auto changed = store::CopyToPostgres(path_, uri_);
+  EXPECT_EQ(changed.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(changed.status().message(),
+              AllOf(HasSubstr("table findings"), HasSubstr("checksums"),
+                    HasSubstr("rolled back")));
+  EXPECT_EQ(Count(*pg, "units"), 0);
+  EXPECT_EQ(Count(*pg, "findings"), 0);
+
+  ASSERT_TRUE(pg->Exec("DROP TRIGGER tamper ON findings; CREATE FUNCTION "
+                       "drop_row() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                       "BEGIN RETURN NULL; END; $$; CREATE TRIGGER drop_row "
+                       "BEFORE INSERT ON tokens FOR EACH ROW EXECUTE "
+                       "FUNCTION drop_row()")
+                  .ok());
+  auto lost = store::CopyToPostgres(path_, uri_);
+  EXPECT_EQ(lost.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(lost.status().message(),
+              AllOf(HasSubstr("table tokens has 2 rows in SQLite but 0"),
+                    HasSubstr("rolled back")));
+  EXPECT_EQ(Count(*pg, "principals"), 0);
+  EXPECT_EQ(Count(*pg, "auth_generation"), 1);
+}
+
 // The checksum both sides are compared by.
 std::string Digest(store::Connection& db, const std::string& select,
                    std::vector<store::ColumnKind> kinds) {
