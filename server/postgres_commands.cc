@@ -91,7 +91,8 @@ int RunCopy(const std::string& from, const std::string& to, std::ostream& out,
     width = std::max(width, table.name.size());
   }
   out << std::left << std::setw(static_cast<int>(width)) << "table"
-      << std::right << std::setw(12) << "rows" << "\n";
+      << std::right << std::setw(12) << "rows"
+      << "\n";
   for (const store::CopiedTable& table : report->tables) {
     out << std::left << std::setw(static_cast<int>(width)) << table.name
         << std::right << std::setw(12) << table.rows << "\n";

@@ -38,7 +38,7 @@ struct Column {
 
 struct Table {
   std::string name;
-  std::vector<Column> columns;  // in PostgreSQL's order
+  std::vector<Column> columns;        // in PostgreSQL's order
   std::vector<std::string> order_by;  // the primary key, or every column
   std::set<std::string> parents;      // tables its foreign keys name
   bool seeded = false;
@@ -77,10 +77,10 @@ absl::StatusOr<int> CheckSourceSchema(SqliteConnection& source,
                                "; copy it with the brevisd that migrated it"));
   }
   if (!schema->pending.empty()) {
-    return absl::FailedPreconditionError(StrCat(
-        path, " is at schema version ", schema->current_version,
-        " and this brevisd has ", schema->latest_version,
-        ": run `brevisd migrate --db ", path, "` first, then copy"));
+    return absl::FailedPreconditionError(
+        StrCat(path, " is at schema version ", schema->current_version,
+               " and this brevisd has ", schema->latest_version,
+               ": run `brevisd migrate --db ", path, "` first, then copy"));
   }
   return schema->current_version;
 }
@@ -100,10 +100,10 @@ absl::Status CheckTargetSchema(pg::Connection& target,
                "postgresql://...` first"));
   }
   if (!schema->pending.empty()) {
-    return absl::FailedPreconditionError(StrCat(
-        where, " is at schema version ", schema->current_version,
-        " and this brevisd has ", schema->latest_version,
-        ": run `brevisd migrate --db postgresql://...` on it first"));
+    return absl::FailedPreconditionError(
+        StrCat(where, " is at schema version ", schema->current_version,
+               " and this brevisd has ", schema->latest_version,
+               ": run `brevisd migrate --db postgresql://...` on it first"));
   }
   return absl::OkStatus();
 }
@@ -160,8 +160,8 @@ absl::StatusOr<Table> DescribeTable(SqliteConnection& source,
   while (true) {
     BREVIS_ASSIGN_OR_RETURN(bool row, columns->Step());
     if (!row) break;
-    BREVIS_ASSIGN_OR_RETURN(
-        ColumnKind kind, KindOf(name, columns->Text(0), columns->Text(1)));
+    BREVIS_ASSIGN_OR_RETURN(ColumnKind kind,
+                            KindOf(name, columns->Text(0), columns->Text(1)));
     table.columns.push_back({.name = columns->Text(0),
                              .kind = kind,
                              .identity = columns->Text(2) == "YES"});
@@ -194,7 +194,8 @@ absl::StatusOr<Table> DescribeTable(SqliteConnection& source,
   }
   BREVIS_ASSIGN_OR_RETURN(
       auto parents,
-      Strings(source, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?1)",
+      Strings(source,
+              "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?1)",
               name));
   for (std::string& parent : parents) {
     if (parent != name) table.parents.insert(std::move(parent));
@@ -258,9 +259,8 @@ absl::StatusOr<std::vector<Table>> ReadTables(SqliteConnection& source,
   }
   if (!in_target.empty()) {
     return absl::FailedPreconditionError(
-        StrCat("table ", *in_target.begin(), " of ", where,
-               " is missing from ", path,
-               ", though their schema versions match"));
+        StrCat("table ", *in_target.begin(), " of ", where, " is missing from ",
+               path, ", though their schema versions match"));
   }
   std::vector<Table> tables;
   for (const std::string& name : source_names) {
@@ -352,8 +352,8 @@ absl::StatusOr<CopiedTable> CopyRows(SqliteConnection& source,
   std::vector<ColumnKind> kinds;
   for (const Column& column : table.columns) kinds.push_back(column.kind);
   int width = static_cast<int>(kinds.size());
-  size_t batch = static_cast<size_t>(
-                     std::max(1, std::min(kBatchRows, kMaxParameters / width))) *
+  size_t batch = static_cast<size_t>(std::max(
+                     1, std::min(kBatchRows, kMaxParameters / width))) *
                  kinds.size();
   BREVIS_ASSIGN_OR_RETURN(auto rows,
                           source.Prepare(SelectSql(table, Engine::kSqlite)));
@@ -478,10 +478,11 @@ absl::StatusOr<CopyReport> CopyToPostgres(const std::string& sqlite_path,
   }
   // No brevisd may serve, migrate or restore the source while it is read.
   BREVIS_ASSIGN_OR_RETURN(
-      DatabaseLock lock, DatabaseLock::Acquire(sqlite_path, /*exclusive=*/true));
-  BREVIS_ASSIGN_OR_RETURN(
-      auto source, SqliteConnection::Open(sqlite_path, /*create=*/false,
-                                          /*read_only=*/true));
+      DatabaseLock lock,
+      DatabaseLock::Acquire(sqlite_path, /*exclusive=*/true));
+  BREVIS_ASSIGN_OR_RETURN(auto source,
+                          SqliteConnection::Open(sqlite_path, /*create=*/false,
+                                                 /*read_only=*/true));
   CopyReport report;
   BREVIS_ASSIGN_OR_RETURN(report.schema_version,
                           CheckSourceSchema(*source, sqlite_path));

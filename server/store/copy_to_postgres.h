@@ -18,14 +18,14 @@ namespace brevis::store {
 // One copied table.
 struct CopiedTable {
   std::string name;
-  int64_t rows = 0;          // in SQLite, and so in PostgreSQL
-  std::string checksum;      // hex SHA-256, the same on both sides
+  int64_t rows = 0;      // in SQLite, and so in PostgreSQL
+  std::string checksum;  // hex SHA-256, the same on both sides
 };
 
 // What a copy did, in the order tables were copied (parents first).
 struct CopyReport {
-  int schema_version = 0;    // of both databases
-  std::string target;        // pg::DescribeAddress of the target: no password
+  int schema_version = 0;  // of both databases
+  std::string target;      // pg::DescribeAddress of the target: no password
   std::vector<CopiedTable> tables;
   int64_t total_rows = 0;
 };

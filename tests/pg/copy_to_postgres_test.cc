@@ -8,12 +8,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "server/store/audit_repository.h"
 #include "server/store/database.h"
 #include "server/store/database_lock.h"
 #include "server/store/embedded_migrations.h"
 #include "server/store/event_repository.h"
 #include "server/store/finding_repository.h"
-#include "server/store/audit_repository.h"
 #include "server/store/postgres_migrator.h"
 #include "server/store/principal_repository.h"
 #include "server/store/sqlite.h"
@@ -109,10 +109,10 @@ class CopyToPostgresTest : public PgTest {
                               : v1::FINDING_KIND_IMPROVEMENT_AREA);
       finding.set_focus_area(v1::FOCUS_AREA_PARTICIPATION);
       finding.set_text(i == 0 ? kSwedish : "ändring " + std::to_string(i));
-      ASSERT_TRUE(store::FindingRepository(c)
-                      .Create({"a1", "f" + std::to_string(i)}, *audit_id, now,
-                              &finding)
-                      .ok());
+      ASSERT_TRUE(
+          store::FindingRepository(c)
+              .Create({"a1", "f" + std::to_string(i)}, *audit_id, now, &finding)
+              .ok());
     }
 
     // A secret hash with every byte value, NULs included.
@@ -122,9 +122,8 @@ class CopyToPostgresTest : public PgTest {
       v1::Token token;
       token.set_display_name(i == 0 ? "skrivare åäö" : "");
       ASSERT_TRUE(store::TokenRepository(c)
-                      .Create({"p1", "t" + std::to_string(i)},
-                              principal->id, hash + static_cast<char>(i), now,
-                              &token)
+                      .Create({"p1", "t" + std::to_string(i)}, principal->id,
+                              hash + static_cast<char>(i), now, &token)
                       .ok());
     }
     for (int i = 0; i < 4; ++i) {
@@ -263,8 +262,7 @@ TEST_F(CopyToPostgresTest, CopiesAnEmptyInstallation) {
   auto report = store::CopyToPostgres(path_, uri_);
   ASSERT_TRUE(report.ok()) << Expect(report.status());
   EXPECT_EQ(report->total_rows, 1) << "the auth generation's row";
-  EXPECT_EQ(report->schema_version,
-            store::EmbeddedMigrations().back().version);
+  EXPECT_EQ(report->schema_version, store::EmbeddedMigrations().back().version);
 }
 
 TEST_F(CopyToPostgresTest, CopiesManyRowsInBatches) {
@@ -272,13 +270,14 @@ TEST_F(CopyToPostgresTest, CopiesManyRowsInBatches) {
   {
     auto db = store::SqliteConnection::Open(path_, false, false);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec(
-                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT "
-                         "i + 1 FROM n WHERE i < 2345) INSERT INTO units (id, "
-                         "uid, display_name, region, kind, active, "
-                         "create_time, update_time, revision) SELECT i, 'u' "
-                         "|| i, 'Enhet ' || i, 'Syd', 1, 1, 0, 0, 1 FROM n")
-                    .ok());
+    ASSERT_TRUE(
+        (*db)
+            ->Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT "
+                   "i + 1 FROM n WHERE i < 2345) INSERT INTO units (id, "
+                   "uid, display_name, region, kind, active, "
+                   "create_time, update_time, revision) SELECT i, 'u' "
+                   "|| i, 'Enhet ' || i, 'Syd', 1, 1, 0, 0, 1 FROM n")
+            .ok());
   }
   InitPostgres();
   auto report = store::CopyToPostgres(path_, uri_);
@@ -452,11 +451,10 @@ TEST_F(CopyToPostgresTest, TheChecksumReadsAlikeOnBothEnginesAndTellsBytes) {
   EXPECT_EQ(base.size(), 64u);
   EXPECT_EQ(Digest(*pg, pg_sql, kinds), base);
   // One byte changed, anywhere, changes it.
-  for (std::string changed :
-       {"SELECT -43, 'åäö \"x\"\n', x'00ff10', NULL",
-        "SELECT -42, 'åäö \"y\"\n', x'00ff10', NULL",
-        "SELECT -42, 'åäö \"x\"\n', x'00ff11', NULL",
-        "SELECT -42, 'åäö \"x\"\n', x'00ff10', ''"}) {
+  for (std::string changed : {"SELECT -43, 'åäö \"x\"\n', x'00ff10', NULL",
+                              "SELECT -42, 'åäö \"y\"\n', x'00ff10', NULL",
+                              "SELECT -42, 'åäö \"x\"\n', x'00ff11', NULL",
+                              "SELECT -42, 'åäö \"x\"\n', x'00ff10', ''"}) {
     EXPECT_NE(Digest(**sqlite, changed, kinds), base) << changed;
   }
   // Values moved between columns render differently.
