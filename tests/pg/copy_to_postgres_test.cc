@@ -38,6 +38,14 @@ std::string Expect(const absl::Status& status) {
   return store::DescribeForLog(status);
 }
 
+// A refusal: FAILED_PRECONDITION with `words` in its message.
+void ExpectRefused(const absl::StatusOr<store::CopyReport>& report,
+                   const std::string& words) {
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition)
+      << Expect(report.status());
+  EXPECT_THAT(report.status().message(), HasSubstr(words));
+}
+
 class CopyToPostgresTest : public PgTest {
  protected:
   void SetUp() override {
@@ -310,8 +318,7 @@ TEST_F(CopyToPostgresTest, RefusesASecondCopy) {
   InitPostgres();
   ASSERT_TRUE(store::CopyToPostgres(path_, uri_).ok());
   auto again = store::CopyToPostgres(path_, uri_);
-  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(again.status().message(), HasSubstr("is not empty"));
+  ExpectRefused(again, "is not empty");
   auto pg = Connect();
   EXPECT_EQ(Count(*pg, "findings"), 3);
 }
@@ -321,22 +328,18 @@ TEST_F(CopyToPostgresTest, RefusesASourceWithPendingMigrations) {
   InitSqlite(all.first(all.size() - 1));
   InitPostgres();
   auto report = store::CopyToPostgres(path_, uri_);
-  EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(report.status().message(),
-              HasSubstr("run `brevisd migrate --db " + path_));
+  ExpectRefused(report, "run `brevisd migrate --db " + path_);
 }
 
 TEST_F(CopyToPostgresTest, RefusesATargetNotSetUpOrBehind) {
   InitSqlite();
   auto none = store::CopyToPostgres(path_, uri_);
-  EXPECT_EQ(none.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(none.status().message(), HasSubstr("brevisd init"));
+  ExpectRefused(none, "brevisd init");
 
   auto all = store::EmbeddedPostgresMigrations();
   InitPostgres(all.first(all.size() - 1));
   auto behind = store::CopyToPostgres(path_, uri_);
-  EXPECT_EQ(behind.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(behind.status().message(), HasSubstr("brevisd migrate"));
+  ExpectRefused(behind, "brevisd migrate");
 }
 
 TEST_F(CopyToPostgresTest, RefusesASourceInUse) {
@@ -346,8 +349,7 @@ TEST_F(CopyToPostgresTest, RefusesASourceInUse) {
   auto serving = store::DatabaseLock::Acquire(path_, /*exclusive=*/false);
   ASSERT_TRUE(serving.ok());
   auto report = store::CopyToPostgres(path_, uri_);
-  EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(report.status().message(), HasSubstr("is in use"));
+  ExpectRefused(report, "is in use");
   auto pg = Connect();
   EXPECT_EQ(Count(*pg, "auth_generation"), 1);
 }
