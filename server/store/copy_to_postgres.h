@@ -31,7 +31,7 @@ struct CopyReport {
 };
 
 // Copies the SQLite database file `sqlite_path` into the PostgreSQL
-// database `postgres_uri` (a postgresql:// URI or key=value string).
+// database `postgres_uri` (a postgresql:// or postgres:// URI).
 //
 // The source is opened read-only under its DatabaseLock held exclusively,
 // so no brevisd serves, restores or migrates it meanwhile. The target must
