@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -383,6 +384,26 @@ int main(int argc, char** argv) {
   restore->add_option("--from", restore_from, "Backup file")->required();
   restore->add_option("--db", db_path, "Database file to replace")
       ->capture_default_str();
+
+  // `copy` takes its own two databases, not --db.
+  std::string copy_from, copy_to;
+  CLI::App* copy = app.add_subcommand(
+      "copy",
+      "Copy an SQLite database into an empty PostgreSQL database that\n"
+      "`brevisd init --db postgresql://...` has set up, in one transaction,\n"
+      "and check every table's row count and checksum before committing.\n"
+      "Stop brevisd first. Exit code 2 when refused (the file in use, the\n"
+      "schemas differ, the target is not empty or not of collation C).\n"
+      "Example: brevisd copy --from var/brevis.db --to "
+      "postgresql://brevis@db.example.se/brevis");
+  copy->add_option("--from", copy_from, "SQLite database file (read only)")
+      ->required();
+  copy->add_option("--to", copy_to,
+                   "postgresql:// URI of the empty target database")
+      ->required();
+  copy->final_callback([&] {
+    std::exit(brevis::RunCopy(copy_from, copy_to, std::cout, std::cerr));
+  });
 
   brevis::api::ServerOptions server_options;
   brevis::store::DatabaseOptions db_options;

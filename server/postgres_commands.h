@@ -6,6 +6,7 @@
 // postgresql:// database (PostgresBackupRefused): its backups are the
 // database server's own.
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,17 @@ struct PostgresMigration {
 // the refusals of the migrator (a newer schema, an edited migration).
 absl::StatusOr<PostgresMigration> MigratePostgres(const std::string& uri,
                                                   bool check_only);
+
+// `brevisd copy --from FILE --to URI` (store/copy_to_postgres.h): copies,
+// then prints to `out` how many rows each table has and the total. On
+// failure prints "brevisd: " and the reason to `err`. Returns the exit
+// code: 0 when copied and checked, 2 when refused before anything was
+// written (the source in use, a schema or collation mismatch, a target
+// that is not empty, a bad address, a missing file), 1 for any other
+// failure (PostgreSQL unreachable, a count or checksum mismatch: rolled
+// back). Never prints the address's password.
+int RunCopy(const std::string& from, const std::string& to, std::ostream& out,
+            std::ostream& err);
 
 }  // namespace brevis
 
