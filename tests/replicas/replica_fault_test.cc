@@ -92,6 +92,14 @@ class ReplicaFaultTest : public ReplicaTest {
     ledger_.Acknowledged(Write{true, "", "BUP Prima Handen", unit.name()});
   }
 
+  // The cluster is the binary's: a test that failed while it was down
+  // leaves it running for the next.
+  void TearDown() override {
+    if (cluster_ == nullptr) return;
+    absl::Status restarted = cluster_->Restart();
+    EXPECT_TRUE(restarted.ok()) << restarted.message();
+  }
+
   // Retries every write whose outcome is unknown with its request_id
   // through `replica`, as a client would on another replica: it is created
   // now or returned as first made, once.

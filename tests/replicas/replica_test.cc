@@ -26,12 +26,10 @@ constexpr milliseconds kPumpSlice{5};
 
 void ReplicaTest::SetUp() {
   ASSERT_FALSE(dir_.path().empty()) << "cannot create a temp directory";
-  auto cluster = testing::PgCluster::Start();
-  ASSERT_TRUE(cluster.ok()) << cluster.status().message();
-  cluster_ = std::move(*cluster);
-  auto database = cluster_->CreateDatabase();
-  ASSERT_TRUE(database.ok()) << database.status().message();
-  uri_ = cluster_->Uri(*database);
+  testing::PgTest::SetUp();
+  if (HasFatalFailure()) return;
+  cluster_ = testing::SharedPgCluster();
+  uri_ = cluster_->Uri(database_);
 
   e2e::ProcessResult init = e2e::RunBrevisd({"init", "--db", uri_});
   ASSERT_EQ(init.exit_code, 0) << init.Describe();

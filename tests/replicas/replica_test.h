@@ -1,12 +1,12 @@
 #ifndef BREVIS_TESTS_REPLICAS_REPLICA_TEST_H_
 #define BREVIS_TESTS_REPLICAS_REPLICA_TEST_H_
 
-// Several real brevisd replicas on one PostgreSQL database: a throwaway
-// cluster (tests/testing/pg_cluster.h), a database set up with `brevisd
-// init`, the first admin's token from `brevisd token create`, and three
-// `brevisd serve` children on loopback ports that stay the same across a
-// replica's restarts (as behind a load balancer). When a test fails, how
-// each replica and the cluster ended and the tail of their logs are
+// Several real brevisd replicas on one PostgreSQL database: a fresh
+// database on the binary's throwaway cluster (tests/pg/pg_environment.h),
+// set up with `brevisd init`, the first admin's token from `brevisd token
+// create`, and three `brevisd serve` children on loopback ports that stay the
+// same across a replica's restarts (as behind a load balancer). When a test
+// fails, how each replica and the cluster ended and the tail of their logs are
 // printed. Use from the test's main thread (BrevisdProcess is not
 // thread-safe); the channels may be used from any thread.
 
@@ -22,7 +22,7 @@
 #include "brevis/v1/event.pb.h"
 #include "brevis/v1/principal.pb.h"
 #include "tests/e2e/brevisd_process.h"
-#include "tests/testing/pg_cluster.h"
+#include "tests/pg/pg_environment.h"
 
 namespace brevis::replicas {
 
@@ -36,10 +36,10 @@ struct Person {
   std::string secret;  // its bearer token
 };
 
-class ReplicaTest : public ::testing::Test {
+class ReplicaTest : public testing::PgTest {
  protected:
-  // Starts the cluster, sets up the database and the admin token, and
-  // starts every replica.
+  // Sets up the test's database and the admin token, and starts every
+  // replica.
   void SetUp() override;
 
   // `brevisd serve` for replica `i` on its port; waits for it to listen.
@@ -70,11 +70,10 @@ class ReplicaTest : public ::testing::Test {
   static void ExpectGapless(const std::vector<v1::Event>& events);
 
   e2e::TempDir dir_;
-  std::unique_ptr<testing::PgCluster> cluster_;
+  testing::PgCluster* cluster_ = nullptr;  // the binary's, not owned
   std::string uri_;
   std::string admin_secret_;
   std::array<int, kReplicas> ports_{};
-  // Declared after cluster_, so destroyed (killed) before it stops.
   std::array<std::unique_ptr<e2e::BrevisdProcess>, kReplicas> replicas_;
 };
 
