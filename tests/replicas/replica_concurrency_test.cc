@@ -61,18 +61,12 @@ class ReplicaConcurrencyTest : public ReplicaTest {
   // A unit, an auditor on the team of a PLANNED audit of it, a manager of
   // the unit.
   void SetUpAudit() {
-    auto directory = v1::DirectoryService::NewStub(AdminChannel(0));
-    v1::CreateUnitRequest unit_request;
-    *unit_request.mutable_unit() = fault::ExampleUnit("BUP Prima Handen");
-    v1::Unit unit;
-    ASSERT_TRUE(
-        directory->CreateUnit(Deadline().get(), unit_request, &unit).ok());
+    v1::Unit unit = MustCreateUnit("BUP Prima Handen");
     auditor_ = NewPrincipal(v1::ROLE_AUDITOR);
     manager_ = NewPrincipal(v1::ROLE_UNIT_MANAGER, unit.name());
+    audit_ = MustCreateAudit(unit.name());
+    ASSERT_FALSE(audit_.name().empty());
     auto audits = v1::AuditService::NewStub(AdminChannel(0));
-    v1::CreateAuditRequest create;
-    *create.mutable_audit() = fault::ExampleAudit(unit.name());
-    ASSERT_TRUE(audits->CreateAudit(Deadline().get(), create, &audit_).ok());
     v1::UpdateAuditRequest team;
     team.mutable_audit()->set_name(audit_.name());
     team.mutable_audit()->add_auditors(auditor_.name);
@@ -327,6 +321,15 @@ TEST_F(ReplicaConcurrencyTest, AWatchOnOneReplicaSeesWhatTheOthersWrite) {
       if (watched.size() >= expected) return;
     }
   });
+  // However the test ends, the stream is cancelled and its reader joined.
+  struct StopWatching {
+    grpc::ClientContext* context;
+    std::thread* watcher;
+    ~StopWatching() {
+      context->TryCancel();
+      if (watcher->joinable()) watcher->join();
+    }
+  } stop_watching{&watch_context, &watcher};
   auto watched_count = [&] {
     std::lock_guard<std::mutex> lock(mu);
     return watched.size();

@@ -72,23 +72,9 @@ class ReplicaFaultTest : public ReplicaTest {
   void SetUp() override {
     ReplicaTest::SetUp();
     if (HasFatalFailure()) return;
-    auto directory = v1::DirectoryService::NewStub(AdminChannel(0));
-    v1::CreateUnitRequest unit_request;
-    *unit_request.mutable_unit() = fault::ExampleUnit("BUP Prima Handen");
-    v1::Unit unit;
-    ASSERT_TRUE(directory
-                    ->CreateUnit(fault::Deadline(milliseconds(10000)).get(),
-                                 unit_request, &unit)
-                    .ok());
-    auto audits = v1::AuditService::NewStub(AdminChannel(0));
-    v1::CreateAuditRequest create;
-    *create.mutable_audit() = fault::ExampleAudit(unit.name());
-    v1::Audit audit;
-    ASSERT_TRUE(audits
-                    ->CreateAudit(fault::Deadline(milliseconds(10000)).get(),
-                                  create, &audit)
-                    .ok());
-    audit_ = audit.name();
+    v1::Unit unit = MustCreateUnit("BUP Prima Handen");
+    audit_ = MustCreateAudit(unit.name()).name();
+    ASSERT_FALSE(audit_.empty());
     ledger_.Acknowledged(Write{true, "", "BUP Prima Handen", unit.name()});
   }
 
@@ -252,7 +238,6 @@ TEST_F(ReplicaFaultTest, StoppedPostgresMeansUnavailableAndNothingLost) {
         std::uniform_int_distribution<int>(kMinLoadMs, kMaxLoadMs)(random)));
     absl::Status stopped = cluster_->Stop(mode);
     const Clock::time_point down = Clock::now();
-    ASSERT_TRUE(stopped.ok()) << stopped.message();
     Pump(kAfterFault);
     // Reads are refused the same way while it is down.
     for (int i = 0; i < kReplicas; ++i) {
@@ -267,6 +252,7 @@ TEST_F(ReplicaFaultTest, StoppedPostgresMeansUnavailableAndNothingLost) {
     }
     stop = true;
     for (std::thread& writer : writers) writer.join();
+    ASSERT_TRUE(stopped.ok()) << stopped.message();
 
     int refused = 0, acknowledged_while_down = 0;
     for (Outcome& outcome : outcomes) {

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include "brevis/v1/audit_service.grpc.pb.h"
 #include "brevis/v1/directory_service.grpc.pb.h"
 #include "brevis/v1/event_service.grpc.pb.h"
 #include "tests/fault/fault_support.h"
@@ -90,6 +91,28 @@ std::shared_ptr<grpc::Channel> ReplicaTest::Channel(
   arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return testing::BearerChannel(Address(i), secret,
                                 grpc::InsecureChannelCredentials(), arguments);
+}
+
+v1::Unit ReplicaTest::MustCreateUnit(const std::string& display_name) {
+  auto directory = v1::DirectoryService::NewStub(AdminChannel(0));
+  v1::CreateUnitRequest request;
+  *request.mutable_unit() = fault::ExampleUnit(display_name);
+  v1::Unit unit;
+  grpc::Status status =
+      directory->CreateUnit(Deadline(kCallTimeout).get(), request, &unit);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return unit;
+}
+
+v1::Audit ReplicaTest::MustCreateAudit(const std::string& unit) {
+  auto audits = v1::AuditService::NewStub(AdminChannel(0));
+  v1::CreateAuditRequest request;
+  *request.mutable_audit() = fault::ExampleAudit(unit);
+  v1::Audit audit;
+  grpc::Status status =
+      audits->CreateAudit(Deadline(kCallTimeout).get(), request, &audit);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return audit;
 }
 
 Person ReplicaTest::NewPrincipal(v1::Role role, const std::string& unit) {

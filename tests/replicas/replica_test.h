@@ -19,8 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "brevis/v1/audit.pb.h"
 #include "brevis/v1/event.pb.h"
 #include "brevis/v1/principal.pb.h"
+#include "brevis/v1/unit.pb.h"
 #include "tests/e2e/brevisd_process.h"
 #include "tests/pg/pg_environment.h"
 
@@ -58,6 +60,12 @@ class ReplicaTest : public testing::PgTest {
   std::shared_ptr<grpc::Channel> AdminChannel(int i) const {
     return Channel(i, admin_secret_);
   }
+
+  // A unit (fault::ExampleUnit) and an audit of it (fault::ExampleAudit),
+  // made by the admin through replica 0; failures reported through
+  // GoogleTest.
+  v1::Unit MustCreateUnit(const std::string& display_name);
+  v1::Audit MustCreateAudit(const std::string& unit);
 
   // A principal of `role` (a unit manager of `unit` when given) and a
   // token for it, made by the admin through replica 0.
