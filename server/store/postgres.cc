@@ -152,7 +152,7 @@ absl::Status Statement::Execute() {
                                /*resultFormat=*/0));
   if (result_ == nullptr || !Succeeded(result_.get())) {
     absl::Status status =
-        PostgresError(result_.get(), raw, brevis::StrCat("execute ", name_));
+        connection_->Failed(result_.get(), brevis::StrCat("execute ", name_));
     result_.reset();
     return status;
   }
@@ -274,13 +274,11 @@ absl::StatusOr<std::unique_ptr<store::Statement>> Connection::Prepare(
     Result prepared(PQprepare(connection_, name.c_str(), text.c_str(), 0,
                               /*paramTypes=*/nullptr));
     if (prepared == nullptr || !Succeeded(prepared.get())) {
-      return PostgresError(prepared.get(), connection_,
-                           brevis::StrCat("prepare ", sql));
+      return Failed(prepared.get(), brevis::StrCat("prepare ", sql));
     }
     Result described(PQdescribePrepared(connection_, name.c_str()));
     if (described == nullptr || !Succeeded(described.get())) {
-      return PostgresError(described.get(), connection_,
-                           brevis::StrCat("describe ", sql));
+      return Failed(described.get(), brevis::StrCat("describe ", sql));
     }
     it = statements_
              .emplace(std::string(sql),
@@ -295,7 +293,7 @@ absl::Status Connection::Exec(std::string_view sql) {
   std::string text(sql);
   Result result(PQexec(connection_, text.c_str()));
   if (result == nullptr || !Succeeded(result.get())) {
-    return PostgresError(result.get(), connection_, "exec");
+    return Failed(result.get(), "exec");
   }
   return absl::OkStatus();
 }
@@ -306,8 +304,17 @@ bool Connection::InTransaction() const {
          status == PQTRANS_ACTIVE;
 }
 
+absl::Status Connection::Failed(const PGresult* result,
+                                std::string_view context) {
+  if (result == nullptr ||
+      PQresultErrorField(result, PG_DIAG_SQLSTATE) == nullptr) {
+    lost_ = true;
+  }
+  return PostgresError(result, connection_, context);
+}
+
 bool Connection::Healthy() const {
-  return PQstatus(connection_) == CONNECTION_OK;
+  return !lost_ && PQstatus(connection_) == CONNECTION_OK;
 }
 
 absl::StatusOr<std::unique_ptr<Transaction>> Transaction::Begin(

@@ -39,8 +39,8 @@ absl::StatusCode CodeForSqlState(std::string_view sqlstate);
 // The one boundary between PostgreSQL's errors and brevis's. Maps the
 // SQLSTATE of `result` (CodeForSqlState) to a status whose message is
 // brevis's own and names no engine, table, constraint or statement. A
-// failure without an SQLSTATE (no result, or an error libpq made itself) is
-// UNAVAILABLE when `connection` has lost its server and INTERNAL otherwise.
+// failure without an SQLSTATE (no result, or an error libpq made itself: a
+// lost server) is UNAVAILABLE.
 // PostgreSQL's text (`context`, the error message, the SQLSTATE) travels
 // as the status's EngineDetail for the server log, never in its message.
 // `result` and `connection` may be null.
@@ -161,7 +161,8 @@ class Connection final : public store::Connection {
   absl::Status Exec(std::string_view sql) override;
   int64_t Changes() const override { return last_changes_; }
   bool InTransaction() const override;
-  // False once the server has gone (the session cannot be used again).
+  // False once the server has gone or a call failed without an answer
+  // from it (the session is not used again).
   bool Healthy() const override;
   PGconn* raw() const { return connection_; }
 
@@ -172,9 +173,14 @@ class Connection final : public store::Connection {
     int parameter_count;
   };
   explicit Connection(PGconn* connection) : connection_(connection) {}
+  // PostgresError for a failed call on this session; a failure that is no
+  // answer of the server's (no SQLSTATE) marks the session lost.
+  absl::Status Failed(const PGresult* result, std::string_view context);
+
   PGconn* connection_;
   std::map<std::string, Prepared, std::less<>> statements_;
   int64_t last_changes_ = 0;
+  bool lost_ = false;
 };
 
 enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };

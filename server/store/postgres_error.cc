@@ -70,12 +70,12 @@ absl::Status PostgresError(const PGresult* result, PGconn* connection,
   absl::StatusCode code;
   if (!sqlstate.empty()) {
     code = CodeForSqlState(sqlstate);
-  } else if (connection == nullptr || PQstatus(connection) == CONNECTION_BAD) {
-    // libpq's own errors carry no SQLSTATE; a session whose server went
-    // away is the one a caller can do something about (try again).
-    code = absl::StatusCode::kUnavailable;
   } else {
-    code = absl::StatusCode::kInternal;
+    // libpq's own errors carry no SQLSTATE. With our fixed SQL and
+    // parameters checked before they are sent, the ones left are the
+    // transport's: a server that went away (whose session libpq does not
+    // always mark bad at once). A caller can try again.
+    code = absl::StatusCode::kUnavailable;
   }
   std::string detail =
       brevis::StrCat(context, ": ", text.empty() ? "no error text" : text,

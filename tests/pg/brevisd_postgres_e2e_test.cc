@@ -112,7 +112,7 @@ TEST_F(BrevisdPostgresTest, InitWithATokenFileMakesTheFirstAdmin) {
       RunBrevisd({"init", "--db", uri_, "--admin-token-file", token});
   ASSERT_EQ(init.exit_code, 0) << init.err;
   EXPECT_THAT(init.out, HasSubstr("the first admin's token"));
-  EXPECT_THAT(e2e::ReadFile(token).value_or(""), HasSubstr("."));
+  EXPECT_THAT(e2e::ReadFile(token).value_or(""), HasSubstr("brv_"));
 
   // A token of a PostgreSQL database needs a file named: there is no
   // database directory to put it beside.
