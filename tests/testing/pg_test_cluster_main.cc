@@ -80,7 +80,7 @@ int TerminationFd() {
     report(std::string("pidfd_open failed: ") + std::strerror(errno));
     _exit(1);
   }
-  auto cluster = PgCluster::Start();
+  auto cluster = PgCluster::Start({.durable = false});
   if (!cluster.ok()) {
     report(std::string(cluster.status().message()));
     _exit(1);

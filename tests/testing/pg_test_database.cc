@@ -30,7 +30,7 @@ absl::StatusOr<std::unique_ptr<store::pg::Connection>> ConnectAdmin(
 // destroyed: when the process ends, PgCluster's reaper stops the server and
 // removes its directory, whatever static destructors run first.
 absl::StatusOr<PgTestCluster> StartOwnCluster() {
-  auto started = PgCluster::Start();
+  auto started = PgCluster::Start({.durable = false});
   if (!started.ok()) return started.status();
   PgCluster* cluster = started->release();
   PgTestCluster result;

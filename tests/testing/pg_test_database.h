@@ -16,7 +16,8 @@
 //
 // Each test's database is `CREATE DATABASE ... TEMPLATE <template>`: a
 // file copy of a database every migration was applied to, so a test costs
-// a copy, not a migration run.
+// a copy, not a migration run. The cluster runs without fsync
+// (PgClusterOptions::durable): nothing here looks at what survives a crash.
 
 #include <memory>
 #include <string>
