@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -39,6 +40,7 @@ constexpr int kMinMessageBytes = 1024;
 constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
 constexpr int kMaxStreams = 10000;
 constexpr int kMaxReaders = 64;
+constexpr int kMaxStatementTimeoutMs = 3600 * 1000;
 // Swedish health care keeps access logs at least five years.
 constexpr int kMinRetentionDays = 1827;
 constexpr int kMaxRetentionDays = 36500;
@@ -153,8 +155,9 @@ int RunMigrate(const std::string& db_path, bool check_only) {
   if (!lock.ok()) return Fail(lock.status());
   // A check only reads: opened read-only, it leaves the file (a backup,
   // say) exactly as it was.
-  auto connection = brevis::store::SqliteConnection::Open(db_path, /*create=*/false,
-                                                    /*read_only=*/check_only);
+  auto connection =
+      brevis::store::SqliteConnection::Open(db_path, /*create=*/false,
+                                            /*read_only=*/check_only);
   if (!connection.ok()) return Fail(connection.status());
   auto migrations = brevis::store::EmbeddedMigrations();
   auto schema = brevis::store::InspectSchema(**connection, migrations);
@@ -176,14 +179,28 @@ int RunMigrate(const std::string& db_path, bool check_only) {
   return kExitOk;
 }
 
-int RunPostgresInit(const std::string& uri) {
+int RunPostgresInit(const std::string& uri, const std::string& token_file) {
   absl::StatusOr<int> version = brevis::InitPostgres(uri);
   if (!version.ok()) return Fail(version.status());
-  std::cout << "brevisd: set up " << brevis::store::pg::DescribeAddress(uri)
-            << " at schema version " << *version << "\n"
-            << "brevisd: no admin token was issued: this build serves SQLite "
-               "only, and the first admin is made once serving from "
-               "PostgreSQL is finished\n";
+  std::string where = brevis::store::pg::DescribeAddress(uri);
+  std::cout << "brevisd: set up " << where << " at schema version " << *version
+            << "\n";
+  if (token_file.empty()) {
+    // A database server has no directory beside it to put a secret in.
+    std::cout << "brevisd: no admin token was issued (no "
+                 "--admin-token-file); make the first with `brevisd token "
+                 "create --db <address> --out <file>`\n";
+    return kExitOk;
+  }
+  auto db = OpenDatabase(uri);
+  if (!db.ok()) return Fail(db.status());
+  brevis::domain::SystemClock clock;
+  auto token =
+      brevis::IssueOperatorToken(**db, clock, std::nullopt, token_file,
+                                 kOperatorTokenLifetime, /*replace_file=*/true);
+  if (!token.ok()) return Fail(token.status());
+  std::cout << "brevisd: the first admin's token (" << *token << ") is in "
+            << token_file << ", readable by you only\n";
   return kExitOk;
 }
 
@@ -293,8 +310,7 @@ int main(int argc, char** argv) {
                          "Example: brevisd init --db var/brevis.db");
   init->add_option("--db", db_path,
                    "Database file to create, or the postgresql:// URI of an "
-                   "empty PostgreSQL database to set up (in progress: not "
-                   "served yet)")
+                   "empty PostgreSQL database to set up")
       ->capture_default_str();
   std::string token_file;
   init->add_option("--admin-token-file", token_file,
@@ -311,7 +327,8 @@ int main(int argc, char** argv) {
       "create",
       "Issue a token and write its secret to a file (mode 0600).\n"
       "Example: brevisd token create --db var/brevis.db --out admin.token");
-  token_create->add_option("--db", db_path, "Database file")
+  token_create
+      ->add_option("--db", db_path, "Database file or postgresql:// URI")
       ->capture_default_str();
   token_create->add_option(
       "--principal", token_principal,
@@ -329,7 +346,8 @@ int main(int argc, char** argv) {
       "Revoke a token; effective on the server's next call.\n"
       "Example: brevisd token revoke --db var/brevis.db --name "
       "principals/P/tokens/T");
-  token_revoke->add_option("--db", db_path, "Database file")
+  token_revoke
+      ->add_option("--db", db_path, "Database file or postgresql:// URI")
       ->capture_default_str();
   token_revoke->add_option("--name", token_name, "principals/{p}/tokens/{t}")
       ->required();
@@ -340,10 +358,7 @@ int main(int argc, char** argv) {
       "Apply pending migrations to an existing database (back it up first).\n"
       "Exit code 3 with --check when migrations are pending.\n"
       "Example: brevisd migrate --db var/brevis.db --check");
-  migrate
-      ->add_option("--db", db_path,
-                   "Database file, or a postgresql:// URI (in progress: not "
-                   "served yet)")
+  migrate->add_option("--db", db_path, "Database file, or a postgresql:// URI")
       ->capture_default_str();
   migrate->add_flag("--check", check_only,
                     "Only report the schema version and pending migrations");
@@ -370,6 +385,26 @@ int main(int argc, char** argv) {
   restore->add_option("--db", db_path, "Database file to replace")
       ->capture_default_str();
 
+  // `copy` takes its own two databases, not --db.
+  std::string copy_from, copy_to;
+  CLI::App* copy = app.add_subcommand(
+      "copy",
+      "Copy an SQLite database into an empty PostgreSQL database that\n"
+      "`brevisd init --db postgresql://...` has set up, in one transaction,\n"
+      "and check every table's row count and checksum before committing.\n"
+      "Stop brevisd first. Exit code 2 when refused (the file in use, the\n"
+      "schemas differ, the target is not empty or not of collation C).\n"
+      "Example: brevisd copy --from var/brevis.db --to "
+      "postgresql://brevis@db.example.se/brevis");
+  copy->add_option("--from", copy_from, "SQLite database file (read only)")
+      ->required();
+  copy->add_option("--to", copy_to,
+                   "postgresql:// URI of the empty target database")
+      ->required();
+  copy->final_callback([&] {
+    std::exit(brevis::RunCopy(copy_from, copy_to, std::cout, std::cerr));
+  });
+
   brevis::api::ServerOptions server_options;
   brevis::store::DatabaseOptions db_options;
   CLI::App* serve = app.add_subcommand(
@@ -384,7 +419,12 @@ int main(int argc, char** argv) {
                     "max_concurrent_streams, reader_connections, tls_cert, "
                     "tls_key, client_ca, metrics_addr, "
                     "access_log_retention_days)");
-  serve->add_option("--db", db_path, "Database file")->capture_default_str();
+  serve
+      ->add_option("--db", db_path,
+                   "Database file, or the postgresql:// URI of a database "
+                   "that `brevisd init` set up (sslmode=verify-full and "
+                   "sslrootcert=... in the URI for TLS to the server)")
+      ->capture_default_str();
   serve
       ->add_option("--listen", server_options.listen_address,
                    "host:port to listen on; a non-loopback address needs "
@@ -403,9 +443,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, kMaxStreams));
   serve
       ->add_option("--reader-connections", db_options.reader_count,
-                   "SQLite connections for reads")
+                   "Database connections for reads (on PostgreSQL the pool "
+                   "size; each replica also holds one writer and one "
+                   "listener session)")
       ->capture_default_str()
       ->check(CLI::Range(1, kMaxReaders));
+  int statement_timeout_ms = 30000;
+  serve
+      ->add_option("--db-statement-timeout-ms", statement_timeout_ms,
+                   "PostgreSQL only: the longest one statement may run, "
+                   "waiting for the writer lock included, before the server "
+                   "cancels it and the call fails DEADLINE_EXCEEDED; 0 keeps "
+                   "the server's setting")
+      ->capture_default_str()
+      ->check(CLI::Range(0, kMaxStatementTimeoutMs));
   std::string tls_cert, tls_key, client_ca;
   serve->add_option("--tls-cert", tls_cert,
                     "PEM server certificate; with --tls-key turns TLS on "
@@ -457,16 +508,19 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  // PostgreSQL (issue 17, in progress): init and migrate only.
+  // PostgreSQL (issue 17): backups are the database server's own.
   if (brevis::store::pg::IsPostgresUri(db_path)) {
-    if (init->parsed()) return RunPostgresInit(db_path);
+    if (init->parsed()) return RunPostgresInit(db_path, token_file);
     if (migrate->parsed()) return RunPostgresMigrate(db_path, check_only);
-    for (CLI::App* other : {token_create, token_revoke, backup, restore}) {
+    if (token_create->parsed() && token_file.empty()) {
+      Fail(absl::InvalidArgumentError(
+          "--out: on a PostgreSQL database say where to write the token's "
+          "secret (there is no database directory to put it in)"));
+      return kExitUsage;
+    }
+    for (CLI::App* other : {backup, restore}) {
       if (other->parsed()) {
-        std::string name = other->get_parent() == token
-                               ? "token " + other->get_name()
-                               : other->get_name();
-        Fail(brevis::PostgresNotServedYet(name));
+        Fail(brevis::PostgresBackupRefused(other->get_name()));
         return kExitUsage;
       }
     }
@@ -494,6 +548,9 @@ int main(int argc, char** argv) {
          serve->count("--max-concurrent-streams") > 0, 1, kMaxStreams},
         {"reader_connections", &db_options.reader_count,
          serve->count("--reader-connections") > 0, 1, kMaxReaders},
+        {"db_statement_timeout_ms", &statement_timeout_ms,
+         serve->count("--db-statement-timeout-ms") > 0, 0,
+         kMaxStatementTimeoutMs},
         {"tls_cert", &tls_cert, serve->count("--tls-cert") > 0},
         {"tls_key", &tls_key, serve->count("--tls-key") > 0},
         {"client_ca", &client_ca, serve->count("--client-ca") > 0},
@@ -522,9 +579,7 @@ int main(int argc, char** argv) {
     server_options.tls = brevis::api::TlsFiles{tls_cert, tls_key, client_ca};
   }
   server_options.access_log_retention = absl::Hours(24) * retention_days;
-  if (brevis::store::pg::IsPostgresUri(db_path)) {
-    return RefuseToServe(brevis::PostgresNotServedYet("serve"), kExitUsage);
-  }
   db_options.path = db_path;
+  db_options.statement_timeout = absl::Milliseconds(statement_timeout_ms);
   return RunServe(server_options, db_options);
 }

@@ -1,8 +1,13 @@
 #include "server/postgres_commands.h"
 
+#include <algorithm>
+#include <iomanip>
+
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
+#include "server/store/copy_to_postgres.h"
 #include "server/store/embedded_migrations.h"
+#include "server/store/engine_error.h"
 #include "server/store/postgres.h"
 #include "server/store/postgres_migrator.h"
 
@@ -17,13 +22,12 @@ absl::StatusOr<std::unique_ptr<store::pg::Connection>> Connect(
 
 }  // namespace
 
-absl::Status PostgresNotServedYet(const std::string& subcommand) {
+absl::Status PostgresBackupRefused(const std::string& subcommand) {
   return absl::FailedPreconditionError(brevis::StrCat(
       "`brevisd ", subcommand,
-      "` works on SQLite databases only in this build: serving from "
-      "PostgreSQL is not finished yet. `brevisd init` and `brevisd migrate` "
-      "accept a postgresql:// database; use a database file (--db "
-      "var/brevis.db) to serve"));
+      "` copies SQLite database files; a PostgreSQL database is backed up "
+      "and restored with PostgreSQL's own tools (pg_dump and pg_restore, or "
+      "continuous archiving): see docs/operations.md"));
 }
 
 absl::StatusOr<int> InitPostgres(const std::string& uri) {
@@ -62,6 +66,42 @@ absl::StatusOr<PostgresMigration> MigratePostgres(const std::string& uri,
   BREVIS_ASSIGN_OR_RETURN(result.applied,
                           store::pg::ApplyMigrations(*connection, migrations));
   return result;
+}
+
+int RunCopy(const std::string& from, const std::string& to, std::ostream& out,
+            std::ostream& err) {
+  absl::StatusOr<store::CopyReport> report = store::CopyToPostgres(from, to);
+  if (!report.ok()) {
+    err << "brevisd: " << store::DescribeForLog(report.status()) << "\n";
+    switch (report.status().code()) {
+      case absl::StatusCode::kFailedPrecondition:
+      case absl::StatusCode::kInvalidArgument:
+      case absl::StatusCode::kNotFound:
+        return 2;
+      default:
+        return 1;
+    }
+  }
+  out << "brevisd: copied " << from << " to " << report->target
+      << " at schema version " << report->schema_version
+      << "; every table's row count and checksum match\n";
+  size_t width = 5;  // "total"
+  for (const store::CopiedTable& table : report->tables) {
+    width = std::max(width, table.name.size());
+  }
+  out << std::left << std::setw(static_cast<int>(width)) << "table"
+      << std::right << std::setw(12) << "rows"
+      << "\n";
+  for (const store::CopiedTable& table : report->tables) {
+    out << std::left << std::setw(static_cast<int>(width)) << table.name
+        << std::right << std::setw(12) << table.rows << "\n";
+  }
+  out << std::left << std::setw(static_cast<int>(width)) << "total"
+      << std::right << std::setw(12) << report->total_rows << "\n";
+  out << "brevisd: " << report->tables.size() << " tables, "
+      << report->total_rows
+      << " rows; serve it with `brevisd serve --db postgresql://...`\n";
+  return 0;
 }
 
 }  // namespace brevis

@@ -1,11 +1,12 @@
 #ifndef BREVIS_SERVER_POSTGRES_COMMANDS_H_
 #define BREVIS_SERVER_POSTGRES_COMMANDS_H_
 
-// `brevisd init` and `brevisd migrate` on a PostgreSQL database (issue 17,
-// in progress): they apply migrations/postgresql/. This build serves
-// SQLite only; `serve` and the other subcommands refuse a postgresql://
-// database (PostgresNotServedYet).
+// `brevisd init` and `brevisd migrate` on a PostgreSQL database (issue 17):
+// they apply migrations/postgresql/. `backup` and `restore` refuse a
+// postgresql:// database (PostgresBackupRefused): its backups are the
+// database server's own.
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -14,10 +15,11 @@
 
 namespace brevis {
 
-// The refusal of a subcommand (`serve`, `token`, `backup`, `restore`) given
-// a postgresql:// database: FAILED_PRECONDITION saying that this build
-// serves SQLite only and what does work.
-absl::Status PostgresNotServedYet(const std::string& subcommand);
+// The refusal of `backup` or `restore` (`subcommand`) given a postgresql://
+// database: FAILED_PRECONDITION pointing at PostgreSQL's own tools
+// (pg_dump, pg_restore, continuous archiving), which back up every
+// replica's data at once and consistently.
+absl::Status PostgresBackupRefused(const std::string& subcommand);
 
 // Applies every PostgreSQL migration to the empty database `uri` names.
 // Returns the schema version reached; ALREADY_EXISTS when the database
@@ -38,6 +40,17 @@ struct PostgresMigration {
 // the refusals of the migrator (a newer schema, an edited migration).
 absl::StatusOr<PostgresMigration> MigratePostgres(const std::string& uri,
                                                   bool check_only);
+
+// `brevisd copy --from FILE --to URI` (store/copy_to_postgres.h): copies,
+// then prints to `out` how many rows each table has and the total. On
+// failure prints "brevisd: " and the reason to `err`. Returns the exit
+// code: 0 when copied and checked, 2 when refused before anything was
+// written (the source in use, a schema or collation mismatch, a target
+// that is not empty, a bad address, a missing file), 1 for any other
+// failure (PostgreSQL unreachable, a count or checksum mismatch: rolled
+// back). Never prints the address's password.
+int RunCopy(const std::string& from, const std::string& to, std::ostream& out,
+            std::ostream& err);
 
 }  // namespace brevis
 

@@ -93,11 +93,14 @@ void AddStoreMetrics(store::Database& db, CallTracker& calls,
       return error ? 0.0 : static_cast<double>(size);
     };
   };
-  metrics.AddGauge("brevis_db_size_bytes", "Size of the database file.",
-                   file_size(db.path()));
-  metrics.AddGauge("brevis_wal_size_bytes",
-                   "Size of the write-ahead log beside the database.",
-                   file_size(db.path() + "-wal"));
+  // A PostgreSQL server reports its own sizes (pg_database_size).
+  if (db.engine() == store::Engine::kSqlite) {
+    metrics.AddGauge("brevis_db_size_bytes", "Size of the database file.",
+                     file_size(db.path()));
+    metrics.AddGauge("brevis_wal_size_bytes",
+                     "Size of the write-ahead log beside the database.",
+                     file_size(db.path() + "-wal"));
+  }
   metrics.AddGauge("brevis_writer_queue_depth",
                    "Writes waiting for or holding the single writer.",
                    [&db] { return static_cast<double>(db.writers_queued()); });

@@ -8,6 +8,7 @@
 #include "server/store/call_deadline.h"
 #include "server/store/clean_shutdown.h"
 #include "server/store/migrator.h"
+#include "server/store/postgres.h"
 
 namespace brevis::store {
 namespace {
@@ -62,6 +63,15 @@ absl::Status CreateDatabase(const std::string& path,
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     const DatabaseOptions& options) {
+  if (options.reader_count < 1) {
+    return absl::InvalidArgumentError(
+        "reader_count: at least one reader connection is needed");
+  }
+  if (options.max_batch_writes < 1) {
+    return absl::InvalidArgumentError(
+        "max_batch_writes: a batch holds at least one write");
+  }
+  if (pg::IsPostgresUri(options.path)) return OpenPostgres(options);
   std::error_code error;
   if (!std::filesystem::exists(options.path, error)) {
     return absl::NotFoundError(
@@ -69,31 +79,23 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
                        " does not exist; create it with `brevisd init --db ",
                        options.path, "`"));
   }
-  if (options.reader_count < 1) {
-    return absl::InvalidArgumentError(
-        "reader_count: at least one reader connection is needed");
-  }
   BREVIS_ASSIGN_OR_RETURN(
       DatabaseLock lock,
       DatabaseLock::Acquire(options.path, /*exclusive=*/false));
   std::unique_ptr<Database> db(new Database());
   db->lock_ = std::move(lock);
   db->path_ = options.path;
-  if (options.max_batch_writes < 1) {
-    return absl::InvalidArgumentError(
-        "max_batch_writes: a batch holds at least one write");
-  }
   db->max_batch_writes_ = options.max_batch_writes;
   BREVIS_ASSIGN_OR_RETURN(
-      auto writer, SqliteConnection::Open(options.path, /*create=*/false, false));
-  db->writer_ = std::move(writer);
+      auto writer,
+      SqliteConnection::Open(options.path, /*create=*/false, false));
 
   // A start after a clean shutdown checks the file in the background; any
   // other start reads every page first, so damage is found before anything
   // is served and not by the first unlucky caller.
   BREVIS_ASSIGN_OR_RETURN(bool clean, ConsumeCleanShutdownMarker(options.path));
   if (!clean) {
-    absl::Status check = QuickCheck(*db->writer_);
+    absl::Status check = QuickCheck(*writer);
     if (!check.ok()) {
       std::string found = EngineDetail(check);
       return absl::FailedPreconditionError(brevis::StrCat(
@@ -104,7 +106,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   }
 
   BREVIS_ASSIGN_OR_RETURN(SchemaStatus schema,
-                          InspectSchema(*db->writer_, options.migrations));
+                          InspectSchema(*writer, options.migrations));
   if (!schema.pending.empty()) {
     return absl::FailedPreconditionError(brevis::StrCat(
         "database ", options.path, " is at schema version ",
@@ -113,18 +115,21 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
         options.path, "`"));
   }
   db->schema_version_ = schema.current_version;
+  db->writer_ = std::move(writer);
 
   for (int i = 0; i < options.reader_count; ++i) {
     BREVIS_ASSIGN_OR_RETURN(
-        auto reader, SqliteConnection::Open(options.path, /*create=*/false, false));
+        auto reader,
+        SqliteConnection::Open(options.path, /*create=*/false, false));
     BREVIS_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON"));
     absl::MutexLock lock(&db->readers_mu_);  // no other thread has it yet
-    db->idle_readers_.push_back(reader.get());
+    db->idle_readers_.push_back(i);
     db->readers_.push_back(std::move(reader));
   }
   if (clean) {
     BREVIS_ASSIGN_OR_RETURN(
-        db->checker_, SqliteConnection::Open(options.path, /*create=*/false, false));
+        db->checker_,
+        SqliteConnection::Open(options.path, /*create=*/false, false));
     BREVIS_RETURN_IF_ERROR(db->checker_->Exec("PRAGMA query_only=ON"));
     sqlite3_progress_handler(db->checker_->raw(), 1000, StopWhenAsked,
                              &db->stopping_);
@@ -140,6 +145,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
 }
 
 Database::~Database() {
+  StopNotificationRelay();
   if (check_thread_.joinable()) {
     stopping_ = true;
     // The progress handler stops the check between steps; interrupt also
@@ -262,7 +268,7 @@ void Database::RunBatch(const std::vector<PendingWrite*>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     PendingWrite* member = batch[i];
     if (!open) {
-      absl::Status begun = writer_->Exec("BEGIN IMMEDIATE");
+      absl::Status begun = BeginWrite();
       if (!begun.ok()) {
         // Busy (another process holds the write lock past the timeout) or
         // broken: the rest of the batch would only wait for the same answer.
@@ -284,14 +290,15 @@ void Database::RunBatch(const std::vector<PendingWrite*>& batch) {
       continue;
     }
     member->status = status;
-    if (!sqlite3_get_autocommit(writer_->raw()) &&
+    if (writer_->InTransaction() &&
         writer_->Exec("ROLLBACK TO brevis_write; RELEASE brevis_write").ok()) {
       continue;  // only this member's writes are undone
     }
     // The failure took the whole transaction with it (SQLite rolls back by
-    // itself on a full disk or an I/O error): the members run before this
-    // one lost their writes too, unacknowledged, so they fail with it.
-    if (!sqlite3_get_autocommit(writer_->raw())) {
+    // itself on a full disk or an I/O error; PostgreSQL's session may have
+    // gone): the members run before this one lost their writes too,
+    // unacknowledged, so they fail with it.
+    if (writer_->InTransaction()) {
       writer_->Exec("ROLLBACK").IgnoreError();
     }
     for (PendingWrite* earlier : run) earlier->status = status;
@@ -321,13 +328,20 @@ void Database::RunBatch(const std::vector<PendingWrite*>& batch) {
     if (!in_time.empty()) RunBatch(in_time);
     return;
   }
-  absl::Status committed = writer_->Exec("COMMIT");
+  // PostgreSQL delivers the notification at commit, in commit order, to
+  // every replica's relay (RunNotificationRelay).
+  absl::Status committed = engine_ == Engine::kPostgres
+                               ? writer_->Exec("NOTIFY brevis_events; COMMIT")
+                               : writer_->Exec("COMMIT");
   if (committed.ok()) {
     ++write_transactions_;
     write_requests_ += run.size();
     return;
   }
-  if (!sqlite3_get_autocommit(writer_->raw())) {
+  // A COMMIT the server may or may not have made before its session was
+  // lost is reported as failed (UNAVAILABLE): never acknowledged, and a
+  // create carries a request_id to retry with.
+  if (writer_->InTransaction()) {
     writer_->Exec("ROLLBACK").IgnoreError();
   }
   for (PendingWrite* member : run) member->status = committed;
@@ -335,25 +349,32 @@ void Database::RunBatch(const std::vector<PendingWrite*>& batch) {
 
 absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> work) {
   if (damaged_) return damage();
-  Connection* reader = AcquireReader();
-  absl::Status status = reader->Exec("BEGIN");
+  int reader = AcquireReader();
+  std::unique_ptr<Connection>& connection = readers_[reader];
+  // A snapshot for the whole read, as an SQLite WAL reader has.
+  absl::Status status =
+      Begin(connection, engine_ == Engine::kPostgres
+                            ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                            : "BEGIN");
   if (status.ok()) {
-    status = work(*reader);
-    reader->Exec("COMMIT").IgnoreError();
+    status = work(*connection);
+    if (connection->InTransaction()) {
+      connection->Exec("COMMIT").IgnoreError();
+    }
   }
   ReleaseReader(reader);
   return status;
 }
 
-Connection* Database::AcquireReader() {
+int Database::AcquireReader() {
   absl::MutexLock lock(&readers_mu_);
   while (idle_readers_.empty()) reader_released_.Wait(&readers_mu_);
-  Connection* reader = idle_readers_.back();
+  int reader = idle_readers_.back();
   idle_readers_.pop_back();
   return reader;
 }
 
-void Database::ReleaseReader(Connection* reader) {
+void Database::ReleaseReader(int reader) {
   {
     absl::MutexLock lock(&readers_mu_);
     idle_readers_.push_back(reader);

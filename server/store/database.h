@@ -23,11 +23,20 @@
 namespace brevis::store {
 
 struct DatabaseOptions {
+  // An SQLite file, or the postgresql:// URI (or libpq key=value string) of
+  // a PostgreSQL database that `brevisd init` made (store/postgres.h).
   std::string path;
   // Connections for concurrent reads; writes always use one more, their own.
+  // On PostgreSQL this is the reader pool, and the commit listener has one
+  // more session of its own.
   int reader_count = 4;
   // The schema the database must be at; tests may pass their own.
   std::span<const Migration> migrations = EmbeddedMigrations();
+  std::span<const Migration> postgres_migrations = EmbeddedPostgresMigrations();
+  // PostgreSQL only: the longest one statement may run, waiting for the
+  // writer lock included, before the server cancels it (DEADLINE_EXCEEDED);
+  // zero leaves the server's setting.
+  absl::Duration statement_timeout = absl::Seconds(30);
   // At most this many concurrent Write calls share one transaction (group
   // commit); small enough that the last of a batch still waits only a few
   // milliseconds for the ones before it.
@@ -41,6 +50,12 @@ absl::Status CreateDatabase(const std::string& path,
 
 // The brevis database: one writer connection, so writes are serialized, and
 // a pool of reader connections, which WAL lets run beside the writer.
+// On PostgreSQL (issue 17) the same shape spans replicas: each write
+// transaction takes one database-wide advisory lock first (the form of
+// SQLite's BEGIN IMMEDIATE), under READ COMMITTED, so every statement after
+// it sees every earlier commit of any replica; reads run in REPEATABLE READ
+// READ ONLY snapshots; a session the server dropped is reopened on next use.
+// docs/architecture.md "PostgreSQL" says why this and not SERIALIZABLE.
 // Concurrent writes are grouped: Write calls that queue up while a
 // transaction is being committed go together into the next one, each in its
 // own savepoint, so that one commit (one fsync) acknowledges them all.
@@ -97,11 +112,13 @@ class Database {
   // Calls `listener` once after every committed write transaction that
   // carried at least one successful Write, before those Write calls return,
   // on the thread that led the batch and outside the writer lock; it must
-  // be quick. Set it before the first Write (the event feed wakes its
-  // watchers with it).
-  void SetCommitListener(std::function<void()> listener) {
-    commit_listener_ = std::move(listener);
-  }
+  // be quick. Set it once, before the first Write (the event feed wakes its
+  // watchers with it). On PostgreSQL it is also called, from a thread of
+  // its own, after each commit of another replica (LISTEN/NOTIFY) and once
+  // after that thread's session to the server was lost and reopened, when
+  // notifications may have been missed: a listener re-reads from where it
+  // was, so a late call delays nothing and an extra one costs a query.
+  void SetCommitListener(std::function<void()> listener);
 
   // Called once, with the damage as FAILED_PRECONDITION (the check's
   // findings in its EngineDetail), when the background check finds the
@@ -128,7 +145,9 @@ class Database {
   // carried; their ratio is the mean batch size.
   uint64_t write_transactions() const { return write_transactions_.load(); }
   uint64_t write_requests() const { return write_requests_.load(); }
+  // The file, or the PostgreSQL address without its password.
   const std::string& path() const { return path_; }
+  Engine engine() const { return engine_; }
 
  private:
   // One Write call waiting in the queue or running in a batch.
@@ -144,6 +163,25 @@ class Database {
   };
 
   Database() = default;
+  // Open's PostgreSQL part (database_postgres.cc).
+  static absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(
+      const DatabaseOptions& options);
+  // A fresh session to the PostgreSQL server, set up for brevis.
+  absl::StatusOr<std::unique_ptr<Connection>> Reconnect() const;
+  // Opens `slot` again when the server dropped its session: OK, or
+  // UNAVAILABLE (nothing was run) when the server cannot be reached.
+  absl::Status EnsureHealthy(std::unique_ptr<Connection>& slot) const;
+  // Runs `begin` on `slot`, reopening the session first when the server
+  // dropped it, also when that shows only in `begin` failing.
+  absl::Status Begin(std::unique_ptr<Connection>& slot,
+                     std::string_view begin) const;
+  // BEGIN of a write transaction: BEGIN IMMEDIATE, or on PostgreSQL BEGIN
+  // and the writer lock.
+  absl::Status BeginWrite();
+  // The PostgreSQL commit listener's thread: LISTEN and relay.
+  void RunNotificationRelay();
+  // Wakes the relay and waits for it to end; nothing when there is none.
+  void StopNotificationRelay();
   // Write and WriteAhead: queues `work` at the back or the front.
   absl::Status Enqueue(absl::FunctionRef<absl::Status(Connection&)> work,
                        bool ahead) ABSL_LOCKS_EXCLUDED(queue_mu_);
@@ -154,10 +192,18 @@ class Database {
   // The background check's thread: runs quick_check on checker_.
   void RunBackgroundCheck() ABSL_LOCKS_EXCLUDED(health_mu_);
   void MarkDamaged(const absl::Status& damage) ABSL_LOCKS_EXCLUDED(health_mu_);
-  Connection* AcquireReader() ABSL_LOCKS_EXCLUDED(readers_mu_);
-  void ReleaseReader(Connection* reader) ABSL_LOCKS_EXCLUDED(readers_mu_);
+  // A reader slot's index; its connection is readers_[index].
+  int AcquireReader() ABSL_LOCKS_EXCLUDED(readers_mu_);
+  void ReleaseReader(int reader) ABSL_LOCKS_EXCLUDED(readers_mu_);
 
+  Engine engine_ = Engine::kSqlite;
   std::string path_;
+  // PostgreSQL: how to open a session again.
+  std::string conninfo_;
+  absl::Duration statement_timeout_;
+  std::thread relay_thread_;
+  // Written by the destructor to wake the relay at once (an eventfd).
+  int relay_wake_fd_ = -1;
   int schema_version_ = 0;
   // Held shared for the database's life: restore and migrate wait for none
   // of us.
@@ -190,12 +236,14 @@ class Database {
   std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool leading_ ABSL_GUARDED_BY(queue_mu_) = false;
   // Used only by the current leader (leading_ hands it from one to the next).
-  std::unique_ptr<SqliteConnection> writer_;
+  std::unique_ptr<Connection> writer_;
 
   absl::Mutex readers_mu_;
   absl::CondVar reader_released_;
-  std::vector<std::unique_ptr<SqliteConnection>> readers_;  // owns every reader
-  std::vector<Connection*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+  // Owns every reader; a slot is used (and reopened) only by whoever
+  // acquired its index.
+  std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<int> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
 };
 
 }  // namespace brevis::store

@@ -203,7 +203,8 @@ v1::Audit FaultTest::MustCreateAudit(const std::string& unit_name) {
   return created;
 }
 
-std::vector<v1::Finding> FaultTest::ListAllFindings(const std::string& audit) {
+std::vector<v1::Finding> ListAllFindings(v1::AuditService::Stub& audits,
+                                         const std::string& audit) {
   std::vector<v1::Finding> findings;
   v1::ListFindingsRequest request;
   request.set_parent(audit);
@@ -211,7 +212,7 @@ std::vector<v1::Finding> FaultTest::ListAllFindings(const std::string& audit) {
   for (int page = 0; page < kMaxPages; ++page) {
     v1::ListFindingsResponse response;
     grpc::Status status =
-        audits_->ListFindings(Deadline(kCallTimeout).get(), request, &response);
+        audits.ListFindings(Deadline(kCallTimeout).get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     if (!status.ok()) return findings;
     findings.insert(findings.end(), response.findings().begin(),
@@ -223,14 +224,14 @@ std::vector<v1::Finding> FaultTest::ListAllFindings(const std::string& audit) {
   return findings;
 }
 
-std::vector<v1::Unit> FaultTest::ListAllUnits() {
+std::vector<v1::Unit> ListAllUnits(v1::DirectoryService::Stub& directory) {
   std::vector<v1::Unit> units;
   v1::ListUnitsRequest request;
   request.set_page_size(1000);
   for (int page = 0; page < kMaxPages; ++page) {
     v1::ListUnitsResponse response;
     grpc::Status status =
-        directory_->ListUnits(Deadline(kCallTimeout).get(), request, &response);
+        directory.ListUnits(Deadline(kCallTimeout).get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     if (!status.ok()) return units;
     units.insert(units.end(), response.units().begin(), response.units().end());

@@ -54,6 +54,13 @@ v1::Unit ExampleUnit(const std::string& display_name);
 v1::Audit ExampleAudit(const std::string& unit_name);
 v1::Finding ExampleFinding(const std::string& text);
 
+// Every finding of `audit` (page by page, bounded), through `audits`;
+// failures are reported through GoogleTest.
+std::vector<v1::Finding> ListAllFindings(v1::AuditService::Stub& audits,
+                                         const std::string& audit);
+// Every unit (page by page, bounded), through `directory`.
+std::vector<v1::Unit> ListAllUnits(v1::DirectoryService::Stub& directory);
+
 // A fresh database in a temporary directory and, between Start and Kill or
 // Stop, a brevisd serving it on a free loopback port.
 class FaultTest : public ::testing::Test {
@@ -79,10 +86,13 @@ class FaultTest : public ::testing::Test {
   v1::Unit MustCreateUnit(const std::string& display_name);
   v1::Audit MustCreateAudit(const std::string& unit_name);
 
-  // Every finding of `audit`, page by page (bounded).
-  std::vector<v1::Finding> ListAllFindings(const std::string& audit);
-  // Every unit, page by page (bounded).
-  std::vector<v1::Unit> ListAllUnits();
+  // ListAllFindings and ListAllUnits above, through the running server.
+  std::vector<v1::Finding> ListAllFindings(const std::string& audit) {
+    return fault::ListAllFindings(*audits_, audit);
+  }
+  std::vector<v1::Unit> ListAllUnits() {
+    return fault::ListAllUnits(*directory_);
+  }
 
   e2e::TempDir dir_;
   std::string db_path_;

@@ -18,6 +18,7 @@
 #include "brevis/v1/event.pb.h"
 #include "server/domain/str_cat.h"
 #include "tests/fault/fault_support.h"
+#include "tests/fault/write_ledger.h"
 
 namespace brevis::fault {
 namespace {
@@ -27,7 +28,7 @@ constexpr int kLongRounds = 200;
 constexpr int kWriters = 4;
 // Each writer's bound per round; a round is over in well under a second.
 constexpr int kMaxWritesPerRound = 2000;
-constexpr milliseconds kWriteTimeout{3000};
+constexpr int kWriteTimeoutMs = 3000;
 // How long the writers run before the kill: a random instant in this range.
 constexpr int kMinKillDelayMs = 5;
 constexpr int kMaxKillDelayMs = 250;
@@ -35,44 +36,6 @@ constexpr int kMaxKillDelayMs = 250;
 // the WAL, checking the file) instead of under load.
 constexpr int kStartupKillEvery = 5;
 constexpr int kMaxStartupKillDelayMs = 60;
-
-// One create call: a unit or a finding, told apart by the unique text.
-struct Write {
-  bool unit = false;
-  std::string request_id;
-  std::string text;  // the unit's display_name or the finding's text
-  std::string name;  // set once acknowledged
-};
-
-// What the writers saw: acknowledged writes and those whose outcome is
-// unknown because brevisd died during the call. Thread-safe.
-class Ledger {
- public:
-  void Acknowledged(Write write) {
-    std::lock_guard<std::mutex> lock(mu_);
-    acknowledged_.push_back(std::move(write));
-  }
-  void Unknown(Write write) {
-    std::lock_guard<std::mutex> lock(mu_);
-    unknown_.push_back(std::move(write));
-  }
-  std::vector<Write> TakeUnknown() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return std::exchange(unknown_, {});
-  }
-  std::vector<Write> acknowledged() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return acknowledged_;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<Write> acknowledged_;
-  std::vector<Write> unknown_;
-};
-
-// Text -> the names of the rows that hold it.
-using Stored = std::map<std::string, std::vector<std::string>>;
 
 class KillTest : public FaultTest {
  protected:
@@ -90,17 +53,6 @@ class KillTest : public FaultTest {
     for (const std::string& row : rows.value_or(std::vector<std::string>())) {
       size_t tab = row.find('\t');
       stored[row.substr(tab + 1)].push_back(row.substr(0, tab));
-    }
-    return stored;
-  }
-
-  Stored StoredByServer(const std::string& audit) {
-    Stored stored;
-    for (const v1::Finding& finding : ListAllFindings(audit)) {
-      stored[finding.text()].push_back(finding.name());
-    }
-    for (const v1::Unit& unit : ListAllUnits()) {
-      stored[unit.display_name()].push_back(unit.name());
     }
     return stored;
   }
@@ -130,82 +82,7 @@ class KillTest : public FaultTest {
     ASSERT_TRUE(created.has_value()) << error;
     std::map<std::string, int> events;
     for (const std::string& resource : *created) ++events[resource];
-    size_t wrong = 0;
-    for (const Write& write : acknowledged) {
-      auto it = events.find(write.name);
-      int found = it == events.end() ? 0 : it->second;
-      if (found != 1 && ++wrong <= 5) {
-        ADD_FAILURE() << write.name << " (" << write.text << ") has " << found
-                      << " created events";
-      }
-    }
-    ASSERT_EQ(wrong, 0u);
-  }
-
-  static void ExpectExactly(const std::vector<Write>& acknowledged,
-                            const Stored& stored, const std::string& where) {
-    size_t missing = 0;
-    for (const Write& write : acknowledged) {
-      auto it = stored.find(write.text);
-      if (it == stored.end()) {
-        if (++missing <= 5)
-          ADD_FAILURE() << "lost " << where << ": " << write.text;
-        continue;
-      }
-      EXPECT_EQ(it->second, std::vector<std::string>{write.name})
-          << write.text << " " << where;
-    }
-    ASSERT_EQ(missing, 0u) << "acknowledged writes lost " << where;
-    ASSERT_EQ(stored.size(), acknowledged.size())
-        << "rows " << where << " that were never acknowledged nor retried";
-  }
-
-  // Sends `write` once; fills write->name when acknowledged.
-  static grpc::Status Send(v1::DirectoryService::Stub& directory,
-                           v1::AuditService::Stub& audits,
-                           const std::string& audit, Write* write) {
-    auto context = Deadline(kWriteTimeout);
-    if (write->unit) {
-      v1::CreateUnitRequest request;
-      *request.mutable_unit() = ExampleUnit(write->text);
-      request.set_request_id(write->request_id);
-      v1::Unit created;
-      grpc::Status status =
-          directory.CreateUnit(context.get(), request, &created);
-      write->name = created.name();
-      return status;
-    }
-    v1::CreateFindingRequest request;
-    request.set_parent(audit);
-    *request.mutable_finding() = ExampleFinding(write->text);
-    request.set_request_id(write->request_id);
-    v1::Finding created;
-    grpc::Status status =
-        audits.CreateFinding(context.get(), request, &created);
-    write->name = created.name();
-    return status;
-  }
-
-  // One writer until `stop` or its first failed call (brevisd is gone).
-  static void Writer(std::shared_ptr<grpc::Channel> channel, int round,
-                     int writer, const std::string& audit,
-                     std::atomic<bool>* stop, Ledger* ledger) {
-    auto directory = v1::DirectoryService::NewStub(channel);
-    auto audits = v1::AuditService::NewStub(channel);
-    for (int i = 0; i < kMaxWritesPerRound && !stop->load(); ++i) {
-      Write write;
-      write.unit = writer == 0;
-      write.request_id = StrCat("k", round, "-", writer, "-", i);
-      write.text = StrCat(write.unit ? "BUP Enhet " : "Iakttagelse ",
-                          write.request_id, " om delaktighet");
-      grpc::Status status = Send(*directory, *audits, audit, &write);
-      if (status.ok()) {
-        ledger->Acknowledged(std::move(write));
-      } else {
-        ledger->Unknown(std::move(write));
-        return;
-      }
-    }
+    ExpectOneCreatedEventEach(acknowledged, events);
   }
 };
 
@@ -246,7 +123,8 @@ TEST_F(KillTest, AcknowledgedWritesSurviveSigkillAtRandomInstants) {
     std::atomic<bool> stop{false};
     std::vector<std::thread> writers;
     for (int w = 0; w < kWriters; ++w) {
-      writers.emplace_back(Writer, NewChannel(), round, w, audit, &stop,
+      writers.emplace_back(WriteUntilFailure, NewChannel(), "k", round, w,
+                           audit, kMaxWritesPerRound, kWriteTimeoutMs, &stop,
                            &ledger);
     }
     server_->ReadOutputFor(milliseconds(std::uniform_int_distribution<int>(
@@ -268,7 +146,8 @@ TEST_F(KillTest, AcknowledgedWritesSurviveSigkillAtRandomInstants) {
     // A write cut off by the kill is retried with its request_id, as a
     // client would: it is created now or returned as first made, once.
     for (Write& write : ledger.TakeUnknown()) {
-      grpc::Status status = Send(*directory_, *audits_, audit, &write);
+      grpc::Status status =
+          SendWrite(*directory_, *audits_, audit, kWriteTimeoutMs, &write);
       ASSERT_TRUE(status.ok())
           << "retry of " << write.request_id << ": " << status.error_code()
           << " " << status.error_message();
@@ -283,7 +162,8 @@ TEST_F(KillTest, AcknowledgedWritesSurviveSigkillAtRandomInstants) {
     ASSERT_NO_FATAL_FAILURE(ExpectEvents(ledger.acknowledged()));
     if (round == rounds - 1) {
       ASSERT_NO_FATAL_FAILURE(ExpectExactly(
-          ledger.acknowledged(), StoredByServer(audit), "through the API"));
+          ledger.acknowledged(), StoredByServer(*directory_, *audits_, audit),
+          "through the API"));
     }
     if (HasFailure()) return;
   }

@@ -1,7 +1,8 @@
-// The real brevisd's `init` and `migrate` on a postgresql:// database, and
-// its honest refusal to serve one (issue 17 is in progress).
+// The real brevisd's `init`, `migrate`, `token`, `serve` and its refusals
+// on a postgresql:// database (issue 17).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "server/store/embedded_migrations.h"
 #include "tests/e2e/brevisd_process.h"
@@ -104,32 +105,62 @@ TEST_F(BrevisdPostgresTest, MigrateRefusesAnEditedMigration) {
                                  HasSubstr("edited")));
 }
 
-TEST_F(BrevisdPostgresTest, ServeAndTheOtherSubcommandsRefuseHonestly) {
+TEST_F(BrevisdPostgresTest, InitWithATokenFileMakesTheFirstAdmin) {
+  e2e::TempDir dir;
+  std::string token = dir.File("admin.token");
+  ProcessResult init =
+      RunBrevisd({"init", "--db", uri_, "--admin-token-file", token});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_THAT(init.out, HasSubstr("the first admin's token"));
+  EXPECT_THAT(e2e::ReadFile(token).value_or(""), HasSubstr("."));
+
+  // A token of a PostgreSQL database needs a file named: there is no
+  // database directory to put it beside.
+  ProcessResult nowhere = RunBrevisd({"token", "create", "--db", uri_});
+  EXPECT_EQ(nowhere.exit_code, kExitUsage);
+  EXPECT_THAT(nowhere.err, HasSubstr("--out"));
+  ProcessResult another = RunBrevisd(
+      {"token", "create", "--db", uri_, "--out", dir.File("second.token")});
+  EXPECT_EQ(another.exit_code, 0) << another.err;
+}
+
+TEST_F(BrevisdPostgresTest, BackupAndRestorePointAtPostgresqlsOwnTools) {
   ASSERT_EQ(RunBrevisd({"init", "--db", uri_}).exit_code, 0);
-  ProcessResult serve =
-      RunBrevisd({"serve", "--db", uri_, "--listen", "127.0.0.1:0"});
-  EXPECT_EQ(serve.exit_code, kExitUsage) << serve.out;
-  EXPECT_THAT(serve.err, AllOf(HasSubstr("SQLite databases only"),
-                               HasSubstr("not finished")));
-  EXPECT_THAT(serve.out, Not(HasSubstr("listening")));
   for (std::vector<std::string> args :
-       {std::vector<std::string>{"token", "create", "--db", uri_},
-        std::vector<std::string>{"backup", "--db", uri_, "--to",
+       {std::vector<std::string>{"backup", "--db", uri_, "--to", "/dev/null"},
+        std::vector<std::string>{"restore", "--db", uri_, "--from",
                                  "/dev/null"}}) {
     ProcessResult refused = RunBrevisd(args);
     EXPECT_EQ(refused.exit_code, kExitUsage) << args[0];
-    EXPECT_THAT(refused.err, HasSubstr("SQLite databases only")) << args[0];
+    EXPECT_THAT(refused.err, HasSubstr("pg_dump")) << args[0];
   }
 }
 
-TEST_F(BrevisdPostgresTest, ServeRefusesAPostgresDatabaseFromItsConfigFile) {
+TEST_F(BrevisdPostgresTest, ServesAPostgresDatabaseNamedInItsConfigFile) {
+  ASSERT_EQ(RunBrevisd({"init", "--db", uri_}).exit_code, 0);
   e2e::TempDir dir;
   std::string config = dir.File("brevisd.toml");
-  ASSERT_TRUE(e2e::WriteFile(
-      config, "db = \"" + uri_ + "\"\nlisten = \"127.0.0.1:0\"\n"));
-  ProcessResult serve = RunBrevisd({"serve", "--config", config});
-  EXPECT_EQ(serve.exit_code, kExitUsage) << serve.out;
-  EXPECT_THAT(serve.err, HasSubstr("SQLite databases only"));
+  ASSERT_TRUE(e2e::WriteFile(config, "db = \"" + uri_ +
+                                         "\"\nlisten = \"127.0.0.1:0\"\n"
+                                         "reader_connections = 2\n"
+                                         "db_statement_timeout_ms = 5000\n"));
+  std::string error;
+  auto serve =
+      e2e::BrevisdProcess::Start({"serve", "--config", config}, &error);
+  ASSERT_NE(serve, nullptr) << error;
+  ASSERT_TRUE(serve->WaitForListening().has_value())
+      << serve->WaitForExit().Describe();
+  ASSERT_TRUE(serve->SendSignal(SIGTERM));
+  ProcessResult stopped = serve->WaitForExit();
+  EXPECT_TRUE(stopped.exited_in_time) << stopped.Describe();
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.Describe();
+}
+
+TEST_F(BrevisdPostgresTest, ServeRefusesAnUnmigratedDatabaseSayingWhatToRun) {
+  ProcessResult serve =
+      RunBrevisd({"serve", "--db", uri_, "--listen", "127.0.0.1:0"});
+  EXPECT_NE(serve.exit_code, 0);
+  EXPECT_THAT(serve.err, HasSubstr("brevisd init"));
   EXPECT_THAT(serve.out, Not(HasSubstr("listening")));
 }
 

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 
+#include "server/store/postgres.h"
 #include "tests/testing/child_report.h"
 
 namespace brevis::testing {
@@ -68,6 +69,42 @@ TEST(PgClusterTest, ACrashedTestBinaryLeavesNoServerAndNoDirectory) {
       << "the middle process: " << DescribeWaitStatus(status) << " ("
       << kLeftBehind << ": the directory was left behind, " << kNoCluster
       << ": no cluster started)";
+}
+
+// Stop and Restart keep the data directory: what was committed before a
+// fast stop or a crash (immediate) is there after the restart, and no
+// session survives a stop.
+TEST(PgClusterTest, StopAndRestartKeepWhatWasCommitted) {
+  auto cluster = PgCluster::Start();
+  ASSERT_TRUE(cluster.ok()) << cluster.status().message();
+  auto database = (*cluster)->CreateDatabase();
+  ASSERT_TRUE(database.ok()) << database.status().message();
+  std::string conninfo = (*cluster)->ConnInfo(*database);
+  {
+    auto db = store::pg::Connection::Open({.conninfo = conninfo});
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE kept (n BIGINT)").ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO kept VALUES (1)").ok());
+  }
+  for (PgCluster::StopMode mode :
+       {PgCluster::StopMode::kFast, PgCluster::StopMode::kImmediate}) {
+    auto db = store::pg::Connection::Open({.conninfo = conninfo});
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    absl::Status stopped = (*cluster)->Stop(mode);
+    ASSERT_TRUE(stopped.ok()) << stopped.message();
+    EXPECT_FALSE((*db)->Exec("INSERT INTO kept VALUES (2)").ok())
+        << "a session outlived the stop";
+    EXPECT_FALSE(store::pg::Connection::Open({.conninfo = conninfo}).ok());
+    absl::Status restarted = (*cluster)->Restart();
+    ASSERT_TRUE(restarted.ok()) << restarted.message();
+    auto again = store::pg::Connection::Open({.conninfo = conninfo});
+    ASSERT_TRUE(again.ok()) << again.status().message();
+    auto count = (*again)->Prepare("SELECT count(*) FROM kept");
+    ASSERT_TRUE(count.ok());
+    ASSERT_TRUE(*(*count)->Step());
+    EXPECT_EQ((*count)->Int(0), 1);
+  }
+  EXPECT_TRUE((*cluster)->Stop().ok());
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ class SchemaDriftTest : public PgTest {
   void SetUp() override {
     PgTest::SetUp();
     if (HasFatalFailure()) return;
-    auto sqlite = store::SqliteConnection::Open(dir_.File("brevis.db"), true, false);
+    auto sqlite =
+        store::SqliteConnection::Open(dir_.File("brevis.db"), true, false);
     ASSERT_TRUE(sqlite.ok()) << sqlite.status();
     sqlite_ = std::move(*sqlite);
     auto applied =

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <vector>
 
+#include "server/domain/status_macros.h"
 #include "server/store/postgres.h"
 #include "tests/testing/child_report.h"
 
@@ -177,6 +178,12 @@ absl::Status PgCluster::Init(const PgClusterOptions& options) {
          << "lc_messages = 'C'\n";
     if (!conf) return absl::InternalError("cannot write postgresql.conf");
   }
+  BREVIS_RETURN_IF_ERROR(StartServer());
+  return StartReaper();
+}
+
+absl::Status PgCluster::StartServer() {
+  std::string tool_output = dir_ + "/tools.log";
   int start =
       Run("pg_ctl",
           {"start", "-D", data_, "-l", log_, "-w", "-t", kPgCtlWaitSeconds},
@@ -188,7 +195,17 @@ absl::Status PgCluster::Init(const PgClusterOptions& options) {
   }
   running_ = true;
   report_id_ = ChildStarted([this] { return Describe(); });
-  return StartReaper();
+  return absl::OkStatus();
+}
+
+absl::Status PgCluster::Restart() {
+  if (running_) return absl::OkStatus();
+  absl::Status started = StartServer();
+  if (!started.ok()) {
+    return absl::InternalError(std::string(started.message()) + "\n" +
+                               Describe());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status PgCluster::StartReaper() {
@@ -234,13 +251,13 @@ absl::Status PgCluster::StartReaper() {
   return absl::OkStatus();
 }
 
-absl::Status PgCluster::Stop() {
+absl::Status PgCluster::Stop(StopMode mode) {
   if (!running_) return absl::OkStatus();
-  int stop =
-      Run("pg_ctl",
-          {"stop", "-D", data_, "-m", "fast", "-w", "-t", kPgCtlWaitSeconds},
-          dir_ + "/tools.log");
-  history_ += "pg_ctl stop: " + Ending(stop) + "\n";
+  const char* how = mode == StopMode::kFast ? "fast" : "immediate";
+  int stop = Run(
+      "pg_ctl", {"stop", "-D", data_, "-m", how, "-w", "-t", kPgCtlWaitSeconds},
+      dir_ + "/tools.log");
+  history_ += std::string("pg_ctl stop -m ") + how + ": " + Ending(stop) + "\n";
   running_ = false;
   if (report_id_ >= 0) {
     ChildEnded(report_id_, Describe());

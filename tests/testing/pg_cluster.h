@@ -13,8 +13,8 @@
 // of its log (tests/testing/child_report.h). If the test process crashes
 // or is killed, a small child it started stops the server and removes the
 // directory (see ReaperPid). ConnInfo, Uri and
-// CreateDatabase may be called from any thread; Stop and Describe from one
-// at a time.
+// CreateDatabase may be called from any thread; Stop, Restart and Describe
+// from one at a time.
 
 #include <sys/types.h>
 
@@ -46,9 +46,20 @@ class PgCluster {
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
 
-  // `pg_ctl stop -m fast -w`: ends every session and shuts down.
-  // Returns INTERNAL with Describe() when pg_ctl fails.
-  absl::Status Stop();
+  // How Stop ends the server: kFast rolls back open transactions, ends
+  // every session and shuts down cleanly; kImmediate is a crash (no
+  // checkpoint), recovered from the WAL by the next start.
+  enum class StopMode { kFast, kImmediate };
+
+  // `pg_ctl stop -m fast|immediate -w`. Returns OK when the server was not
+  // running, INTERNAL with Describe() when pg_ctl fails.
+  absl::Status Stop(StopMode mode = StopMode::kFast);
+
+  // `pg_ctl start -w` again on the same data directory, socket and
+  // settings, after Stop: for a test that takes the database away under
+  // load and brings it back. OK when it already runs; INTERNAL with
+  // Describe() when pg_ctl fails.
+  absl::Status Restart();
 
   // A key=value connection string for `database` on this cluster.
   std::string ConnInfo(std::string_view database) const;
@@ -72,6 +83,8 @@ class PgCluster {
  private:
   PgCluster() = default;
   absl::Status Init(const PgClusterOptions& options);
+  // `pg_ctl start -w`, recorded in history_; registers the failure report.
+  absl::Status StartServer();
   // Starts the child that stops the server and removes the directory when
   // this process ends without doing so (a crash, a kill).
   absl::Status StartReaper();
