@@ -6,22 +6,60 @@
 
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
+#include "server/store/sql_dialect.h"
 
 namespace brevis::store {
 namespace {
 
-// The smallest string greater than every string starting with `prefix`, so
-// that a prefix match is a range the resource index can serve.
-std::string PrefixEnd(std::string prefix) {
+// A string greater than every string starting with `prefix` and less than
+// every other string greater than `prefix`, so that a prefix match is a
+// range the resource index can serve; nullopt when none is needed (every
+// string after `prefix` starts with it). `prefix` is UTF-8 (a proto string)
+// and so is the result, which PostgreSQL requires of text: the last
+// character is replaced by the next one (UTF-8 sorts bytewise as by code
+// point, on both engines, text being compared bytewise by SQLite and in the
+// C collation by PostgreSQL); a last U+10FFFF, which has none, is dropped
+// and the character before it moves on instead.
+std::optional<std::string> PrefixEnd(std::string prefix) {
   while (!prefix.empty()) {
-    unsigned char last = static_cast<unsigned char>(prefix.back());
-    if (last < 0xff) {
-      prefix.back() = static_cast<char>(last + 1);
-      return prefix;
+    size_t start = prefix.size() - 1;
+    while (start > 0 &&
+           (static_cast<unsigned char>(prefix[start]) & 0xc0) == 0x80) {
+      --start;
     }
-    prefix.pop_back();
+    auto byte = [&](size_t i) {
+      return static_cast<char32_t>(static_cast<unsigned char>(prefix[i]));
+    };
+    size_t length = prefix.size() - start;
+    char32_t code = length == 1   ? byte(start)
+                    : length == 2 ? byte(start) & 0x1f
+                    : length == 3 ? byte(start) & 0x0f
+                                  : byte(start) & 0x07;
+    for (size_t i = start + 1; i < prefix.size(); ++i) {
+      code = (code << 6) | (byte(i) & 0x3f);
+    }
+    prefix.resize(start);
+    if (code >= 0x10ffff) continue;
+    ++code;
+    if (code == 0xd800) code = 0xe000;  // surrogates are no characters
+    if (code < 0x80) {
+      prefix.push_back(static_cast<char>(code));
+    } else if (code < 0x800) {
+      prefix.push_back(static_cast<char>(0xc0 | (code >> 6)));
+      prefix.push_back(static_cast<char>(0x80 | (code & 0x3f)));
+    } else if (code < 0x10000) {
+      prefix.push_back(static_cast<char>(0xe0 | (code >> 12)));
+      prefix.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3f)));
+      prefix.push_back(static_cast<char>(0x80 | (code & 0x3f)));
+    } else {
+      prefix.push_back(static_cast<char>(0xf0 | (code >> 18)));
+      prefix.push_back(static_cast<char>(0x80 | ((code >> 12) & 0x3f)));
+      prefix.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3f)));
+      prefix.push_back(static_cast<char>(0x80 | (code & 0x3f)));
+    }
+    return prefix;
   }
-  return std::string(1, '\xff');
+  return std::nullopt;
 }
 
 // The covered names as stored: `parent`, the deepest folder all of them
@@ -136,38 +174,47 @@ absl::StatusOr<Page<v1::AccessLogEntry>> AccessLogRepository::List(
       "detail, covered_parent, covered FROM access_log WHERE id > ?1";
   if (filter.principal) sql += " AND principal = ?2";
   std::optional<PrefixBelow> below;
-  if (filter.resource_prefix) below = SplitBelowParent(*filter.resource_prefix);
+  std::optional<std::string> prefix_end;
+  if (filter.resource_prefix) {
+    below = SplitBelowParent(*filter.resource_prefix);
+    prefix_end = PrefixEnd(*filter.resource_prefix);
+  }
+  const std::string range =
+      prefix_end ? "(resource >= ?3 AND resource < ?4)" : "resource >= ?3";
   if (filter.resource_prefix && !below) {
-    sql += " AND resource >= ?3 AND resource < ?4";
+    sql += " AND " + range;
   } else if (below) {
     // Both sides are served by the resource index (an OR of two lookups).
     // ?11 is the prefix below the audit: it matches a compact entry of the
     // audit when it reaches into covered_parent and a line starts with the
     // rest of it (a line starts after a newline, hence the one prefixed),
     // or when it ends within covered_parent/, which every line is under.
-    sql +=
-        " AND ((resource >= ?3 AND resource < ?4) OR (resource = ?10 AND "
-        "covered != '' AND ((covered_parent = '' AND instr(char(10) || "
-        "covered, char(10) || ?11) > 0) OR (covered_parent != '' AND "
-        "substr(?11, 1, length(covered_parent) + 1) = covered_parent || '/' "
-        "AND instr(char(10) || covered, char(10) || substr(?11, "
-        "length(covered_parent) + 2)) > 0) OR (covered_parent != '' AND "
-        "length(?11) <= length(covered_parent) + 1 AND substr(covered_parent "
-        "|| '/', 1, length(?11)) = ?11))))";
+    // The newline is a literal in quotes: both engines take it as it is.
+    const Engine engine = db_.engine();
+    sql += brevis::StrCat(
+        " AND (", range,
+        " OR (resource = ?10 AND "
+        "covered != '' AND ((covered_parent = '' AND ",
+        Contains(engine, "'\n' || covered", "'\n' || ?11"),
+        ") OR (covered_parent != '' AND substr(?11, 1, "
+        "length(covered_parent) + 1) = covered_parent || '/' AND ",
+        Contains(engine, "'\n' || covered",
+                 "'\n' || substr(?11, length(covered_parent) + 2)"),
+        ") OR (covered_parent != '' AND length(?11) <= "
+        "length(covered_parent) + 1 AND substr(covered_parent || '/', 1, "
+        "length(?11)) = ?11))))");
   }
   if (filter.start_time) sql += " AND time >= ?5";
   if (filter.end_time) sql += " AND time < ?6";
   sql += " ORDER BY id LIMIT ?7";
-  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  BREVIS_ASSIGN_OR_RETURN(auto select, PrepareSparse(db_, sql));
   Statement& stmt = *select;
   stmt.Bind(1, after_id).Bind(7, int64_t{limit} + 1);
   if (filter.principal) stmt.Bind(2, std::string_view(*filter.principal));
-  std::string prefix_end;
   if (filter.resource_prefix) {
-    prefix_end = PrefixEnd(*filter.resource_prefix);
-    stmt.Bind(3, std::string_view(*filter.resource_prefix))
-        .Bind(4, std::string_view(prefix_end));
+    stmt.Bind(3, std::string_view(*filter.resource_prefix));
   }
+  if (prefix_end) stmt.Bind(4, std::string_view(*prefix_end));
   if (below) {
     stmt.Bind(10, std::string_view(below->parent))
         .Bind(11, std::string_view(below->rest));

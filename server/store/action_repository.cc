@@ -5,6 +5,7 @@
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/action_standing_sql.h"
+#include "server/store/sql_dialect.h"
 #include "server/store/visibility_sql.h"
 
 namespace brevis::store {
@@ -179,7 +180,7 @@ absl::StatusOr<Page<v1::Action>> ActionRepository::List(
   }
   sql += " AND " + VisibleAuditCondition(visibility, "au", "?7");
   sql += " ORDER BY a.id LIMIT ?8";
-  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  BREVIS_ASSIGN_OR_RETURN(auto select, PrepareSparse(db_, sql));
   Statement& stmt = *select;
   stmt.Bind(1, after_id).Bind(8, int64_t{limit} + 1);
   if (filter.unit_id) stmt.Bind(2, *filter.unit_id);

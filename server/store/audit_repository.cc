@@ -5,20 +5,25 @@
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
+#include "server/store/sql_dialect.h"
 #include "server/store/visibility_sql.h"
 
 namespace brevis::store {
 namespace {
 
-#define BREVIS_AUDIT_SELECT                                                   \
-  "SELECT a.id, a.uid, u.uid, a.title, a.commissioned_by, a.focus_areas, "    \
-  "a.other_focus_area, a.question_guide, a.planned_start_date, "              \
-  "a.planned_report_date, a.planned_follow_up_date, a.state, a.create_time, " \
-  "a.update_time, a.revision, (SELECT group_concat(p.uid) FROM "              \
-  "audit_auditors aa JOIN principals p ON p.id = aa.principal_id WHERE "      \
-  "aa.audit_id = a.id AND " BREVIS_COUNTS_AS_AUDITOR                          \
-  ") "                                                                        \
-  "FROM audits a JOIN units u ON u.id = a.unit_id "
+// The columns ReadAudit reads, up to FROM; the team comes back as one
+// comma list in no order (ReadAudit sorts it).
+std::string AuditSelect(Engine engine) {
+  return brevis::StrCat(
+      "SELECT a.id, a.uid, u.uid, a.title, a.commissioned_by, a.focus_areas, "
+      "a.other_focus_area, a.question_guide, a.planned_start_date, "
+      "a.planned_report_date, a.planned_follow_up_date, a.state, "
+      "a.create_time, a.update_time, a.revision, (SELECT ",
+      CommaList(engine, "p.uid"),
+      " FROM audit_auditors aa JOIN principals p ON p.id = aa.principal_id "
+      "WHERE aa.audit_id = a.id AND " BREVIS_COUNTS_AS_AUDITOR
+      ") FROM audits a JOIN units u ON u.id = a.unit_id ");
+}
 
 v1::Audit ReadAudit(const Statement& row) {
   v1::Audit audit;
@@ -104,8 +109,8 @@ absl::Status AuditRepository::Create(std::string_view uid, int64_t unit_id,
 }
 
 absl::StatusOr<v1::Audit> AuditRepository::Get(std::string_view uid) {
-  BREVIS_ASSIGN_OR_RETURN(auto select,
-                          db_.Prepare(BREVIS_AUDIT_SELECT "WHERE a.uid = ?"));
+  BREVIS_ASSIGN_OR_RETURN(
+      auto select, db_.Prepare(AuditSelect(db_.engine()) + "WHERE a.uid = ?"));
   select->Bind(1, uid);
   BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
   if (!row) return AuditNotFound(uid);
@@ -128,12 +133,12 @@ absl::StatusOr<Page<v1::Audit>> AuditRepository::List(
   if (visibility.nothing) return empty;
   // The statement is assembled from fixed fragments only; every value is a
   // bound parameter. Each shape is prepared once and cached.
-  std::string sql = BREVIS_AUDIT_SELECT "WHERE a.id > ?1";
+  std::string sql = AuditSelect(db_.engine()) + "WHERE a.id > ?1";
   if (filter.unit_id) sql += " AND a.unit_id = ?2";
   if (filter.state) sql += " AND a.state = ?3";
   sql += " AND " + VisibleAuditCondition(visibility, "a", "?5");
   sql += " ORDER BY a.id LIMIT ?4";
-  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  BREVIS_ASSIGN_OR_RETURN(auto select, PrepareSparse(db_, sql));
   Statement& stmt = *select;
   stmt.Bind(1, after_id);
   if (filter.unit_id) stmt.Bind(2, *filter.unit_id);
@@ -184,9 +189,8 @@ absl::StatusOr<std::vector<int64_t>> AuditRepository::SetTeam(
   for (int64_t principal_id : principal_ids) {
     BREVIS_ASSIGN_OR_RETURN(
         auto insert,
-        db_.Prepare(
-            "INSERT OR IGNORE INTO audit_auditors (audit_id, principal_id) "
-            "VALUES (?, ?)"));
+        db_.Prepare("INSERT INTO audit_auditors (audit_id, principal_id) "
+                    "VALUES (?, ?) ON CONFLICT DO NOTHING"));
     if (auto s = insert->Bind(1, audit_id).Bind(2, principal_id).Run();
         !s.ok()) {
       return s;

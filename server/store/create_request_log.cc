@@ -16,7 +16,7 @@ absl::StatusOr<std::optional<CreateRecord>> CreateRequestLog::Find(
   select->Bind(1, method).Bind(2, caller).Bind(3, request_id);
   BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
   if (!row) return std::nullopt;
-  return CreateRecord{select->Text(0), select->Text(1)};
+  return CreateRecord{select->Blob(0), select->Text(1)};
 }
 
 absl::Status CreateRequestLog::Record(std::string_view method,

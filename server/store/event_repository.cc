@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_split.h"
 #include "server/domain/status_macros.h"
+#include "server/store/sql_dialect.h"
 #include "server/store/visibility_sql.h"
 
 namespace brevis::store {
@@ -38,15 +39,15 @@ std::string FormerReaderCondition(const domain::AuditVisibility& seen) {
 // The SQL condition of the events `visibility` lets ?7 (the caller) see.
 // Built from fixed fragments only.
 std::string VisibleCondition(const domain::EventVisibility& visibility) {
-  if (visibility.everything) return "1";
-  std::string units = "0";
+  if (visibility.everything) return "TRUE";
+  std::string units = "FALSE";
   if (visibility.units) {
     units = visibility.unit_ids
                 ? "e.unit_id IN (SELECT unit_id FROM principal_units "
                   "WHERE principal_id = ?7)"
-                : "1";
+                : "TRUE";
   }
-  std::string audits = "0";
+  std::string audits = "FALSE";
   const domain::AuditVisibility& seen = visibility.audits;
   if (!seen.nothing) {
     std::string which = VisibleAuditCondition(seen, "audits", "?7");
@@ -67,9 +68,12 @@ absl::StatusOr<int64_t> EventRepository::Append(const v1::Event& event,
   BREVIS_ASSIGN_OR_RETURN(
       auto insert,
       db_.Prepare(
-          "INSERT INTO events (time, actor, resource, kind, changed_fields, "
-          "audit_id, unit_id, audience, published, prior_state, state) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence"));
+          // The next number under the one writer (the caller's write
+          // transaction): gapless and in commit order on both engines.
+          "INSERT INTO events (sequence, time, actor, resource, kind, "
+          "changed_fields, audit_id, unit_id, audience, published, "
+          "prior_state, state) VALUES ((SELECT coalesce(max(sequence), 0) + 1 "
+          "FROM events), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence"));
   Statement& stmt = *insert;
   std::string fields;
   for (const std::string& field : event.changed_fields()) {
@@ -103,9 +107,9 @@ absl::StatusOr<int64_t> EventRepository::Append(const v1::Event& event,
   }
   for (int64_t principal_id : scope.former_readers) {
     BREVIS_ASSIGN_OR_RETURN(
-        auto former, db_.Prepare("INSERT OR IGNORE INTO event_former_readers "
-                                 "(sequence, principal_id) "
-                                 "VALUES (?, ?)"));
+        auto former, db_.Prepare("INSERT INTO event_former_readers "
+                                 "(sequence, principal_id) VALUES (?, ?) "
+                                 "ON CONFLICT DO NOTHING"));
     if (absl::Status s = former->Bind(1, sequence).Bind(2, principal_id).Run();
         !s.ok()) {
       return s;
@@ -122,8 +126,9 @@ absl::StatusOr<Page<v1::Event>> EventRepository::List(
       "e.changed_fields, a.uid, u.uid, e.state, p.role FROM events e "
       "LEFT JOIN audits a ON a.id = e.audit_id "
       "LEFT JOIN units u ON u.id = e.unit_id "
-      // The actor's role; "principals/" is 11 characters.
-      "LEFT JOIN principals p ON e.actor LIKE 'principals/%' "
+      // The actor's role; "principals/" is 11 characters (compared, not
+      // LIKE, which ignores ASCII case on SQLite only).
+      "LEFT JOIN principals p ON substr(e.actor, 1, 11) = 'principals/' "
       "AND p.uid = substr(e.actor, 12) "
       "WHERE e.sequence > ?1 AND e.sequence <= ?2";
   if (filter.audit_id) sql += " AND e.audit_id = ?3";
@@ -131,7 +136,7 @@ absl::StatusOr<Page<v1::Event>> EventRepository::List(
   if (filter.kind) sql += " AND e.kind = ?5";
   sql += " AND " + VisibleCondition(visibility);
   sql += " ORDER BY e.sequence LIMIT ?6";
-  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  BREVIS_ASSIGN_OR_RETURN(auto select, PrepareSparse(db_, sql));
   Statement& stmt = *select;
   stmt.Bind(1, after).Bind(2, filter.until).Bind(6, int64_t{limit} + 1);
   if (filter.audit_id) stmt.Bind(3, *filter.audit_id);

@@ -3,6 +3,7 @@
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
+#include "server/store/sql_dialect.h"
 
 namespace brevis::store {
 namespace {
@@ -107,7 +108,7 @@ absl::StatusOr<Page<v1::Finding>> FindingRepository::List(
     sql = BREVIS_FINDING_SELECT
         "WHERE audit_id = ?1 AND id > ?2 ORDER BY id LIMIT ?5";
   }
-  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  BREVIS_ASSIGN_OR_RETURN(auto select, PrepareSparse(db_, sql));
   Statement& stmt = *select;
   stmt.Bind(1, audit_id).Bind(2, after_id).Bind(5, int64_t{limit} + 1);
   if (filter.focus_area) stmt.Bind(3, int64_t{*filter.focus_area});

@@ -101,9 +101,8 @@ absl::Status PrincipalRepository::ReplaceUnits(
   for (int64_t unit_id : unit_ids) {
     BREVIS_ASSIGN_OR_RETURN(
         auto insert,
-        db_.Prepare(
-            "INSERT OR IGNORE INTO principal_units (principal_id, unit_id) "
-            "VALUES (?, ?)"));
+        db_.Prepare("INSERT INTO principal_units (principal_id, unit_id) "
+                    "VALUES (?, ?) ON CONFLICT DO NOTHING"));
     BREVIS_RETURN_IF_ERROR(insert->Bind(1, id).Bind(2, unit_id).Run());
   }
   return absl::OkStatus();
@@ -230,10 +229,11 @@ absl::StatusOr<Page<v1::Principal>> PrincipalRepository::List(
   BREVIS_ASSIGN_OR_RETURN(
       auto select,
       db_.Prepare(BREVIS_PRINCIPAL_SELECT
-                  "WHERE id > ?1 AND (?2 IS NULL OR role = ?2) AND "
-                  "(?3 IS NULL OR active = ?3) ORDER BY id LIMIT ?4"));
+                  "WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR role = ?2) "
+                  "AND (CAST(?3 AS BIGINT) IS NULL OR active = ?3) "
+                  "ORDER BY id LIMIT ?4"));
   Statement& stmt = *select;
-  stmt.Bind(1, after_id).Bind(4, int64_t{limit} + 1);
+  stmt.Bind(1, after_id).Bind(4, int64_t{limit} + 1).BindNull(2).BindNull(3);
   if (filter.role) stmt.Bind(2, int64_t{*filter.role});
   if (filter.active) stmt.Bind(3, int64_t{*filter.active});
   absl::StatusOr<Page<v1::Principal>> page =

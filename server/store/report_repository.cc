@@ -2,6 +2,7 @@
 
 #include "server/domain/status_macros.h"
 #include "server/store/action_standing_sql.h"
+#include "server/store/sql_dialect.h"
 
 namespace brevis::store {
 namespace {
@@ -10,6 +11,12 @@ namespace {
 std::string OpenWork() { return OpenWorkCondition("ac", "au"); }
 std::string Overdue() { return OverdueCondition("ac", "au", "?9"); }
 std::string Unfinished() { return UnfinishedCondition("ac", "au"); }
+
+// The number of rows of a group for which `condition` holds (PostgreSQL
+// sums no booleans).
+std::string CountWhere(const std::string& condition) {
+  return "coalesce(sum(CASE WHEN " + condition + " THEN 1 ELSE 0 END), 0)";
+}
 
 }  // namespace
 
@@ -37,9 +44,10 @@ absl::StatusOr<UnitCounts> ReportRepository::CountUnit(
   UnitCounts counts;
   std::string visible = VisibleAuditCondition(visibility, "au", "?2");
   BREVIS_ASSIGN_OR_RETURN(auto states,
-                          db_.Prepare("SELECT au.state, count(*) FROM audits "
-                                      "au WHERE au.unit_id = ?1 AND " +
-                                      visible + " GROUP BY au.state"));
+                          PrepareSparse(db_,
+                                        "SELECT au.state, count(*) FROM audits "
+                                        "au WHERE au.unit_id = ?1 AND " +
+                                            visible + " GROUP BY au.state"));
   states->Bind(1, unit_id);
   if (visible.find("?2") != std::string::npos) states->Bind(2, caller_id);
   while (true) {
@@ -50,11 +58,12 @@ absl::StatusOr<UnitCounts> ReportRepository::CountUnit(
   }
   BREVIS_ASSIGN_OR_RETURN(
       auto actions,
-      db_.Prepare("SELECT coalesce(sum(" + OpenWork() + "), 0), coalesce(sum(" +
-                  Overdue() + "), 0), coalesce(sum(" + Unfinished() +
-                  "), 0) FROM actions ac JOIN audits au ON au.id = ac.audit_id "
-                  "WHERE ac.unit_id = ?1 AND " +
-                  visible));
+      PrepareSparse(db_, "SELECT " + CountWhere(OpenWork()) + ", " +
+                             CountWhere(Overdue()) + ", " +
+                             CountWhere(Unfinished()) +
+                             " FROM actions ac JOIN audits au ON au.id = "
+                             "ac.audit_id WHERE ac.unit_id = ?1 AND " +
+                             visible));
   actions->Bind(1, unit_id).Bind(9, today_);
   if (visible.find("?2") != std::string::npos) actions->Bind(2, caller_id);
   BREVIS_RETURN_IF_ERROR(actions->Step().status());
@@ -63,12 +72,12 @@ absl::StatusOr<UnitCounts> ReportRepository::CountUnit(
   counts.unfinished_actions = static_cast<int>(actions->Int(2));
   BREVIS_ASSIGN_OR_RETURN(
       auto verdicts,
-      db_.Prepare(
-          "SELECT count(*), coalesce(sum(v.verdict = 1), 0) FROM "
-          "recommendation_verdicts v JOIN recommendations r ON r.id = "
-          "v.recommendation_id JOIN audits au ON au.id = r.audit_id WHERE "
-          "au.unit_id = ?1 AND " +
-          visible));
+      PrepareSparse(
+          db_, "SELECT count(*), " + CountWhere("v.verdict = 1") +
+                   " FROM recommendation_verdicts v JOIN recommendations r ON "
+                   "r.id = v.recommendation_id JOIN audits au ON au.id = "
+                   "r.audit_id WHERE au.unit_id = ?1 AND " +
+                   visible));
   verdicts->Bind(1, unit_id);
   if (visible.find("?2") != std::string::npos) verdicts->Bind(2, caller_id);
   BREVIS_RETURN_IF_ERROR(verdicts->Step().status());
@@ -90,8 +99,12 @@ absl::StatusOr<Page<OverdueUnit>> ReportRepository::OverdueUnits(
       "u.id = ac.unit_id WHERE " +
       Overdue() + " AND " + visible + " AND ac.unit_id > ?3";
   if (unit_id) sql += " AND ac.unit_id = ?4";
-  sql += " GROUP BY ac.unit_id ORDER BY ac.unit_id LIMIT ?5";
-  BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql));
+  // The unit's columns are grouped too: PostgreSQL knows them to be one
+  // per unit only when grouped by u.id.
+  sql +=
+      " GROUP BY ac.unit_id, u.uid, u.display_name ORDER BY ac.unit_id "
+      "LIMIT ?5";
+  BREVIS_ASSIGN_OR_RETURN(auto select, PrepareSparse(db_, sql));
   Statement& stmt = *select;
   stmt.Bind(3, after_id).Bind(5, int64_t{limit} + 1).Bind(9, today_);
   if (unit_id) stmt.Bind(4, *unit_id);
@@ -109,9 +122,10 @@ absl::StatusOr<Page<OverdueUnit>> ReportRepository::OverdueUnits(
   if (!page.ok()) return page;
   select.reset();
   for (OverdueUnit& unit : page->items) {
-    BREVIS_ASSIGN_OR_RETURN(auto audits,
-                            db_.Prepare("SELECT DISTINCT au.uid, au.id" + from +
-                                        " AND ac.unit_id = ?3 ORDER BY au.id"));
+    BREVIS_ASSIGN_OR_RETURN(
+        auto audits, PrepareSparse(db_, "SELECT DISTINCT au.uid, au.id" + from +
+                                            " AND ac.unit_id = ?3 "
+                                            "ORDER BY au.id"));
     audits->Bind(3, unit.unit_id).Bind(9, today_);
     if (visible.find("?2") != std::string::npos) audits->Bind(2, caller_id);
     while (true) {
@@ -122,9 +136,10 @@ absl::StatusOr<Page<OverdueUnit>> ReportRepository::OverdueUnits(
     audits.reset();
     BREVIS_ASSIGN_OR_RETURN(
         auto worst,
-        db_.Prepare(
-            "SELECT ac.recommendation_id, ac.uid" + from +
-            " AND ac.unit_id = ?3 ORDER BY ac.due_date, ac.id LIMIT ?4"));
+        PrepareSparse(
+            db_, "SELECT ac.recommendation_id, ac.uid" + from +
+                     " AND ac.unit_id = ?3 ORDER BY ac.due_date, ac.id LIMIT "
+                     "?4"));
     worst->Bind(3, unit.unit_id).Bind(4, int64_t{most}).Bind(9, today_);
     if (visible.find("?2") != std::string::npos) worst->Bind(2, caller_id);
     while (true) {

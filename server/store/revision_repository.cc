@@ -102,7 +102,7 @@ absl::StatusOr<std::vector<std::string>> RevisionRepository::Earlier(
   while (true) {
     BREVIS_ASSIGN_OR_RETURN(bool more, select->Step());
     if (!more) return snapshots;
-    snapshots.push_back(select->Text(0));
+    snapshots.push_back(select->Blob(0));
   }
 }
 

@@ -17,7 +17,7 @@ absl::StatusOr<std::string> ServerKeyRepository::GetOrCreate(
   select->Bind(1, purpose);
   BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
   if (!row) return absl::InternalError("server key vanished after insert");
-  return select->Text(0);
+  return select->Blob(0);
 }
 
 }  // namespace brevis::store

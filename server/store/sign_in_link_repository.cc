@@ -53,7 +53,8 @@ absl::StatusOr<Page<v1::SignInLink>> SignInLinkRepository::List(
   BREVIS_ASSIGN_OR_RETURN(
       auto select,
       db_.Prepare(BREVIS_SIGN_IN_LINK_SELECT
-                  "WHERE (?1 IS NULL OR l.principal_id = ?1) AND l.id > ?2 "
+                  "WHERE (CAST(?1 AS BIGINT) IS NULL OR l.principal_id = ?1) "
+                  "AND l.id > ?2 "
                   "ORDER BY l.id LIMIT ?3"));
   Statement& stmt = *select;
   if (principal_id.has_value()) {
@@ -81,7 +82,7 @@ SignInLinkRepository::FindBySecretHash(std::string_view secret_hash) {
   record.id = stmt.Int(0);
   record.principal_id = stmt.Int(1);
   record.name = domain::SignInLinkName(stmt.Text(2), stmt.Text(3));
-  record.secret_hash = stmt.Text(4);
+  record.secret_hash = stmt.Blob(4);
   record.expire_time = absl::FromUnixMicros(stmt.Int(5));
   if (!stmt.IsNull(6)) record.redeem_time = absl::FromUnixMicros(stmt.Int(6));
   return record;

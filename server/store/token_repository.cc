@@ -104,7 +104,7 @@ absl::StatusOr<std::optional<TokenRecord>> TokenRepository::FindBySecretHash(
   record.id = stmt.Int(0);
   record.principal_id = stmt.Int(1);
   record.name = domain::TokenName(stmt.Text(2), stmt.Text(3));
-  record.secret_hash = stmt.Text(4);
+  record.secret_hash = stmt.Blob(4);
   record.expire_time = absl::FromUnixMicros(stmt.Int(5));
   if (!stmt.IsNull(6)) record.revoke_time = absl::FromUnixMicros(stmt.Int(6));
   return record;

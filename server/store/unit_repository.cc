@@ -99,13 +99,15 @@ absl::StatusOr<Page<v1::Unit>> UnitRepository::List(const UnitFilter& filter,
   // enough; audits and findings choose an index per filter instead.
   static const std::string sql = brevis::StrCat(
       "SELECT ", kColumns,
-      " FROM units WHERE id > ?1 AND (?2 IS NULL OR active = ?2) AND "
-      "(?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR region = ?4) AND "
-      "(?6 IS NULL OR id IN (SELECT unit_id FROM principal_units WHERE "
+      " FROM units WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR "
+      "active = ?2) AND (CAST(?3 AS BIGINT) IS NULL OR kind = ?3) AND "
+      "(CAST(?4 AS TEXT) IS NULL OR region = ?4) AND (CAST(?6 AS BIGINT) IS "
+      "NULL OR id IN (SELECT unit_id FROM principal_units WHERE "
       "principal_id = ?6)) ORDER BY id LIMIT ?5");
   BREVIS_ASSIGN_OR_RETURN(auto select, db_.Prepare(sql.c_str()));
   Statement& stmt = *select;
-  stmt.Bind(1, after_id);
+  // An absent filter is NULL: PostgreSQL runs nothing with unbound ones.
+  stmt.Bind(1, after_id).BindNull(2).BindNull(3).BindNull(4).BindNull(6);
   if (filter.active) stmt.Bind(2, int64_t{*filter.active});
   if (filter.kind) stmt.Bind(3, int64_t{*filter.kind});
   if (filter.region) stmt.Bind(4, std::string_view(*filter.region));

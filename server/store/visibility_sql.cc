@@ -16,8 +16,8 @@ std::string PublishedStateList() {
 std::string VisibleAuditStateCondition(
     const domain::AuditVisibility& visibility, const std::string& unit_id,
     const std::string& state, const std::string& caller_param) {
-  if (visibility.nothing) return "0";
-  std::string sql = "1";
+  if (visibility.nothing) return "FALSE";
+  std::string sql = "TRUE";
   if (visibility.unit_ids) {
     sql += " AND " + unit_id +
            " IN (SELECT unit_id FROM principal_units WHERE principal_id = " +

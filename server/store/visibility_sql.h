@@ -15,7 +15,7 @@ namespace brevis::store {
 
 // The SQL condition that audit alias `audit` (for example "au") is one
 // `visibility` shows to the principal bound as parameter `caller_param`.
-// Fixed fragments only; "1" when it shows every audit.
+// Fixed fragments only; "TRUE" when it shows every audit.
 std::string VisibleAuditCondition(const domain::AuditVisibility& visibility,
                                   const std::string& audit,
                                   const std::string& caller_param);
