@@ -149,6 +149,13 @@ TEST_F(AccessLogTest, ReadThatCannotBeLoggedIsNotServed) {
   v1::Finding finding = MustCreateFinding(audit_.name(), ExampleFinding());
   // The access log stops taking entries, as a full or failing disk would.
   ASSERT_TRUE(db_->Write([](store::Connection& db) {
+                   if (OnPostgres()) {
+                     return db.Exec(
+                         "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE "
+                         "plpgsql AS $$ BEGIN RAISE EXCEPTION 'no room'; END "
+                         "$$; CREATE TRIGGER refuse BEFORE INSERT ON "
+                         "access_log FOR EACH ROW EXECUTE FUNCTION refuse()");
+                   }
                    return db.Exec(
                        "CREATE TRIGGER refuse BEFORE INSERT ON access_log "
                        "BEGIN SELECT RAISE(ABORT, 'no room'); END");
@@ -163,7 +170,9 @@ TEST_F(AccessLogTest, ReadThatCannotBeLoggedIsNotServed) {
   EXPECT_TRUE(read.text().empty()) << "no content without a log entry";
 
   ASSERT_TRUE(db_->Write([](store::Connection& db) {
-                   return db.Exec("DROP TRIGGER refuse");
+                   return db.Exec(OnPostgres()
+                                      ? "DROP TRIGGER refuse ON access_log"
+                                      : "DROP TRIGGER refuse");
                  })
                   .ok());
   grpc::ClientContext again;

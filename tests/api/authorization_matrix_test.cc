@@ -15,6 +15,7 @@
 #include "brevis/v1/event_service.grpc.pb.h"
 #include "brevis/v1/report_service.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
+#include "server/auth/token_secret.h"
 #include "server/domain/digest.h"
 #include "server/domain/resource_name.h"
 #include "tests/api/service_fixture.h"
@@ -474,12 +475,13 @@ class AuthorizationMatrixTest : public ServiceTest {
                      auto insert = db.Prepare(
                          "INSERT INTO tokens (uid, principal_id, secret_hash, "
                          "display_name, create_time, expire_time) SELECT ?, "
-                         "id, randomblob(32), '', 0, 0 FROM principals WHERE "
-                         "uid = ?");
+                         "id, ?, '', 0, 0 FROM principals WHERE uid = ?");
                      if (!insert.ok()) return insert.status();
                      return (*insert)
                          ->Bind(1, uid)
-                         .Bind(2, principal.substr(principal.find('/') + 1))
+                         .BindBlob(
+                             2, auth::HashTokenSecret(auth::NewTokenSecret()))
+                         .Bind(3, principal.substr(principal.find('/') + 1))
                          .Run();
                    })
                     .ok());

@@ -169,7 +169,7 @@ TEST_F(FindingServiceTest, RetryOfADeletedFindingDoesNotBringItBack) {
   ASSERT_TRUE(db_->Read([&](store::Connection& db) -> absl::Status {
                    auto select = db.Prepare(
                        "SELECT count(*) FROM create_requests WHERE "
-                       "instr(resource, 'Flera unga') > 0");
+                       "resource LIKE '%Flera unga%'");
                    if (!select.ok()) return select.status();
                    if (auto row = (*select)->Step(); !row.ok()) {
                      return row.status();

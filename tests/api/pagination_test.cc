@@ -1,6 +1,7 @@
 #include <gmock/gmock.h>
 
 #include <atomic>
+#include <cstdio>
 #include <set>
 #include <thread>
 
@@ -122,10 +123,11 @@ TEST_F(PaginationTest, NegativePageSizeIsRefusedAndLargeOneIsCapped) {
                          "INSERT INTO findings (uid, audit_id, focus_area, "
                          "kind, text, informant_groups, child_rights_articles,"
                          " sip, create_time, update_time, revision) SELECT "
-                         "printf('bulk%04d', ?), id, 1, 1, 'x', 2, 0, 0, 0, 0,"
-                         " 1 FROM audits");
+                         "?, id, 1, 1, 'x', 2, 0, 0, 0, 0, 1 FROM audits");
                      if (!insert.ok()) return insert.status();
-                     if (auto s = (*insert)->Bind(1, int64_t{i}).Run();
+                     char uid[16];
+                     std::snprintf(uid, sizeof uid, "bulk%04d", i);
+                     if (auto s = (*insert)->Bind(1, std::string(uid)).Run();
                          !s.ok()) {
                        return s;
                      }

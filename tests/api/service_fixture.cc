@@ -1,21 +1,73 @@
 #include "tests/api/service_fixture.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 #include "server/auth/token_secret.h"
 #include "server/domain/resource_name.h"
 #include "server/json_log.h"
+#include "server/store/engine_error.h"
+#include "server/store/postgres.h"
 #include "server/store/principal_repository.h"
 #include "server/store/token_repository.h"
 #include "server/store/unit_repository.h"
 #include "tests/testing/bearer_channel.h"
 
 namespace brevis::api {
+namespace {
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  return bytes.str();
+}
+
+// One row's first column as text, from `sql` on `conninfo`.
+absl::StatusOr<std::string> QueryText(const std::string& conninfo,
+                                      const std::string& sql) {
+  auto connection = store::pg::Connection::Open({.conninfo = conninfo});
+  if (!connection.ok()) return connection.status();
+  auto select = (*connection)->Prepare(sql);
+  if (!select.ok()) return select.status();
+  auto row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("no row from " + sql);
+  return (*select)->Text(0);
+}
+
+}  // namespace
+
+bool ServiceTest::OnPostgres() {
+  const char* engine = std::getenv("BREVIS_TEST_ENGINE");
+  return engine != nullptr && std::string(engine) == "postgresql";
+}
 
 void ServiceTest::SetUp() {
   JsonLog::Global().Redirect(&server_log_);
-  std::string path = dir_.File("brevis.db");
-  ASSERT_TRUE(store::CreateDatabase(path, store::EmbeddedMigrations()).ok());
+  if (const char* engine = std::getenv("BREVIS_TEST_ENGINE");
+      engine != nullptr && *engine != '\0') {
+    ASSERT_TRUE(std::string(engine) == "sqlite" || OnPostgres())
+        << "BREVIS_TEST_ENGINE is sqlite or postgresql, not " << engine;
+  }
+  if (OnPostgres()) {
+    auto database = testing::PgTestDatabase::Create();
+    ASSERT_TRUE(database.ok()) << store::DescribeForLog(database.status());
+    pg_database_ = std::move(*database);
+    database_address_ = pg_database_->Uri();
+    auto segment = QueryText(pg_database_->ConnInfo(),
+                             "SELECT pg_walfile_name(pg_current_wal_lsn())");
+    ASSERT_TRUE(segment.ok()) << store::DescribeForLog(segment.status());
+    first_wal_segment_ = *segment;
+  } else {
+    database_address_ = dir_.File("brevis.db");
+    ASSERT_TRUE(
+        store::CreateDatabase(database_address_, store::EmbeddedMigrations())
+            .ok());
+  }
   store::DatabaseOptions db_options;
-  db_options.path = path;
+  db_options.path = database_address_;
   auto db = store::Database::Open(db_options);
   ASSERT_TRUE(db.ok()) << db.status();
   db_ = std::move(*db);
@@ -91,6 +143,47 @@ void ServiceTest::TearDown() {
   if (server_ != nullptr) server_->Shutdown(absl::Seconds(1));
   server_.reset();
   db_.reset();
+  if (pg_database_ != nullptr) {
+    absl::Status dropped = pg_database_->Drop();
+    EXPECT_TRUE(dropped.ok()) << store::DescribeForLog(dropped);
+  }
+}
+
+std::string ServiceTest::EverythingStored() {
+  std::string all;
+  if (!OnPostgres()) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(dir_.File(""))) {
+      if (entry.is_regular_file()) all += ReadFile(entry.path());
+    }
+    return all;
+  }
+  const testing::PgTestCluster& cluster = pg_database_->cluster();
+  std::string admin = cluster.ConnInfo("postgres");
+  // The checkpoint writes every changed page of the database to its files.
+  auto checkpoint = store::pg::Connection::Open({.conninfo = admin});
+  EXPECT_TRUE(checkpoint.ok() && (*checkpoint)->Exec("CHECKPOINT").ok());
+  auto oid = QueryText(admin,
+                       "SELECT oid::text FROM pg_database WHERE "
+                       "datname = '" +
+                           pg_database_->name() + "'");
+  EXPECT_TRUE(oid.ok()) << store::DescribeForLog(oid.status());
+  if (!oid.ok()) return all;
+  std::filesystem::path data(cluster.data_dir);
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(data / "base" / *oid)) {
+    if (entry.is_regular_file()) all += ReadFile(entry.path());
+  }
+  // Segment names sort in log order: those from the test's start on.
+  for (const auto& entry :
+       std::filesystem::directory_iterator(data / "pg_wal")) {
+    std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.size() == 24 &&
+        name >= first_wal_segment_) {
+      all += ReadFile(entry.path());
+    }
+  }
+  return all;
 }
 
 v1::Unit ServiceTest::ExampleUnit() {

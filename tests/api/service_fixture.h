@@ -13,6 +13,7 @@
 #include "server/api/server.h"
 #include "server/store/database.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/pg_test_database.h"
 #include "tests/testing/temp_dir.h"
 
 namespace brevis::api {
@@ -25,10 +26,18 @@ struct TestPrincipal {
 
 // A real brevis gRPC server in this process on a free loopback port, over a
 // fresh database, with stubs on a real channel to it that call as an admin.
+//
+// The engine is SQLite (a file in dir_), or PostgreSQL when
+// BREVIS_TEST_ENGINE=postgresql: then each test gets a database of its own,
+// copied from a migrated template on a throwaway cluster and dropped after
+// the test (tests/testing/pg_test_database.h says where the cluster comes
+// from). tests/CMakeLists.txt registers the tests twice, once per engine.
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // True when this run's engine is PostgreSQL (BREVIS_TEST_ENGINE).
+  static bool OnPostgres();
   // Server options for SetUp; tests may change them before it runs.
   ServerOptions options_;
 
@@ -62,7 +71,18 @@ class ServiceTest : public ::testing::Test {
   int CountFindings(const std::string& audit_name);
   int CountUnits();
 
+  // Every byte the engine holds for this test's database, to show a
+  // secret is not among them: on SQLite the database, its WAL and anything
+  // beside them; on PostgreSQL, after a checkpoint, the database's own
+  // files and the write-ahead log since the test began.
+  std::string EverythingStored();
+
   testing::TempDir dir_;
+  // What store::Database::Open takes for this test's database: the file's
+  // path, or a postgresql:// URI.
+  std::string database_address_;
+  std::unique_ptr<testing::PgTestDatabase> pg_database_;  // PostgreSQL only
+  std::string first_wal_segment_;  // PostgreSQL: the log's file at SetUp
   testing::FakeClock clock_{absl::FromUnixSeconds(1780000000)};
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<ApiServer> server_;

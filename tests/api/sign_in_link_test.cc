@@ -7,9 +7,6 @@
 #include <gmock/gmock.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -80,20 +77,6 @@ class SignInLinkTest : public EventServiceTest {
     v1::ListSignInLinksRequest request;
     request.set_parent(parent);
     return stub->ListSignInLinks(&context, request, response);
-  }
-
-  // Every byte brevis wrote: the database, its WAL and anything beside it.
-  std::string EverythingStored() {
-    std::string all;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(
-             std::filesystem::path(dir_.File("brevis.db")).parent_path())) {
-      if (!entry.is_regular_file()) continue;
-      std::ifstream file(entry.path(), std::ios::binary);
-      std::ostringstream bytes;
-      bytes << file.rdbuf();
-      all += bytes.str();
-    }
-    return all;
   }
 
   TestPrincipal web_;  // brevis-web: an integration with SCOPE_SIGN_IN

@@ -122,9 +122,10 @@ std::atomic<int> next_database{1};
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PgCluster>> PgCluster::Start() {
+absl::StatusOr<std::unique_ptr<PgCluster>> PgCluster::Start(
+    PgClusterOptions options) {
   std::unique_ptr<PgCluster> cluster(new PgCluster());
-  absl::Status status = cluster->Init();
+  absl::Status status = cluster->Init(options);
   if (!status.ok()) {
     return absl::InternalError(std::string(status.message()) + "\n" +
                                cluster->Describe());
@@ -132,7 +133,7 @@ absl::StatusOr<std::unique_ptr<PgCluster>> PgCluster::Start() {
   return cluster;
 }
 
-absl::Status PgCluster::Init() {
+absl::Status PgCluster::Init(const PgClusterOptions& options) {
   if (geteuid() == 0 && ServerUser() == nullptr) {
     return absl::FailedPreconditionError(
         "running as root, and there is no user `postgres` to run initdb as "
@@ -154,7 +155,7 @@ absl::Status PgCluster::Init() {
   }
 
   // --no-sync only skips initdb's own flush of the fresh files; the server
-  // below runs with fsync and synchronous_commit on.
+  // below runs with fsync and synchronous_commit on when durable.
   int initdb = Run("initdb",
                    {"-D", data_, "-U", kSuperuser, "-A", "trust", "-E", "UTF8",
                     "--locale=C", "--no-sync", "--no-instructions"},
@@ -169,7 +170,8 @@ absl::Status PgCluster::Init() {
     conf << "\n# tests/testing/pg_cluster.cc\n"
          << "listen_addresses = ''\n"
          << "unix_socket_directories = '" << dir_ << "'\n"
-         << "fsync = on\n"
+         << "fsync = " << (options.durable ? "on" : "off") << "\n"
+         << "full_page_writes = " << (options.durable ? "on" : "off") << "\n"
          << "synchronous_commit = on\n"
          << "max_connections = 40\n"
          << "shared_buffers = 16MB\n"

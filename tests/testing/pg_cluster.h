@@ -26,13 +26,21 @@
 
 namespace brevis::testing {
 
+struct PgClusterOptions {
+  // false: fsync and full_page_writes off, for tests that never look at
+  // what survives a crash (the API tests on PostgreSQL): CREATE and DROP
+  // DATABASE, which they do per test, then cost a fraction.
+  bool durable = true;
+};
+
 class PgCluster {
  public:
   // initdb, configure and `pg_ctl start -w` (bounded by pg_ctl's own
   // timeout of 60 s). Returns INTERNAL with what each step printed, how the
   // server ended and the tail of its log when any step fails; the
   // directory is removed then too.
-  static absl::StatusOr<std::unique_ptr<PgCluster>> Start();
+  static absl::StatusOr<std::unique_ptr<PgCluster>> Start(
+      PgClusterOptions options = {});
   // Stops the server (if running) and removes the directory.
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
@@ -74,7 +82,7 @@ class PgCluster {
 
  private:
   PgCluster() = default;
-  absl::Status Init();
+  absl::Status Init(const PgClusterOptions& options);
   // `pg_ctl start -w`, recorded in history_; registers the failure report.
   absl::Status StartServer();
   // Starts the child that stops the server and removes the directory when
