@@ -75,10 +75,11 @@ class RenumberedStatement final : public Statement {
 
  private:
   // The new number of SQLite's `index`; 0 for an unused one below the
-  // largest; beyond the largest, a number past the inner statement's last,
-  // so that the inner statement reports the out-of-range bind.
+  // largest; outside 1 to the largest, a number outside the inner
+  // statement's, so that the inner statement reports the bad bind.
   int Map(int index) const {
-    if (index >= 1 && index < static_cast<int>(new_number_.size())) {
+    if (index < 1) return -1;
+    if (index < static_cast<int>(new_number_.size())) {
       return new_number_[index];
     }
     return index + static_cast<int>(new_number_.size());
