@@ -250,8 +250,11 @@ int RunServe(const brevis::api::ServerOptions& options,
                                                       : " (TLS, client "
                                                         "certificates)")
                     : " (plaintext, loopback only)")
-            << ", database " << db_options.path << " at schema version "
-            << (*db)->schema_version() << std::endl;
+            << ", "
+            << ((*db)->engine() == brevis::store::Engine::kSqlite
+                    ? "database " + (*db)->path()
+                    : (*db)->path())
+            << " at schema version " << (*db)->schema_version() << std::endl;
   std::string metrics;
   if ((*server)->metrics_port() != 0) {
     metrics =
@@ -265,7 +268,7 @@ int RunServe(const brevis::api::ServerOptions& options,
        {"tls", options.tls.has_value()},
        {"client_certificates",
         options.tls.has_value() && !options.tls->client_ca.empty()},
-       {"database", db_options.path},
+       {"database", (*db)->path()},
        {"schema_version", static_cast<int64_t>((*db)->schema_version())},
        {"metrics_address", metrics}});
 

@@ -24,6 +24,34 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
+// libpq's complaint about an address it cannot parse may quote all of it:
+// the password given in it (URI user:password@, or password=) is blanked.
+std::string WithoutPassword(std::string_view text, std::string_view conninfo) {
+  std::string password;
+  size_t scheme = conninfo.find("://");
+  size_t at = conninfo.find('@');
+  if (scheme != std::string_view::npos && at != std::string_view::npos &&
+      at > scheme) {
+    std::string_view user_info = conninfo.substr(scheme + 3, at - scheme - 3);
+    size_t colon = user_info.find(':');
+    if (colon != std::string_view::npos) {
+      password = std::string(user_info.substr(colon + 1));
+    }
+  }
+  size_t key = conninfo.find("password=");
+  if (password.empty() && key != std::string_view::npos) {
+    std::string_view rest = conninfo.substr(key + 9);
+    password = std::string(rest.substr(0, rest.find_first_of(" &")));
+  }
+  std::string out(text);
+  if (password.empty()) return out;
+  for (size_t i = out.find(password); i != std::string::npos;
+       i = out.find(password, i + 3)) {
+    out.replace(i, password.size(), "***");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string NumberPlaceholders(std::string_view sql) {
@@ -217,7 +245,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   PQconninfoOption* parsed =
       PQconninfoParse(options.conninfo.c_str(), &parse_error);
   if (parsed == nullptr) {
-    std::string detail = parse_error != nullptr ? parse_error : "out of memory";
+    std::string detail = parse_error != nullptr
+                             ? WithoutPassword(parse_error, options.conninfo)
+                             : "out of memory";
     PQfreemem(parse_error);
     while (!detail.empty() && detail.back() == '\n') detail.pop_back();
     return EngineStatus(absl::StatusCode::kInvalidArgument,

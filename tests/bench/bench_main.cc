@@ -15,8 +15,10 @@
 #include <sstream>
 
 #include "server/domain/str_cat.h"
+#include "server/store/postgres.h"
 #include "tests/bench/api_setup.h"
 #include "tests/bench/load.h"
+#include "tests/bench/postgres_target.h"
 #include "tests/bench/report.h"
 #include "tests/bench/seed.h"
 #include "tests/bench/server_process.h"
@@ -49,7 +51,16 @@ struct Flags {
   std::string brevis_web = BREVIS_WEB_PATH;
   int web_people = 20;
   int web_rounds = 25;
+  bool postgres = false;     // also on a throwaway PostgreSQL cluster
+  std::string postgres_uri;  // also on this PostgreSQL database
+  std::vector<int> replicas = {1, 3};
 };
+
+constexpr char kSqlite[] = "sqlite";
+
+std::string PostgresName(int replicas) {
+  return brevis::StrCat("postgresql x", replicas);
+}
 
 void Progress(const std::string& line) {
   std::cerr << "brevis-bench: " << line << std::endl;
@@ -137,17 +148,20 @@ CellResult FlatnessCell(LoadClient& client, const Flags& flags) {
                     flags.max_calls);
 }
 
-// `transactions` reads the server's committed write transactions (nullptr
-// for a server whose metrics are out of reach).
 double LoadAverage() {
   double load = -1;
   std::ifstream("/proc/loadavg") >> load;
   return load;
 }
 
-void RunCells(LoadClient& client, const Flags& flags, Report& report,
+// Every workload at every concurrency against `client`'s servers, each
+// cell named `configuration` and its ratio taken to the baseline measured
+// just before it. `transactions` reads the servers' committed write
+// transactions (nullptr for servers whose metrics are out of reach).
+void RunCells(LoadClient& client, const Flags& flags,
+              const std::string& configuration, Report& report,
               const std::function<double()>& transactions) {
-  report.load_before = LoadAverage();
+  if (report.load_before < 0) report.load_before = LoadAverage();
   auto duration = milliseconds(static_cast<int64_t>(flags.seconds * 1000));
   auto warmup = std::min(milliseconds(1000), duration / 5);
   for (int concurrency : flags.concurrency) {
@@ -165,14 +179,14 @@ void RunCells(LoadClient& client, const Flags& flags, Report& report,
       }
       if (workload == Workload::kBaseline) baseline = cell.qps;
       cell.ratio = baseline > 0 ? cell.qps / baseline : 0;
-      Progress(brevis::StrCat(WorkloadName(workload), " at ", concurrency, ": ",
-                              Fixed(cell.qps, 0), " QPS, p99 ",
-                              Fixed(cell.p99_ms, 2), " ms, ", cell.errors,
-                              " errors"));
+      cell.configuration = configuration;
+      Progress(brevis::StrCat(configuration, ": ", WorkloadName(workload),
+                              " at ", concurrency, ": ", Fixed(cell.qps, 0),
+                              " QPS, p99 ", Fixed(cell.p99_ms, 2), " ms, ",
+                              cell.errors, " errors"));
       report.cells.push_back(cell);
     }
   }
-  report.load_after = LoadAverage();
 }
 
 // The web workload (web_load.h) beside the same brevisd. Its QPS is a
@@ -187,7 +201,7 @@ absl::Status RunWebCells(const Flags& flags, const std::string& address,
   auto duration = milliseconds(static_cast<int64_t>(flags.seconds * 1000));
   double baseline_qps = 0;
   for (const CellResult& cell : report.cells) {
-    if (cell.workload == Workload::kBaseline &&
+    if (cell.workload == Workload::kBaseline && cell.configuration == kSqlite &&
         cell.concurrency == flags.web_people) {
       baseline_qps = cell.qps;
     }
@@ -197,6 +211,7 @@ absl::Status RunWebCells(const Flags& flags, const std::string& address,
                                      std::min(milliseconds(1000), duration / 5),
                                      duration, flags.max_calls);
     baseline.ratio = 1;
+    baseline.configuration = kSqlite;
     baseline_qps = baseline.qps;
     report.cells.push_back(baseline);
   }
@@ -214,12 +229,65 @@ absl::Status RunWebCells(const Flags& flags, const std::string& address,
   if (!cells.ok()) return cells.status();
   for (CellResult& cell : *cells) {
     cell.ratio = baseline_qps > 0 ? cell.qps / baseline_qps : 0;
+    cell.configuration = kSqlite;
     Progress(brevis::StrCat(WorkloadName(cell.workload), " with ",
                             cell.concurrency, " people: ", Fixed(cell.qps, 1),
                             " QPS, p95 ", Fixed(cell.p95_ms, 1), " ms, ",
                             cell.errors, " errors"));
     report.cells.push_back(std::move(cell));
   }
+  return absl::OkStatus();
+}
+
+// The committed write transactions of all `servers`; -1 when one cannot be
+// read.
+double WriteTransactions(
+    const std::vector<std::unique_ptr<ServerProcess>>& servers) {
+  double total = 0;
+  for (const auto& server : servers) {
+    double count = server->Metric("brevis_write_transactions_total");
+    if (count < 0) return -1;
+    total += count;
+  }
+  return total;
+}
+
+// The cells against `replicas` brevisd on the PostgreSQL database, the
+// load's callers spread over them round-robin (one channel each).
+absl::Status RunPostgresCells(const Flags& flags, const PostgresTarget& target,
+                              int replicas, const std::string& dir,
+                              const std::string& token, const SeededData& data,
+                              const SeedSize& size, Report& report) {
+  Configuration configuration;
+  configuration.name = PostgresName(replicas);
+  configuration.replicas = replicas;
+  configuration.db_bytes_seeded = target.DatabaseBytes();
+  auto servers =
+      StartReplicas(flags.brevisd, target.uri(), dir, replicas, kStartTimeout);
+  if (!servers.ok()) return servers.status();
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (const auto& server : *servers) {
+    configuration.startup_seconds =
+        std::max(configuration.startup_seconds, server->startup_seconds());
+    channels.push_back(server->Channel());
+  }
+  Progress(brevis::StrCat(configuration.name, ": ", replicas,
+                          " brevisd serving ", target.Describe(),
+                          ", the slowest after ",
+                          Fixed(configuration.startup_seconds, 2), " s"));
+  LoadClient client(channels, token, FromSeed(data));
+  if (absl::Status s = client.FindDeepPage(DeepOffset(size)); !s.ok()) {
+    return s;
+  }
+  RunCells(client, flags, configuration.name, report,
+           [&servers] { return WriteTransactions(*servers); });
+  for (const auto& server : *servers) {
+    configuration.peak_rss_bytes =
+        std::max(configuration.peak_rss_bytes, server->PeakRssBytes());
+    if (absl::Status s = server->Stop(kStopTimeout); !s.ok()) return s;
+  }
+  configuration.db_bytes_after = target.DatabaseBytes();
+  report.configurations.push_back(configuration);
   return absl::OkStatus();
 }
 
@@ -235,7 +303,26 @@ absl::Status RunLocal(const Flags& flags, Report& report) {
   std::string db = large_dir + "/brevis.db";
   report.size = size;
   report.seed_seconds = data->seconds;
-  report.db_bytes_seeded = DatabaseBytes(db);
+  std::string admin_token = ReadToken(large_dir + "/admin.token");
+
+  // PostgreSQL gets the same data, copied before the SQLite run writes.
+  std::unique_ptr<PostgresTarget> postgres;
+  if (flags.postgres || !flags.postgres_uri.empty()) {
+    auto target = PostgresTarget::Open(flags.postgres_uri);
+    if (!target.ok()) return target.status();
+    postgres = *std::move(target);
+    Progress(brevis::StrCat("copying ", db, " into ", postgres->Describe(),
+                            " (brevisd init, brevisd copy)"));
+    if (absl::Status s =
+            postgres->LoadFrom(flags.brevisd, db, large_dir, kStartTimeout);
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  Configuration sqlite;
+  sqlite.name = kSqlite;
+  sqlite.db_bytes_seeded = DatabaseBytes(db);
   {
     // brevis-web signs in to brevisd over mutual TLS, so with --web brevisd
     // serves TLS (for the gRPC cells of this run too).
@@ -253,22 +340,20 @@ absl::Status RunLocal(const Flags& flags, Report& report) {
                                        kStartTimeout, certs_dir);
     if (!server.ok()) return server.status();
     report.server_address = (*server)->address();
-    report.startup_seconds = (*server)->startup_seconds();
+    sqlite.startup_seconds = (*server)->startup_seconds();
     Progress(brevis::StrCat("brevisd serving at ", (*server)->address(),
-                            " after ", Fixed(report.startup_seconds, 2), " s"));
-    LoadClient client((*server)->Channel(),
-                      ReadToken(large_dir + "/admin.token"), FromSeed(*data));
+                            " after ", Fixed(sqlite.startup_seconds, 2), " s"));
+    LoadClient client({(*server)->Channel()}, admin_token, FromSeed(*data));
     if (absl::Status s = client.FindDeepPage(DeepOffset(size)); !s.ok()) {
       return s;
     }
-    RunCells(client, flags, report, [&server] {
+    RunCells(client, flags, kSqlite, report, [&server] {
       return (*server)->Metric("brevis_write_transactions_total");
     });
     if (flags.web) {
       absl::Status web =
-          RunWebCells(flags, (*server)->address(), certs_dir,
-                      ReadToken(large_dir + "/admin.token"), data->busiest_unit,
-                      large_dir, client, report);
+          RunWebCells(flags, (*server)->address(), certs_dir, admin_token,
+                      data->busiest_unit, large_dir, client, report);
       if (!web.ok()) return web;
     }
     if (!flags.skip_flatness) {
@@ -276,10 +361,22 @@ absl::Status RunLocal(const Flags& flags, Report& report) {
       report.flat_findings_large = size.findings;
       report.flat_p50_large_ms = flat.p50_ms;
     }
-    report.peak_rss_bytes = (*server)->PeakRssBytes();
+    sqlite.peak_rss_bytes = (*server)->PeakRssBytes();
     if (absl::Status s = (*server)->Stop(kStopTimeout); !s.ok()) return s;
   }
-  report.db_bytes_after = DatabaseBytes(db);
+  sqlite.db_bytes_after = DatabaseBytes(db);
+  report.configurations.push_back(sqlite);
+
+  if (postgres != nullptr) {
+    for (int replicas : flags.replicas) {
+      absl::Status s = RunPostgresCells(
+          flags, *postgres, replicas,
+          brevis::StrCat(work.path(), "/postgresql-", replicas), admin_token,
+          *data, size, report);
+      if (!s.ok()) return s;
+    }
+  }
+  report.load_after = LoadAverage();
   if (flags.skip_flatness) return absl::OkStatus();
 
   // The same deep page in a database with a hundredth of the findings.
@@ -290,8 +387,7 @@ absl::Status RunLocal(const Flags& flags, Report& report) {
   auto server = ServerProcess::Start(flags.brevisd, small_dir + "/brevis.db",
                                      small_dir, kStartTimeout);
   if (!server.ok()) return server.status();
-  LoadClient client(grpc::CreateChannel((*server)->address(),
-                                        grpc::InsecureChannelCredentials()),
+  LoadClient client({(*server)->Channel()},
                     ReadToken(small_dir + "/admin.token"),
                     FromSeed(*small_data));
   if (absl::Status s = client.FindDeepPage(DeepOffset(small)); !s.ok()) {
@@ -320,11 +416,13 @@ absl::Status RunRemote(const Flags& flags, Report& report) {
   absl::StatusOr<Targets> targets = SetUpThroughApi(channel, token, size);
   if (!targets.ok()) return targets.status();
   report.size = size;
-  LoadClient client(channel, token, *std::move(targets));
+  report.configurations.push_back({.name = "remote"});
+  LoadClient client({channel}, token, *std::move(targets));
   if (absl::Status s = client.FindDeepPage(DeepOffset(size)); !s.ok()) {
     return s;
   }
-  RunCells(client, flags, report, nullptr);
+  RunCells(client, flags, "remote", report, nullptr);
+  report.load_after = LoadAverage();
   return absl::OkStatus();
 }
 
@@ -380,9 +478,41 @@ int Main(int argc, char** argv) {
                  "At most this many page + post rounds a person")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  app.add_flag("--postgres", flags.postgres,
+               "Also measure brevisd on PostgreSQL, on a throwaway cluster "
+               "this run starts (initdb and pg_ctl on PATH; Unix socket only, "
+               "fsync on), with the same data copied in by `brevisd copy`");
+  app.add_option("--db", flags.postgres_uri,
+                 "Also measure brevisd on PostgreSQL, on this database: the "
+                 "postgresql:// URI of an existing empty database made with "
+                 "TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C' (the run "
+                 "sets it up with `brevisd init` and fills it)");
+  app.add_option("--replicas", flags.replicas,
+                 "With --postgres or --db: how many brevisd replicas share the "
+                 "database, one set of cells each (the callers spread over "
+                 "them round-robin)")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::Range(1, 8));
   CLI11_PARSE(app, argc, argv);
   if (flags.web && !flags.addr.empty()) {
     std::cerr << "brevis-bench: --web needs a local run (not --addr)\n";
+    return 2;
+  }
+  if (!flags.postgres_uri.empty() &&
+      !store::pg::IsPostgresUri(flags.postgres_uri)) {
+    std::cerr << "brevis-bench: --db must be a postgresql:// URI (the SQLite "
+                 "database is always made by the run)\n";
+    return 2;
+  }
+  if (flags.postgres && !flags.postgres_uri.empty()) {
+    std::cerr << "brevis-bench: --postgres starts its own cluster; give "
+                 "either it or --db\n";
+    return 2;
+  }
+  if ((flags.postgres || !flags.postgres_uri.empty()) && !flags.addr.empty()) {
+    std::cerr << "brevis-bench: --postgres and --db need a local run (not "
+                 "--addr)\n";
     return 2;
   }
 

@@ -88,6 +88,7 @@ class LoadClient::Cell {
         max_calls_(max_calls),
         slots_(concurrency) {
     for (size_t i = 0; i < slots_.size(); ++i) {
+      slots_[i].caller = i;
       slots_[i].rng.seed(0x5eed + i * 7919 + static_cast<int>(workload) * 31);
     }
   }
@@ -129,6 +130,7 @@ class LoadClient::Cell {
 
  private:
   struct Slot {
+    size_t caller = 0;
     std::mt19937_64 rng;
     std::vector<uint32_t> micros;
     uint64_t errors = 0;
@@ -144,7 +146,8 @@ class LoadClient::Cell {
       return;
     }
     client_.Start(
-        workload_, slot->rng, [this, slot, start](const grpc::Status& status) {
+        workload_, slot->caller, slot->rng,
+        [this, slot, start](const grpc::Status& status) {
           Clock::time_point done = Clock::now();
           if (status.ok()) ++slot->ok_total;
           if (start >= measure_from_ && done <= end_) {
@@ -179,13 +182,15 @@ class LoadClient::Cell {
   bool abandoned_ = false;
 };
 
-LoadClient::LoadClient(std::shared_ptr<grpc::Channel> channel,
+LoadClient::LoadClient(std::vector<std::shared_ptr<grpc::Channel>> channels,
                        std::string token, Targets targets)
-    : channel_(channel),
-      stub_(v1::AuditService::NewStub(channel)),
-      generic_(channel),
-      authorization_(brevis::StrCat("Bearer ", token)),
-      targets_(std::move(targets)) {}
+    : authorization_(brevis::StrCat("Bearer ", token)),
+      targets_(std::move(targets)) {
+  for (const std::shared_ptr<grpc::Channel>& channel : channels) {
+    stubs_.push_back(v1::AuditService::NewStub(channel));
+    generics_.push_back(std::make_unique<grpc::GenericStub>(channel));
+  }
+}
 
 void LoadClient::Prepare(grpc::ClientContext& context) const {
   context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
@@ -203,7 +208,7 @@ absl::Status LoadClient::FindDeepPage(int offset) {
     request.set_page_size(size);
     request.set_page_token(token);
     v1::ListFindingsResponse response;
-    grpc::Status status = stub_->ListFindings(&context, request, &response);
+    grpc::Status status = stubs_[0]->ListFindings(&context, request, &response);
     if (!status.ok()) {
       return absl::UnavailableError(brevis::StrCat("ListFindings of ",
                                                    targets_.deep_audit, ": ",
@@ -220,8 +225,9 @@ absl::Status LoadClient::FindDeepPage(int offset) {
   return absl::OkStatus();
 }
 
-void LoadClient::Start(Workload workload, std::mt19937_64& rng,
+void LoadClient::Start(Workload workload, size_t caller, std::mt19937_64& rng,
                        std::function<void(const grpc::Status&)> done) {
+  v1::AuditService::Stub& stub = *stubs_[caller % stubs_.size()];
   if (workload == Workload::kMixed) {
     uint64_t draw = rng() % 100;
     workload = draw < 27   ? Workload::kGetAudit
@@ -241,18 +247,18 @@ void LoadClient::Start(Workload workload, std::mt19937_64& rng,
                                  kCallDeadline);
       grpc::Slice empty("");
       call->request = grpc::ByteBuffer(&empty, 1);
-      generic_.UnaryCall(&call->context, kHealthCheck, grpc::StubOptions(),
-                         &call->request, &call->response,
-                         [call](grpc::Status status) {
-                           call->done(status);
-                           delete call;
-                         });
+      generics_[caller % generics_.size()]->UnaryCall(
+          &call->context, kHealthCheck, grpc::StubOptions(), &call->request,
+          &call->response, [call](grpc::Status status) {
+            call->done(status);
+            delete call;
+          });
       return;
     }
     case Workload::kGetAudit: {
       v1::GetAuditRequest request;
       request.set_name(pick(targets_.audits));
-      Launch<v1::GetAuditRequest, v1::Audit>(&Async::GetAudit,
+      Launch<v1::GetAuditRequest, v1::Audit>(&Async::GetAudit, stub,
                                              std::move(request), done);
       return;
     }
@@ -262,7 +268,7 @@ void LoadClient::Start(Workload workload, std::mt19937_64& rng,
       request.set_page_size(50);
       request.set_page_token(targets_.deep_page_token);
       Launch<v1::ListFindingsRequest, v1::ListFindingsResponse>(
-          &Async::ListFindings, std::move(request), done);
+          &Async::ListFindings, stub, std::move(request), done);
       return;
     }
     case Workload::kListActions: {
@@ -271,7 +277,7 @@ void LoadClient::Start(Workload workload, std::mt19937_64& rng,
       request.set_filter(brevis::StrCat("overdue = true AND unit = \"",
                                         targets_.busiest_unit, "\""));
       Launch<v1::ListActionsRequest, v1::ListActionsResponse>(
-          &Async::ListActions, std::move(request), done);
+          &Async::ListActions, stub, std::move(request), done);
       return;
     }
     case Workload::kCreateFinding: {
@@ -287,7 +293,7 @@ void LoadClient::Start(Workload workload, std::mt19937_64& rng,
       finding->set_text(kFindingTexts[r % std::size(kFindingTexts)]);
       finding->add_informant_groups(v1::INFORMANT_GROUP_YOUNG_PERSON);
       if (r % 3 == 0) finding->add_child_rights_articles(12);
-      Launch<v1::CreateFindingRequest, v1::Finding>(&Async::CreateFinding,
+      Launch<v1::CreateFindingRequest, v1::Finding>(&Async::CreateFinding, stub,
                                                     std::move(request), done);
       return;
     }
@@ -304,7 +310,7 @@ void LoadClient::Start(Workload workload, std::mt19937_64& rng,
       action->set_status(rng() % 2 == 0 ? v1::ACTION_STATUS_IN_PROGRESS
                                         : v1::ACTION_STATUS_PLANNED);
       request.mutable_update_mask()->add_paths("status");
-      Launch<v1::UpdateActionRequest, v1::Action>(&Async::UpdateAction,
+      Launch<v1::UpdateActionRequest, v1::Action>(&Async::UpdateAction, stub,
                                                   std::move(request), done);
       return;
     }
@@ -315,16 +321,17 @@ template <typename Request, typename Response>
 void LoadClient::Launch(
     void (Async::*method)(grpc::ClientContext*, const Request*, Response*,
                           std::function<void(grpc::Status)>),
-    Request request, std::function<void(const grpc::Status&)>& done) {
+    v1::AuditService::Stub& stub, Request request,
+    std::function<void(const grpc::Status&)>& done) {
   auto* call = new Pending<Request, Response>;
   call->done = std::move(done);
   call->request = std::move(request);
   Prepare(call->context);
-  (stub_->async()->*method)(&call->context, &call->request, &call->response,
-                            [call](grpc::Status status) {
-                              call->done(status);
-                              delete call;
-                            });
+  (stub.async()->*method)(&call->context, &call->request, &call->response,
+                          [call](grpc::Status status) {
+                            call->done(status);
+                            delete call;
+                          });
 }
 
 CellResult LoadClient::Run(Workload workload, int concurrency,

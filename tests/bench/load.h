@@ -50,7 +50,10 @@ struct CellResult {
   double p50_ms = 0;
   double p95_ms = 0;
   double p99_ms = 0;
+  // Which servers answered: "sqlite", "postgresql x1", ... (report.h).
+  std::string configuration;
   double ratio = 0;  // qps / the baseline's qps at the same concurrency
+                     // and configuration
   // For writes: calls answered per committed transaction in the server
   // during the cell (group commit); 0 when not measured.
   double writes_per_transaction = 0;
@@ -70,11 +73,14 @@ struct Targets {
 // The given fraction (0..1) of `sorted` microseconds, in milliseconds.
 double Percentile(const std::vector<uint32_t>& sorted, double fraction);
 
-// Issues the calls of every gRPC workload on one channel. Thread-safe.
+// Issues the calls of every gRPC workload. Thread-safe. With several
+// channels (one per replica of the same database) caller i of a cell calls
+// through channel i mod N, so the callers are spread round-robin.
 class LoadClient {
  public:
-  LoadClient(std::shared_ptr<grpc::Channel> channel, std::string token,
-             Targets targets);
+  // `channels` must not be empty.
+  LoadClient(std::vector<std::shared_ptr<grpc::Channel>> channels,
+             std::string token, Targets targets);
 
   // Walks the deep audit with pages of 1,000 to the token of the page that
   // starts after `offset` findings, so ListFindings asks for that page.
@@ -91,8 +97,9 @@ class LoadClient {
  private:
   class Cell;
   friend class Cell;
-  // Starts one call; `done` runs on a gRPC thread when it is answered.
-  void Start(Workload workload, std::mt19937_64& rng,
+  // Starts one call of caller `caller`; `done` runs on a gRPC thread when
+  // it is answered.
+  void Start(Workload workload, size_t caller, std::mt19937_64& rng,
              std::function<void(const grpc::Status&)> done);
   void Prepare(grpc::ClientContext& context) const;
   using Async = v1::AuditService::StubInterface::async_interface;
@@ -101,11 +108,11 @@ class LoadClient {
   void Launch(void (Async::*method)(grpc::ClientContext*, const Request*,
                                     Response*,
                                     std::function<void(grpc::Status)>),
-              Request request, std::function<void(const grpc::Status&)>& done);
+              v1::AuditService::Stub& stub, Request request,
+              std::function<void(const grpc::Status&)>& done);
 
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::AuditService::Stub> stub_;
-  grpc::GenericStub generic_;
+  std::vector<std::unique_ptr<v1::AuditService::Stub>> stubs_;
+  std::vector<std::unique_ptr<grpc::GenericStub>> generics_;
   std::string authorization_;
   Targets targets_;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <utility>
 
 #include "server/domain/str_cat.h"
 #include "server/json_log.h"
@@ -14,16 +15,104 @@ std::string Megabytes(int64_t bytes) {
   return bytes < 0 ? "n/a" : Fixed(bytes / 1048576.0, 1) + " MB";
 }
 
-// The cells of one workload at the highest concurrency measured.
+std::string RatioText(double ratio) {
+  return Fixed(ratio, ratio > 0 && ratio < 0.1 ? 4 : 2);
+}
+
+// The first configuration, which the targets judge; an empty one when
+// nothing ran.
+const Configuration& Primary(const Report& report) {
+  static const Configuration* const kNone = new Configuration();
+  return report.configurations.empty() ? *kNone : report.configurations[0];
+}
+
+// The cell of one workload at the highest concurrency measured in the
+// first configuration.
 const CellResult* AtTop(const Report& report, Workload workload) {
   const CellResult* found = nullptr;
   for (const CellResult& cell : report.cells) {
     if (cell.workload == workload &&
+        cell.configuration == Primary(report).name &&
         (found == nullptr || cell.concurrency > found->concurrency)) {
       found = &cell;
     }
   }
   return found;
+}
+
+// `figure` of every configuration as Markdown cells: " a | b |".
+template <typename Figure>
+std::string PerConfiguration(const Report& report, Figure figure) {
+  std::string row;
+  for (const Configuration& configuration : report.configurations) {
+    row += brevis::StrCat(" ", figure(configuration), " |");
+  }
+  return row;
+}
+
+std::string Name(const Configuration& c) { return c.name; }
+
+// Side by side: each workload's ratio to its own configuration's baseline.
+void ComparisonTable(const Report& report, const std::vector<CellResult>& cells,
+                     std::ostringstream& out) {
+  out << "\nQPS / baseline side by side (each configuration against its own "
+         "baseline, all measured in this run):\n\n| workload | conc. |"
+      << PerConfiguration(report, Name) << "\n| --- | ---: |"
+      << PerConfiguration(report, [](const Configuration&) { return "---:"; })
+      << "\n";
+  for (const CellResult& row : cells) {
+    if (row.configuration != Primary(report).name) continue;
+    auto ratio = [&](const Configuration& configuration) {
+      for (const CellResult& cell : cells) {
+        if (cell.configuration == configuration.name &&
+            cell.workload == row.workload &&
+            cell.concurrency == row.concurrency) {
+          return brevis::StrCat(RatioText(cell.ratio), " (", Fixed(cell.qps, 0),
+                                " QPS)");
+        }
+      }
+      return std::string("n/a");
+    };
+    out << "| " << WorkloadName(row.workload) << " | " << row.concurrency
+        << " |" << PerConfiguration(report, ratio) << "\n";
+  }
+}
+
+void ServerTable(const Report& report, std::ostringstream& out) {
+  out << "\n| server |" << PerConfiguration(report, Name) << "\n| --- |"
+      << PerConfiguration(report, [](const Configuration&) { return "---"; })
+      << "\n| replicas |"
+      << PerConfiguration(report,
+                          [](const Configuration& c) { return c.replicas; })
+      << "\n| start-up on the seeded database (slowest replica) |"
+      << PerConfiguration(report,
+                          [](const Configuration& c) {
+                            return c.startup_seconds < 0
+                                       ? std::string("n/a")
+                                       : Fixed(c.startup_seconds, 2) + " s";
+                          })
+      << "\n| peak RSS (VmHWM, largest replica) |"
+      << PerConfiguration(
+             report,
+             [](const Configuration& c) { return Megabytes(c.peak_rss_bytes); })
+      << "\n| database size, seeded |"
+      << PerConfiguration(report,
+                          [](const Configuration& c) {
+                            return Megabytes(c.db_bytes_seeded);
+                          })
+      << "\n| database size, after the run |"
+      << PerConfiguration(
+             report,
+             [](const Configuration& c) { return Megabytes(c.db_bytes_after); })
+      << "\n";
+}
+
+std::string ServerJson(const Configuration& configuration) {
+  return brevis::StrCat(
+      "{\"startup_seconds\": ", Fixed(configuration.startup_seconds, 3),
+      ", \"peak_rss_bytes\": ", configuration.peak_rss_bytes,
+      ", \"db_bytes_seeded\": ", configuration.db_bytes_seeded,
+      ", \"db_bytes_after\": ", configuration.db_bytes_after, "}");
 }
 
 }  // namespace
@@ -65,16 +154,17 @@ void EvaluateTargets(Report& report) {
                         " findings / at ", report.flat_findings_small),
          "<= 1.30", Fixed(report.flat_ratio, 2), report.flat_ratio <= 1.3});
   }
-  if (report.peak_rss_bytes >= 0) {
+  const Configuration& primary = Primary(report);
+  if (primary.peak_rss_bytes >= 0) {
     report.targets.push_back({"server peak RSS", "<= 250 MB",
-                              Megabytes(report.peak_rss_bytes),
-                              report.peak_rss_bytes <= 250LL * 1048576});
+                              Megabytes(primary.peak_rss_bytes),
+                              primary.peak_rss_bytes <= 250LL * 1048576});
   }
-  if (report.startup_seconds >= 0) {
+  if (primary.startup_seconds >= 0) {
     report.targets.push_back(
         {"start-up on the seeded database", "<= 1 s",
-         brevis::StrCat(Fixed(report.startup_seconds, 2), " s"),
-         report.startup_seconds <= 1.0});
+         brevis::StrCat(Fixed(primary.startup_seconds, 2), " s"),
+         primary.startup_seconds <= 1.0});
   }
 }
 
@@ -92,44 +182,44 @@ std::string MarkdownReport(const Report& report) {
       << " s per cell, closed loop, plaintext loopback. Load average "
       << Fixed(report.load_before, 2) << " before the cells, "
       << Fixed(report.load_after, 2) << " after.\n\n"
-      << "| workload | conc. | QPS | p50 ms | p95 ms | p99 ms | QPS / baseline "
-         "| writes / txn | errors |\n"
-      << "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+      << "| servers | workload | conc. | QPS | p50 ms | p95 ms | p99 ms | "
+         "QPS / baseline | writes / txn | errors |\n"
+      << "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+         "|\n";
+  // By configuration in the order measured, then by workload.
+  auto rank = [&report](const CellResult& cell) {
+    for (size_t i = 0; i < report.configurations.size(); ++i) {
+      if (report.configurations[i].name == cell.configuration) return i;
+    }
+    return report.configurations.size();
+  };
   std::vector<CellResult> cells = report.cells;
   std::stable_sort(cells.begin(), cells.end(),
-                   [](const CellResult& a, const CellResult& b) {
-                     return a.workload < b.workload;
+                   [&rank](const CellResult& a, const CellResult& b) {
+                     return std::make_pair(rank(a), a.workload) <
+                            std::make_pair(rank(b), b.workload);
                    });
   for (const CellResult& cell : cells) {
-    out << "| " << WorkloadName(cell.workload) << " | " << cell.concurrency
-        << " | " << Fixed(cell.qps, 0) << " | " << Fixed(cell.p50_ms, 2)
-        << " | " << Fixed(cell.p95_ms, 2) << " | " << Fixed(cell.p99_ms, 2)
-        << " | "
-        << Fixed(cell.ratio, cell.ratio > 0 && cell.ratio < 0.1 ? 4 : 2)
-        << " | "
+    out << "| " << cell.configuration << " | " << WorkloadName(cell.workload)
+        << " | " << cell.concurrency << " | " << Fixed(cell.qps, 0) << " | "
+        << Fixed(cell.p50_ms, 2) << " | " << Fixed(cell.p95_ms, 2) << " | "
+        << Fixed(cell.p99_ms, 2) << " | " << RatioText(cell.ratio) << " | "
         << (cell.writes_per_transaction > 0
                 ? Fixed(cell.writes_per_transaction, 1)
                 : "")
         << " | " << cell.errors << " |\n";
   }
-  out << "\n| server | |\n| --- | --- |\n"
-      << "| start-up on the seeded database | "
-      << (report.startup_seconds < 0 ? "n/a"
-                                     : Fixed(report.startup_seconds, 2) + " s")
-      << " |\n"
-      << "| peak RSS (VmHWM) | " << Megabytes(report.peak_rss_bytes) << " |\n"
-      << "| database size, seeded | " << Megabytes(report.db_bytes_seeded)
-      << " |\n"
-      << "| database size, after the run | " << Megabytes(report.db_bytes_after)
-      << " |\n";
+  if (report.configurations.size() > 1) ComparisonTable(report, cells, out);
+  ServerTable(report, out);
   if (report.flat_ratio > 0) {
-    out << "| ListFindings deep page p50, " << report.flat_findings_large
-        << " / " << report.flat_findings_small << " findings | "
-        << Fixed(report.flat_p50_large_ms, 2) << " ms / "
+    out << "\nListFindings deep page p50 (" << Primary(report).name << "), "
+        << report.flat_findings_large << " / " << report.flat_findings_small
+        << " findings: " << Fixed(report.flat_p50_large_ms, 2) << " ms / "
         << Fixed(report.flat_p50_small_ms, 2)
-        << " ms = " << Fixed(report.flat_ratio, 2) << " |\n";
+        << " ms = " << Fixed(report.flat_ratio, 2) << "\n";
   }
-  out << "\n| target | goal | reached | met |\n| --- | --- | --- | --- |\n";
+  out << "\n| target (" << Primary(report).name
+      << ") | goal | reached | met |\n| --- | --- | --- | --- |\n";
   for (const Target& target : report.targets) {
     out << "| " << target.name << " | " << target.goal << " | "
         << target.achieved << " | " << (target.met ? "yes" : "no") << " |\n";
@@ -137,7 +227,8 @@ std::string MarkdownReport(const Report& report) {
   for (const CellResult& cell : cells) {
     if (!cell.first_error.empty()) {
       out << "\nfirst error of " << WorkloadName(cell.workload) << " at "
-          << cell.concurrency << ": " << cell.first_error << "\n";
+          << cell.concurrency << " (" << cell.configuration
+          << "): " << cell.first_error << "\n";
     }
   }
   return out.str();
@@ -156,16 +247,21 @@ std::string JsonReport(const Report& report) {
       << ",\n  \"cell_seconds\": " << Fixed(report.cell_seconds, 3)
       << ",\n  \"load_average\": {\"before\": " << Fixed(report.load_before, 2)
       << ", \"after\": " << Fixed(report.load_after, 2) << "}"
-      << ",\n  \"server\": {\"startup_seconds\": "
-      << Fixed(report.startup_seconds, 3)
-      << ", \"peak_rss_bytes\": " << report.peak_rss_bytes
-      << ", \"db_bytes_seeded\": " << report.db_bytes_seeded
-      << ", \"db_bytes_after\": " << report.db_bytes_after << "}"
-      << ",\n  \"cells\": [";
+      << ",\n  \"server\": " << ServerJson(Primary(report))
+      << ",\n  \"configurations\": [";
+  for (size_t i = 0; i < report.configurations.size(); ++i) {
+    const Configuration& configuration = report.configurations[i];
+    out << (i == 0 ? "\n" : ",\n")
+        << "    {\"name\": " << JsonLog::Quote(configuration.name)
+        << ", \"replicas\": " << configuration.replicas
+        << ", \"server\": " << ServerJson(configuration) << "}";
+  }
+  out << "\n  ],\n  \"cells\": [";
   for (size_t i = 0; i < report.cells.size(); ++i) {
     const CellResult& cell = report.cells[i];
     out << (i == 0 ? "\n" : ",\n")
-        << "    {\"workload\": " << JsonLog::Quote(WorkloadName(cell.workload))
+        << "    {\"configuration\": " << JsonLog::Quote(cell.configuration)
+        << ", \"workload\": " << JsonLog::Quote(WorkloadName(cell.workload))
         << ", \"concurrency\": " << cell.concurrency
         << ", \"calls\": " << cell.calls << ", \"errors\": " << cell.errors
         << ", \"seconds\": " << Fixed(cell.seconds, 3)

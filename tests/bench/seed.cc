@@ -749,7 +749,9 @@ SeedSize SeedSize::FromScale(double scale) {
 SeedSize SeedSize::WithFindings(int64_t findings) const {
   double ratio = static_cast<double>(findings) / this->findings;
   SeedSize size = *this;
-  size.findings = std::max<int64_t>(findings, deep_audit_findings + 100);
+  // The seeder gives the deep audit at most half of all findings, and the
+  // flatness check reads three quarters into the deep audit.
+  size.findings = std::max<int64_t>(findings, 2 * deep_audit_findings + 100);
   size.units = std::max(3, static_cast<int>(std::lround(units * ratio)));
   size.audits = std::max(20, static_cast<int>(std::lround(audits * ratio)));
   size.actions = std::max<int64_t>(50, std::llround(actions * ratio));

@@ -28,7 +28,9 @@ struct SeedSize {
 
   static SeedSize FromScale(double scale);
   // The same deep audit and the same shape with only `findings` findings
-  // (and units, audits and actions in proportion), for the flatness check.
+  // (and units, audits and actions in proportion), for the flatness check;
+  // never fewer than twice the deep audit's findings and 100, so that the
+  // deep audit is as deep as in the large one.
   SeedSize WithFindings(int64_t findings) const;
 };
 

@@ -361,6 +361,14 @@ TEST(PostgresOpenTest, AMalformedAddressIsInvalidArgument) {
   EXPECT_EQ(db.status().code(), absl::StatusCode::kInvalidArgument);
   auto uri = Connection::Open({.conninfo = "postgresql://h/db?nonsense=1"});
   EXPECT_EQ(uri.status().code(), absl::StatusCode::kInvalidArgument);
+  // libpq's complaint quotes the whole address; its password is blanked.
+  for (std::string address : {"postgresql://u:s3cret-pw@[::1/db",
+                              "host=h password=s3cret-pw dbname"}) {
+    auto bad = Connection::Open({.conninfo = address});
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(DescribeForLog(bad.status()), Not(HasSubstr("s3cret-pw")))
+        << address;
+  }
 }
 
 TEST(SqlStateTest, EachClassMapsToTheCodeACallerActsOn) {
