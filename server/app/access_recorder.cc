@@ -109,6 +109,9 @@ absl::Status AccessRecorder::WriteBatch(
       return absl::OkStatus();
     });
     if (status.ok()) return status;
+    // The entries may be stored already; written twice, the log would
+    // show reads that did not happen. The readers are refused instead.
+    if (store::CommitOutcomeUnknown(status)) break;
   }
   std::string reason = store::DescribeForLog(status);
   JsonLog::Global().Write(

@@ -330,9 +330,14 @@ void Database::RunBatch(const std::vector<PendingWrite*>& batch) {
   }
   // PostgreSQL delivers the notification at commit, in commit order, to
   // every replica's relay (RunNotificationRelay).
-  absl::Status committed = engine_ == Engine::kPostgres
-                               ? writer_->Exec("NOTIFY brevis_events; COMMIT")
-                               : writer_->Exec("COMMIT");
+  // The statement timeout is lifted for the COMMIT: cancelling one that
+  // waits for a synchronous standby leaves it committed with only a
+  // warning, and the batch would be acknowledged unreplicated.
+  absl::Status committed =
+      engine_ == Engine::kPostgres
+          ? writer_->Exec(
+                "SET LOCAL statement_timeout = 0; NOTIFY brevis_events; COMMIT")
+          : writer_->Exec("COMMIT");
   if (committed.ok()) {
     ++write_transactions_;
     write_requests_ += run.size();
@@ -343,6 +348,9 @@ void Database::RunBatch(const std::vector<PendingWrite*>& batch) {
   // create carries a request_id to retry with.
   if (writer_->InTransaction()) {
     writer_->Exec("ROLLBACK").IgnoreError();
+  } else if (engine_ == Engine::kPostgres &&
+             committed.code() == absl::StatusCode::kUnavailable) {
+    committed = MarkCommitOutcomeUnknown(committed);
   }
   for (PendingWrite* member : run) member->status = committed;
 }

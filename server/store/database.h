@@ -23,8 +23,8 @@
 namespace brevis::store {
 
 struct DatabaseOptions {
-  // An SQLite file, or the postgresql:// URI (or libpq key=value string) of
-  // a PostgreSQL database that `brevisd init` made (store/postgres.h).
+  // An SQLite file, or the postgresql:// (or postgres://) URI of a
+  // PostgreSQL database that `brevisd init` made (store/postgres.h).
   std::string path;
   // Connections for concurrent reads; writes always use one more, their own.
   // On PostgreSQL this is the reader pool, and the commit listener has one

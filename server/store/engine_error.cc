@@ -40,4 +40,18 @@ absl::Status Rephrase(const absl::Status& status, std::string_view message) {
   return out;
 }
 
+namespace {
+constexpr char kCommitOutcomeUnknown[] =
+    "type.brevis/store.CommitOutcomeUnknown";
+}  // namespace
+
+absl::Status MarkCommitOutcomeUnknown(absl::Status status) {
+  status.SetPayload(kCommitOutcomeUnknown, absl::Cord("1"));
+  return status;
+}
+
+bool CommitOutcomeUnknown(const absl::Status& status) {
+  return status.GetPayload(kCommitOutcomeUnknown).has_value();
+}
+
 }  // namespace brevis::store

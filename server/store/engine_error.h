@@ -28,6 +28,13 @@ std::string DescribeForLog(const absl::Status& status);
 // `status` with another message and the same code and engine text.
 absl::Status Rephrase(const absl::Status& status, std::string_view message);
 
+// `status` marked as the failure of a COMMIT whose outcome is unknown (the
+// server's answer was lost: PostgreSQL may have committed). A write so
+// failed must not be repeated as it is: it may be there already.
+absl::Status MarkCommitOutcomeUnknown(absl::Status status);
+// True for a status MarkCommitOutcomeUnknown marked.
+bool CommitOutcomeUnknown(const absl::Status& status);
+
 }  // namespace brevis::store
 
 #endif  // BREVIS_SERVER_STORE_ENGINE_ERROR_H_

@@ -259,9 +259,17 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
 
   // Keywords after dbname override what its expansion sets; those before
   // are defaults the connection string may override.
-  const char* keys[] = {"connect_timeout", "fallback_application_name",
-                        "dbname", nullptr};
-  const char* values[] = {"10", "brevisd", options.conninfo.c_str(), nullptr};
+  // A server that stops answering without closing the connection (a
+  // frozen host, a partition) must fail the call, not hang it for the
+  // kernel's quarter of an hour: TCP keepalives and a bound on unacknowledged
+  // data. Defaults the address may override; a Unix socket ignores them.
+  const char* keys[] = {"connect_timeout",  "fallback_application_name",
+                        "keepalives_idle",  "keepalives_interval",
+                        "keepalives_count", "tcp_user_timeout",
+                        "dbname",           nullptr};
+  const char* values[] = {
+      "10",   "brevisd", "10", "5", "3", "30000", options.conninfo.c_str(),
+      nullptr};
   PGconn* raw = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (raw == nullptr) {
     return EngineStatus(absl::StatusCode::kResourceExhausted,
@@ -299,7 +307,9 @@ absl::StatusOr<std::unique_ptr<store::Statement>> Connection::Prepare(
     std::string_view sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
-    std::string name = brevis::StrCat("brevis_", statements_.size() + 1);
+    // Never reused: a name prepared on the server whose describe then
+    // failed is not in the cache but still taken there.
+    std::string name = brevis::StrCat("brevis_", ++statements_prepared_);
     std::string text = NumberPlaceholders(sql);
     Result prepared(PQprepare(connection_, name.c_str(), text.c_str(), 0,
                               /*paramTypes=*/nullptr));

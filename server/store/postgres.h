@@ -30,8 +30,9 @@ namespace brevis::store::pg {
 // ALREADY_EXISTS; another class 23 integrity violation (foreign key, check,
 // not null, exclusion) FAILED_PRECONDITION; 40001 serialization_failure and
 // 40P01 deadlock_detected ABORTED, so a caller retries the whole
-// transaction; class 08 connection exceptions and 57P01..57P03 (the server
-// shutting down or starting) UNAVAILABLE; 53100 disk_full
+// transaction; class 08 connection exceptions, 57P01..57P03 (the server
+// shutting down or starting), and 25P03 and 57P05 (a session ended as
+// idle) UNAVAILABLE; 53100 disk_full
 // RESOURCE_EXHAUSTED; 57014 query_canceled (statement_timeout)
 // DEADLINE_EXCEEDED; everything else INTERNAL.
 absl::StatusCode CodeForSqlState(std::string_view sqlstate);
@@ -180,6 +181,7 @@ class Connection final : public store::Connection {
   PGconn* connection_;
   std::map<std::string, Prepared, std::less<>> statements_;
   int64_t last_changes_ = 0;
+  int64_t statements_prepared_ = 0;
   bool lost_ = false;
 };
 

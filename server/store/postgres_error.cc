@@ -43,9 +43,12 @@ absl::StatusCode CodeForSqlState(std::string_view sqlstate) {
     return absl::StatusCode::kAborted;
   }
   // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now:
-  // the server is going away or not up yet, as a lost connection.
+  // the server is going away or not up yet, as a lost connection; 25P03
+  // idle_in_transaction_session_timeout and 57P05 idle_session_timeout
+  // end the session the same way.
   if (sqlstate.starts_with("08") || sqlstate == "57P01" ||
-      sqlstate == "57P02" || sqlstate == "57P03") {
+      sqlstate == "57P02" || sqlstate == "57P03" || sqlstate == "57P05" ||
+      sqlstate == "25P03") {
     return absl::StatusCode::kUnavailable;
   }
   if (sqlstate == "53100") return absl::StatusCode::kResourceExhausted;

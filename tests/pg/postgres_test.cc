@@ -378,6 +378,8 @@ TEST(SqlStateTest, EachClassMapsToTheCodeACallerActsOn) {
   EXPECT_EQ(CodeForSqlState("23502"), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(CodeForSqlState("40001"), absl::StatusCode::kAborted);
   EXPECT_EQ(CodeForSqlState("40P01"), absl::StatusCode::kAborted);
+  EXPECT_EQ(CodeForSqlState("25P03"), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(CodeForSqlState("57P05"), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CodeForSqlState("08006"), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CodeForSqlState("08003"), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CodeForSqlState("57P01"), absl::StatusCode::kUnavailable);
