@@ -5,6 +5,7 @@
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/action_standing_sql.h"
+#include "server/store/id_list.h"
 #include "server/store/sql_dialect.h"
 #include "server/store/visibility_sql.h"
 
@@ -42,22 +43,22 @@ v1::Action ActionRepository::ReadRow(const Statement& row) const {
   return action;
 }
 
-absl::Status ActionRepository::FillNotes(int64_t id, v1::Action* action) {
-  action->clear_notes();
-  BREVIS_ASSIGN_OR_RETURN(
-      auto select,
-      db_.Prepare(
-          "SELECT text, author, time FROM action_notes WHERE action_id = ? "
-          "ORDER BY id"));
-  select->Bind(1, id);
-  while (true) {
-    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
-    if (!row) return absl::OkStatus();
-    v1::ProgressNote* note = action->add_notes();
-    note->set_text(select->Text(0));
-    note->set_author(select->Text(1));
-    SetTimestamp(select->Int(2), note->mutable_time());
-  }
+absl::Status ActionRepository::FillNotes(std::span<const int64_t> ids,
+                                         std::span<v1::Action> actions) {
+  for (v1::Action& action : actions) action.clear_notes();
+  // One statement for the whole page; each action's notes in the order
+  // they were added, as the index (action_id, id) holds them.
+  return ForEachChildRow(
+      db_,
+      "SELECT action_id, text, author, time FROM action_notes WHERE "
+      "action_id IN ",
+      " ORDER BY action_id, id", ids, actions,
+      [](v1::Action& action, const Statement& row) {
+        v1::ProgressNote* note = action.add_notes();
+        note->set_text(row.Text(1));
+        note->set_author(row.Text(2));
+        SetTimestamp(row.Int(3), note->mutable_time());
+      });
 }
 
 absl::Status ActionRepository::Create(const ActionParent& parent,
@@ -103,7 +104,7 @@ absl::StatusOr<v1::Action> ActionRepository::Get(int64_t recommendation_id,
   v1::Action action = ReadRow(*select);
   int64_t id = select->Int(0);
   select.reset();
-  BREVIS_RETURN_IF_ERROR(FillNotes(id, &action));
+  BREVIS_RETURN_IF_ERROR(FillNotes({&id, 1}, {&action, 1}));
   return action;
 }
 
@@ -196,9 +197,7 @@ absl::StatusOr<Page<v1::Action>> ActionRepository::List(
   });
   if (!page.ok()) return page;
   select.reset();
-  for (size_t i = 0; i < page->items.size(); ++i) {
-    BREVIS_RETURN_IF_ERROR(FillNotes(ids[i], &page->items[i]));
-  }
+  BREVIS_RETURN_IF_ERROR(FillNotes(ids, page->items));
   return page;
 }
 

@@ -2,6 +2,7 @@
 #define BREVIS_SERVER_STORE_ACTION_REPOSITORY_H_
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -58,7 +59,10 @@ class ActionRepository {
       int64_t caller_id, int64_t after_id, int limit);
 
  private:
-  absl::Status FillNotes(int64_t id, v1::Action* action);
+  // Replaces the notes of each `actions[i]` (row id `ids[i]`; as many ids
+  // as actions) with its stored ones, oldest first, in one query for all.
+  absl::Status FillNotes(std::span<const int64_t> ids,
+                         std::span<v1::Action> actions);
   v1::Action ReadRow(const Statement& row) const;
 
   Connection& db_;

@@ -3,6 +3,7 @@
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
+#include "server/store/id_list.h"
 
 namespace brevis::store {
 namespace {
@@ -129,37 +130,38 @@ absl::StatusOr<PrincipalRecord> PrincipalRepository::ReadOne(
   record.principal = ReadPrincipal(*select);
   select.reset();
 
-  BREVIS_ASSIGN_OR_RETURN(
-      auto units,
-      db_.Prepare(
-          "SELECT pu.unit_id, u.uid FROM principal_units pu JOIN units u ON "
-          "u.id = pu.unit_id WHERE pu.principal_id = ? ORDER BY u.id"));
-  units->Bind(1, record.id);
-  while (true) {
-    BREVIS_ASSIGN_OR_RETURN(bool unit, units->Step());
-    if (!unit) break;
-    record.unit_ids.push_back(units->Int(0));
-    record.principal.add_units(domain::UnitName(units->Text(1)));
-  }
-  units.reset();
-  BREVIS_RETURN_IF_ERROR(ReadIdentities(record.id, &record.principal));
+  BREVIS_RETURN_IF_ERROR(
+      FillScopes({&record.id, 1}, {&record.principal, 1}, &record.unit_ids));
   return record;
 }
 
-absl::Status PrincipalRepository::ReadIdentities(int64_t id,
-                                                 v1::Principal* principal) {
-  BREVIS_ASSIGN_OR_RETURN(
-      auto select,
-      db_.Prepare("SELECT issuer, subject FROM external_identities WHERE "
-                  "principal_id = ? ORDER BY id"));
-  select->Bind(1, id);
-  while (true) {
-    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
-    if (!row) return absl::OkStatus();
-    v1::ExternalIdentity* identity = principal->add_external_identities();
-    identity->set_issuer(select->Text(0));
-    identity->set_subject(select->Text(1));
+absl::Status PrincipalRepository::FillScopes(
+    std::span<const int64_t> ids, std::span<v1::Principal> principals,
+    std::vector<int64_t>* unit_ids) {
+  for (v1::Principal& principal : principals) {
+    principal.clear_units();
+    principal.clear_external_identities();
   }
+  // Two statements for a whole page, not two per principal.
+  BREVIS_RETURN_IF_ERROR(ForEachChildRow(
+      db_,
+      "SELECT pu.principal_id, pu.unit_id, u.uid FROM principal_units pu "
+      "JOIN units u ON u.id = pu.unit_id WHERE pu.principal_id IN ",
+      " ORDER BY pu.principal_id, u.id", ids, principals,
+      [&](v1::Principal& principal, const Statement& row) {
+        if (unit_ids != nullptr) unit_ids->push_back(row.Int(1));
+        principal.add_units(domain::UnitName(row.Text(2)));
+      }));
+  return ForEachChildRow(
+      db_,
+      "SELECT principal_id, issuer, subject FROM external_identities WHERE "
+      "principal_id IN ",
+      " ORDER BY principal_id, id", ids, principals,
+      [](v1::Principal& principal, const Statement& row) {
+        v1::ExternalIdentity* identity = principal.add_external_identities();
+        identity->set_issuer(row.Text(1));
+        identity->set_subject(row.Text(2));
+      });
 }
 
 absl::Status PrincipalRepository::AddIdentity(
@@ -236,18 +238,15 @@ absl::StatusOr<Page<v1::Principal>> PrincipalRepository::List(
   stmt.Bind(1, after_id).Bind(4, int64_t{limit} + 1).BindNull(2).BindNull(3);
   if (filter.role) stmt.Bind(2, int64_t{*filter.role});
   if (filter.active) stmt.Bind(3, int64_t{*filter.active});
+  std::vector<int64_t> ids;
   absl::StatusOr<Page<v1::Principal>> page =
-      CollectPage<v1::Principal>(stmt, limit, ReadPrincipal);
+      CollectPage<v1::Principal>(stmt, limit, [&](const Statement& row) {
+        ids.push_back(row.Int(0));
+        return ReadPrincipal(row);
+      });
   if (!page.ok()) return page;
   select.reset();
-  // Unit scopes are few per principal; one query each keeps this simple.
-  for (v1::Principal& principal : page->items) {
-    std::string uid(principal.name().substr(principal.name().find('/') + 1));
-    BREVIS_ASSIGN_OR_RETURN(PrincipalRecord record, Get(uid));
-    *principal.mutable_units() = record.principal.units();
-    *principal.mutable_external_identities() =
-        record.principal.external_identities();
-  }
+  BREVIS_RETURN_IF_ERROR(FillScopes(ids, page->items, nullptr));
   return page;
 }
 

@@ -2,6 +2,7 @@
 #define BREVIS_SERVER_STORE_PRINCIPAL_REPOSITORY_H_
 
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -69,8 +70,13 @@ class PrincipalRepository {
 
  private:
   absl::Status ReplaceUnits(int64_t id, const std::vector<int64_t>& unit_ids);
-  // Appends principal row `id`'s identities to `principal`.
-  absl::Status ReadIdentities(int64_t id, v1::Principal* principal);
+  // Replaces the units and external identities of each `principals[i]`
+  // (row id `ids[i]`; as many ids as principals) with the stored ones, in
+  // two queries for all; appends the unit ids, in the order of the units,
+  // to `unit_ids` unless it is null (meant for one principal).
+  absl::Status FillScopes(std::span<const int64_t> ids,
+                          std::span<v1::Principal> principals,
+                          std::vector<int64_t>* unit_ids);
   absl::StatusOr<PrincipalRecord> ReadOne(std::string_view where_sql,
                                           std::string_view uid, int64_t id);
 

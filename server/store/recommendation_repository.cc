@@ -3,6 +3,7 @@
 #include "server/domain/resource_name.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
+#include "server/store/id_list.h"
 
 namespace brevis::store {
 namespace {
@@ -70,41 +71,6 @@ absl::Status RecommendationRepository::ReplaceFindings(
   return absl::OkStatus();
 }
 
-absl::Status RecommendationRepository::FillAnswers(
-    int64_t id, v1::Recommendation* recommendation) {
-  recommendation->clear_response();
-  recommendation->clear_verdict();
-  BREVIS_ASSIGN_OR_RETURN(
-      auto response,
-      db_.Prepare("SELECT decision, rationale, author, time FROM "
-                  "recommendation_responses WHERE recommendation_id = ?"));
-  response->Bind(1, id);
-  BREVIS_ASSIGN_OR_RETURN(bool row, response->Step());
-  if (row) {
-    v1::UnitResponse* out = recommendation->mutable_response();
-    out->set_decision(static_cast<v1::ResponseDecision>(response->Int(0)));
-    out->set_rationale(response->Text(1));
-    out->set_author(response->Text(2));
-    SetTimestamp(response->Int(3), out->mutable_time());
-  }
-  response.reset();
-  BREVIS_ASSIGN_OR_RETURN(
-      auto verdict,
-      db_.Prepare(
-          "SELECT verdict, comment, author, time FROM recommendation_verdicts "
-          "WHERE recommendation_id = ?"));
-  verdict->Bind(1, id);
-  BREVIS_ASSIGN_OR_RETURN(row, verdict->Step());
-  if (row) {
-    v1::FollowUpVerdict* out = recommendation->mutable_verdict();
-    out->set_verdict(static_cast<v1::Verdict>(verdict->Int(0)));
-    out->set_comment(verdict->Text(1));
-    out->set_author(verdict->Text(2));
-    SetTimestamp(verdict->Int(3), out->mutable_time());
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<int64_t> RecommendationRepository::RowId(
     const domain::name::Recommendation& name, int64_t audit_id) {
   BREVIS_ASSIGN_OR_RETURN(
@@ -165,22 +131,47 @@ absl::Status RecommendationRepository::SetVerdict(
 }
 
 absl::Status RecommendationRepository::FillFindings(
-    std::string_view audit_uid, int64_t id,
-    v1::Recommendation* recommendation) {
-  BREVIS_RETURN_IF_ERROR(FillAnswers(id, recommendation));
-  recommendation->clear_findings();
-  BREVIS_ASSIGN_OR_RETURN(
-      auto select,
-      db_.Prepare(
-          "SELECT f.uid FROM recommendation_findings rf JOIN findings f ON "
-          "f.id = rf.finding_id WHERE rf.recommendation_id = ? ORDER BY f.id"));
-  select->Bind(1, id);
-  while (true) {
-    BREVIS_ASSIGN_OR_RETURN(bool row, select->Step());
-    if (!row) return absl::OkStatus();
-    recommendation->add_findings(
-        domain::FindingName(audit_uid, select->Text(0)));
+    std::string_view audit_uid, std::span<const int64_t> ids,
+    std::span<v1::Recommendation> recommendations) {
+  for (v1::Recommendation& recommendation : recommendations) {
+    recommendation.clear_response();
+    recommendation.clear_verdict();
+    recommendation.clear_findings();
   }
+  // Three statements for the whole page, not three per recommendation.
+  BREVIS_RETURN_IF_ERROR(ForEachChildRow(
+      db_,
+      "SELECT recommendation_id, decision, rationale, author, time FROM "
+      "recommendation_responses WHERE recommendation_id IN ",
+      "", ids, recommendations,
+      [](v1::Recommendation& recommendation, const Statement& row) {
+        v1::UnitResponse* out = recommendation.mutable_response();
+        out->set_decision(static_cast<v1::ResponseDecision>(row.Int(1)));
+        out->set_rationale(row.Text(2));
+        out->set_author(row.Text(3));
+        SetTimestamp(row.Int(4), out->mutable_time());
+      }));
+  BREVIS_RETURN_IF_ERROR(ForEachChildRow(
+      db_,
+      "SELECT recommendation_id, verdict, comment, author, time FROM "
+      "recommendation_verdicts WHERE recommendation_id IN ",
+      "", ids, recommendations,
+      [](v1::Recommendation& recommendation, const Statement& row) {
+        v1::FollowUpVerdict* out = recommendation.mutable_verdict();
+        out->set_verdict(static_cast<v1::Verdict>(row.Int(1)));
+        out->set_comment(row.Text(2));
+        out->set_author(row.Text(3));
+        SetTimestamp(row.Int(4), out->mutable_time());
+      }));
+  return ForEachChildRow(
+      db_,
+      "SELECT rf.recommendation_id, f.uid FROM recommendation_findings rf "
+      "JOIN findings f ON f.id = rf.finding_id WHERE rf.recommendation_id IN ",
+      " ORDER BY rf.recommendation_id, f.id", ids, recommendations,
+      [&](v1::Recommendation& recommendation, const Statement& row) {
+        recommendation.add_findings(
+            domain::FindingName(audit_uid, row.Text(1)));
+      });
 }
 
 absl::Status RecommendationRepository::Create(
@@ -209,7 +200,7 @@ absl::Status RecommendationRepository::Create(
   SetTimestamp(micros, recommendation->mutable_create_time());
   SetTimestamp(micros, recommendation->mutable_update_time());
   recommendation->set_etag(Etag(1));
-  return FillFindings(name.audit, id, recommendation);
+  return FillFindings(name.audit, {&id, 1}, {recommendation, 1});
 }
 
 absl::StatusOr<v1::Recommendation> RecommendationRepository::Get(
@@ -223,7 +214,8 @@ absl::StatusOr<v1::Recommendation> RecommendationRepository::Get(
   v1::Recommendation recommendation = ReadRow(name.audit, *select);
   int64_t id = select->Int(0);
   select.reset();
-  BREVIS_RETURN_IF_ERROR(FillFindings(name.audit, id, &recommendation));
+  BREVIS_RETURN_IF_ERROR(
+      FillFindings(name.audit, {&id, 1}, {&recommendation, 1}));
   return recommendation;
 }
 
@@ -244,9 +236,7 @@ absl::StatusOr<Page<v1::Recommendation>> RecommendationRepository::List(
       });
   if (!page.ok()) return page;
   select.reset();
-  for (size_t i = 0; i < page->items.size(); ++i) {
-    BREVIS_RETURN_IF_ERROR(FillFindings(audit.audit, ids[i], &page->items[i]));
-  }
+  BREVIS_RETURN_IF_ERROR(FillFindings(audit.audit, ids, page->items));
   return page;
 }
 
@@ -274,7 +264,7 @@ absl::Status RecommendationRepository::Update(
   update.reset();
   SetTimestamp(micros, recommendation->mutable_update_time());
   BREVIS_RETURN_IF_ERROR(ReplaceFindings(id, finding_ids));
-  return FillFindings(name.audit, id, recommendation);
+  return FillFindings(name.audit, {&id, 1}, {recommendation, 1});
 }
 
 absl::Status RecommendationRepository::Delete(

@@ -1,6 +1,7 @@
 #ifndef BREVIS_SERVER_STORE_RECOMMENDATION_REPOSITORY_H_
 #define BREVIS_SERVER_STORE_RECOMMENDATION_REPOSITORY_H_
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -69,10 +70,12 @@ class RecommendationRepository {
   absl::Status Touch(int64_t id, absl::Time now);
   absl::Status ReplaceFindings(int64_t id,
                                const std::vector<int64_t>& finding_ids);
-  // Fills in findings, response and verdict.
-  absl::Status FillFindings(std::string_view audit_uid, int64_t id,
-                            v1::Recommendation* recommendation);
-  absl::Status FillAnswers(int64_t id, v1::Recommendation* recommendation);
+  // Replaces findings, response and verdict of each `recommendations[i]`
+  // (row id `ids[i]`; as many ids as recommendations, all of the audit
+  // `audit_uid`) with the stored ones, in three queries for all.
+  absl::Status FillFindings(std::string_view audit_uid,
+                            std::span<const int64_t> ids,
+                            std::span<v1::Recommendation> recommendations);
 
   Connection& db_;
 };

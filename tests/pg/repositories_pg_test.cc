@@ -19,6 +19,7 @@
 #include "server/store/embedded_migrations.h"
 #include "server/store/event_repository.h"
 #include "server/store/finding_repository.h"
+#include "server/store/id_list.h"
 #include "server/store/lifecycle_repository.h"
 #include "server/store/migrator.h"
 #include "server/store/postgres_migrator.h"
@@ -557,6 +558,259 @@ TEST_P(RepositoriesTest, RecommendationsActionsReportsAndRevisions) {
   EXPECT_EQ(VALUE(revisions.Earlier(recommendation_row)).size(), 1u);
   EXPECT_EQ(VALUE(findings.Get({"a1", "f1"}, audit_id_)).revision_reason(),
             "typo");
+}
+
+// A page's child rows are read in one query for the whole page (an IN list
+// of the page's ids): every action gets exactly its own notes, oldest
+// first, whatever the page size and however the notes interleave.
+TEST_P(RepositoriesTest, ListedActionsCarryTheirOwnNotesInOrder) {
+  Seed();
+  RecommendationRepository recommendations(*db_);
+  v1::Recommendation recommendation;
+  EXPECT_DONE(recommendations.Create({"a1", "r1"}, audit_id_, {}, kNow,
+                                     &recommendation));
+  int64_t r1 = VALUE(recommendations.RowId({"a1", "r1"}, audit_id_));
+  ActionRepository actions(*db_, kToday);
+  // Notes per action; several have none, between ones that have some.
+  const std::vector<int> kNotes = {3, 0, 2, 0, 1, 4, 0, 0, 2};
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < kNotes.size(); ++i) {
+    v1::Action action;
+    action.mutable_due_date()->set_year(2026);
+    action.mutable_due_date()->set_month(6);
+    action.mutable_due_date()->set_day(1);
+    EXPECT_DONE(actions.Create({r1, audit_id_, unit_id_}, absl::StrCat("x", i),
+                               kNow, &action));
+    ids.push_back(VALUE(actions.RowId(r1, absl::StrCat("x", i))));
+  }
+  // Round by round, so that the note ids of one action interleave with
+  // the others' and only the query's order keeps each action's in order.
+  std::vector<std::vector<std::string>> expected(kNotes.size());
+  for (int round = 0; round < 4; ++round) {
+    for (size_t i = 0; i < kNotes.size(); ++i) {
+      if (round >= kNotes[i]) continue;
+      std::string text = absl::StrCat("x", i, " note ", round);
+      EXPECT_DONE(actions.AddNote(ids[i], text, absl::StrCat("principals/p", i),
+                                  kNow + absl::Seconds(round)));
+      expected[i].push_back(text);
+    }
+  }
+  // Pages of 1 to all (the IN list padded to 1, 4 or 16), as the overdue
+  // actions of the unit, the list that ListActions serves.
+  for (int limit : {1, 2, 3, 4, 5, 1000}) {
+    SCOPED_TRACE(absl::StrCat("pages of ", limit));
+    std::vector<v1::Action> listed;
+    int64_t after = 0;
+    for (int pages = 0; pages < 20; ++pages) {
+      Page<v1::Action> page = VALUE(actions.List(
+          {.unit_id = unit_id_, .overdue = true}, {}, 0, after, limit));
+      for (v1::Action& action : page.items) listed.push_back(action);
+      if (!page.more) break;
+      after = page.last_id;
+    }
+    ASSERT_EQ(listed.size(), kNotes.size());
+    for (size_t i = 0; i < listed.size(); ++i) {
+      SCOPED_TRACE(listed[i].name());
+      std::vector<std::string> texts;
+      for (const v1::ProgressNote& note : listed[i].notes()) {
+        texts.push_back(note.text());
+        EXPECT_EQ(note.author(), absl::StrCat("principals/p", i));
+      }
+      EXPECT_EQ(texts, expected[i]);
+      for (int n = 0; n < listed[i].notes_size(); ++n) {
+        EXPECT_EQ(listed[i].notes(n).time().seconds(),
+                  absl::ToUnixSeconds(kNow) + n);
+      }
+      // The same as a Get of the one action says.
+      EXPECT_EQ(listed[i].DebugString(),
+                VALUE(actions.Get(r1, absl::StrCat("x", i))).DebugString());
+    }
+  }
+}
+
+// Notes of actions the filter leaves off a page never reach it, nor do an
+// action's notes reach its neighbours on the page.
+TEST_P(RepositoriesTest, ActionNotesDoNotLeakAcrossActions) {
+  Seed();
+  RecommendationRepository recommendations(*db_);
+  v1::Recommendation recommendation;
+  EXPECT_DONE(recommendations.Create({"a1", "r1"}, audit_id_, {}, kNow,
+                                     &recommendation));
+  int64_t r1 = VALUE(recommendations.RowId({"a1", "r1"}, audit_id_));
+  ActionRepository actions(*db_, kToday);
+  // Odd ones planned, each with two notes; even ones done, y0 and y4 with
+  // two notes, y2 and y6 with none: the planned ones' notes lie between
+  // the done ones' by id, and the done ones without notes sit between
+  // done ones with.
+  for (int i = 0; i < 8; ++i) {
+    std::string uid = absl::StrCat("y", i);
+    v1::Action action;
+    action.mutable_due_date()->set_year(2026);
+    action.mutable_due_date()->set_month(9);
+    action.mutable_due_date()->set_day(1);
+    if (i % 2 == 0) action.set_status(v1::ACTION_STATUS_DONE);
+    EXPECT_DONE(actions.Create({r1, audit_id_, unit_id_}, uid, kNow, &action));
+  }
+  for (const char* order : {" first", " second"}) {
+    for (int i : {0, 1, 3, 4, 5, 7}) {
+      std::string uid = absl::StrCat("y", i);
+      EXPECT_DONE(actions.AddNote(VALUE(actions.RowId(r1, uid)), uid + order,
+                                  "principals/ann", kNow));
+    }
+  }
+  auto expect_own_notes = [&](const Page<v1::Action>& page) {
+    for (const v1::Action& action : page.items) {
+      std::string uid = action.name().substr(action.name().rfind('/') + 1);
+      if (uid == "y2" || uid == "y6") {
+        EXPECT_EQ(action.notes_size(), 0) << action.name();
+        continue;
+      }
+      ASSERT_EQ(action.notes_size(), 2) << action.name();
+      EXPECT_EQ(action.notes(0).text(), uid + " first");
+      EXPECT_EQ(action.notes(1).text(), uid + " second");
+    }
+  };
+  for (int status : {v1::ACTION_STATUS_DONE, v1::ACTION_STATUS_PLANNED}) {
+    Page<v1::Action> page =
+        VALUE(actions.List({.status = status}, {}, 0, 0, 50));
+    ASSERT_EQ(page.items.size(), 4u);
+    expect_own_notes(page);
+  }
+}
+
+// A page of recommendations: each its own findings (in finding order),
+// response and verdict, and none of its neighbours'.
+TEST_P(RepositoriesTest, ListedRecommendationsCarryTheirOwnAnswers) {
+  Seed();
+  domain::name::Audit a1{"a1"};
+  FindingRepository findings(*db_);
+  v1::Recommendation all;
+  for (const char* uid : {"f1", "f2", "f3"}) {
+    v1::Finding finding;
+    finding.set_kind(v1::FINDING_KIND_IMPROVEMENT_AREA);
+    EXPECT_DONE(findings.Create({"a1", uid}, audit_id_, kNow, &finding));
+    all.add_findings(absl::StrCat("audits/a1/findings/", uid));
+  }
+  RecommendationRepository recommendations(*db_);
+  std::vector<int64_t> finding_ids =
+      VALUE(recommendations.FindingIds(a1, audit_id_, all));
+  ASSERT_EQ(finding_ids.size(), 3u);
+  const std::vector<std::vector<int64_t>> kFindings = {
+      {finding_ids[2], finding_ids[0]}, {}, {finding_ids[1]}, {}};
+  for (size_t i = 0; i < kFindings.size(); ++i) {
+    v1::Recommendation recommendation;
+    recommendation.set_text(absl::StrCat("r", i));
+    EXPECT_DONE(recommendations.Create({"a1", absl::StrCat("r", i)}, audit_id_,
+                                       kFindings[i], kNow, &recommendation));
+    int64_t id =
+        VALUE(recommendations.RowId({"a1", absl::StrCat("r", i)}, audit_id_));
+    v1::UnitResponse response;
+    response.set_decision(v1::RESPONSE_DECISION_ACCEPTED);
+    response.set_rationale(absl::StrCat("because ", i));
+    if (i != 1) {
+      EXPECT_DONE(
+          recommendations.SetResponse(id, response, "principals/max", kNow));
+    }
+    v1::FollowUpVerdict verdict;
+    verdict.set_verdict(v1::VERDICT_IMPLEMENTED);
+    verdict.set_comment(absl::StrCat("seen ", i));
+    if (i % 2 == 0) {
+      EXPECT_DONE(
+          recommendations.SetVerdict(id, verdict, "principals/ann", kNow));
+    }
+  }
+  for (int limit : {1, 3, 10}) {
+    SCOPED_TRACE(absl::StrCat("pages of ", limit));
+    std::vector<v1::Recommendation> listed;
+    int64_t after = 0;
+    for (int pages = 0; pages < 10; ++pages) {
+      Page<v1::Recommendation> page =
+          VALUE(recommendations.List(a1, audit_id_, after, limit));
+      for (auto& item : page.items) listed.push_back(item);
+      if (!page.more) break;
+      after = page.last_id;
+    }
+    ASSERT_EQ(listed.size(), kFindings.size());
+    EXPECT_THAT(listed[0].findings(),
+                ElementsAre("audits/a1/findings/f1", "audits/a1/findings/f3"));
+    EXPECT_THAT(listed[1].findings(), IsEmpty());
+    EXPECT_FALSE(listed[1].has_response());
+    EXPECT_EQ(listed[2].response().rationale(), "because 2");
+    EXPECT_EQ(listed[2].verdict().comment(), "seen 2");
+    EXPECT_FALSE(listed[3].has_verdict());
+    for (size_t i = 0; i < listed.size(); ++i) {
+      EXPECT_EQ(
+          listed[i].DebugString(),
+          VALUE(recommendations.Get({"a1", absl::StrCat("r", i)}, audit_id_))
+              .DebugString());
+    }
+  }
+}
+
+// A page of principals: each its own units and external identities.
+TEST_P(RepositoriesTest, ListedPrincipalsCarryTheirOwnScopes) {
+  Seed();
+  PrincipalRepository principals(*db_);
+  v1::ExternalIdentity identity;
+  identity.set_issuer("https://idp.example.org");
+  for (const char* subject : {"ann-2", "ann-1"}) {
+    identity.set_subject(subject);
+    EXPECT_DONE(principals.AddIdentity(auditor_id_, identity, kNow));
+  }
+  v1::Principal max = VALUE(principals.Get("max")).principal;
+  EXPECT_DONE(
+      principals.Update(manager_id_, {other_unit_id_, unit_id_}, kNow, &max));
+  for (int limit : {1, 10}) {
+    std::vector<v1::Principal> listed;
+    int64_t after = 0;
+    for (int pages = 0; pages < 5; ++pages) {
+      Page<v1::Principal> page = VALUE(principals.List({}, after, limit));
+      for (auto& item : page.items) listed.push_back(item);
+      if (!page.more) break;
+      after = page.last_id;
+    }
+    ASSERT_EQ(listed.size(), 2u);
+    EXPECT_THAT(listed[0].units(), ElementsAre("units/ward-1"));
+    ASSERT_EQ(listed[0].external_identities_size(), 2);
+    EXPECT_EQ(listed[0].external_identities(0).subject(), "ann-2");
+    EXPECT_THAT(listed[1].units(), ElementsAre("units/ward-1", "units/clinic"));
+    EXPECT_EQ(listed[1].external_identities_size(), 0);
+    EXPECT_EQ(listed[0].DebugString(),
+              VALUE(principals.Get("ann")).principal.DebugString());
+    EXPECT_EQ(listed[1].DebugString(),
+              VALUE(principals.Get("max")).principal.DebugString());
+  }
+}
+
+// The IN list of ForEachRowWithIdIn: every id matched once, in the order
+// asked, for lists padded to a few sizes and split above the largest.
+TEST_P(RepositoriesTest, IdListsMatchEveryIdOnce) {
+  EXPECT_DONE(db_->Exec("CREATE TEMP TABLE numbers (id BIGINT PRIMARY KEY)"));
+  for (int i = 1; i <= 2200; ++i) {
+    EXPECT_DONE(
+        db_->Exec(absl::StrCat("INSERT INTO numbers VALUES (", i, ")")));
+  }
+  EXPECT_EQ(IdListSlots(1), 1u);
+  EXPECT_EQ(IdListSlots(2), 4u);
+  EXPECT_EQ(IdListSlots(50), 64u);
+  EXPECT_EQ(IdListSlots(1000), 1024u);
+  for (size_t count : {0, 1, 2, 5, 17, 1024, 1025, 2100}) {
+    std::vector<int64_t> ids;
+    // Every other number, and one past the table that matches nothing.
+    for (size_t i = 0; i < count; ++i) ids.push_back(2 * i + 1);
+    std::vector<int64_t> seen;
+    EXPECT_DONE(ForEachRowWithIdIn(*db_, "SELECT id FROM numbers WHERE id IN ",
+                                   " ORDER BY id", ids,
+                                   [&](const Statement& row) {
+                                     seen.push_back(row.Int(0));
+                                     return absl::OkStatus();
+                                   }));
+    std::vector<int64_t> present;
+    for (int64_t id : ids) {
+      if (id <= 2200) present.push_back(id);
+    }
+    EXPECT_EQ(seen, present) << count << " ids";
+  }
 }
 
 TEST_P(RepositoriesTest, Events) {
