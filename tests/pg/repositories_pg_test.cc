@@ -155,6 +155,16 @@ class RepositoriesTest : public testing::PgTest,
                 IsEmpty());
   }
 
+  // Seed() and a recommendation r1 of audit a1; returns its row id.
+  int64_t SeedRecommendation() {
+    Seed();
+    RecommendationRepository recommendations(*db_);
+    v1::Recommendation recommendation;
+    EXPECT_DONE(recommendations.Create({"a1", "r1"}, audit_id_, {}, kNow,
+                                       &recommendation));
+    return VALUE(recommendations.RowId({"a1", "r1"}, audit_id_));
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<Connection> db_;
   int64_t unit_id_ = 0, other_unit_id_ = 0, auditor_id_ = 0, manager_id_ = 0,
@@ -564,12 +574,7 @@ TEST_P(RepositoriesTest, RecommendationsActionsReportsAndRevisions) {
 // of the page's ids): every action gets exactly its own notes, oldest
 // first, whatever the page size and however the notes interleave.
 TEST_P(RepositoriesTest, ListedActionsCarryTheirOwnNotesInOrder) {
-  Seed();
-  RecommendationRepository recommendations(*db_);
-  v1::Recommendation recommendation;
-  EXPECT_DONE(recommendations.Create({"a1", "r1"}, audit_id_, {}, kNow,
-                                     &recommendation));
-  int64_t r1 = VALUE(recommendations.RowId({"a1", "r1"}, audit_id_));
+  int64_t r1 = SeedRecommendation();
   ActionRepository actions(*db_, kToday);
   // Notes per action; several have none, between ones that have some.
   const std::vector<int> kNotes = {3, 0, 2, 0, 1, 4, 0, 0, 2};
@@ -631,12 +636,7 @@ TEST_P(RepositoriesTest, ListedActionsCarryTheirOwnNotesInOrder) {
 // Notes of actions the filter leaves off a page never reach it, nor do an
 // action's notes reach its neighbours on the page.
 TEST_P(RepositoriesTest, ActionNotesDoNotLeakAcrossActions) {
-  Seed();
-  RecommendationRepository recommendations(*db_);
-  v1::Recommendation recommendation;
-  EXPECT_DONE(recommendations.Create({"a1", "r1"}, audit_id_, {}, kNow,
-                                     &recommendation));
-  int64_t r1 = VALUE(recommendations.RowId({"a1", "r1"}, audit_id_));
+  int64_t r1 = SeedRecommendation();
   ActionRepository actions(*db_, kToday);
   // Odd ones planned, each with two notes; even ones done, y0 and y4 with
   // two notes, y2 and y6 with none: the planned ones' notes lie between
