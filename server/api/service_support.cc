@@ -1,6 +1,7 @@
 #include "server/api/service_support.h"
 
 #include "server/api/grpc_status.h"
+#include "server/app/access_recorder.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
 #include "server/store/call_deadline.h"
@@ -111,10 +112,25 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
     } else {
       status = OpenCall(context, deps, method, &call);
     }
+    app::AccessReceipt receipt;
     if (status.ok()) {
       // A write still running when the client gives up is rolled back.
       store::ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
+      call.access_receipt = &receipt;
       status = work(call);
+      call.access_receipt = nullptr;
+    }
+    if (status.ok() && receipt.pending()) {
+      // A read is answered only once its access-log entries are durable.
+      // The worker does not wait for that: the recorder's thread answers
+      // right after the batch carrying them commits, and this thread takes
+      // the next call (a wait here cost two context switches a read).
+      deps.access->WhenWritten(receipt, [deps, call = std::move(call), reactor,
+                                         start](absl::Status logged) {
+        ObserveFinished(deps, call, logged, start);
+        reactor->Finish(ToGrpcStatus(logged));
+      });
+      return;
     }
     ObserveFinished(deps, call, status, start);
     reactor->Finish(ToGrpcStatus(status));

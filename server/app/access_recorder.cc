@@ -1,5 +1,7 @@
 #include "server/app/access_recorder.h"
 
+#include <algorithm>
+
 #include "absl/time/clock.h"
 #include "server/domain/status_macros.h"
 #include "server/domain/str_cat.h"
@@ -34,14 +36,56 @@ AccessRecorder::~AccessRecorder() {
 absl::Status AccessRecorder::Record(std::vector<v1::AccessLogEntry> entries) {
   if (entries.empty()) return absl::OkStatus();
   absl::MutexLock lock(&mu_);
-  uint64_t first = queued_total_;
-  uint64_t last = first + entries.size();
+  AccessReceipt receipt = Enqueue(std::move(entries));
+  AwaitWritten(receipt.last);
+  return OutcomeOf(receipt);
+}
+
+absl::Status AccessRecorder::Record(const Call& call,
+                                    std::vector<v1::AccessLogEntry> entries) {
+  if (call.access_receipt == nullptr) return Record(std::move(entries));
+  if (entries.empty()) return absl::OkStatus();
+  absl::MutexLock lock(&mu_);
+  if (queued_total_ - written_total_ >= kMaxUnwrittenEntries) {
+    // The log is behind: this read waits its turn, which holds its worker
+    // and so slows the intake of new calls.
+    AccessReceipt receipt = Enqueue(std::move(entries));
+    AwaitWritten(receipt.last);
+    return OutcomeOf(receipt);
+  }
+  AccessReceipt queued = Enqueue(std::move(entries));
+  AccessReceipt& receipt = *call.access_receipt;
+  if (!receipt.pending()) receipt.first = queued.first;
+  receipt.last = queued.last;
+  return absl::OkStatus();
+}
+
+void AccessRecorder::WhenWritten(
+    const AccessReceipt& receipt,
+    absl::AnyInvocable<void(absl::Status) &&> then) {
+  absl::Status outcome;
+  {
+    absl::MutexLock lock(&mu_);
+    if (written_total_ < receipt.last) {
+      continuations_.push_back({receipt, std::move(then)});
+      return;
+    }
+    outcome = OutcomeOf(receipt);
+  }
+  std::move(then)(std::move(outcome));
+}
+
+AccessReceipt AccessRecorder::Enqueue(std::vector<v1::AccessLogEntry> entries) {
+  AccessReceipt receipt{queued_total_, queued_total_ + entries.size()};
   for (auto& entry : entries) queue_.push_back(std::move(entry));
-  queued_total_ = last;
-  wake_.SignalAll();
-  while (written_total_ < last) flushed_.Wait(&mu_);
+  queued_total_ = receipt.last;
+  wake_.Signal();
+  return receipt;
+}
+
+absl::Status AccessRecorder::OutcomeOf(const AccessReceipt& receipt) const {
   for (const FailedBatch& failed : failed_) {
-    if (first < failed.last && last > failed.first) {
+    if (receipt.first < failed.last && receipt.last > failed.first) {
       if (failed.disk_full) {
         return absl::ResourceExhaustedError(
             "the access log cannot be written because the disk holding the "
@@ -55,11 +99,34 @@ absl::Status AccessRecorder::Record(std::vector<v1::AccessLogEntry> entries) {
   return absl::OkStatus();
 }
 
+void AccessRecorder::RunWrittenContinuations() {
+  if (continuations_.empty()) return;
+  std::vector<
+      std::pair<absl::AnyInvocable<void(absl::Status) &&>, absl::Status>>
+      ready;
+  auto written = std::partition(
+      continuations_.begin(), continuations_.end(),
+      [&](const Continuation& c) { return c.receipt.last > written_total_; });
+  for (auto it = written; it != continuations_.end(); ++it) {
+    ready.emplace_back(std::move(it->then), OutcomeOf(it->receipt));
+  }
+  continuations_.erase(written, continuations_.end());
+  mu_.Unlock();
+  for (auto& [then, outcome] : ready) std::move(then)(std::move(outcome));
+  mu_.Lock();
+}
+
 void AccessRecorder::Flush() {
   absl::MutexLock lock(&mu_);
   uint64_t target = queued_total_;
-  wake_.SignalAll();
-  while (written_total_ < target) flushed_.Wait(&mu_);
+  wake_.Signal();
+  AwaitWritten(target);
+}
+
+void AccessRecorder::AwaitWritten(uint64_t last) {
+  // Entries not yet taken go into the next batch the writer takes.
+  uint64_t batch = last > taken_total_ ? batches_taken_ + 1 : batches_taken_;
+  while (written_total_ < last) batch_written_[batch % 2].Wait(&mu_);
 }
 
 void AccessRecorder::WriteAndPurgeUntilStopped() {
@@ -75,6 +142,8 @@ void AccessRecorder::WriteAndPurgeUntilStopped() {
     batch.swap(queue_);
     uint64_t first = written_total_;
     uint64_t target = queued_total_;
+    taken_total_ = target;
+    uint64_t batch_number = ++batches_taken_;
     bool stopping = stopping_;
     mu_.Unlock();
     absl::Status written = WriteBatch(batch);
@@ -85,7 +154,8 @@ void AccessRecorder::WriteAndPurgeUntilStopped() {
       if (failed_.size() > kMaxFailedBatches) failed_.pop_front();
     }
     written_total_ = target;
-    flushed_.SignalAll();
+    batch_written_[batch_number % 2].SignalAll();
+    RunWrittenContinuations();
     if (stopping && queue_.empty()) return;
   }
 }

@@ -7,19 +7,31 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "brevis/v1/access_log.pb.h"
+#include "server/app/call.h"
 #include "server/domain/clock.h"
 #include "server/store/database.h"
 
 namespace brevis::app {
 
+// The access-log entries one call queued without waiting for them
+// (Call::access_receipt): tickets [first, last) of the recorder's queue.
+struct AccessReceipt {
+  uint64_t first = 0;
+  uint64_t last = 0;
+  bool pending() const { return last > first; }
+};
+
 // Records reads of audit content in the access log without a transaction
 // per read: concurrent readers' entries are written together by one
 // background thread, in one transaction (group commit), and each reader
-// waits until its entries are committed before its data is sent. A read
+// waits until its entries are committed before its data is sent (a gRPC
+// call through api::Serve does not block a worker for that: see
+// Record(const Call&, ...) and WhenWritten). A read
 // whose entries cannot be written is not served (fail closed), so no read
 // of audit content ever goes unlogged, crash or not. A call records one
 // entry per audit it read (ReadEntries in list_window.h), not one per
@@ -47,6 +59,26 @@ class AccessRecorder {
   absl::Status Record(std::vector<v1::AccessLogEntry> entries)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // As Record, for `call`'s reads; when the call carries an access receipt
+  // the entries are queued on it and OK is returned at once, and the
+  // transport must not answer before WhenWritten reports them written.
+  // While more than kMaxUnwrittenEntries are queued and unwritten (a slow
+  // or stalled disk) it waits as Record does, so reads waiting to be
+  // answered cannot pile up without bound.
+  absl::Status Record(const Call& call, std::vector<v1::AccessLogEntry> entries)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Calls `then` once the entries of `receipt` are committed, with what
+  // Record would have returned for them: at once on this thread when they
+  // are already, else on the recorder's thread right after the batch that
+  // carried them. `then` must be quick and must not call the recorder.
+  void WhenWritten(const AccessReceipt& receipt,
+                   absl::AnyInvocable<void(absl::Status) &&> then)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // How many entries may wait unwritten before Record(call, ...) waits.
+  static constexpr uint64_t kMaxUnwrittenEntries = 4096;
+
   // Writes everything queued so far; returns once it is committed.
   void Flush() ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -57,6 +89,17 @@ class AccessRecorder {
   // OK when the batch was committed, otherwise why not.
   absl::Status WriteBatch(std::vector<v1::AccessLogEntry>& batch)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // Waits until every entry before ticket `last` is written.
+  void AwaitWritten(uint64_t last) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Queues `entries`; returns their tickets.
+  AccessReceipt Enqueue(std::vector<v1::AccessLogEntry> entries)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Once written: OK, or why the batch carrying tickets [first, last) failed.
+  absl::Status OutcomeOf(const AccessReceipt& receipt) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs the continuations whose entries are written; takes and releases
+  // mu_ around them.
+  void RunWrittenContinuations() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Once a day: deletes access-log entries older than the retention (and
   // logs that it did) and forgets creates (request_ids) older than a day.
   void PurgeOldAccessLogAndCreateRequests() ABSL_LOCKS_EXCLUDED(mu_);
@@ -67,9 +110,16 @@ class AccessRecorder {
   absl::Time last_purge_ = absl::InfinitePast();  // used by the thread only
   absl::Mutex mu_;
   absl::CondVar wake_;
-  absl::CondVar flushed_;
+  // Batch n's waiters wait on batch_written_[n % 2]: the end of a batch
+  // wakes the readers whose entries it carried, not those queued behind it
+  // for the next one (each needless wake is a context switch).
+  absl::CondVar batch_written_[2];
   std::vector<v1::AccessLogEntry> queue_ ABSL_GUARDED_BY(mu_);
   uint64_t queued_total_ ABSL_GUARDED_BY(mu_) = 0;
+  // Entries taken by the batch being written (or the last one), and how
+  // many batches were taken so far.
+  uint64_t taken_total_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t batches_taken_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t written_total_ ABSL_GUARDED_BY(mu_) = 0;
   // Ticket ranges [first, last) of the most recent batches that failed;
   // bounded, since a waiter checks its range as soon as it wakes.
@@ -80,6 +130,11 @@ class AccessRecorder {
     bool disk_full;
   };
   std::deque<FailedBatch> failed_ ABSL_GUARDED_BY(mu_);
+  struct Continuation {
+    AccessReceipt receipt;
+    absl::AnyInvocable<void(absl::Status) &&> then;
+  };
+  std::vector<Continuation> continuations_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread writer_and_purger_;
 };

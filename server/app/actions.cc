@@ -87,7 +87,7 @@ absl::StatusOr<v1::Action> Actions::GetAction(
             &response);
       }));
   BREVIS_RETURN_IF_ERROR(deps_.access->Record(
-      {call.Entry(v1::ACCESS_KIND_READ, response.name())}));
+      call, {call.Entry(v1::ACCESS_KIND_READ, response.name())}));
   return response;
 }
 

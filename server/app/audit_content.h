@@ -83,8 +83,8 @@ absl::StatusOr<typename Kind::Resource> GetContent(
       [&](store::Connection& db, const store::AuditLocation& location) {
         return Assign(Kind::Get(db, name, location.id), &resource);
       }));
-  BREVIS_RETURN_IF_ERROR(
-      deps.access->Record({call.Entry(v1::ACCESS_KIND_READ, resource.name())}));
+  BREVIS_RETURN_IF_ERROR(deps.access->Record(
+      call, {call.Entry(v1::ACCESS_KIND_READ, resource.name())}));
   return resource;
 }
 
@@ -116,7 +116,7 @@ absl::Status ListContentRevisions(
         return absl::OkStatus();
       }));
   return deps.access->Record(
-      {call.Entry(v1::ACCESS_KIND_READ, domain::Format(name))});
+      call, {call.Entry(v1::ACCESS_KIND_READ, domain::Format(name))});
 }
 
 // An update of one finding or recommendation, as the request asks it.

@@ -85,7 +85,7 @@ absl::StatusOr<v1::Audit> Audits::GetAudit(const Call& call,
         return Assign(store::AuditRepository(db).Get(name.audit), &response);
       }));
   BREVIS_RETURN_IF_ERROR(deps_.access->Record(
-      {call.Entry(v1::ACCESS_KIND_READ, response.name())}));
+      call, {call.Entry(v1::ACCESS_KIND_READ, response.name())}));
   return response;
 }
 

@@ -66,7 +66,7 @@ std::vector<v1::AccessLogEntry> ReadEntries(const Call& call,
 
 absl::Status RecordReadNames(AccessRecorder& recorder, const Call& call,
                              std::vector<std::string> names) {
-  return recorder.Record(ReadEntries(call, std::move(names)));
+  return recorder.Record(call, ReadEntries(call, std::move(names)));
 }
 
 }  // namespace brevis::app

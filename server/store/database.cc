@@ -214,7 +214,8 @@ absl::Status Database::WriteAhead(
 absl::Status Database::Enqueue(
     absl::FunctionRef<absl::Status(Connection&)> work, bool ahead) {
   if (damaged_) return damage();
-  PendingWrite self{work, ScopedCallDeadline::Current(), absl::OkStatus()};
+  PendingWrite self{work, ScopedCallDeadline::Current(), absl::OkStatus(),
+                    /*done=*/false, /*turn=*/{}};
   std::vector<PendingWrite*> batch;
   {
     absl::MutexLock lock(&queue_mu_);
@@ -228,7 +229,7 @@ absl::Status Database::Enqueue(
     }
     while (!self.done &&
            (leading_ || queue_.empty() || queue_.front() != &self)) {
-      queue_changed_.Wait(&queue_mu_);
+      self.turn.Wait(&queue_mu_);
     }
     if (!self.done) {
       leading_ = true;
@@ -248,14 +249,17 @@ absl::Status Database::Enqueue(
     {
       absl::MutexLock lock(&queue_mu_);
       leading_ = false;
+      // Whoever is first in the queue now leads the next batch.
+      if (!queue_.empty()) queue_.front()->turn.Signal();
     }
-    queue_changed_.SignalAll();
     if (committed && commit_listener_) commit_listener_();
     {
       absl::MutexLock lock(&queue_mu_);
-      for (PendingWrite* member : batch) member->done = true;
+      for (PendingWrite* member : batch) {
+        member->done = true;
+        if (member != &self) member->turn.Signal();
+      }
     }
-    queue_changed_.SignalAll();
   }
   --writers_queued_;
   return self.status;

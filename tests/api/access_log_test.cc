@@ -2,7 +2,9 @@
 
 #include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "brevis/v1/access_log_service.grpc.pb.h"
+#include "server/app/access_recorder.h"
 #include "server/store/access_log_repository.h"
 #include "tests/api/service_fixture.h"
 
@@ -48,6 +50,22 @@ class AccessLogTest : public ServiceTest {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return {};
+  }
+
+  // The access log stops taking entries, as a full or failing disk would.
+  absl::Status RefuseAccessLogEntries() {
+    return db_->Write([](store::Connection& db) {
+      if (OnPostgres()) {
+        return db.Exec(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE "
+            "plpgsql AS $$ BEGIN RAISE EXCEPTION 'no room'; END "
+            "$$; CREATE TRIGGER refuse BEFORE INSERT ON "
+            "access_log FOR EACH ROW EXECUTE FUNCTION refuse()");
+      }
+      return db.Exec(
+          "CREATE TRIGGER refuse BEFORE INSERT ON access_log "
+          "BEGIN SELECT RAISE(ABORT, 'no room'); END");
+    });
   }
 
   std::unique_ptr<v1::AccessLogService::Stub> log_;
@@ -147,20 +165,7 @@ TEST_F(AccessLogTest, ListingIsOneEntryThatFindsEveryItemRead) {
 
 TEST_F(AccessLogTest, ReadThatCannotBeLoggedIsNotServed) {
   v1::Finding finding = MustCreateFinding(audit_.name(), ExampleFinding());
-  // The access log stops taking entries, as a full or failing disk would.
-  ASSERT_TRUE(db_->Write([](store::Connection& db) {
-                   if (OnPostgres()) {
-                     return db.Exec(
-                         "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE "
-                         "plpgsql AS $$ BEGIN RAISE EXCEPTION 'no room'; END "
-                         "$$; CREATE TRIGGER refuse BEFORE INSERT ON "
-                         "access_log FOR EACH ROW EXECUTE FUNCTION refuse()");
-                   }
-                   return db.Exec(
-                       "CREATE TRIGGER refuse BEFORE INSERT ON access_log "
-                       "BEGIN SELECT RAISE(ABORT, 'no room'); END");
-                 })
-                  .ok());
+  ASSERT_TRUE(RefuseAccessLogEntries().ok());
   grpc::ClientContext context;
   v1::GetFindingRequest get;
   get.set_name(finding.name());
@@ -177,6 +182,136 @@ TEST_F(AccessLogTest, ReadThatCannotBeLoggedIsNotServed) {
                   .ok());
   grpc::ClientContext again;
   EXPECT_TRUE(audits_->GetFinding(&again, get, &read).ok());
+}
+
+// Holds the database's writer (and so the access log, whose batches go
+// through it) until released: a content write whose work waits.
+class HeldWriter {
+ public:
+  explicit HeldWriter(store::Database* db)
+      : thread_([this, db] {
+          db->Write([this](store::Connection&) {
+              holding_.Notify();
+              release_.WaitForNotification();
+              return absl::OkStatus();
+            }).IgnoreError();
+        }) {
+    holding_.WaitForNotification();
+  }
+  ~HeldWriter() { Release(); }
+  void Release() {
+    if (!release_.HasBeenNotified()) release_.Notify();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  absl::Notification holding_;
+  absl::Notification release_;
+  std::thread thread_;
+};
+
+// How long a call that must stay unanswered is watched; the check cannot
+// pass by chance: a wrong build answers at once.
+constexpr absl::Duration kUnanswered = absl::Milliseconds(300);
+
+TEST_F(AccessLogTest, AReadIsAnsweredOnlyOnceItsEntryIsCommitted) {
+  v1::Finding finding = MustCreateFinding(audit_.name(), ExampleFinding());
+  HeldWriter held(db_.get());
+  absl::Notification answered;
+  grpc::Status status;
+  v1::Finding read;
+  std::thread reader([&] {
+    grpc::ClientContext context;
+    v1::GetFindingRequest get;
+    get.set_name(finding.name());
+    status = audits_->GetFinding(&context, get, &read);
+    answered.Notify();
+  });
+  EXPECT_FALSE(answered.WaitForNotificationWithTimeout(kUnanswered))
+      << "the read was answered while its access-log entry could not be "
+         "committed";
+  held.Release();
+  reader.join();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(read.text(), finding.text());
+  // On record the moment the answer came, not some time later.
+  v1::ListAccessLogRequest request;
+  request.set_resource_prefix(finding.name());
+  bool logged = false;
+  for (const auto& entry : List(request)) {
+    logged |= entry.kind() == v1::ACCESS_KIND_READ;
+  }
+  EXPECT_TRUE(logged);
+}
+
+TEST_F(AccessLogTest, ReadsWaitingForTheLogAreBounded) {
+  app::AccessRecorder recorder(db_.get(), &clock_, absl::Hours(24 * 365 * 5));
+  app::Call call;
+  call.caller.name = "principals/p1";
+  call.method = "brevis.v1.AuditService/GetFinding";
+  call.time = clock_.Now();
+  HeldWriter held(db_.get());
+  // Up to the bound, a read with a receipt is queued without waiting.
+  app::AccessReceipt first;
+  for (uint64_t i = 0; i < app::AccessRecorder::kMaxUnwrittenEntries; ++i) {
+    app::AccessReceipt receipt;
+    call.access_receipt = &receipt;
+    ASSERT_TRUE(
+        recorder.Record(call, {call.Entry(v1::ACCESS_KIND_READ, "audits/a")})
+            .ok());
+    ASSERT_TRUE(receipt.pending());
+    if (i == 0) first = receipt;
+  }
+  absl::Notification first_written;
+  absl::Status first_outcome = absl::UnknownError("not called");
+  recorder.WhenWritten(first, [&](absl::Status outcome) {
+    first_outcome = outcome;
+    first_written.Notify();
+  });
+  EXPECT_FALSE(first_written.HasBeenNotified());
+  // Past it, the next read waits like one without a receipt.
+  absl::Notification returned;
+  app::AccessReceipt over;
+  std::thread past_the_bound([&] {
+    call.access_receipt = &over;
+    EXPECT_TRUE(
+        recorder.Record(call, {call.Entry(v1::ACCESS_KIND_READ, "audits/b")})
+            .ok());
+    returned.Notify();
+  });
+  EXPECT_FALSE(returned.WaitForNotificationWithTimeout(kUnanswered))
+      << "a read past the bound did not wait for the log";
+  held.Release();
+  past_the_bound.join();
+  EXPECT_FALSE(over.pending()) << "it waited, so nothing is left to wait for";
+  ASSERT_TRUE(first_written.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_TRUE(first_outcome.ok()) << first_outcome;
+}
+
+TEST_F(AccessLogTest, AReceiptOfAFailedBatchReportsWhy) {
+  ASSERT_TRUE(RefuseAccessLogEntries().ok());
+  app::AccessRecorder recorder(db_.get(), &clock_, absl::Hours(24 * 365 * 5));
+  app::Call call;
+  call.caller.name = "principals/p1";
+  app::AccessReceipt receipt;
+  call.access_receipt = &receipt;
+  ASSERT_TRUE(
+      recorder.Record(call, {call.Entry(v1::ACCESS_KIND_READ, "audits/a")})
+          .ok());
+  absl::Notification told;
+  absl::Status outcome;
+  recorder.WhenWritten(receipt, [&](absl::Status status) {
+    outcome = status;
+    told.Notify();
+  });
+  ASSERT_TRUE(told.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_EQ(outcome.code(), absl::StatusCode::kUnavailable) << outcome;
+  // Told at once when asked after the batch ended.
+  bool at_once = false;
+  recorder.WhenWritten(receipt, [&](absl::Status status) {
+    at_once = status.code() == absl::StatusCode::kUnavailable;
+  });
+  EXPECT_TRUE(at_once);
 }
 
 TEST_F(AccessLogTest, GracefulShutdownWritesQueuedReads) {
