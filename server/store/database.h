@@ -50,7 +50,7 @@ struct DatabaseOptions {
   // SQLite only: past this many pages the checkpointer holds the writer off
   // between two transactions so that the WAL can start again from its
   // beginning (see WalCheckpointer); at least checkpoint_pages.
-  int restart_pages = 4000;
+  int restart_pages = 2000;
 };
 
 // Creates a new database file at `path` with every migration applied.

@@ -98,18 +98,21 @@ void WalCheckpointer::CheckpointOnce() {
   // any more either.
   if (damaged_->load()) return;
   sqlite3* db = connection_->raw();
+  // What the commits during this pass compare with: the pass copies at
+  // least this far, unless it fails or a reader holds it back (set below).
+  copied_ = wal_pages_.load();
   int frames = 0;
   int copied = 0;
   int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                      &frames, &copied);
   // BUSY: another connection (the last close of another process) is
   // checkpointing; it copies what this would have.
+  copied_ = rc == SQLITE_OK ? copied : 0;
   if (rc == SQLITE_BUSY) return;
   if (rc != SQLITE_OK) {
     Failed(SqliteError(rc, "wal_checkpoint(PASSIVE)", db));
     return;
   }
-  copied_ = copied;
   if (frames >= restart_pages_ && absl::Now() >= next_restart_) {
     // Between two write transactions: the writer's next BEGIN finds every
     // frame copied and no reader on them, and restarts the WAL.
