@@ -110,9 +110,10 @@ class WalCheckpointer {
   const int restart_pages_;
   const std::atomic<bool>* const damaged_;
 
-  // Frames in the WAL after the last commit; frames the last checkpoint
-  // left copied (zeroed by the hook when the WAL restarts, so at worst a
-  // stale count delays a wake until restart_pages).
+  // Frames in the WAL after the last commit; frames copied, or during a
+  // pass those it will copy at least (zeroed by the hook when the WAL
+  // restarts; a count made stale by a restart during a pass delays a wake
+  // at worst until restart_pages).
   std::atomic<int> wal_pages_{0};
   std::atomic<int> copied_{0};
   std::atomic<uint64_t> checkpoints_{0};
