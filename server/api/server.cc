@@ -100,6 +100,16 @@ void AddStoreMetrics(store::Database& db, CallTracker& calls,
     metrics.AddGauge("brevis_wal_size_bytes",
                      "Size of the write-ahead log beside the database.",
                      file_size(db.path() + "-wal"));
+    metrics.AddCounter(
+        "brevis_wal_checkpoints_total",
+        "Checkpoints the checkpointer thread ran (the WAL copied into the "
+        "database file, off the commit path).",
+        [&db] { return static_cast<double>(db.checkpoints()); });
+    metrics.AddCounter(
+        "brevis_wal_checkpoint_failures_total",
+        "Checkpoints that failed (an I/O error); the log has the first of a "
+        "run of them, and the next start checks every page.",
+        [&db] { return static_cast<double>(db.checkpoint_failures()); });
   }
   metrics.AddGauge("brevis_writer_queue_depth",
                    "Writes waiting for or holding the single writer.",
@@ -241,6 +251,15 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
             {{"database", path}, {"reason", store::DescribeForLog(damage)}});
         if (health != nullptr) health->SetServingStatus(false);
       });
+  db->SetCheckpointFailureListener(
+      [path = db->path()](const absl::Status& failure) {
+        JsonLog::Global().Write(
+            JsonLog::Level::kError,
+            "database checkpoint failed: the write-ahead log could not be "
+            "copied into the database file; commits go on, the log grows "
+            "until a checkpoint succeeds; check the disk",
+            {{"database", path}, {"reason", store::DescribeForLog(failure)}});
+      });
   if (!options.metrics_address.empty()) {
     Metrics* metrics = server->metrics_.get();
     BREVIS_ASSIGN_OR_RETURN(
@@ -253,7 +272,10 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
 }
 
 ApiServer::~ApiServer() {
-  if (db_ != nullptr) db_->SetDamageListener(nullptr);
+  if (db_ != nullptr) {
+    db_->SetDamageListener(nullptr);
+    db_->SetCheckpointFailureListener(nullptr);
+  }
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();

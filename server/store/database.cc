@@ -71,6 +71,12 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     return absl::InvalidArgumentError(
         "max_batch_writes: a batch holds at least one write");
   }
+  if (options.checkpoint_pages < 1 ||
+      options.restart_pages < options.checkpoint_pages) {
+    return absl::InvalidArgumentError(
+        "checkpoint_pages, restart_pages: at least 1 page, and restart_pages "
+        "at least checkpoint_pages");
+  }
   if (pg::IsPostgresUri(options.path)) return OpenPostgres(options);
   std::error_code error;
   if (!std::filesystem::exists(options.path, error)) {
@@ -115,13 +121,26 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
         options.path, "`"));
   }
   db->schema_version_ = schema.current_version;
+  // No commit checkpoints (an inline one holds up every queued write): the
+  // checkpointer does. The pragma first, as it would replace the hook.
+  BREVIS_RETURN_IF_ERROR(writer->Exec("PRAGMA wal_autocheckpoint=0"));
+  BREVIS_ASSIGN_OR_RETURN(
+      auto checkpoint_connection,
+      SqliteConnection::Open(options.path, /*create=*/false, false));
+  BREVIS_RETURN_IF_ERROR(
+      checkpoint_connection->Exec("PRAGMA wal_autocheckpoint=0"));
+  db->checkpointer_ = std::make_unique<WalCheckpointer>(
+      std::move(checkpoint_connection), options.checkpoint_pages,
+      options.restart_pages, &db->damaged_);
+  db->checkpointer_->Install(*writer);
   db->writer_ = std::move(writer);
 
   for (int i = 0; i < options.reader_count; ++i) {
     BREVIS_ASSIGN_OR_RETURN(
         auto reader,
         SqliteConnection::Open(options.path, /*create=*/false, false));
-    BREVIS_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON"));
+    BREVIS_RETURN_IF_ERROR(
+        reader->Exec("PRAGMA query_only=ON; PRAGMA wal_autocheckpoint=0"));
     absl::MutexLock lock(&db->readers_mu_);  // no other thread has it yet
     db->idle_readers_.push_back(i);
     db->readers_.push_back(std::move(reader));
@@ -156,12 +175,25 @@ Database::~Database() {
     }
     check_thread_.join();
   }
+  // The checkpointer ends before any connection closes, so the last close
+  // (the writer's) is the one that copies the WAL away. A checkpoint that
+  // failed (an I/O error) may have left the file short of pages: the next
+  // start checks every page.
+  bool checkpoint_failed = false;
+  if (checkpointer_ != nullptr) {
+    if (writer_ != nullptr) {
+      WalCheckpointer::Uninstall(static_cast<SqliteConnection&>(*writer_));
+    }
+    checkpoint_failed = checkpointer_->failures() > 0;
+    checkpointer_.reset();
+  }
   checker_.reset();
   readers_.clear();
   writer_.reset();
   // Only the last user's close checkpoints the WAL away; a marker written
   // beside another process's open connections would hide its crash.
-  if (lock_.has_value() && !damaged_ && lock_->TryMakeExclusive()) {
+  if (lock_.has_value() && !damaged_ && !checkpoint_failed &&
+      lock_->TryMakeExclusive()) {
     WriteCleanShutdownMarker(path_).IgnoreError();  // next start checks all
   }
 }
@@ -194,6 +226,29 @@ absl::Status Database::damage() const {
   if (!damaged_) return absl::OkStatus();
   absl::MutexLock lock(&health_mu_);
   return damage_;
+}
+
+void Database::SetCheckpointFailureListener(
+    std::function<void(const absl::Status&)> listener) {
+  if (checkpointer_ != nullptr) {
+    checkpointer_->SetFailureListener(std::move(listener));
+  }
+}
+
+uint64_t Database::checkpoints() const {
+  return checkpointer_ == nullptr ? 0 : checkpointer_->checkpoints();
+}
+
+uint64_t Database::checkpoint_failures() const {
+  return checkpointer_ == nullptr ? 0 : checkpointer_->failures();
+}
+
+int Database::wal_pages() const {
+  return checkpointer_ == nullptr ? 0 : checkpointer_->wal_pages();
+}
+
+void Database::HoldCheckpointsForTesting(bool hold) {
+  if (checkpointer_ != nullptr) checkpointer_->Hold(hold);
 }
 
 bool Database::WaitForCheck(absl::Duration timeout) {
@@ -241,7 +296,11 @@ absl::Status Database::Enqueue(
     }
   }
   if (!batch.empty()) {
-    RunBatch(batch);
+    {
+      // SQLite: a RESTART checkpoint waits for this batch's COMMIT.
+      WalCheckpointer::WriterTurn turn(checkpointer_.get());
+      RunBatch(batch);
+    }
     bool committed = false;
     for (const PendingWrite* member : batch) committed |= member->status.ok();
     // The next leader may start while the listener runs; the members of

@@ -19,6 +19,7 @@
 #include "server/store/database_lock.h"
 #include "server/store/embedded_migrations.h"
 #include "server/store/sqlite.h"
+#include "server/store/wal_checkpointer.h"
 
 namespace brevis::store {
 
@@ -41,6 +42,15 @@ struct DatabaseOptions {
   // commit); small enough that the last of a batch still waits only a few
   // milliseconds for the ones before it.
   int max_batch_writes = 32;
+  // SQLite only: no commit copies the WAL into the database file; a thread
+  // of the database's own does (WalCheckpointer), once this many pages of
+  // the WAL are not yet copied (1000 is SQLite's own default, so the WAL
+  // stays the size it had when the writer did it).
+  int checkpoint_pages = 1000;
+  // SQLite only: past this many pages the checkpointer holds the writer off
+  // between two transactions so that the WAL can start again from its
+  // beginning (see WalCheckpointer); at least checkpoint_pages.
+  int restart_pages = 2000;
 };
 
 // Creates a new database file at `path` with every migration applied.
@@ -79,9 +89,11 @@ class Database {
       const DatabaseOptions& options);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
-  // Stops a background check still running, closes every connection and,
-  // when this process was the database's last user, no check found damage
-  // and the WAL is gone, writes the clean-shutdown marker.
+  // Stops a background check still running and the checkpointer, closes
+  // every connection and, when this process was the database's last user,
+  // no check found damage, no checkpoint failed and the WAL is gone (the
+  // last connection's close copies it into the file), writes the
+  // clean-shutdown marker.
   ~Database();
 
   // Runs `work` inside a write transaction (BEGIN IMMEDIATE ... COMMIT) on
@@ -132,6 +144,25 @@ class Database {
   // then on every Write and Read fails with it, without touching the file
   // (fail closed), and no clean-shutdown marker is written.
   absl::Status damage() const ABSL_LOCKS_EXCLUDED(health_mu_);
+
+  // Called, from the checkpointer's thread, when a checkpoint fails (an I/O
+  // error copying the WAL into the file): the first failure after a good
+  // checkpoint and then at most once a minute, with SqliteError's status.
+  // Nothing acknowledged is lost by it (the commits are in the WAL), but
+  // the next start after such a process checks every page. Quick, must
+  // not call this Database; nullptr stops the calls. Never called on
+  // PostgreSQL.
+  void SetCheckpointFailureListener(
+      std::function<void(const absl::Status&)> listener);
+  // SQLite: checkpoints the checkpointer ran, and those that failed; zero
+  // on PostgreSQL.
+  uint64_t checkpoints() const;
+  uint64_t checkpoint_failures() const;
+  // SQLite: pages in the WAL after the last commit; zero on PostgreSQL.
+  int wal_pages() const;
+  // For tests: while held, no checkpoint starts (holding waits for the
+  // one running); commits go on filling the WAL.
+  void HoldCheckpointsForTesting(bool hold);
 
   StartCheck start_check() const { return start_check_; }
   // Waits up to `timeout` for the background check: true when it has ended
@@ -227,6 +258,9 @@ class Database {
   // Read on every call without the lock; damage_ holds the status.
   std::atomic<bool> damaged_{false};
   std::unique_ptr<SqliteConnection> checker_;  // the background check's own
+  // SQLite: copies the WAL into the file; null on PostgreSQL. Declared
+  // after damaged_, which it reads.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   std::thread check_thread_;
   mutable absl::Mutex health_mu_;
   absl::Status damage_ ABSL_GUARDED_BY(health_mu_);
