@@ -141,7 +141,16 @@ absl::StatusOr<v1::ListOverdueActionsResponse> Reports::ListOverdueActions(
                                     unit_id, domain::VisibleAudits(call.caller),
                                     call.caller.principal_id, window.after_id,
                                     window.limit, kMostOverdue));
-        store::ActionRepository actions(db, today);
+        // Every unit's most overdue actions in one read for the page.
+        std::vector<int64_t> action_ids;
+        for (const store::OverdueUnit& unit : page.items) {
+          action_ids.insert(action_ids.end(), unit.most_overdue.begin(),
+                            unit.most_overdue.end());
+        }
+        BREVIS_ASSIGN_OR_RETURN(
+            std::vector<v1::Action> actions,
+            store::ActionRepository(db, today).GetByRowIds(action_ids));
+        auto next_action = actions.begin();
         for (const store::OverdueUnit& unit : page.items) {
           v1::OverdueDigest* digest = response.add_digests();
           digest->set_unit(domain::UnitName(unit.unit_uid));
@@ -158,11 +167,9 @@ absl::StatusOr<v1::ListOverdueActionsResponse> Reports::ListOverdueActions(
           for (const std::string& audit : unit.audit_uids) {
             digest->add_audits(domain::AuditName(audit));
           }
-          for (const auto& [recommendation, uid] : unit.most_overdue) {
-            BREVIS_ASSIGN_OR_RETURN(v1::Action action,
-                                    actions.Get(recommendation, uid));
-            shown.push_back(action.name());
-            *digest->add_most_overdue() = std::move(action);
+          for (size_t i = 0; i < unit.most_overdue.size(); ++i) {
+            shown.push_back(next_action->name());
+            *digest->add_most_overdue() = std::move(*next_action++);
           }
         }
         response.set_next_page_token(

@@ -1,5 +1,7 @@
 #include "server/store/action_repository.h"
 
+#include <unordered_map>
+
 #include "server/domain/action_standing.h"
 #include "server/domain/calendar.h"
 #include "server/domain/status_macros.h"
@@ -106,6 +108,28 @@ absl::StatusOr<v1::Action> ActionRepository::Get(int64_t recommendation_id,
   select.reset();
   BREVIS_RETURN_IF_ERROR(FillNotes({&id, 1}, {&action, 1}));
   return action;
+}
+
+absl::StatusOr<std::vector<v1::Action>> ActionRepository::GetByRowIds(
+    std::span<const int64_t> ids) {
+  std::unordered_map<int64_t, v1::Action> read;
+  BREVIS_RETURN_IF_ERROR(
+      ForEachRowWithIdIn(db_, BREVIS_ACTION_SELECT "WHERE a.id IN ", "", ids,
+                         [&](const Statement& row) {
+                           read[row.Int(0)] = ReadRow(row);
+                           return absl::OkStatus();
+                         }));
+  std::vector<v1::Action> actions;
+  actions.reserve(ids.size());
+  for (int64_t id : ids) {
+    auto found = read.find(id);
+    if (found == read.end()) {
+      return absl::NotFoundError(StrCat("action ", id, " not found"));
+    }
+    actions.push_back(found->second);
+  }
+  BREVIS_RETURN_IF_ERROR(FillNotes(ids, actions));
+  return actions;
 }
 
 absl::StatusOr<int64_t> ActionRepository::RowId(int64_t recommendation_id,

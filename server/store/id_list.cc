@@ -4,6 +4,7 @@
 #include <string>
 
 #include "server/domain/status_macros.h"
+#include "server/store/sql_dialect.h"
 
 namespace brevis::store {
 
@@ -15,20 +16,32 @@ size_t IdListSlots(size_t count) {
 
 absl::Status ForEachRowWithIdIn(
     Connection& db, std::string_view head, std::string_view tail,
-    std::span<const int64_t> ids,
+    std::span<const int64_t> ids, std::span<const BoundValue> params,
     absl::FunctionRef<absl::Status(const Statement&)> row) {
   for (size_t start = 0; start < ids.size(); start += kMaxIdsPerStatement) {
     std::span<const int64_t> chunk =
         ids.subspan(start, std::min(kMaxIdsPerStatement, ids.size() - start));
     size_t slots = IdListSlots(chunk.size());
+    // Numbered after the other parameters: a bare `?` would take its
+    // number from the largest `head` happens to use.
+    int first = static_cast<int>(params.size()) + 1;
     std::string sql(head);
-    sql += "(?";
-    for (size_t i = 1; i < slots; ++i) sql += ", ?";
+    for (size_t i = 0; i < slots; ++i) {
+      sql += i == 0 ? "(?" : ", ?";
+      sql += std::to_string(first + static_cast<int>(i));
+    }
     sql += ")";
     sql += tail;
-    BREVIS_ASSIGN_OR_RETURN(auto select, db.Prepare(sql));
+    BREVIS_ASSIGN_OR_RETURN(auto select, PrepareSparse(db, sql));
+    for (size_t j = 0; j < params.size(); ++j) {
+      std::visit(
+          [&](const auto& value) {
+            select->Bind(static_cast<int>(j + 1), value);
+          },
+          params[j]);
+    }
     for (size_t i = 0; i < slots; ++i) {
-      select->Bind(static_cast<int>(i + 1),
+      select->Bind(first + static_cast<int>(i),
                    chunk[std::min(i, chunk.size() - 1)]);
     }
     while (true) {

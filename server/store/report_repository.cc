@@ -2,6 +2,7 @@
 
 #include "server/domain/status_macros.h"
 #include "server/store/action_standing_sql.h"
+#include "server/store/id_list.h"
 #include "server/store/sql_dialect.h"
 
 namespace brevis::store {
@@ -90,9 +91,6 @@ absl::StatusOr<Page<OverdueUnit>> ReportRepository::OverdueUnits(
     std::optional<int64_t> unit_id, const domain::AuditVisibility& visibility,
     int64_t caller_id, int64_t after_id, int limit, int most) {
   std::string visible = VisibleAuditCondition(visibility, "au", "?2");
-  std::string from =
-      " FROM actions ac JOIN audits au ON au.id = ac.audit_id WHERE " +
-      Overdue() + " AND " + visible;
   std::string sql =
       "SELECT ac.unit_id, u.uid, u.display_name, count(*), min(ac.due_date) "
       "FROM actions ac JOIN audits au ON au.id = ac.audit_id JOIN units u ON "
@@ -109,45 +107,50 @@ absl::StatusOr<Page<OverdueUnit>> ReportRepository::OverdueUnits(
   stmt.Bind(3, after_id).Bind(5, int64_t{limit} + 1).Bind(9, today_);
   if (unit_id) stmt.Bind(4, *unit_id);
   if (visible.find("?2") != std::string::npos) stmt.Bind(2, caller_id);
+  std::vector<int64_t> ids;
   absl::StatusOr<Page<OverdueUnit>> page =
-      CollectPage<OverdueUnit>(stmt, limit, [](const Statement& row) {
+      CollectPage<OverdueUnit>(stmt, limit, [&](const Statement& row) {
         OverdueUnit unit;
         unit.unit_id = row.Int(0);
         unit.unit_uid = row.Text(1);
         unit.display_name = row.Text(2);
         unit.overdue_actions = static_cast<int>(row.Int(3));
         unit.oldest_due_date = row.Text(4);
+        ids.push_back(unit.unit_id);
         return unit;
       });
   if (!page.ok()) return page;
   select.reset();
-  for (OverdueUnit& unit : page->items) {
-    BREVIS_ASSIGN_OR_RETURN(
-        auto audits, PrepareSparse(db_, "SELECT DISTINCT au.uid, au.id" + from +
-                                            " AND ac.unit_id = ?3 "
-                                            "ORDER BY au.id"));
-    audits->Bind(3, unit.unit_id).Bind(9, today_);
-    if (visible.find("?2") != std::string::npos) audits->Bind(2, caller_id);
-    while (true) {
-      BREVIS_ASSIGN_OR_RETURN(bool row, audits->Step());
-      if (!row) break;
-      unit.audit_uids.push_back(audits->Text(0));
-    }
-    audits.reset();
-    BREVIS_ASSIGN_OR_RETURN(
-        auto worst,
-        PrepareSparse(
-            db_, "SELECT ac.recommendation_id, ac.uid" + from +
-                     " AND ac.unit_id = ?3 ORDER BY ac.due_date, ac.id LIMIT "
-                     "?4"));
-    worst->Bind(3, unit.unit_id).Bind(4, int64_t{most}).Bind(9, today_);
-    if (visible.find("?2") != std::string::npos) worst->Bind(2, caller_id);
-    while (true) {
-      BREVIS_ASSIGN_OR_RETURN(bool row, worst->Step());
-      if (!row) break;
-      unit.most_overdue.emplace_back(worst->Int(0), worst->Text(1));
-    }
-  }
+  // The audits and the most overdue actions of every unit of the page, one
+  // statement each (id_list.h) rather than two per unit: ?1 today, ?2 the
+  // caller, ?3 `most`, then the page's unit ids.
+  std::string overdue_in =
+      " FROM actions ac JOIN audits au ON au.id = "
+      "ac.audit_id WHERE " +
+      OverdueCondition("ac", "au", "?1") + " AND " + visible +
+      " AND ac.unit_id IN ";
+  const BoundValue params[] = {std::string_view(today_), caller_id,
+                               int64_t{most}};
+  BREVIS_RETURN_IF_ERROR(ForEachChildRow(
+      db_, "SELECT DISTINCT ac.unit_id, au.id, au.uid" + overdue_in,
+      " ORDER BY ac.unit_id, au.id", ids, std::span(page->items),
+      [](OverdueUnit& unit, const Statement& row) {
+        unit.audit_uids.push_back(row.Text(2));
+      },
+      std::span(params, 2)));
+  // Each unit's first `most` by due date, ties by row id: per unit what
+  // ORDER BY ac.due_date, ac.id LIMIT `most` picks.
+  BREVIS_RETURN_IF_ERROR(ForEachChildRow(
+      db_,
+      "SELECT unit_id, id FROM (SELECT ac.unit_id, ac.id, ROW_NUMBER() OVER "
+      "(PARTITION BY ac.unit_id ORDER BY ac.due_date, ac.id) AS place" +
+          overdue_in,
+      ") ranked WHERE place <= ?3 ORDER BY unit_id, place", ids,
+      std::span(page->items),
+      [](OverdueUnit& unit, const Statement& row) {
+        unit.most_overdue.push_back(row.Int(1));
+      },
+      std::span(params)));
   return page;
 }
 

@@ -37,8 +37,9 @@ struct OverdueUnit {
   int overdue_actions = 0;
   std::string oldest_due_date;  // YYYY-MM-DD
   std::vector<std::string> audit_uids;
-  // (recommendation row id, action uid) of the most overdue, oldest first.
-  std::vector<std::pair<int64_t, std::string>> most_overdue;
+  // Row ids of the most overdue actions, oldest due date first, ties by
+  // row id (ActionRepository::GetByRowIds reads them).
+  std::vector<int64_t> most_overdue;
 };
 
 class ReportRepository {
@@ -57,7 +58,9 @@ class ReportRepository {
 
   // Units with overdue actions in audits the caller may see, in unit row
   // id order after `after_id`; only `unit_id` when given. Up to `limit`,
-  // each with its `most` most overdue actions.
+  // each with the audits of those actions (by row id) and its `most` most
+  // overdue actions. Three statements whatever the page size (up to
+  // kMaxIdsPerStatement units).
   absl::StatusOr<Page<OverdueUnit>> OverdueUnits(
       std::optional<int64_t> unit_id, const domain::AuditVisibility& visibility,
       int64_t caller_id, int64_t after_id, int limit, int most);

@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -530,7 +531,8 @@ TEST_P(RepositoriesTest, RecommendationsActionsReportsAndRevisions) {
     EXPECT_EQ(overdue.items[0].overdue_actions, 1);
     EXPECT_EQ(overdue.items[0].oldest_due_date, "2026-06-01");
     EXPECT_THAT(overdue.items[0].audit_uids, ElementsAre("a1"));
-    EXPECT_THAT(overdue.items[0].most_overdue, ElementsAre(Pair(r1, "x1")));
+    EXPECT_THAT(overdue.items[0].most_overdue,
+                ElementsAre(VALUE(actions.RowId(r1, "x1"))));
   }
   EXPECT_THAT(
       VALUE(reports.OverdueUnits(other_unit_id_, {}, 0, 0, 10, 5)).items,
@@ -999,6 +1001,261 @@ TEST_P(RepositoriesTest, AccessLog) {
   EXPECT_THAT(list({.resource_prefix = "units/u\U0010ffff"}), ElementsAre(7));
   EXPECT_THAT(list({.resource_prefix = "\U0010ffff"}), IsEmpty());
   EXPECT_THAT(list({.resource_prefix = "units/"}), ElementsAre(5, 6, 7));
+}
+
+// Counts the statements prepared through it (each one a statement run by
+// the repositories under test); everything else goes to `inner`.
+class CountingConnection final : public Connection {
+ public:
+  explicit CountingConnection(Connection& inner) : inner_(inner) {}
+  Engine engine() const override { return inner_.engine(); }
+  absl::StatusOr<std::unique_ptr<Statement>> Prepare(
+      std::string_view sql) override {
+    ++prepared;
+    return inner_.Prepare(sql);
+  }
+  absl::Status Exec(std::string_view sql) override { return inner_.Exec(sql); }
+  int64_t Changes() const override { return inner_.Changes(); }
+  bool InTransaction() const override { return inner_.InTransaction(); }
+  bool Healthy() const override { return inner_.Healthy(); }
+
+  int prepared = 0;
+
+ private:
+  Connection& inner_;
+};
+
+// The overdue report's page: per unit its count, oldest due date, audits
+// and first actions by due date (ties by row id), over the audits the
+// caller may see, as the statements per unit it replaced gave them; the
+// actions read for the page equal what Get reads of each.
+TEST_P(RepositoriesTest, OverdueUnitsOfAPage) {
+  Seed();  // ward-1 with audit a1; clinic
+  UnitRepository units(*db_);
+  AuditRepository audits(*db_);
+  RecommendationRepository recommendations(*db_);
+  ActionRepository actions(*db_, kToday);
+  for (const char* uid : {"u2", "u3", "u4"}) {
+    v1::Unit unit;
+    unit.set_display_name(absl::StrCat("Unit ", uid));
+    EXPECT_DONE(units.Create(uid, kNow, &unit));
+  }
+  const int64_t u2 = VALUE(units.RowId("u2"));
+  const int64_t u3 = VALUE(units.RowId("u3"));
+  const int64_t u4 = VALUE(units.RowId("u4"));
+  // The recommendation row id of each audit uid.
+  std::map<std::string, int64_t> rec_of;
+  auto audit = [&](const std::string& uid, int64_t unit_id) {
+    v1::Audit created;
+    created.set_title(uid);
+    EXPECT_DONE(audits.Create(uid, unit_id, kNow, &created));
+    int64_t id = VALUE(audits.RowId(uid));
+    v1::Recommendation recommendation;
+    // Recommendation uids are unique across audits.
+    std::string rec = absl::StrCat("r-", uid);
+    EXPECT_DONE(
+        recommendations.Create({uid, rec}, id, {}, kNow, &recommendation));
+    rec_of[uid] = VALUE(recommendations.RowId({uid, rec}, id));
+    return id;
+  };
+  // An action of audit `audit_uid` (unit `unit_id`) due 2026-`month`-`day`.
+  auto action = [&](const std::string& audit_uid, int64_t audit_id,
+                    int64_t unit_id, const std::string& uid, int month, int day,
+                    v1::ActionStatus status) {
+    v1::Action created;
+    created.set_description(uid);
+    created.set_status(status);
+    created.mutable_due_date()->set_year(2026);
+    created.mutable_due_date()->set_month(month);
+    created.mutable_due_date()->set_day(day);
+    EXPECT_DONE(actions.Create({rec_of[audit_uid], audit_id, unit_id}, uid,
+                               kNow, &created));
+  };
+  constexpr v1::ActionStatus kPlanned = v1::ACTION_STATUS_PLANNED;
+  constexpr v1::ActionStatus kStarted = v1::ACTION_STATUS_IN_PROGRESS;
+  constexpr v1::ActionStatus kDone = v1::ACTION_STATUS_DONE;
+  // ward-1: five overdue, three of them due the same day, created in an
+  // order other than their uids'; one done and one due today, not overdue.
+  int64_t a1 = audit("a1w", unit_id_);
+  action("a1w", a1, unit_id_, "w-late", 6, 10, kPlanned);
+  action("a1w", a1, unit_id_, "w-tie-c", 6, 3, kPlanned);
+  action("a1w", a1, unit_id_, "w-done", 5, 1, kDone);
+  action("a1w", a1, unit_id_, "w-tie-a", 6, 3, kStarted);
+  action("a1w", a1, unit_id_, "w-today", 6, 15, kPlanned);
+  action("a1w", a1, unit_id_, "w-tie-b", 6, 3, kPlanned);
+  action("a1w", a1, unit_id_, "w-first", 6, 1, kPlanned);
+  // u2: two audits, the later one holding the older action, and a closed
+  // audit whose past-due action is unfinished, not overdue.
+  int64_t a2 = audit("a2", u2);
+  int64_t a3 = audit("a3", u2);
+  int64_t closed = audit("a2closed", u2);
+  action("a2", a2, u2, "v-later", 6, 2, kPlanned);
+  action("a3", a3, u2, "v-older", 5, 20, kStarted);
+  action("a2closed", closed, u2, "v-closed", 1, 1, kPlanned);
+  EXPECT_DONE(LifecycleRepository(*db_).Transition(
+      closed, v1::AUDIT_STATE_PLANNED, v1::AUDIT_STATE_CLOSED, "done",
+      "principals/ann", kNow));
+  // u3: nothing overdue.
+  int64_t a4 = audit("a4", u3);
+  action("a4", a4, u3, "n-future", 7, 1, kPlanned);
+  action("a4", a4, u3, "n-done", 1, 1, kDone);
+  // u4: four overdue, all due the same day.
+  int64_t a5 = audit("a5", u4);
+  for (const char* uid : {"z-d", "z-b", "z-c", "z-a"}) {
+    action("a5", a5, u4, uid, 6, 5, kPlanned);
+  }
+  EXPECT_DONE(actions.AddNote(VALUE(actions.RowId(rec_of["a5"], "z-d")),
+                              "chased", "principals/ann", kNow));
+  // A caller who sees ward-1 and u4 only.
+  v1::Principal scoped;
+  scoped.set_display_name("Sam Scoped");
+  scoped.set_role(v1::ROLE_UNIT_MANAGER);
+  EXPECT_DONE(
+      PrincipalRepository(*db_).Create("sam", {unit_id_, u4}, kNow, &scoped));
+  const int64_t sam = VALUE(PrincipalRepository(*db_).Get("sam")).id;
+
+  // The expectations, written out: (unit uid, count, oldest due date,
+  // audits, most overdue action uids with their audit) with 3 at most.
+  struct Expected {
+    std::string unit;
+    int count;
+    std::string oldest;
+    std::vector<std::string> audits;
+    std::vector<std::pair<std::string, std::string>> most;  // audit, action
+  };
+  const Expected ward{
+      "ward-1",
+      5,
+      "2026-06-01",
+      {"a1w"},
+      {{"a1w", "w-first"}, {"a1w", "w-tie-c"}, {"a1w", "w-tie-a"}}};
+  const Expected second{"u2",
+                        2,
+                        "2026-05-20",
+                        {"a2", "a3"},
+                        {{"a3", "v-older"}, {"a2", "v-later"}}};
+  const Expected fourth{"u4",
+                        4,
+                        "2026-06-05",
+                        {"a5"},
+                        {{"a5", "z-d"}, {"a5", "z-b"}, {"a5", "z-c"}}};
+  ReportRepository reports(*db_, kToday);
+  auto check = [&](const Page<OverdueUnit>& page,
+                   const std::vector<Expected>& expected) {
+    ASSERT_EQ(page.items.size(), expected.size());
+    std::vector<int64_t> all_ids;
+    std::vector<std::pair<std::string, std::string>> all_keys;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      const OverdueUnit& unit = page.items[i];
+      SCOPED_TRACE(expected[i].unit);
+      EXPECT_EQ(unit.unit_uid, expected[i].unit);
+      EXPECT_EQ(unit.unit_id, VALUE(units.RowId(expected[i].unit)));
+      EXPECT_EQ(unit.display_name,
+                VALUE(units.Get(expected[i].unit)).display_name());
+      EXPECT_EQ(unit.overdue_actions, expected[i].count);
+      EXPECT_EQ(unit.oldest_due_date, expected[i].oldest);
+      EXPECT_EQ(unit.audit_uids, expected[i].audits);
+      std::vector<int64_t> ids;
+      for (const auto& [audit_uid, uid] : expected[i].most) {
+        ids.push_back(VALUE(actions.RowId(rec_of[audit_uid], uid)));
+        all_keys.emplace_back(audit_uid, uid);
+      }
+      EXPECT_EQ(unit.most_overdue, ids);
+      all_ids.insert(all_ids.end(), unit.most_overdue.begin(),
+                     unit.most_overdue.end());
+    }
+    std::vector<v1::Action> read = VALUE(actions.GetByRowIds(all_ids));
+    ASSERT_EQ(read.size(), all_keys.size());
+    for (size_t i = 0; i < read.size(); ++i) {
+      EXPECT_EQ(
+          read[i].DebugString(),
+          VALUE(actions.Get(rec_of[all_keys[i].first], all_keys[i].second))
+              .DebugString());
+    }
+  };
+  check(VALUE(reports.OverdueUnits({}, {}, 0, 0, 10, 3)),
+        {ward, second, fourth});
+  // Pages of two: the cursor is the last unit's row id.
+  Page<OverdueUnit> first = VALUE(reports.OverdueUnits({}, {}, 0, 0, 2, 3));
+  EXPECT_TRUE(first.more);
+  check(first, {ward, second});
+  Page<OverdueUnit> rest =
+      VALUE(reports.OverdueUnits({}, {}, 0, first.last_id, 2, 3));
+  EXPECT_FALSE(rest.more);
+  check(rest, {fourth});
+  check(VALUE(reports.OverdueUnits(u2, {}, 0, 0, 10, 3)), {second});
+  check(VALUE(reports.OverdueUnits(u3, {}, 0, 0, 10, 3)), {});
+  // Sam's units only; u2's audits are hidden from Sam.
+  check(VALUE(reports.OverdueUnits(
+            {}, {.unit_ids = std::set<int64_t>{unit_id_, u4}}, sam, 0, 10, 3)),
+        {ward, fourth});
+  check(VALUE(reports.OverdueUnits(
+            u2, {.unit_ids = std::set<int64_t>{unit_id_, u4}}, sam, 0, 10, 3)),
+        {});
+  // Only the audits with Sam on the team (none), only published ones
+  // (none), nothing.
+  check(VALUE(reports.OverdueUnits({}, {.team_member = sam}, sam, 0, 10, 3)),
+        {});
+  check(VALUE(reports.OverdueUnits({}, {.published_only = true}, 0, 0, 10, 3)),
+        {});
+  check(VALUE(reports.OverdueUnits({}, {.nothing = true}, 0, 0, 10, 3)), {});
+  // Ann is on a1's team (Seed); the audit a1w is hers too once she is.
+  EXPECT_DONE(audits.SetTeam(a1, {auditor_id_}).status());
+  check(VALUE(reports.OverdueUnits({}, {.team_member = auditor_id_},
+                                   auditor_id_, 0, 10, 3)),
+        {ward});
+  EXPECT_TRUE(absl::IsNotFound(
+      actions.GetByRowIds(std::vector<int64_t>{1'000'000}).status()));
+}
+
+// A page of the overdue report runs the same few statements whatever its
+// size: its units, their audits, their most overdue actions, and those
+// actions with their notes; not some per unit or per action.
+TEST_P(RepositoriesTest, OverdueUnitsRunFewStatementsPerPage) {
+  Seed();
+  UnitRepository units(*db_);
+  AuditRepository audits(*db_);
+  RecommendationRepository recommendations(*db_);
+  ActionRepository actions(*db_, kToday);
+  constexpr int kUnits = 50;
+  for (int u = 0; u < kUnits; ++u) {
+    std::string uid = absl::StrCat("unit-", u);
+    v1::Unit unit;
+    unit.set_display_name(uid);
+    EXPECT_DONE(units.Create(uid, kNow, &unit));
+    int64_t unit_id = VALUE(units.RowId(uid));
+    v1::Audit audit;
+    EXPECT_DONE(audits.Create(uid, unit_id, kNow, &audit));
+    int64_t audit_id = VALUE(audits.RowId(uid));
+    v1::Recommendation recommendation;
+    EXPECT_DONE(recommendations.Create({uid, absl::StrCat("r-", uid)}, audit_id,
+                                       {}, kNow, &recommendation));
+    int64_t rec =
+        VALUE(recommendations.RowId({uid, absl::StrCat("r-", uid)}, audit_id));
+    for (int a = 0; a < 6; ++a) {
+      v1::Action action;
+      action.mutable_due_date()->set_year(2026);
+      action.mutable_due_date()->set_month(5);
+      action.mutable_due_date()->set_day(1 + a);
+      EXPECT_DONE(actions.Create({rec, audit_id, unit_id},
+                                 absl::StrCat(uid, "-x", a), kNow, &action));
+    }
+  }
+  for (int page_size : {1, 10, kUnits}) {
+    CountingConnection counting(*db_);
+    Page<OverdueUnit> page =
+        VALUE(ReportRepository(counting, kToday)
+                  .OverdueUnits({}, {}, 0, 0, page_size, 5));
+    EXPECT_EQ(page.items.size(), static_cast<size_t>(page_size));
+    std::vector<int64_t> ids;
+    for (const OverdueUnit& unit : page.items) {
+      EXPECT_EQ(unit.most_overdue.size(), 5u);
+      ids.insert(ids.end(), unit.most_overdue.begin(), unit.most_overdue.end());
+    }
+    EXPECT_EQ(VALUE(ActionRepository(counting, kToday).GetByRowIds(ids)).size(),
+              ids.size());
+    EXPECT_EQ(counting.prepared, 5) << page_size << " units";
+  }
 }
 
 // A keyset page filtered by an index's columns is one walk of an index
