@@ -63,6 +63,10 @@ void ObserveFinished(const ServiceDeps& deps, const Call& call,
 // finishes it without running `work`. Both happen later on deps.executor,
 // so `work` must capture nothing from the caller's stack: the service,
 // and the request and response pointers, which gRPC keeps until then.
+// When `work` queued access-log entries (a read of audit content), the
+// call is finished only once they are committed, by the access recorder's
+// answering thread, with the log's failure instead of the content when
+// they could not be written (AccessRecorder::WhenWritten).
 // Answered at once, without the executor or the database: CANCELLED when
 // the client has already cancelled, UNAUTHENTICATED without credentials,
 // RESOURCE_EXHAUSTED for a throttled peer or when the executor's queue is

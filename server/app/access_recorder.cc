@@ -22,6 +22,7 @@ AccessRecorder::AccessRecorder(store::Database* db, const domain::Clock* clock,
     : db_(db),
       clock_(clock),
       retention_(retention),
+      answerer_([this] { AnswerUntilStopped(); }),
       writer_and_purger_([this] { WriteAndPurgeUntilStopped(); }) {}
 
 AccessRecorder::~AccessRecorder() {
@@ -31,6 +32,12 @@ AccessRecorder::~AccessRecorder() {
   }
   wake_.SignalAll();
   writer_and_purger_.join();
+  {
+    absl::MutexLock lock(&mu_);
+    writer_ended_ = true;
+  }
+  answers_ready_.Signal();
+  answerer_.join();
 }
 
 absl::Status AccessRecorder::Record(std::vector<v1::AccessLogEntry> entries) {
@@ -99,21 +106,31 @@ absl::Status AccessRecorder::OutcomeOf(const AccessReceipt& receipt) const {
   return absl::OkStatus();
 }
 
-void AccessRecorder::RunWrittenContinuations() {
+void AccessRecorder::ReleaseWrittenContinuations() {
   if (continuations_.empty()) return;
-  std::vector<
-      std::pair<absl::AnyInvocable<void(absl::Status) &&>, absl::Status>>
-      ready;
   auto written = std::partition(
       continuations_.begin(), continuations_.end(),
       [&](const Continuation& c) { return c.receipt.last > written_total_; });
   for (auto it = written; it != continuations_.end(); ++it) {
-    ready.emplace_back(std::move(it->then), OutcomeOf(it->receipt));
+    answers_.emplace_back(std::move(it->then), OutcomeOf(it->receipt));
   }
   continuations_.erase(written, continuations_.end());
-  mu_.Unlock();
-  for (auto& [then, outcome] : ready) std::move(then)(std::move(outcome));
-  mu_.Lock();
+  answers_ready_.Signal();
+}
+
+void AccessRecorder::AnswerUntilStopped() {
+  absl::MutexLock lock(&mu_);
+  while (true) {
+    while (answers_.empty() && !writer_ended_) answers_ready_.Wait(&mu_);
+    if (answers_.empty()) return;  // the writer ended and all are answered
+    std::vector<
+        std::pair<absl::AnyInvocable<void(absl::Status) &&>, absl::Status>>
+        ready;
+    ready.swap(answers_);
+    mu_.Unlock();
+    for (auto& [then, outcome] : ready) std::move(then)(std::move(outcome));
+    mu_.Lock();
+  }
 }
 
 void AccessRecorder::Flush() {
@@ -147,7 +164,6 @@ void AccessRecorder::WriteAndPurgeUntilStopped() {
     bool stopping = stopping_;
     mu_.Unlock();
     absl::Status written = WriteBatch(batch);
-    PurgeOldAccessLogAndCreateRequests();
     mu_.Lock();
     if (!written.ok()) {
       failed_.push_back({first, target, absl::IsResourceExhausted(written)});
@@ -155,7 +171,12 @@ void AccessRecorder::WriteAndPurgeUntilStopped() {
     }
     written_total_ = target;
     batch_written_[batch_number % 2].SignalAll();
-    RunWrittenContinuations();
+    ReleaseWrittenContinuations();
+    // After the readers of this batch are answered: the purge queues
+    // behind content writes.
+    mu_.Unlock();
+    PurgeOldAccessLogAndCreateRequests();
+    mu_.Lock();
     if (stopping && queue_.empty()) return;
   }
 }

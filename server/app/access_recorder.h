@@ -62,7 +62,7 @@ class AccessRecorder {
   // As Record, for `call`'s reads; when the call carries an access receipt
   // the entries are queued on it and OK is returned at once, and the
   // transport must not answer before WhenWritten reports them written.
-  // While more than kMaxUnwrittenEntries are queued and unwritten (a slow
+  // While kMaxUnwrittenEntries or more are queued and unwritten (a slow
   // or stalled disk) it waits as Record does, so reads waiting to be
   // answered cannot pile up without bound.
   absl::Status Record(const Call& call, std::vector<v1::AccessLogEntry> entries)
@@ -70,8 +70,10 @@ class AccessRecorder {
 
   // Calls `then` once the entries of `receipt` are committed, with what
   // Record would have returned for them: at once on this thread when they
-  // are already, else on the recorder's thread right after the batch that
-  // carried them. `then` must be quick and must not call the recorder.
+  // are already, else on the recorder's answering thread right after the
+  // batch that carried them commits (or fails). `then` must not block and
+  // must not call the recorder; the calls of one batch run one after the
+  // other.
   void WhenWritten(const AccessReceipt& receipt,
                    absl::AnyInvocable<void(absl::Status) &&> then)
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -97,9 +99,11 @@ class AccessRecorder {
   // Once written: OK, or why the batch carrying tickets [first, last) failed.
   absl::Status OutcomeOf(const AccessReceipt& receipt) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Runs the continuations whose entries are written; takes and releases
-  // mu_ around them.
-  void RunWrittenContinuations() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Hands the continuations whose entries are written to answerer_.
+  void ReleaseWrittenContinuations() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The body of answerer_: runs released continuations until the writer
+  // has ended and none are left.
+  void AnswerUntilStopped() ABSL_LOCKS_EXCLUDED(mu_);
   // Once a day: deletes access-log entries older than the retention (and
   // logs that it did) and forgets creates (request_ids) older than a day.
   void PurgeOldAccessLogAndCreateRequests() ABSL_LOCKS_EXCLUDED(mu_);
@@ -135,7 +139,16 @@ class AccessRecorder {
     absl::AnyInvocable<void(absl::Status) &&> then;
   };
   std::vector<Continuation> continuations_ ABSL_GUARDED_BY(mu_);
+  // Continuations ready to run, with their outcome. A thread of their own
+  // runs them (each answers a gRPC call, which serializes its response),
+  // so the writer takes the next batch at once instead of after them.
+  std::vector<
+      std::pair<absl::AnyInvocable<void(absl::Status) &&>, absl::Status>>
+      answers_ ABSL_GUARDED_BY(mu_);
+  absl::CondVar answers_ready_;
+  bool writer_ended_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread answerer_;
   std::thread writer_and_purger_;
 };
 

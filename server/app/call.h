@@ -9,11 +9,13 @@
 
 namespace brevis::app {
 
+struct AccessReceipt;  // access_recorder.h
+
 // One authenticated call, as the use cases see it: who, which RPC, from
 // where, when. The transport fills it in (api::OpenCall); the use cases
-// only read it. A plain value; copy it freely.
-struct AccessReceipt;
-
+// read it, and AccessRecorder::Record adds to its access receipt. A plain
+// value; copy it freely within the call (the receipt pointer is the
+// transport's and ends with the use case).
 struct Call {
   domain::Caller caller;
   std::string method;      // e.g. brevis.v1.AuditService/GetFinding

@@ -184,6 +184,8 @@ Database::~Database() {
     if (writer_ != nullptr) {
       WalCheckpointer::Uninstall(static_cast<SqliteConnection&>(*writer_));
     }
+    // Read once its thread has ended, so a pass failing meanwhile counts.
+    checkpointer_->Stop();
     checkpoint_failed = checkpointer_->failures() > 0;
     checkpointer_.reset();
   }

@@ -84,7 +84,8 @@ class Database {
   // its schema is not exactly the one this binary carries (pending, newer or
   // edited migrations), when the check at open finds damage, or when the
   // clean-shutdown marker cannot be removed; NOT_FOUND when the file does
-  // not exist.
+  // not exist; INVALID_ARGUMENT, naming the option, when an option is out
+  // of range (max_batch_writes, checkpoint_pages, restart_pages).
   static absl::StatusOr<std::unique_ptr<Database>> Open(
       const DatabaseOptions& options);
   Database(const Database&) = delete;

@@ -58,15 +58,24 @@ inline absl::Status ForEachRowWithIdIn(
 // column 0, and `fill(Item&, const Statement&)` adds the row to the item.
 // `params` as ForEachRowWithIdIn binds them. Returns what
 // ForEachRowWithIdIn returns; INTERNAL for a row of an id not in `ids` (a
-// query that does not filter by its IN list).
+// query that does not filter by its IN list), for an id given twice, or
+// for as many ids as items not given.
 template <typename Item, typename Fill>
 absl::Status ForEachChildRow(Connection& db, std::string_view head,
                              std::string_view tail,
                              std::span<const int64_t> ids,
                              std::span<Item> items, Fill fill,
                              std::span<const BoundValue> params = {}) {
+  if (ids.size() != items.size()) {
+    return absl::InternalError("child rows asked for with ids and items apart");
+  }
   std::unordered_map<int64_t, Item*> by_id;
-  for (size_t i = 0; i < items.size(); ++i) by_id[ids[i]] = &items[i];
+  for (size_t i = 0; i < items.size(); ++i) {
+    // A repeated id would give its rows to one of its items only.
+    if (!by_id.emplace(ids[i], &items[i]).second) {
+      return absl::InternalError("child rows asked for an id twice");
+    }
+  }
   return ForEachRowWithIdIn(
       db, head, tail, ids, params, [&](const Statement& row) -> absl::Status {
         auto item = by_id.find(row.Int(0));

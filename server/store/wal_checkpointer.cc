@@ -19,12 +19,14 @@ WalCheckpointer::WalCheckpointer(std::unique_ptr<SqliteConnection> connection,
   thread_ = std::thread([this] { Run(); });
 }
 
-WalCheckpointer::~WalCheckpointer() {
+WalCheckpointer::~WalCheckpointer() { Stop(); }
+
+void WalCheckpointer::Stop() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void WalCheckpointer::Install(SqliteConnection& writer) {

@@ -53,6 +53,7 @@ class WalCheckpointer {
   WalCheckpointer(std::unique_ptr<SqliteConnection> connection,
                   int checkpoint_pages, int restart_pages,
                   const std::atomic<bool>* damaged);
+  // Stops the thread (Stop) and closes the connection.
   ~WalCheckpointer();
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
@@ -66,7 +67,7 @@ class WalCheckpointer {
 
   // Held shared by the writer from BEGIN to COMMIT, exclusively by the
   // thread for a RESTART; a no-op for a null checkpointer (PostgreSQL).
-  class ABSL_SCOPED_LOCKABLE WriterTurn {
+  class WriterTurn {
    public:
     explicit WriterTurn(WalCheckpointer* checkpointer)
         ABSL_NO_THREAD_SAFETY_ANALYSIS;
@@ -92,6 +93,10 @@ class WalCheckpointer {
   // readers allowed), and those that failed with an error.
   uint64_t checkpoints() const { return checkpoints_.load(); }
   uint64_t failures() const { return failures_.load(); }
+
+  // Ends the thread after the pass it may be running; no checkpoint runs
+  // after it returns, so failures() is final. Idempotent.
+  void Stop();
   // Pages in the WAL after the last commit (SQLite's count, which starts
   // again from zero when the WAL restarts).
   int wal_pages() const { return wal_pages_.load(); }

@@ -813,6 +813,27 @@ TEST_P(RepositoriesTest, IdListsMatchEveryIdOnce) {
     }
     EXPECT_EQ(seen, present) << count << " ids";
   }
+  // Child rows go to the item of their id; an id given twice, or ids and
+  // items apart, would give some item none of its rows, so they are refused.
+  std::vector<std::vector<int64_t>> children(3);
+  auto fill = [](std::vector<int64_t>& item, const Statement& row) {
+    item.push_back(row.Int(0));
+  };
+  const char kHead[] = "SELECT id FROM numbers WHERE id IN ";
+  std::vector<int64_t> three = {5, 3, 9};
+  EXPECT_DONE(ForEachChildRow(*db_, kHead, "", std::span<const int64_t>(three),
+                              std::span(children), fill));
+  EXPECT_EQ(children, (std::vector<std::vector<int64_t>>{{5}, {3}, {9}}));
+  std::vector<int64_t> twice = {5, 3, 5};
+  EXPECT_EQ(ForEachChildRow(*db_, kHead, "", std::span<const int64_t>(twice),
+                            std::span(children), fill)
+                .code(),
+            absl::StatusCode::kInternal);
+  std::vector<int64_t> two = {5, 3};
+  EXPECT_EQ(ForEachChildRow(*db_, kHead, "", std::span<const int64_t>(two),
+                            std::span(children), fill)
+                .code(),
+            absl::StatusCode::kInternal);
 }
 
 TEST_P(RepositoriesTest, Events) {
