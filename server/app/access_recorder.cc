@@ -108,9 +108,10 @@ absl::Status AccessRecorder::OutcomeOf(const AccessReceipt& receipt) const {
 
 void AccessRecorder::ReleaseWrittenContinuations() {
   if (continuations_.empty()) return;
+  uint64_t written_total = written_total_;
   auto written = std::partition(
       continuations_.begin(), continuations_.end(),
-      [&](const Continuation& c) { return c.receipt.last > written_total_; });
+      [&](const Continuation& c) { return c.receipt.last > written_total; });
   for (auto it = written; it != continuations_.end(); ++it) {
     answers_.emplace_back(std::move(it->then), OutcomeOf(it->receipt));
   }

@@ -62,6 +62,9 @@ class AccessRecorder {
   // As Record, for `call`'s reads; when the call carries an access receipt
   // the entries are queued on it and OK is returned at once, and the
   // transport must not answer before WhenWritten reports them written.
+  // A call that records twice holds one range from its first entry to its
+  // last, and is refused when any batch in it failed (fail closed); the
+  // use cases record once, last.
   // While kMaxUnwrittenEntries or more are queued and unwritten (a slow
   // or stalled disk) it waits as Record does, so reads waiting to be
   // answered cannot pile up without bound.

@@ -208,11 +208,12 @@ void Database::RunBackgroundCheck() {
 }
 
 void Database::MarkDamaged(const absl::Status& damage) {
-  absl::MutexLock lock(&health_mu_);
-  damage_ = absl::FailedPreconditionError(damage.message());
+  absl::Status refusal = absl::FailedPreconditionError(damage.message());
   damage.ForEachPayload([&](auto url, const absl::Cord& payload) {
-    damage_.SetPayload(url, payload);
+    refusal.SetPayload(url, payload);
   });
+  absl::MutexLock lock(&health_mu_);
+  damage_ = std::move(refusal);
   damaged_ = true;
   if (damage_listener_) damage_listener_(damage_);
 }

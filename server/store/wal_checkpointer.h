@@ -31,9 +31,11 @@ namespace brevis::store {
 // on old frames; the next write then starts the WAL from its beginning (and
 // journal_size_limit truncates the file). When a long read keeps the
 // RESTART from finishing, it is tried again no sooner than
-// kRestartBackoff later, so the writer waits at most kRestartBusyTimeout
-// per backoff; the WAL then grows for as long as that read lasts, as it
-// would under SQLite's own checkpoints.
+// kRestartBackoff later, so a blocked RESTART holds the writer for at most
+// kRestartBusyTimeout per backoff, plus the copy of the frames left and the
+// two syncs any RESTART costs; the WAL then grows for as long as that read
+// lasts, as it would under SQLite's own checkpoints (and meanwhile each
+// commit past the bound starts a PASSIVE pass that may copy nothing).
 //
 // Thread-safe. Owns its connection and thread; the destructor stops the
 // thread (after the pass in progress) and joins it.
